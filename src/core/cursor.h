@@ -1,0 +1,200 @@
+/*
+ * cursor.h — the one bounded reader through which every dissector reads packet bytes.
+ *
+ * A cursor is a window [data, data+len) and a position. Every read is checked against
+ * the window; a read past the end sets a sticky error flag and returns zero (or an
+ * empty span), so a parser can read a whole header and check cur_ok() once at the end
+ * (tcpdump's GET_* macros play the same role). Sub-cursors narrow the window to a
+ * length-prefixed part: min(declared, remaining) bytes, with the error flag set on the
+ * parent when the declared length overran.
+ *
+ * Memory: a cursor borrows its bytes; spans it hands out borrow the same bytes and are
+ * valid only as long as the packet they came from.
+ */
+#ifndef PENTRAP_CORE_CURSOR_H
+#define PENTRAP_CORE_CURSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct cursor {
+	const uint8_t *data; /* borrowed */
+	size_t len;
+	size_t pos;
+	bool err; /* sticky: set by the first read past the end */
+};
+
+/* A borrowed run of bytes. */
+struct span {
+	const uint8_t *ptr;
+	size_t len;
+};
+
+static inline struct cursor cur_make(const uint8_t *data, size_t len)
+{
+	struct cursor c = { data, data ? len : 0, 0, false };
+	return c;
+}
+
+static inline size_t cur_remaining(const struct cursor *c)
+{
+	return c->err ? 0 : c->len - c->pos;
+}
+
+static inline bool cur_ok(const struct cursor *c) { return !c->err; }
+static inline bool cur_at_end(const struct cursor *c) { return cur_remaining(c) == 0; }
+static inline size_t cur_pos(const struct cursor *c) { return c->pos; }
+
+/* True (and no error) when n bytes can be read; sets nothing. */
+static inline bool cur_has(const struct cursor *c, size_t n)
+{
+	return !c->err && c->len - c->pos >= n;
+}
+
+/* Marks the cursor failed; every later read returns zero. */
+static inline void cur_fail(struct cursor *c) { c->err = true; }
+
+static inline bool cur_need_(struct cursor *c, size_t n)
+{
+	if (!cur_has(c, n)) {
+		c->err = true;
+		return false;
+	}
+	return true;
+}
+
+static inline uint8_t cur_u8(struct cursor *c)
+{
+	if (!cur_need_(c, 1))
+		return 0;
+	return c->data[c->pos++];
+}
+
+static inline uint16_t cur_be16(struct cursor *c)
+{
+	if (!cur_need_(c, 2))
+		return 0;
+	const uint8_t *p = c->data + c->pos;
+	c->pos += 2;
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t cur_be24(struct cursor *c)
+{
+	if (!cur_need_(c, 3))
+		return 0;
+	const uint8_t *p = c->data + c->pos;
+	c->pos += 3;
+	return ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
+}
+
+static inline uint32_t cur_be32(struct cursor *c)
+{
+	if (!cur_need_(c, 4))
+		return 0;
+	const uint8_t *p = c->data + c->pos;
+	c->pos += 4;
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline uint64_t cur_be64(struct cursor *c)
+{
+	uint64_t hi = cur_be32(c);
+	return (hi << 32) | cur_be32(c);
+}
+
+static inline uint16_t cur_le16(struct cursor *c)
+{
+	if (!cur_need_(c, 2))
+		return 0;
+	const uint8_t *p = c->data + c->pos;
+	c->pos += 2;
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t cur_le32(struct cursor *c)
+{
+	if (!cur_need_(c, 4))
+		return 0;
+	const uint8_t *p = c->data + c->pos;
+	c->pos += 4;
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Peeks without moving; out of range peeks return 0 and do not set the error. */
+static inline uint8_t cur_peek_u8(const struct cursor *c, size_t off)
+{
+	return cur_has(c, off + 1) ? c->data[c->pos + off] : 0;
+}
+
+static inline void cur_skip(struct cursor *c, size_t n)
+{
+	if (cur_need_(c, n))
+		c->pos += n;
+}
+
+/* Copies n bytes out; on a short read fills dst with zeros and fails. */
+static inline void cur_copy(struct cursor *c, void *dst, size_t n)
+{
+	if (!cur_need_(c, n)) {
+		memset(dst, 0, n);
+		return;
+	}
+	memcpy(dst, c->data + c->pos, n);
+	c->pos += n;
+}
+
+/* Borrows n bytes (empty span and error on a short read). */
+static inline struct span cur_span(struct cursor *c, size_t n)
+{
+	struct span s = { NULL, 0 };
+	if (!cur_need_(c, n))
+		return s;
+	s.ptr = c->data + c->pos;
+	s.len = n;
+	c->pos += n;
+	return s;
+}
+
+/* Borrows whatever is left. */
+static inline struct span cur_rest(struct cursor *c)
+{
+	return cur_span(c, cur_remaining(c));
+}
+
+/*
+ * A sub-cursor over the next `declared` bytes, and the parent moves past them.
+ * Distrusts the length: when fewer bytes remain, the sub-cursor covers what there is
+ * and both it and the parent are NOT failed, but *truncated is set (when given) so the
+ * caller can tell a cut capture (truncated) from a lie (malformed) by context.
+ */
+static inline struct cursor cur_sub(struct cursor *c, size_t declared, bool *truncated)
+{
+	size_t have = cur_remaining(c);
+	size_t n = declared <= have ? declared : have;
+	struct cursor s = cur_make(c->err ? NULL : c->data + c->pos, n);
+	if (truncated)
+		*truncated = declared > have;
+	if (!c->err)
+		c->pos += n;
+	return s;
+}
+
+/* Strict variant: a declared length past the end fails the parent and gives an empty cursor. */
+static inline struct cursor cur_sub_exact(struct cursor *c, size_t declared)
+{
+	struct span s = cur_span(c, declared);
+	struct cursor r = cur_make(s.ptr, s.len);
+	r.err = c->err;
+	return r;
+}
+
+static inline bool span_eq_str(struct span s, const char *str)
+{
+	size_t n = strlen(str);
+	return s.len == n && (n == 0 || memcmp(s.ptr, str, n) == 0);
+}
+
+#endif

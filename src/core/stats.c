@@ -1,0 +1,42 @@
+/* stats.c — names of the anomaly counters. */
+#include "core/stats.h"
+
+static const char *const anomaly_names[ANOM__COUNT] = {
+	[ANOM_CAPTURE_TRUNCATED] = "capture.truncated",
+	[ANOM_LINK_UNSUPPORTED] = "link.unsupported",
+	[ANOM_LINK_MALFORMED] = "link.malformed",
+	[ANOM_IP_TRUNCATED] = "ip.truncated",
+	[ANOM_IP_MALFORMED] = "ip.malformed",
+	[ANOM_IP_EXTHDR_LIMIT] = "ip.exthdr-limit",
+	[ANOM_FRAG_OVERLAP] = "frag.overlap",
+	[ANOM_FRAG_TOO_BIG] = "frag.too-big",
+	[ANOM_FRAG_TIMEOUT] = "frag.timeout",
+	[ANOM_FRAG_POOL_FULL] = "frag.pool-full",
+	[ANOM_TUNNEL_MALFORMED] = "tunnel.malformed",
+	[ANOM_L4_TRUNCATED] = "l4.truncated",
+	[ANOM_L4_MALFORMED] = "l4.malformed",
+	[ANOM_FLOW_TABLE_FULL] = "flow.table-full",
+	[ANOM_TCP_GAP_SKIPPED] = "tcp.gap-skipped",
+	[ANOM_TCP_BUFFER_FULL] = "tcp.buffer-full",
+	[ANOM_TCP_OVERLAP_CONFLICT] = "tcp.overlap-conflict",
+	[ANOM_SIP_MALFORMED] = "sip.malformed",
+	[ANOM_SIP_TRUNCATED] = "sip.truncated",
+	[ANOM_SIP_CALL_TABLE_FULL] = "sip.call-table-full",
+	[ANOM_PROTO_MALFORMED] = "proto.malformed",
+	[ANOM_PROTO_TRUNCATED] = "proto.truncated",
+};
+
+const char *anomaly_name(enum anomaly a)
+{
+	if ((unsigned)a >= ANOM__COUNT || !anomaly_names[a])
+		return "unknown";
+	return anomaly_names[a];
+}
+
+uint64_t stats_anomaly_total(const struct stats *s)
+{
+	uint64_t t = 0;
+	for (int i = 0; i < ANOM__COUNT; i++)
+		t += s->anomalies[i];
+	return t;
+}

@@ -1,0 +1,66 @@
+/*
+ * stats.h — counters for the run summary: packets, flows, events, records, and
+ * anomalies by kind. Traffic that cannot be parsed is counted here, never logged
+ * packet by packet (an attacker can flood a log; a counter costs nothing).
+ *
+ * One struct stats per pipeline (per worker thread later); modules get a pointer.
+ */
+#ifndef PENTRAP_CORE_STATS_H
+#define PENTRAP_CORE_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Append new kinds at the end of their group; names live in stats.c. */
+enum anomaly {
+	/* capture and link */
+	ANOM_CAPTURE_TRUNCATED,    /* caplen < wire length: snaplen cut the frame */
+	ANOM_LINK_UNSUPPORTED,     /* link type or ethertype we do not decode */
+	ANOM_LINK_MALFORMED,
+	/* IP */
+	ANOM_IP_TRUNCATED,
+	ANOM_IP_MALFORMED,         /* bad version, header length, total length */
+	ANOM_IP_EXTHDR_LIMIT,      /* too many IPv6 extension headers */
+	ANOM_FRAG_OVERLAP,
+	ANOM_FRAG_TOO_BIG,         /* reassembled datagram over 65535 */
+	ANOM_FRAG_TIMEOUT,         /* incomplete datagram expired */
+	ANOM_FRAG_POOL_FULL,       /* no reassembly slot free: fragment dropped */
+	ANOM_TUNNEL_MALFORMED,
+	/* transport */
+	ANOM_L4_TRUNCATED,
+	ANOM_L4_MALFORMED,
+	/* flows and streams */
+	ANOM_FLOW_TABLE_FULL,      /* new flow dropped: table at its cap */
+	ANOM_TCP_GAP_SKIPPED,      /* missing bytes never arrived: stream resynchronised */
+	ANOM_TCP_BUFFER_FULL,      /* per-flow reassembly cap reached */
+	ANOM_TCP_OVERLAP_CONFLICT, /* retransmission with different bytes */
+	/* application protocols */
+	ANOM_SIP_MALFORMED,
+	ANOM_SIP_TRUNCATED,
+	ANOM_SIP_CALL_TABLE_FULL,
+	ANOM_PROTO_MALFORMED,      /* other dissectors, until they get their own */
+	ANOM_PROTO_TRUNCATED,
+	ANOM__COUNT
+};
+
+enum { STATS_EVENT_TYPES = 16 }; /* >= EV__COUNT, checked in event.c */
+
+struct stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t ip_packets;
+	uint64_t flows;
+	uint64_t events[STATS_EVENT_TYPES];
+	uint64_t records;
+	uint64_t anomalies[ANOM__COUNT];
+};
+
+const char *anomaly_name(enum anomaly a);
+static inline void stats_anomaly(struct stats *s, enum anomaly a)
+{
+	if (s)
+		s->anomalies[a]++;
+}
+uint64_t stats_anomaly_total(const struct stats *s);
+
+#endif

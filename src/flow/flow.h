@@ -1,0 +1,83 @@
+/*
+ * flow.h — the bidirectional flow table: one entry per (addresses, ports, protocol,
+ * VLAN) whichever way a packet goes, bounded in size, with idle timeouts.
+ *
+ * Direction: dir 0 is the way the flow's first packet went (the initiator, the
+ * "client"), dir 1 the reverse.
+ *
+ * Memory: the table allocates every flow at creation (flow_config.max_flows); a new
+ * flow when the table is full is dropped and counted. A flow pointer is valid until
+ * the flow expires; the on_end callback is the last time it is seen.
+ */
+#ifndef PENTRAP_FLOW_FLOW_H
+#define PENTRAP_FLOW_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/addr.h"
+#include "core/stats.h"
+#include "decode/packet.h"
+#include "flow/reasm.h"
+
+struct flow_key {
+	struct ip_addr addr[2]; /* addr[0] is the initiator */
+	uint16_t port[2];
+	uint8_t proto;
+	uint16_t vlan;
+};
+
+enum { FLOW_NO_DISSECTOR = 0xff, FLOW_UNDECIDED = 0xfe };
+
+struct flow {
+	struct flow_key key;
+	uint64_t first_ts_us, last_ts_us;
+	uint64_t first_frame;
+	uint32_t capture_index;
+	uint64_t packets[2], bytes[2];
+	uint8_t dissector;      /* index into the registry, or FLOW_UNDECIDED / FLOW_NO_DISSECTOR */
+	uint8_t probe_tries;    /* payload packets looked at while undecided */
+	bool closed[2];         /* FIN or RST seen in that direction */
+	void *proto_state;      /* owned by the dissector (see proto.h), may be NULL */
+	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
+	void *user;             /* for later layers (signatures, identity): owned by whoever set it */
+};
+
+struct flow_config {
+	unsigned max_flows;         /* default 262144 */
+	unsigned udp_timeout_s;     /* default 120 */
+	unsigned tcp_timeout_s;     /* default 600 (established), 30 after FIN/RST both ways */
+	unsigned stream_cap_bytes;  /* per direction reassembly cap, default 65536 */
+	unsigned max_streams;       /* TCP streams under reassembly at once, default 65536 */
+};
+
+struct flow_table;
+
+typedef void (*flow_end_fn)(struct flow *f, void *ud);
+
+struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *stats,
+				  flow_end_fn on_end, void *ud);
+/* Ends every remaining flow (on_end is called for each), then frees. Accepts NULL. */
+void flow_table_free(struct flow_table *t);
+
+/*
+ * Finds or creates the flow of pkt; *dir receives 0 (initiator to responder) or 1.
+ * *created is set when this packet started the flow. Updates counters and last_ts.
+ * Returns NULL when the table is full (counted as ANOM_FLOW_TABLE_FULL).
+ */
+struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, int *dir,
+			       bool *created);
+
+/*
+ * The reassembly stream of one direction of a TCP flow, made on first use.
+ * NULL when the stream pool is exhausted (counted).
+ */
+struct tcp_stream *flow_stream(struct flow_table *t, struct flow *f, int dir);
+
+/* Ends flows idle longer than their timeout relative to now_us (calls on_end). */
+void flow_table_expire(struct flow_table *t, uint64_t now_us);
+/* Ends every flow (end of input). */
+void flow_table_end_all(struct flow_table *t);
+unsigned flow_table_count(const struct flow_table *t);
+
+#endif

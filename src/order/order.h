@@ -1,0 +1,56 @@
+/*
+ * order.h — the legal order: its id, kind (pen register, trap and trace, both), validity
+ * window and targets, loaded from YAML (docs/order.md), and the test of whether a party
+ * of an event is one of its targets.
+ */
+#ifndef PENTRAP_ORDER_ORDER_H
+#define PENTRAP_ORDER_ORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/addr.h"
+#include "event/event.h"
+
+enum order_kind {
+	ORDER_PEN_REGISTER = 1, /* outgoing: the target originated */
+	ORDER_TRAP_TRACE = 2,   /* incoming: the target received */
+	ORDER_BOTH = 3,
+};
+
+enum target_kind { TARGET_MSISDN, TARGET_SIP, TARGET_IMSI, TARGET_IP };
+
+struct order_target {
+	enum target_kind kind;
+	char id[PARTY_MAX];     /* normalised: "+15551234567", "sip:alice@example.net", "imsi:310...", "198.51.100.7/32" */
+	struct ip_addr net;     /* TARGET_IP */
+	unsigned prefix_len;    /* TARGET_IP */
+};
+
+enum { ORDER_MAX_TARGETS = 4096 };
+
+struct order {
+	char id[64];
+	char authority[256];
+	enum order_kind kind;
+	uint64_t valid_from_us, valid_until_us;
+	struct order_target *targets; /* owned */
+	size_t ntargets;
+	char file_sha256[65];         /* hex of the order file's bytes */
+};
+
+/*
+ * Loads and validates an order file. On error returns -1 and writes one line into
+ * errbuf: "FILE:LINE: problem". On success the caller owns *out (order_fini).
+ */
+int order_load(const char *path, struct order *out, char *errbuf, size_t errlen);
+void order_fini(struct order *o);
+
+/*
+ * Which target, if any, a party is: index into o->targets, or -1. addr is the party's
+ * network address when known (may be NULL or family 0).
+ */
+int order_match_party(const struct order *o, const char *party, const struct ip_addr *addr);
+
+#endif

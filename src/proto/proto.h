@@ -1,0 +1,78 @@
+/*
+ * proto.h — the shape every dissector has, and the registry of them.
+ *
+ * A dissector is one entry in the registry table (proto/registry.c): its name, the
+ * transports it runs on, how it recognises its traffic (by content; ports are only a
+ * hint), and a parse function with Suricata's app-layer result: ok, needs more
+ * (consumed so far), malformed. Per-flow state is allocated by the pipeline from the
+ * dissector's declared state size; state shared across flows (a SIP call table keyed by
+ * Call-ID, say) lives in the dissector's module instance, made once per pipeline.
+ * No mutable globals.
+ */
+#ifndef PENTRAP_PROTO_PROTO_H
+#define PENTRAP_PROTO_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/stats.h"
+#include "decode/packet.h"
+#include "event/event.h"
+
+struct flow;
+
+enum parse_status {
+	PARSE_OK,        /* consumed *consumed bytes of whole messages */
+	PARSE_NEED_MORE, /* a message is incomplete: consumed what came before it */
+	PARSE_MALFORMED, /* not parseable: counted by the dissector; the rest is skipped */
+};
+
+enum transport_bits {
+	T_UDP = 1 << 0,
+	T_TCP = 1 << 1,
+	T_SCTP = 1 << 2,
+};
+
+/* Everything a parse call may touch. Borrowed for the duration of the call. */
+struct parse_ctx {
+	const struct packet *pkt;  /* the packet that delivered the bytes */
+	struct flow *flow;         /* NULL for fuzz drivers that parse without a flow */
+	int dir;                   /* 0 initiator->responder, 1 reverse */
+	void *state;               /* per-flow state, state_size bytes, zeroed at flow start */
+	void *module;              /* the dissector's module instance (module_new) */
+	const struct event_sink *events;
+	struct stats *stats;
+	struct pipeline *pipeline; /* for dissectors that feed decoded packets back (GTP-U) */
+};
+
+struct dissector {
+	const char *name;
+	unsigned transports;       /* enum transport_bits */
+	/*
+	 * True when the first payload of a flow looks like this protocol. Must not read
+	 * past len; must be cheap (called for every undecided flow's first payloads).
+	 */
+	bool (*recognise)(const uint8_t *p, size_t len, const struct packet *pkt);
+	/*
+	 * Parses bytes of one direction. UDP: one datagram per call. TCP: the reassembled
+	 * in-order bytes not yet consumed; may be called again with more.
+	 */
+	enum parse_status (*parse)(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed);
+	size_t state_size;                      /* per-flow state, 0 for none */
+	void (*state_end)(struct parse_ctx *ctx); /* flow ended: last look at state (may be NULL) */
+	/* Module instance: shared state across flows (may be NULL). cfg is opaque for now. */
+	void *(*module_new)(struct stats *stats);
+	void (*module_free)(void *module);
+	/* Periodic housekeeping (timeouts) and end of input; may emit events. */
+	void (*module_tick)(void *module, uint64_t now_us, const struct event_sink *events);
+	void (*module_finish)(void *module, const struct event_sink *events);
+};
+
+/* The registry: a NULL-terminated table in proto/registry.c. */
+extern const struct dissector *const proto_registry[];
+size_t proto_registry_count(void);
+/* The dissector's index by name, or -1. */
+int proto_find(const char *name);
+
+#endif

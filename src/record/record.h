@@ -1,0 +1,55 @@
+/*
+ * record.h — what pentrap keeps: one record per (event, target) that the order allows,
+ * with the fields of DESIGN.md, and the sinks that write records (SQLite store, JSON
+ * lines) behind a small table of functions (libpcap's pcap-*.c, curl's backends).
+ */
+#ifndef PENTRAP_RECORD_RECORD_H
+#define PENTRAP_RECORD_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event/event.h"
+
+enum { RECORD_EVIDENCE_MAX = 1024, HASH_HEX_LEN = 65 };
+
+struct record {
+	uint64_t seq;
+	uint64_t ts_us;
+	enum event_type type;
+	char order[64];
+	char target[PARTY_MAX];
+	char direction[4];         /* "out" or "in" */
+	char from[PARTY_MAX], to[PARTY_MAX];
+	char protocol[16];
+	char service[32];
+	char signature[64];
+	bool inferred;
+	uint8_t score;
+	int64_t duration_us;       /* -1 when not applicable */
+	char outcome[16];
+	char call_id[CALL_ID_MAX];
+	char contact[PARTY_MAX];
+	char evidence[RECORD_EVIDENCE_MAX]; /* JSON object text */
+	char prev_hash[HASH_HEX_LEN], hash[HASH_HEX_LEN];
+};
+
+/* Writes r as one JSON object (no newline) into f. */
+void record_write_json(const struct record *r, FILE *f);
+
+/* A record sink: the store or a JSON lines file. */
+struct record_sink_ops {
+	const char *name;
+	int (*write)(void *impl, const struct record *r, char *errbuf, size_t errlen);
+	int (*flush)(void *impl, char *errbuf, size_t errlen); /* commit what was written */
+	void (*close)(void *impl);
+};
+
+struct record_sink {
+	const struct record_sink_ops *ops;
+	void *impl;
+};
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * check.h — the unit tests' few assertions. A failed CHECK prints file:line and the
+ * expression and counts; check_done() prints the tally and returns the exit status.
+ */
+#ifndef PENTRAP_TESTS_CHECK_H
+#define PENTRAP_TESTS_CHECK_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int check_failed_;
+static int check_passed_;
+
+#define CHECK(expr)                                                                  \
+	do {                                                                         \
+		if (expr) {                                                          \
+			check_passed_++;                                             \
+		} else {                                                             \
+			check_failed_++;                                             \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
+		}                                                                    \
+	} while (0)
+
+#define CHECK_EQ_INT(a, b)                                                           \
+	do {                                                                         \
+		long long a_ = (long long)(a), b_ = (long long)(b);                  \
+		if (a_ == b_) {                                                      \
+			check_passed_++;                                             \
+		} else {                                                             \
+			check_failed_++;                                             \
+			fprintf(stderr, "%s:%d: CHECK failed: %s == %s (%lld != %lld)\n", \
+				__FILE__, __LINE__, #a, #b, a_, b_);                 \
+		}                                                                    \
+	} while (0)
+
+#define CHECK_EQ_STR(a, b)                                                           \
+	do {                                                                         \
+		const char *a_ = (a), *b_ = (b);                                     \
+		if (a_ && b_ && strcmp(a_, b_) == 0) {                               \
+			check_passed_++;                                             \
+		} else {                                                             \
+			check_failed_++;                                             \
+			fprintf(stderr, "%s:%d: CHECK failed: %s == %s (\"%s\" != \"%s\")\n", \
+				__FILE__, __LINE__, #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
+		}                                                                    \
+	} while (0)
+
+static inline int check_done(const char *suite)
+{
+	printf("%s: %d passed, %d failed\n", suite, check_passed_, check_failed_);
+	return check_failed_ ? 1 : 0;
+}
+
+#endif
