@@ -101,6 +101,8 @@ static inline uint32_t cur_be32(struct cursor *c)
 
 static inline uint64_t cur_be64(struct cursor *c)
 {
+	if (!cur_need_(c, 8)) /* not two be32 reads: a short read must return 0, not the high half */
+		return 0;
 	uint64_t hi = cur_be32(c);
 	return (hi << 32) | cur_be32(c);
 }

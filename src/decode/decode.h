@@ -2,7 +2,7 @@
  * decode.h — link layer, IP (v4, v6 with extension headers), IP fragment reassembly
  * and the transport header, from a raw captured frame to a struct packet.
  *
- * Link types (DLT_*/LINKTYPE_* values as libpcap reports them): Ethernet (with 802.1Q
+ * Link types (DLT_* and LINKTYPE_* values as libpcap reports them): Ethernet (with 802.1Q
  * and QinQ tags), Linux cooked v1 and v2, raw IP (DLT_RAW, LINKTYPE_IPV4/IPV6), BSD
  * loopback (DLT_NULL, DLT_LOOP).
  */

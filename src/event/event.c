@@ -5,7 +5,7 @@
 
 #include "core/stats.h"
 
-_Static_assert(EV__COUNT <= STATS_EVENT_TYPES, "stats.events too small for the event types");
+_Static_assert((int)EV__COUNT <= (int)STATS_EVENT_TYPES, "stats.events too small for the event types");
 
 static const char *const type_names[EV__COUNT] = {
 	[EV_CALL_ATTEMPT] = "call.attempt",

@@ -80,4 +80,11 @@ void flow_table_expire(struct flow_table *t, uint64_t now_us);
 void flow_table_end_all(struct flow_table *t);
 unsigned flow_table_count(const struct flow_table *t);
 
+/*
+ * A hash of pkt's flow (addresses, ports, protocol, VLAN) that is the same in both
+ * directions, so a packet and its reply land in the same table bucket, and worker
+ * threads can shard flows by it. Stable within one process only.
+ */
+uint32_t flow_hash_packet(const struct packet *p);
+
 #endif

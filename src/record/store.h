@@ -24,7 +24,8 @@ void store_close(struct store *s); /* commits pending writes; accepts NULL */
 /* The last record's seq and hash (0 and "" for an empty store), for continuing the chain. */
 uint64_t store_last_seq(struct store *s, char last_hash[HASH_HEX_LEN]);
 
-/* A record sink that writes into the store; writes are grouped in transactions. */
+/* A record sink that writes into the store; writes are grouped in transactions.
+ * Closing the sink commits; store_close frees the store. */
 struct record_sink store_sink(struct store *s);
 
 /* Information about one run, kept with its records (custody). */

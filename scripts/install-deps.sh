@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what pentrap needs to build and test, from Debian's packages (Debian 12, as root).
+# Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite needs)
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libpcap-dev libsqlite3-dev libyaml-dev libssl-dev sqlite3)
+if [ "${1:-}" = "--test" ]; then
+  pkgs+=(python3 clang-14 libclang-rt-14-dev)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

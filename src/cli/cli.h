@@ -1,0 +1,11 @@
+/* cli.h — the subcommands of the pentrap command line; each parses its options only. */
+#ifndef PENTRAP_CLI_CLI_H
+#define PENTRAP_CLI_CLI_H
+
+int cmd_run(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+
+/* Exit status for bad usage (same as bad input, docs/cli.md). */
+enum { EXIT_USAGE = 2 };
+
+#endif

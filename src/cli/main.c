@@ -1,0 +1,51 @@
+/* main.c — pentrap's command line: picks the subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: pentrap COMMAND [OPTIONS]\n"
+	"\n"
+	"A pen register and trap-and-trace device for packet networks: records who\n"
+	"contacted whom, when and how, for the targets of a legal order. Never content.\n"
+	"\n"
+	"commands:\n"
+	"  run     read captures and record the order's targets' calls and messages\n"
+	"  query   the full bidirectional record of one identifier\n"
+	"  version print the version\n"
+	"\n"
+	"'pentrap COMMAND --help' describes each command. Exit status: 0 done, 1 runtime\n"
+	"failure, 2 bad usage or bad input (order, definitions, capture).\n";
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run },
+	{ "query", cmd_query },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
+		printf("pentrap %s\n", PENTRAP_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "pentrap: unknown command '%s' (try 'pentrap --help')\n", name);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,200 @@
+/*
+ * decode.c — from a captured frame to its IP packet, and the decoder's life cycle.
+ *
+ * Link layers (header layouts as in https://www.tcpdump.org/linktypes.html):
+ *   Ethernet II (IEEE 802.3) with IEEE 802.1Q tags (0x8100) and 802.1ad / legacy QinQ
+ *     outer tags (0x88a8, 0x9100), stacked up to a cap;
+ *   Linux cooked capture v1 (16-byte header) and v2 (20-byte header);
+ *   raw IP (DLT_RAW is 12, or 14 on OpenBSD; LINKTYPE_RAW 101 in files), and
+ *     LINKTYPE_IPV4 / LINKTYPE_IPV6;
+ *   BSD loopback: DLT_NULL (address family in the capturing host's byte order) and
+ *     DLT_LOOP (network byte order).
+ * IP itself is in ip.c, fragment reassembly in frag.c.
+ */
+#include "decode/decode.h"
+
+#include <pcap/dlt.h>
+#include <stdlib.h>
+
+#include "core/cursor.h"
+#include "decode/decode_internal.h"
+
+enum {
+	LINKTYPE_RAW_ = 101, /* what pcap files say for raw IP */
+	DLT_RAW_OPENBSD_ = 14,
+	DLT_RAW_COMMON_ = 12,
+	MAX_VLAN_TAGS = 8,   /* QinQ uses two; anything near the cap is a crafted frame */
+};
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800,
+	ETHERTYPE_IPV6 = 0x86dd,
+	ETHERTYPE_8021Q = 0x8100,
+	ETHERTYPE_8021AD = 0x88a8,
+	ETHERTYPE_QINQ_OLD = 0x9100,
+};
+
+/* BSD address families as loopback headers carry them: AF_INET6 differs per system. */
+enum { BSD_AF_INET = 2, BSD_AF_INET6_NETBSD = 24, BSD_AF_INET6_FREEBSD = 28, BSD_AF_INET6_DARWIN = 30 };
+
+struct decoder *decoder_new(const struct decode_config *cfg, struct stats *stats)
+{
+	struct decoder *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->stats = stats;
+	d->frag = frag_new(cfg, stats);
+	if (!d->frag) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void decoder_free(struct decoder *d)
+{
+	if (!d)
+		return;
+	frag_free(d->frag);
+	free(d);
+}
+
+void decoder_expire(struct decoder *d, uint64_t now_us)
+{
+	frag_expire(d->frag, now_us);
+}
+
+/* The frame ended inside its link-layer header. */
+static enum decode_result link_truncated(struct decoder *d)
+{
+	decode_note_capture_truncated(d);
+	return DECODE_TRUNCATED;
+}
+
+/* c is positioned after an ethertype: follows VLAN tags, then hands IP on. */
+static enum decode_result ethertype(struct decoder *d, struct cursor *c, uint16_t type,
+				    struct packet *out)
+{
+	for (unsigned depth = 0;
+	     type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD || type == ETHERTYPE_QINQ_OLD;
+	     depth++) {
+		if (depth == MAX_VLAN_TAGS) {
+			stats_anomaly(d->stats, ANOM_LINK_MALFORMED);
+			return DECODE_MALFORMED;
+		}
+		uint16_t tci = cur_be16(c);
+		type = cur_be16(c);
+		if (!cur_ok(c))
+			return link_truncated(d);
+		if (depth == 0)
+			out->vlan = tci & 0x0fff;
+	}
+	int version;
+	if (type == ETHERTYPE_IPV4)
+		version = 4;
+	else if (type == ETHERTYPE_IPV6)
+		version = 6;
+	else
+		return DECODE_SKIP; /* ARP, LLDP, 802.3 lengths ...: not ours, not wrong */
+	struct span ip = cur_rest(c);
+	return ip_decode(d, ip.ptr, ip.len, version, out);
+}
+
+static enum decode_result link_ethernet(struct decoder *d, struct cursor *c, struct packet *out)
+{
+	cur_skip(c, 12); /* destination and source MAC */
+	uint16_t type = cur_be16(c);
+	if (!cur_ok(c))
+		return link_truncated(d);
+	return ethertype(d, c, type, out);
+}
+
+static enum decode_result link_sll(struct decoder *d, struct cursor *c, struct packet *out)
+{
+	cur_skip(c, 14); /* packet type, ARPHRD type, address length, address (8) */
+	uint16_t proto = cur_be16(c);
+	if (!cur_ok(c))
+		return link_truncated(d);
+	return ethertype(d, c, proto, out);
+}
+
+static enum decode_result link_sll2(struct decoder *d, struct cursor *c, struct packet *out)
+{
+	uint16_t proto = cur_be16(c);
+	cur_skip(c, 18); /* reserved, ifindex, ARPHRD, packet type, address length, address */
+	if (!cur_ok(c))
+		return link_truncated(d);
+	return ethertype(d, c, proto, out);
+}
+
+static enum decode_result link_loopback(struct decoder *d, struct cursor *c, bool network_order,
+					struct packet *out)
+{
+	uint32_t family;
+	if (network_order) {
+		family = cur_be32(c);
+	} else {
+		/* written in the capturing host's order, which the file does not record:
+		   families are small numbers, so a value in the top half is byte-swapped */
+		family = cur_le32(c);
+		if (family > 0xffff)
+			family = __builtin_bswap32(family);
+	}
+	if (!cur_ok(c))
+		return link_truncated(d);
+	int version;
+	if (family == BSD_AF_INET)
+		version = 4;
+	else if (family == BSD_AF_INET6_NETBSD || family == BSD_AF_INET6_FREEBSD ||
+		 family == BSD_AF_INET6_DARWIN)
+		version = 6;
+	else
+		return DECODE_SKIP;
+	struct span ip = cur_rest(c);
+	return ip_decode(d, ip.ptr, ip.len, version, out);
+}
+
+static enum decode_result link_raw(struct decoder *d, struct cursor *c, int version,
+				   struct packet *out)
+{
+	struct span ip = cur_rest(c);
+	return ip_decode(d, ip.ptr, ip.len, version, out);
+}
+
+enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *frame,
+				struct packet *out)
+{
+	static const struct ip_addr none;
+	struct cursor c = cur_make(frame, out->caplen);
+	d->capture_trunc_counted = false;
+	out->vlan = 0;
+	out->tunnelled = false;
+	out->tunnel_teid = 0;
+	out->outer_src = none;
+	out->outer_dst = none;
+	ip_reset(out);
+
+	switch (linktype) {
+	case DLT_EN10MB:
+		return link_ethernet(d, &c, out);
+	case DLT_LINUX_SLL:
+		return link_sll(d, &c, out);
+	case DLT_LINUX_SLL2:
+		return link_sll2(d, &c, out);
+	case DLT_RAW_COMMON_:
+	case DLT_RAW_OPENBSD_:
+	case LINKTYPE_RAW_:
+		return link_raw(d, &c, 0, out);
+	case DLT_IPV4:
+		return link_raw(d, &c, 4, out);
+	case DLT_IPV6:
+		return link_raw(d, &c, 6, out);
+	case DLT_NULL:
+		return link_loopback(d, &c, false, out);
+	case DLT_LOOP:
+		return link_loopback(d, &c, true, out);
+	default:
+		stats_anomaly(d->stats, ANOM_LINK_UNSUPPORTED);
+		return DECODE_SKIP;
+	}
+}

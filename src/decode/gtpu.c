@@ -1,0 +1,49 @@
+/*
+ * gtpu.c — GTPv1-U G-PDU decapsulation (3GPP TS 29.281 §5).
+ *
+ *   0      1      2      3      4..7    8..9   10      11       12..
+ *   flags  type   length (be)   TEID    [seq   N-PDU  next-ext] [extension headers]
+ *   flags: version(3)=1 | PT(1)=1 | spare | E | S | PN
+ *
+ * When any of E, S, PN is set the 4 optional bytes are present. Extension headers are
+ * a chain of (length in 4-byte units, content, next type); the chain is capped.
+ */
+#include "decode/gtpu.h"
+
+enum { GTPU_MSG_GPDU = 0xff, GTPU_MAX_EXT_HEADERS = 8 };
+
+enum gtpu_result gtpu_decap(const uint8_t *p, size_t len, uint32_t *teid, struct span *inner)
+{
+	struct cursor c = cur_make(p, len);
+	uint8_t flags = cur_u8(&c);
+	uint8_t type = cur_u8(&c);
+	uint16_t length = cur_be16(&c);
+	uint32_t id = cur_be32(&c);
+	if (!cur_ok(&c))
+		return GTPU_NOT_GPDU;
+	if ((flags >> 5) != 1 || !(flags & 0x10) || type != GTPU_MSG_GPDU)
+		return GTPU_NOT_GPDU;
+	bool truncated = false;
+	/* length counts the bytes after the mandatory 8-byte header */
+	struct cursor body = cur_sub(&c, length, &truncated);
+	if (flags & 0x07) {
+		cur_skip(&body, 3); /* sequence number, N-PDU number */
+		uint8_t next = cur_u8(&body);
+		for (int i = 0; next != 0 && (flags & 0x04); i++) {
+			if (i == GTPU_MAX_EXT_HEADERS)
+				return GTPU_MALFORMED;
+			uint8_t units = cur_u8(&body);
+			if (units == 0)
+				return GTPU_MALFORMED;
+			cur_skip(&body, (size_t)units * 4 - 2);
+			next = cur_u8(&body);
+		}
+	}
+	if (!cur_ok(&body))
+		return truncated ? GTPU_TRUNCATED : GTPU_MALFORMED;
+	*teid = id;
+	*inner = cur_rest(&body);
+	if (inner->len == 0)
+		return truncated ? GTPU_TRUNCATED : GTPU_MALFORMED;
+	return GTPU_OK;
+}

@@ -1,0 +1,449 @@
+/*
+ * flow_table.c — the bidirectional flow table (TCP per RFC 9293, UDP, anything with
+ * addresses): a packet and its reply find the same entry, bounded in size, with idle
+ * timeouts.
+ *
+ * Memory is fixed at creation so that traffic cannot make the table allocate: every
+ * flow lives in one array of nodes (a free list hands them out; slots never used are
+ * not even touched, so the OS backs only what traffic has used), the hash buckets are
+ * one array of node indices (chains run through the nodes), and TCP reassembly
+ * streams come from a pool of at most max_streams. A new flow when the table is full,
+ * or a stream when the pool is empty, is dropped and counted: a flood of new 5-tuples
+ * costs a counter, not memory.
+ *
+ * Timeouts: each flow sits on one of three LRU lists, one per timeout (UDP and other,
+ * TCP, TCP closed), ordered by last packet. Within a list every flow has the same
+ * timeout, so the expired flows are exactly a prefix from the head and expiry costs
+ * nothing when nothing is due.
+ */
+#include "flow/flow.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/reasm.h"
+
+/* The goal is at most 256 bytes per tracked flow including the table's overhead. */
+_Static_assert(sizeof(struct flow) <= 256, "struct flow must stay within 256 bytes");
+
+enum {
+	DEFAULT_MAX_FLOWS = 262144,
+	DEFAULT_UDP_TIMEOUT_S = 120,
+	DEFAULT_TCP_TIMEOUT_S = 600,
+	TCP_CLOSED_TIMEOUT_S = 30, /* after FIN both ways, or RST: lingering segments only */
+	DEFAULT_STREAM_CAP = 65536,
+	DEFAULT_MAX_STREAMS = 65536,
+};
+
+#define NIL UINT32_MAX
+
+enum lru_list { LRU_OTHER, LRU_TCP, LRU_TCP_CLOSED, LRU__COUNT, LRU_NONE = 0xff };
+
+struct flow_node {
+	uint32_t hash;  /* flow_hash_packet of the flow, checked before the key */
+	uint32_t hnext; /* next node in the same bucket */
+	uint32_t prev, next; /* LRU neighbours; next also links the free list */
+	uint8_t list;   /* enum lru_list, LRU_NONE when free */
+	bool rst;       /* RST seen: the connection is over whatever FINs say */
+	struct flow f;
+};
+
+_Static_assert(sizeof(struct flow_node) + sizeof(uint32_t) <= 256,
+	       "a tracked flow (node plus its bucket) must stay within 256 bytes");
+
+struct lru {
+	uint32_t head, tail; /* oldest, newest */
+};
+
+struct flow_table {
+	struct flow_node *nodes;
+	uint32_t max_flows;
+	uint32_t used_hw;   /* nodes [0, used_hw) have been handed out at least once */
+	uint32_t free_head; /* returned nodes */
+	uint32_t count;
+	uint32_t *buckets;
+	uint32_t bucket_mask;
+	struct lru lru[LRU__COUNT];
+	uint64_t timeout_us[LRU__COUNT];
+
+	struct tcp_stream **free_streams; /* stack of made, unused streams */
+	unsigned nfree_streams, made_streams, max_streams;
+	size_t stream_cap;
+
+	struct stats *stats;
+	flow_end_fn on_end;
+	void *ud;
+};
+
+/* ---- hashing ---- */
+
+/* A 64-bit finaliser (from the SplitMix/Murmur family): every input bit reaches
+ * every output bit, in a handful of instructions. */
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93u;
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93u;
+	x ^= x >> 32;
+	return x;
+}
+
+/* Host order loads: the hash only has to agree with itself within one process. */
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* One end of a flow. Port and family get bits of their own, apart from the address,
+ * so that no address and port combination can cancel another out. */
+static inline uint64_t endpoint_hash(const struct ip_addr *a, uint16_t port)
+{
+	uint64_t tag = ((uint64_t)a->family << 16) | port;
+	if (a->family == 6)
+		return mix64(load64(a->bytes) ^ mix64(load64(a->bytes + 8) ^ tag));
+	return mix64(((uint64_t)load32(a->bytes) << 32) | tag);
+}
+
+static inline uint32_t hash_packet(const struct packet *p)
+{
+	/* Hash each end on its own and combine them in a fixed order (smaller first),
+	 * so swapping source and destination gives the same value. */
+	uint64_t e1 = endpoint_hash(&p->src, p->sport);
+	uint64_t e2 = endpoint_hash(&p->dst, p->dport);
+	uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
+	uint64_t extra = ((uint64_t)p->ip_proto << 16) | p->vlan;
+	return (uint32_t)mix64(lo ^ ((hi << 31) | (hi >> 33)) ^ (extra << 40) ^ extra);
+}
+
+uint32_t flow_hash_packet(const struct packet *p)
+{
+	return hash_packet(p);
+}
+
+/* ---- keys ---- */
+
+static inline bool addr_same(const struct ip_addr *a, const struct ip_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == 4)
+		return load32(a->bytes) == load32(b->bytes);
+	return load64(a->bytes) == load64(b->bytes) && load64(a->bytes + 8) == load64(b->bytes + 8);
+}
+
+/* Whether key k is pkt's flow; *dir gets the packet's direction when it is. */
+static inline bool key_matches(const struct flow_key *k, const struct packet *p, int *dir)
+{
+	if (k->proto != p->ip_proto || k->vlan != p->vlan)
+		return false;
+	if (k->port[0] == p->sport && k->port[1] == p->dport && addr_same(&k->addr[0], &p->src) &&
+	    addr_same(&k->addr[1], &p->dst)) {
+		*dir = 0;
+		return true;
+	}
+	if (k->port[0] == p->dport && k->port[1] == p->sport && addr_same(&k->addr[0], &p->dst) &&
+	    addr_same(&k->addr[1], &p->src)) {
+		*dir = 1;
+		return true;
+	}
+	return false;
+}
+
+/* ---- LRU lists ---- */
+
+static void lru_unlink(struct flow_table *t, uint32_t i)
+{
+	struct flow_node *n = &t->nodes[i];
+	struct lru *l = &t->lru[n->list];
+	if (n->prev != NIL)
+		t->nodes[n->prev].next = n->next;
+	else
+		l->head = n->next;
+	if (n->next != NIL)
+		t->nodes[n->next].prev = n->prev;
+	else
+		l->tail = n->prev;
+	n->prev = n->next = NIL;
+	n->list = LRU_NONE;
+}
+
+static void lru_append(struct flow_table *t, uint32_t i, uint8_t list)
+{
+	struct flow_node *n = &t->nodes[i];
+	struct lru *l = &t->lru[list];
+	n->list = list;
+	n->next = NIL;
+	n->prev = l->tail;
+	if (l->tail != NIL)
+		t->nodes[l->tail].next = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static inline uint8_t lru_list_of(const struct flow_node *n)
+{
+	if (n->f.key.proto != IPPROTO_TCP_)
+		return LRU_OTHER;
+	if (n->rst || (n->f.closed[0] && n->f.closed[1]))
+		return LRU_TCP_CLOSED;
+	return LRU_TCP;
+}
+
+/* ---- setup ---- */
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+	uint32_t p = 16;
+	while (p < n && p < (UINT32_C(1) << 31))
+		p <<= 1;
+	return p;
+}
+
+struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *stats,
+				  flow_end_fn on_end, void *ud)
+{
+	struct flow_config c = cfg ? *cfg : (struct flow_config){0};
+	if (!c.max_flows)
+		c.max_flows = DEFAULT_MAX_FLOWS;
+	if (c.max_flows >= NIL)
+		c.max_flows = NIL - 1; /* NIL marks "no node" */
+	if (!c.udp_timeout_s)
+		c.udp_timeout_s = DEFAULT_UDP_TIMEOUT_S;
+	if (!c.tcp_timeout_s)
+		c.tcp_timeout_s = DEFAULT_TCP_TIMEOUT_S;
+	if (!c.stream_cap_bytes)
+		c.stream_cap_bytes = DEFAULT_STREAM_CAP;
+	if (!c.max_streams)
+		c.max_streams = DEFAULT_MAX_STREAMS;
+
+	struct flow_table *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->max_flows = c.max_flows;
+	/* calloc: large enough to come straight from mmap, so untouched slots cost no RAM. */
+	t->nodes = calloc(c.max_flows, sizeof *t->nodes);
+	uint32_t nb = pow2_at_least(c.max_flows);
+	t->buckets = malloc((size_t)nb * sizeof *t->buckets);
+	t->free_streams = calloc(c.max_streams, sizeof *t->free_streams);
+	if (!t->nodes || !t->buckets || !t->free_streams)
+		goto fail;
+	memset(t->buckets, 0xff, (size_t)nb * sizeof *t->buckets); /* all NIL */
+	t->bucket_mask = nb - 1;
+	t->free_head = NIL;
+	for (int i = 0; i < LRU__COUNT; i++)
+		t->lru[i].head = t->lru[i].tail = NIL;
+	t->timeout_us[LRU_OTHER] = (uint64_t)c.udp_timeout_s * 1000000u;
+	t->timeout_us[LRU_TCP] = (uint64_t)c.tcp_timeout_s * 1000000u;
+	t->timeout_us[LRU_TCP_CLOSED] = (uint64_t)TCP_CLOSED_TIMEOUT_S * 1000000u;
+	t->max_streams = c.max_streams;
+	t->stream_cap = c.stream_cap_bytes;
+	t->stats = stats;
+	t->on_end = on_end;
+	t->ud = ud;
+	return t;
+
+fail:
+	free(t->nodes);
+	free(t->buckets);
+	free(t->free_streams);
+	free(t);
+	return NULL;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	flow_table_end_all(t);
+	/* Every stream made is back on the free stack once all flows have ended. */
+	for (unsigned i = 0; i < t->nfree_streams; i++)
+		tcp_stream_free(t->free_streams[i]);
+	free(t->free_streams);
+	free(t->buckets);
+	free(t->nodes);
+	free(t);
+}
+
+/* ---- the per-packet path ---- */
+
+struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, int *dir,
+			       bool *created)
+{
+	uint32_t h = hash_packet(pkt);
+	uint32_t *bucket = &t->buckets[h & t->bucket_mask];
+	uint32_t i;
+	int d = 0;
+	struct flow_node *n = NULL;
+
+	*created = false;
+	for (i = *bucket; i != NIL; i = t->nodes[i].hnext) {
+		if (t->nodes[i].hash == h && key_matches(&t->nodes[i].f.key, pkt, &d)) {
+			n = &t->nodes[i];
+			break;
+		}
+	}
+
+	if (!n) {
+		if (t->free_head != NIL) {
+			i = t->free_head;
+			t->free_head = t->nodes[i].next;
+		} else if (t->used_hw < t->max_flows) {
+			i = t->used_hw++;
+		} else {
+			stats_anomaly(t->stats, ANOM_FLOW_TABLE_FULL);
+			return NULL;
+		}
+		n = &t->nodes[i];
+		/* A returned node was zeroed when it ended; a fresh one is calloc'd. */
+		n->hash = h;
+		n->hnext = *bucket;
+		*bucket = i;
+		n->rst = false;
+		struct flow *f = &n->f;
+		f->key.addr[0] = pkt->src;
+		f->key.addr[1] = pkt->dst;
+		f->key.port[0] = pkt->sport;
+		f->key.port[1] = pkt->dport;
+		f->key.proto = pkt->ip_proto;
+		f->key.vlan = pkt->vlan;
+		f->first_ts_us = f->last_ts_us = pkt->ts_us;
+		f->first_frame = pkt->frame_no;
+		f->capture_index = pkt->capture_index;
+		f->dissector = FLOW_UNDECIDED;
+		lru_append(t, i, lru_list_of(n));
+		t->count++;
+		if (t->stats)
+			t->stats->flows++;
+		*created = true;
+		d = 0;
+	}
+
+	struct flow *f = &n->f;
+	f->packets[d]++;
+	f->bytes[d] += pkt->wirelen;
+	/* Captures merged from several files may step back in time; keep the latest. */
+	if (pkt->ts_us > f->last_ts_us)
+		f->last_ts_us = pkt->ts_us;
+	if (f->key.proto == IPPROTO_TCP_ && (pkt->tcp_flags & (TCP_FIN | TCP_RST))) {
+		f->closed[d] = true;
+		if (pkt->tcp_flags & TCP_RST)
+			n->rst = true;
+	}
+	/* Most recent at the tail of its list (which may change once the TCP side closes). */
+	uint8_t list = lru_list_of(n);
+	if (n->list != list || t->lru[list].tail != i) {
+		lru_unlink(t, i);
+		lru_append(t, i, list);
+	}
+	*dir = d;
+	return f;
+}
+
+struct tcp_stream *flow_stream(struct flow_table *t, struct flow *f, int dir)
+{
+	dir = dir ? 1 : 0;
+	if (f->stream[dir])
+		return f->stream[dir];
+	struct tcp_stream *s = NULL;
+	if (t->nfree_streams) {
+		s = t->free_streams[--t->nfree_streams];
+	} else if (t->made_streams < t->max_streams) {
+		/* Stream structs are made on first need, up to max_streams, then recycled:
+		 * a run with few TCP flows does not pay for the whole pool. */
+		s = tcp_stream_new(t->stream_cap, t->stats);
+		if (s)
+			t->made_streams++;
+	}
+	if (!s) {
+		/* Counted for every packet that finds no stream, as each one is lost. */
+		stats_anomaly(t->stats, ANOM_TCP_BUFFER_FULL);
+		return NULL;
+	}
+	f->stream[dir] = s;
+	return s;
+}
+
+/* ---- ending flows ---- */
+
+static void hash_remove(struct flow_table *t, uint32_t i)
+{
+	uint32_t *link = &t->buckets[t->nodes[i].hash & t->bucket_mask];
+	while (*link != i)
+		link = &t->nodes[*link].hnext; /* i is in this chain: it was inserted here */
+	*link = t->nodes[i].hnext;
+}
+
+static void end_flow(struct flow_table *t, uint32_t i)
+{
+	struct flow_node *n = &t->nodes[i];
+	lru_unlink(t, i);
+	hash_remove(t, i);
+	t->count--;
+	/* on_end sees the flow whole, streams included, for a last parse. */
+	if (t->on_end)
+		t->on_end(&n->f, t->ud);
+	for (int d = 0; d < 2; d++) {
+		if (n->f.stream[d]) {
+			tcp_stream_reset(n->f.stream[d]);
+			t->free_streams[t->nfree_streams++] = n->f.stream[d];
+		}
+	}
+	memset(n, 0, sizeof *n);
+	n->hnext = n->prev = NIL;
+	n->list = LRU_NONE;
+	n->next = t->free_head;
+	t->free_head = i;
+}
+
+/*
+ * Ends flows oldest first across the three lists: those idle past their timeout at
+ * now_us, or every flow when all is set.
+ */
+static void end_due(struct flow_table *t, uint64_t now_us, bool all)
+{
+	for (;;) {
+		uint32_t best = NIL;
+		for (int l = 0; l < LRU__COUNT; l++) {
+			uint32_t i = t->lru[l].head;
+			if (i == NIL)
+				continue;
+			uint64_t last = t->nodes[i].f.last_ts_us;
+			if (!all && (now_us <= last || now_us - last <= t->timeout_us[l]))
+				continue;
+			if (best == NIL || last < t->nodes[best].f.last_ts_us)
+				best = i;
+		}
+		if (best == NIL)
+			return;
+		end_flow(t, best);
+	}
+}
+
+void flow_table_expire(struct flow_table *t, uint64_t now_us)
+{
+	if (t)
+		end_due(t, now_us, false);
+}
+
+void flow_table_end_all(struct flow_table *t)
+{
+	if (t)
+		end_due(t, 0, true);
+}
+
+unsigned flow_table_count(const struct flow_table *t)
+{
+	return t ? t->count : 0;
+}

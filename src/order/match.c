@@ -1,0 +1,108 @@
+/*
+ * match.c — is a party of an event one of the order's targets?
+ *
+ * Parties arrive normalised (docs/records.md): "+15551234567", "sip:user@host",
+ * "imsi:310150123456789", an IP address as text, "service:NAME". The rules, per target
+ * kind (docs/order.md has the same list for readers of the order):
+ *
+ *   msisdn "+D"   party "+D"; party "D" (the same digits without '+');
+ *                 party "sip:+D@any-host" or "sip:D@any-host" (user part, up to a ';',
+ *                 equal to the number with or without '+').
+ *   imsi          party equal to "imsi:DIGITS".
+ *   sip           party "sip:user@host": user equal (case-sensitive, RFC 3261 19.1.4),
+ *                 host equal ignoring case. "sips:" on the party is accepted too.
+ *   ip  net/len   the party's network address (addr, when family != 0) inside the
+ *                 prefix, or the party text itself an IP address inside the prefix.
+ *
+ * The first matching target in file order wins. The scan is linear: fine for the few
+ * targets an order names (at most ORDER_MAX_TARGETS = 4096). Larger orders would want a
+ * hash of the exact ids (msisdn, imsi, sip) plus a prefix trie for ip targets.
+ */
+#include "order/order.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* The user and host of a "sip:" or "sips:" party, borrowed from party; false if not SIP. */
+static bool split_sip(const char *party, const char **user, size_t *user_len, const char **host)
+{
+	const char *p;
+	if (strncasecmp(party, "sip:", 4) == 0)
+		p = party + 4;
+	else if (strncasecmp(party, "sips:", 5) == 0)
+		p = party + 5;
+	else
+		return false;
+	const char *at = strchr(p, '@');
+	if (!at)
+		return false;
+	*user = p;
+	*user_len = (size_t)(at - p);
+	*host = at + 1;
+	return true;
+}
+
+static bool msisdn_matches(const char *id, const char *party, bool is_sip, const char *user,
+			   size_t user_len)
+{
+	/* id is "+DIGITS" (order.c guarantees it). */
+	if (strcmp(party, id) == 0 || strcmp(party, id + 1) == 0)
+		return true;
+	if (!is_sip)
+		return false;
+	const char *semi = memchr(user, ';', user_len);
+	size_t n = semi ? (size_t)(semi - user) : user_len;
+	size_t idlen = strlen(id);
+	return (n == idlen && memcmp(user, id, n) == 0) ||
+	       (n == idlen - 1 && memcmp(user, id + 1, n) == 0);
+}
+
+static bool sip_matches(const char *id, const char *user, size_t user_len, const char *host)
+{
+	const char *tuser, *thost;
+	size_t tuser_len;
+	if (!split_sip(id, &tuser, &tuser_len, &thost))
+		return false;
+	return tuser_len == user_len && memcmp(tuser, user, user_len) == 0 && strcasecmp(thost, host) == 0;
+}
+
+int order_match_party(const struct order *o, const char *party, const struct ip_addr *addr)
+{
+	if (!o)
+		return -1;
+	if (!party)
+		party = "";
+	const char *user = NULL, *host = NULL;
+	size_t user_len = 0;
+	bool is_sip = split_sip(party, &user, &user_len, &host);
+	/* The party as an address is parsed once, and only if an ip target needs it. */
+	int party_addr_state = 0; /* 0 not tried, 1 parsed, -1 not an address */
+	struct ip_addr party_addr;
+
+	for (size_t i = 0; i < o->ntargets; i++) {
+		const struct order_target *t = &o->targets[i];
+		switch (t->kind) {
+		case TARGET_MSISDN:
+			if (party[0] && msisdn_matches(t->id, party, is_sip, user, user_len))
+				return (int)i;
+			break;
+		case TARGET_IMSI:
+			if (strcmp(party, t->id) == 0)
+				return (int)i;
+			break;
+		case TARGET_SIP:
+			if (is_sip && sip_matches(t->id, user, user_len, host))
+				return (int)i;
+			break;
+		case TARGET_IP:
+			if (addr && addr->family != 0 && addr_in_prefix(addr, &t->net, t->prefix_len))
+				return (int)i;
+			if (party_addr_state == 0)
+				party_addr_state = party[0] && addr_parse(party, &party_addr) == 0 ? 1 : -1;
+			if (party_addr_state > 0 && addr_in_prefix(&party_addr, &t->net, t->prefix_len))
+				return (int)i;
+			break;
+		}
+	}
+	return -1;
+}

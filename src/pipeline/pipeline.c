@@ -1,0 +1,306 @@
+/*
+ * pipeline.c — glue from frames to records.
+ *
+ * Per frame: decode (link, IP, fragments), GTP-U decapsulation (the inner packet runs
+ * the same path), the flow, and the flow's dissector: recognised by content on the
+ * first payloads (ports are no proof), then fed datagrams (UDP) or the reassembled
+ * stream (TCP). Events go through the order filter; the records it allows go to the
+ * writer. Housekeeping (timeouts) runs once per second of capture time.
+ */
+#include "pipeline/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/gtpu.h"
+#include "order/filter.h"
+#include "proto/proto.h"
+
+enum {
+	MAX_DISSECTORS = 32,
+	PROBE_PAYLOADS = 4,      /* payload packets looked at before a flow is left unclassified */
+	TICK_INTERVAL_US = 1000000,
+	MAX_TUNNEL_DEPTH = 2,
+};
+
+struct pipeline {
+	struct stats stats;
+	struct decoder *decoder;
+	struct flow_table *flows;
+	void *modules[MAX_DISSECTORS];
+	size_t ndissectors;
+	struct event_sink events;
+	const struct order *order;
+	struct record_writer *writer;
+	char capture_sha256[65];
+	uint32_t capture_index;
+	uint64_t last_tick_us;
+	int tunnel_depth;
+};
+
+static void on_event(void *ud, const struct event *e)
+{
+	struct pipeline *p = ud;
+	struct record recs[2];
+	if ((unsigned)e->type < EV__COUNT)
+		p->stats.events[e->type]++;
+	size_t n = order_filter(p->order, e, p->capture_sha256, recs);
+	for (size_t i = 0; i < n; i++)
+		if (writer_write(p->writer, &recs[i]) == 0)
+			p->stats.records++;
+}
+
+static void parse_ctx_init(struct pipeline *p, struct parse_ctx *ctx, struct flow *f, int dir,
+			   const struct packet *pkt)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->pkt = pkt;
+	ctx->flow = f;
+	ctx->dir = dir;
+	ctx->state = f ? f->proto_state : NULL;
+	ctx->module = f && f->dissector < p->ndissectors ? p->modules[f->dissector] : NULL;
+	ctx->events = &p->events;
+	ctx->stats = &p->stats;
+	ctx->pipeline = p;
+}
+
+static void on_flow_end(struct flow *f, void *ud)
+{
+	struct pipeline *p = ud;
+	if (f->dissector < p->ndissectors) {
+		const struct dissector *d = proto_registry[f->dissector];
+		if (d->state_end) {
+			struct parse_ctx ctx;
+			parse_ctx_init(p, &ctx, f, 0, NULL);
+			d->state_end(&ctx);
+		}
+	}
+	free(f->proto_state);
+	f->proto_state = NULL;
+}
+
+struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, size_t errlen)
+{
+	struct pipeline *p = calloc(1, sizeof *p);
+	if (!p)
+		goto oom;
+	p->order = cfg->order;
+	p->writer = cfg->writer;
+	p->events.emit = on_event;
+	p->events.ud = p;
+	p->decoder = decoder_new(&cfg->decode, &p->stats);
+	p->flows = flow_table_new(&cfg->flow, &p->stats, on_flow_end, p);
+	if (!p->decoder || !p->flows)
+		goto oom;
+	p->ndissectors = proto_registry_count();
+	if (p->ndissectors > MAX_DISSECTORS)
+		p->ndissectors = MAX_DISSECTORS;
+	for (size_t i = 0; i < p->ndissectors; i++) {
+		const struct dissector *d = proto_registry[i];
+		if (d->module_new && !(p->modules[i] = d->module_new(&p->stats)))
+			goto oom;
+	}
+	return p;
+oom:
+	snprintf(errbuf, errlen, "out of memory setting up the pipeline");
+	pipeline_free(p);
+	return NULL;
+}
+
+void pipeline_finish(struct pipeline *p)
+{
+	if (!p)
+		return;
+	if (p->flows)
+		flow_table_end_all(p->flows);
+	for (size_t i = 0; i < p->ndissectors; i++) {
+		const struct dissector *d = proto_registry[i];
+		if (p->modules[i] && d->module_finish)
+			d->module_finish(p->modules[i], &p->events);
+	}
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	flow_table_free(p->flows); /* ends what is left; dissector state freed in on_flow_end */
+	for (size_t i = 0; i < p->ndissectors; i++)
+		if (p->modules[i] && proto_registry[i]->module_free)
+			proto_registry[i]->module_free(p->modules[i]);
+	decoder_free(p->decoder);
+	free(p);
+}
+
+void pipeline_set_capture(struct pipeline *p, uint32_t index, const char *sha256)
+{
+	p->capture_index = index;
+	snprintf(p->capture_sha256, sizeof p->capture_sha256, "%s", sha256 ? sha256 : "");
+}
+
+const struct stats *pipeline_stats(const struct pipeline *p) { return &p->stats; }
+
+static void tick(struct pipeline *p, uint64_t now_us)
+{
+	if (p->last_tick_us == 0 || now_us < p->last_tick_us) {
+		p->last_tick_us = now_us;
+		return;
+	}
+	if (now_us - p->last_tick_us < TICK_INTERVAL_US)
+		return;
+	p->last_tick_us = now_us;
+	flow_table_expire(p->flows, now_us);
+	decoder_expire(p->decoder, now_us);
+	for (size_t i = 0; i < p->ndissectors; i++) {
+		const struct dissector *d = proto_registry[i];
+		if (p->modules[i] && d->module_tick)
+			d->module_tick(p->modules[i], now_us, &p->events);
+	}
+}
+
+static unsigned transport_bit(uint8_t ip_proto)
+{
+	switch (ip_proto) {
+	case IPPROTO_UDP_:
+		return T_UDP;
+	case IPPROTO_TCP_:
+		return T_TCP;
+	case IPPROTO_SCTP_:
+		return T_SCTP;
+	default:
+		return 0;
+	}
+}
+
+/* Decides the flow's dissector from the payload's content; ports are only a hint. */
+static void classify(struct pipeline *p, struct flow *f, const struct packet *pkt)
+{
+	unsigned bit = transport_bit(pkt->ip_proto);
+	for (size_t i = 0; i < p->ndissectors; i++) {
+		const struct dissector *d = proto_registry[i];
+		if ((d->transports & bit) && d->recognise && d->recognise(pkt->payload, pkt->payload_len, pkt)) {
+			f->dissector = (uint8_t)i;
+			if (d->state_size) {
+				f->proto_state = calloc(1, d->state_size);
+				if (!f->proto_state) {
+					f->dissector = FLOW_NO_DISSECTOR;
+					return;
+				}
+			}
+			return;
+		}
+	}
+	if (++f->probe_tries >= PROBE_PAYLOADS)
+		f->dissector = FLOW_NO_DISSECTOR;
+}
+
+static void parse_stream(struct pipeline *p, struct flow *f, int dir, const struct packet *pkt,
+			 const struct dissector *d)
+{
+	struct tcp_stream *s = flow_stream(p->flows, f, dir);
+	if (!s)
+		return;
+	tcp_stream_add(s, pkt->tcp_seq, (pkt->tcp_flags & TCP_SYN) != 0, pkt->payload, pkt->payload_len);
+	struct parse_ctx ctx;
+	parse_ctx_init(p, &ctx, f, dir, pkt);
+	for (;;) {
+		size_t len, consumed = 0;
+		const uint8_t *data = tcp_stream_data(s, &len);
+		if (len == 0)
+			break;
+		enum parse_status st = d->parse(&ctx, data, len, &consumed);
+		if (consumed > len)
+			consumed = len;
+		if (st == PARSE_MALFORMED) {
+			/* Nothing sensible can follow a broken message in this stream's buffer. */
+			tcp_stream_consume(s, len);
+			break;
+		}
+		tcp_stream_consume(s, consumed);
+		if (st == PARSE_NEED_MORE || consumed == 0)
+			break;
+	}
+}
+
+static void dispatch(struct pipeline *p, const struct packet *pkt)
+{
+	int dir;
+	bool created;
+	struct flow *f = flow_table_packet(p->flows, pkt, &dir, &created);
+	if (!f || pkt->payload_len == 0)
+		return;
+	if (f->dissector == FLOW_UNDECIDED)
+		classify(p, f, pkt);
+	if (f->dissector >= p->ndissectors)
+		return;
+	const struct dissector *d = proto_registry[f->dissector];
+	if (pkt->ip_proto == IPPROTO_TCP_) {
+		parse_stream(p, f, dir, pkt, d);
+	} else {
+		struct parse_ctx ctx;
+		size_t consumed = 0;
+		parse_ctx_init(p, &ctx, f, dir, pkt);
+		d->parse(&ctx, pkt->payload, pkt->payload_len, &consumed);
+	}
+}
+
+/* GTP-U: the subscriber's own packet inside the tunnel runs the same path. */
+static bool try_gtpu(struct pipeline *p, struct packet *pkt)
+{
+	if (pkt->ip_proto != IPPROTO_UDP_ || (pkt->sport != GTPU_PORT && pkt->dport != GTPU_PORT))
+		return false;
+	uint32_t teid;
+	struct span inner;
+	switch (gtpu_decap(pkt->payload, pkt->payload_len, &teid, &inner)) {
+	case GTPU_OK:
+		break;
+	case GTPU_NOT_GPDU:
+		return false;
+	case GTPU_TRUNCATED:
+		stats_anomaly(&p->stats, ANOM_CAPTURE_TRUNCATED);
+		return true;
+	case GTPU_MALFORMED:
+		stats_anomaly(&p->stats, ANOM_TUNNEL_MALFORMED);
+		return true;
+	}
+	pkt->tunnelled = true;
+	pkt->tunnel_teid = teid;
+	pkt->outer_src = pkt->src;
+	pkt->outer_dst = pkt->dst;
+	pipeline_inner_ip(p, inner.ptr, inner.len, pkt);
+	return true;
+}
+
+static void process_packet(struct pipeline *p, struct packet *pkt)
+{
+	p->stats.ip_packets++;
+	if (p->tunnel_depth < MAX_TUNNEL_DEPTH && try_gtpu(p, pkt))
+		return;
+	dispatch(p, pkt);
+}
+
+void pipeline_inner_ip(struct pipeline *p, const uint8_t *ip, size_t len, struct packet *pkt)
+{
+	p->tunnel_depth++;
+	if (decode_ip(p->decoder, ip, len, pkt) == DECODE_OK)
+		process_packet(p, pkt);
+	p->tunnel_depth--;
+}
+
+void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)
+{
+	struct packet pkt;
+	pkt.ts_us = frame->ts_us;
+	pkt.frame_no = frame_no;
+	pkt.capture_index = p->capture_index;
+	pkt.tunnelled = false;
+	pkt.caplen = frame->caplen;
+	pkt.wirelen = frame->wirelen;
+	p->stats.packets++;
+	p->stats.bytes += frame->wirelen;
+	tick(p, frame->ts_us);
+	if (decode_frame(p->decoder, frame->linktype, frame->data, &pkt) != DECODE_OK)
+		return;
+	process_packet(p, &pkt);
+}

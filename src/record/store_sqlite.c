@@ -1,0 +1,576 @@
+/*
+ * store_sqlite.c — the embedded record store in one SQLite file (schema: docs/records.md).
+ *
+ * A store is recognised by PRAGMA user_version = STORE_VERSION and a `meta` row
+ * format = 'pentrap-store'; any other file is refused rather than written into. Records
+ * are appended in seq order only (the chain depends on it): a record whose seq is not the
+ * last seq + 1 is refused. Writes are grouped into one transaction that is committed on
+ * flush, every STORE_BATCH records, and on close. WAL journal, synchronous=NORMAL: a
+ * crash loses at most the uncommitted batch, never the file.
+ */
+#include "record/store.h"
+
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "core/party.h"
+#include "core/timefmt.h"
+
+enum {
+	STORE_VERSION = 1,
+	STORE_BATCH = 1000,       /* records per transaction at most */
+	STORE_BUSY_MS = 5000,     /* wait this long for another process's lock */
+	STORE_QUERY_IDS = 3,      /* forms of one identifier a query looks for */
+};
+
+static const char STORE_FORMAT[] = "pentrap-store";
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *insert;
+	bool in_tx;
+	unsigned pending;   /* records in the open transaction */
+	uint64_t last_seq;  /* the last record's seq, including uncommitted ones */
+	char path[];
+};
+
+static const char SCHEMA[] =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE records ("
+	" seq INTEGER PRIMARY KEY,"
+	" ts_us INTEGER NOT NULL,"
+	" ts TEXT NOT NULL,"
+	" type TEXT NOT NULL,"
+	" order_id TEXT NOT NULL,"
+	" target TEXT NOT NULL,"
+	" direction TEXT NOT NULL,"
+	" from_party TEXT NOT NULL,"
+	" to_party TEXT NOT NULL,"
+	" protocol TEXT NOT NULL,"
+	" service TEXT NOT NULL,"
+	" signature TEXT NOT NULL,"
+	" confidence TEXT NOT NULL,"
+	" score INTEGER,"
+	" duration_us INTEGER,"
+	" outcome TEXT NOT NULL,"
+	" call_id TEXT NOT NULL,"
+	" contact TEXT NOT NULL,"
+	" evidence TEXT NOT NULL,"
+	" prev_hash TEXT NOT NULL,"
+	" hash TEXT NOT NULL);"
+	"CREATE INDEX records_target_ts ON records (target, ts_us);"
+	"CREATE INDEX records_from ON records (from_party);"
+	"CREATE INDEX records_to ON records (to_party);"
+	"CREATE TABLE runs ("
+	" id INTEGER PRIMARY KEY,"
+	" order_id TEXT, order_file TEXT, order_sha256 TEXT, captures TEXT,"
+	" sigs_version TEXT, software_version TEXT,"
+	" started_us INTEGER, ended_us INTEGER, first_seq INTEGER, last_seq INTEGER,"
+	" summary TEXT);"
+	"INSERT INTO meta (key, value) VALUES ('format', 'pentrap-store');"
+	"PRAGMA user_version = 1;";
+
+#define RECORD_COLUMNS                                                                      \
+	"seq, ts_us, ts, type, order_id, target, direction, from_party, to_party, protocol, " \
+	"service, signature, confidence, score, duration_us, outcome, call_id, contact, "     \
+	"evidence, prev_hash, hash"
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int fail(const struct store *s, char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (errlen)
+		snprintf(errbuf, errlen, "%s: %s", s->path, msg);
+	return -1;
+}
+
+static int db_fail(const struct store *s, char *errbuf, size_t errlen, const char *what)
+{
+	return fail(s, errbuf, errlen, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* Runs a statement that returns one integer (or 0 when it returns no row); -1 on error. */
+static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	*out = 0;
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*out = sqlite3_column_int64(st, 0);
+		rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* True when the file at path exists, is non-empty and does not start like an SQLite database. */
+static bool not_sqlite(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	return n > 0 && (n < sizeof head || memcmp(head, magic, sizeof magic) != 0);
+}
+
+/* Makes sure the schema is there: creates it in an empty database, checks it otherwise. */
+static int check_schema(struct store *s, char *errbuf, size_t errlen)
+{
+	int64_t nobjects, version, has_meta, format_ok;
+	if (query_int(s->db, "SELECT count(*) FROM sqlite_master", &nobjects)) {
+		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+			return fail(s, errbuf, errlen, "not a pentrap store (not an SQLite database)");
+		return db_fail(s, errbuf, errlen, "cannot read the schema");
+	}
+	if (nobjects == 0) {
+		/* Create under the write lock, looking again in case another process just did. */
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return db_fail(s, errbuf, errlen, "cannot create the store");
+		if (query_int(s->db, "SELECT count(*) FROM sqlite_master", &nobjects) ||
+		    (nobjects == 0 && sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			db_fail(s, errbuf, errlen, "cannot create the store");
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	if (query_int(s->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+		      &has_meta))
+		return db_fail(s, errbuf, errlen, "cannot read the schema");
+	if (!has_meta ||
+	    query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'format' AND value = 'pentrap-store'",
+		      &format_ok) ||
+	    !format_ok)
+		return fail(s, errbuf, errlen, "not a pentrap store (an SQLite database without the '%s' mark)",
+			    STORE_FORMAT);
+	if (query_int(s->db, "PRAGMA user_version", &version))
+		return db_fail(s, errbuf, errlen, "cannot read the store version");
+	if (version != STORE_VERSION)
+		return fail(s, errbuf, errlen, "store format version %" PRId64 ", this pentrap reads version %d",
+			    version, STORE_VERSION);
+	return 0;
+}
+
+static int read_last(struct store *s, uint64_t *seq, char hash[HASH_HEX_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1", -1,
+				    &st, NULL);
+	*seq = 0;
+	if (hash)
+		hash[0] = '\0';
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*seq = (uint64_t)sqlite3_column_int64(st, 0);
+			if (hash) {
+				const unsigned char *h = sqlite3_column_text(st, 1);
+				snprintf(hash, HASH_HEX_LEN, "%s", h ? (const char *)h : "");
+			}
+		}
+		rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+{
+	size_t plen = strlen(path);
+	struct store *s = calloc(1, sizeof *s + plen + 1);
+	*out = NULL;
+	if (!s) {
+		snprintf(errbuf, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	memcpy(s->path, path, plen + 1);
+	if (not_sqlite(path)) {
+		fail(s, errbuf, errlen, "not a pentrap store (not an SQLite database)");
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		if (s->db)
+			db_fail(s, errbuf, errlen, "cannot open");
+		else
+			fail(s, errbuf, errlen, "cannot open: out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (check_schema(s, errbuf, errlen))
+		goto fail;
+	/* A read-only store (evidence on read-only media) is still readable: then the journal
+	 * mode stays what it is. */
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
+			 NULL) != SQLITE_OK && !sqlite3_db_readonly(s->db, "main")) {
+		db_fail(s, errbuf, errlen, "cannot set the journal mode");
+		goto fail;
+	}
+	if (sqlite3_prepare_v3(s->db,
+			       "INSERT INTO records (" RECORD_COLUMNS ") VALUES "
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+			       -1, SQLITE_PREPARE_PERSISTENT, &s->insert, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto fail;
+	}
+	if (read_last(s, &s->last_seq, NULL)) {
+		db_fail(s, errbuf, errlen, "cannot read the last record");
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	sqlite3_finalize(s->insert);
+	sqlite3_close(s->db);
+	free(s);
+	return -1;
+}
+
+static int commit(struct store *s, char *errbuf, size_t errlen)
+{
+	if (!s->in_tx)
+		return 0;
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot commit records");
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->in_tx = false;
+		s->pending = 0;
+		read_last(s, &s->last_seq, NULL);
+		return -1;
+	}
+	s->in_tx = false;
+	s->pending = 0;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	char err[256];
+	if (!s)
+		return;
+	commit(s, err, sizeof err);
+	sqlite3_finalize(s->insert);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+uint64_t store_last_seq(struct store *s, char last_hash[HASH_HEX_LEN])
+{
+	uint64_t seq = 0;
+	if (read_last(s, &seq, last_hash) != 0) {
+		if (last_hash)
+			last_hash[0] = '\0';
+		return 0;
+	}
+	return seq;
+}
+
+/* Binds the text of a char-array field, bounded by the array. */
+#define BIND_FIELD(st, i, arr) sqlite3_bind_text(st, i, arr, (int)strnlen(arr, sizeof(arr)), SQLITE_STATIC)
+
+static int sink_write(void *impl, const struct record *r, char *errbuf, size_t errlen)
+{
+	struct store *s = impl;
+	char ts[TS_STRLEN];
+	if (r->seq != s->last_seq + 1)
+		return fail(s, errbuf, errlen, "record seq %" PRIu64 " does not follow the last seq %" PRIu64
+			    " (records are appended without gaps)", r->seq, s->last_seq);
+	if (r->seq > INT64_MAX || r->ts_us > INT64_MAX)
+		return fail(s, errbuf, errlen, "record seq %" PRIu64 ": value out of range", r->seq);
+	if (!s->in_tx) {
+		uint64_t db_last = 0;
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return db_fail(s, errbuf, errlen, "cannot begin a transaction");
+		s->in_tx = true;
+		/* Another process may have appended since we last looked. */
+		if (read_last(s, &db_last, NULL) || db_last != s->last_seq) {
+			s->last_seq = db_last;
+			return fail(s, errbuf, errlen, "another writer appended records (last seq now %" PRIu64 ")",
+				    db_last);
+		}
+	}
+	sqlite3_stmt *st = s->insert;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->seq);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)r->ts_us);
+	sqlite3_bind_text(st, 3, ts_format(r->ts_us, ts, sizeof ts), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, event_type_name(r->type), -1, SQLITE_STATIC);
+	BIND_FIELD(st, 5, r->order);
+	BIND_FIELD(st, 6, r->target);
+	BIND_FIELD(st, 7, r->direction);
+	BIND_FIELD(st, 8, r->from);
+	BIND_FIELD(st, 9, r->to);
+	BIND_FIELD(st, 10, r->protocol);
+	BIND_FIELD(st, 11, r->service);
+	BIND_FIELD(st, 12, r->signature);
+	sqlite3_bind_text(st, 13, r->inferred ? "inferred" : "certain", -1, SQLITE_STATIC);
+	if (r->inferred)
+		sqlite3_bind_int(st, 14, r->score);
+	else
+		sqlite3_bind_null(st, 14);
+	if (r->duration_us >= 0)
+		sqlite3_bind_int64(st, 15, r->duration_us);
+	else
+		sqlite3_bind_null(st, 15);
+	BIND_FIELD(st, 16, r->outcome);
+	BIND_FIELD(st, 17, r->call_id);
+	BIND_FIELD(st, 18, r->contact);
+	BIND_FIELD(st, 19, r->evidence);
+	BIND_FIELD(st, 20, r->prev_hash);
+	BIND_FIELD(st, 21, r->hash);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, errbuf, errlen, "cannot write a record");
+	s->last_seq = r->seq;
+	if (++s->pending >= STORE_BATCH)
+		return commit(s, errbuf, errlen);
+	return 0;
+}
+
+static int sink_flush(void *impl, char *errbuf, size_t errlen)
+{
+	return commit(impl, errbuf, errlen);
+}
+
+/* The sink's close commits; the store itself stays open until store_close. */
+static void sink_close(void *impl)
+{
+	char err[256];
+	commit(impl, err, sizeof err);
+}
+
+static const struct record_sink_ops store_sink_ops = {
+	.name = "sqlite",
+	.write = sink_write,
+	.flush = sink_flush,
+	.close = sink_close,
+};
+
+struct record_sink store_sink(struct store *s)
+{
+	return (struct record_sink){ .ops = &store_sink_ops, .impl = s };
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int store_add_run(struct store *s, const struct run_info *ri, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (commit(s, errbuf, errlen))
+		return -1;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO runs (order_id, order_file, order_sha256, captures, sigs_version,"
+			       " software_version, started_us, ended_us, first_seq, last_seq, summary)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto out;
+	}
+	bind_opt_text(st, 1, ri->order_id);
+	bind_opt_text(st, 2, ri->order_file);
+	bind_opt_text(st, 3, ri->order_sha256);
+	bind_opt_text(st, 4, ri->captures);
+	bind_opt_text(st, 5, ri->sigs_version);
+	bind_opt_text(st, 6, ri->software_version);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)ri->started_us);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)ri->ended_us);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)ri->first_seq);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)ri->last_seq);
+	bind_opt_text(st, 11, ri->summary_json);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(s, errbuf, errlen, "cannot write the run");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Copies column i (text, NULL as "") into a char array of size len. */
+static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	int n = sqlite3_column_bytes(st, i);
+	size_t m = t && n > 0 ? (size_t)n : 0;
+	if (m >= len)
+		m = len - 1;
+	if (m)
+		memcpy(dst, t, m);
+	dst[m] = '\0';
+}
+
+/* One row of RECORD_COLUMNS into r; -1 with a message when the row cannot be a record. */
+static int read_row(struct store *s, sqlite3_stmt *st, struct record *r, char *errbuf, size_t errlen)
+{
+	char type[32], confidence[16];
+	memset(r, 0, sizeof *r);
+	r->seq = (uint64_t)sqlite3_column_int64(st, 0);
+	r->ts_us = (uint64_t)sqlite3_column_int64(st, 1);
+	column_copy(st, 3, type, sizeof type);
+	int t = event_type_from_name(type);
+	if (t < 0)
+		return fail(s, errbuf, errlen, "record %" PRIu64 ": unknown type '%s'", r->seq, type);
+	r->type = (enum event_type)t;
+	column_copy(st, 4, r->order, sizeof r->order);
+	column_copy(st, 5, r->target, sizeof r->target);
+	column_copy(st, 6, r->direction, sizeof r->direction);
+	column_copy(st, 7, r->from, sizeof r->from);
+	column_copy(st, 8, r->to, sizeof r->to);
+	column_copy(st, 9, r->protocol, sizeof r->protocol);
+	column_copy(st, 10, r->service, sizeof r->service);
+	column_copy(st, 11, r->signature, sizeof r->signature);
+	column_copy(st, 12, confidence, sizeof confidence);
+	r->inferred = strcmp(confidence, "inferred") == 0;
+	int64_t score = sqlite3_column_int64(st, 13);
+	r->score = (uint8_t)(score < 0 ? 0 : score > 255 ? 255 : score);
+	r->duration_us = sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
+	column_copy(st, 15, r->outcome, sizeof r->outcome);
+	column_copy(st, 16, r->call_id, sizeof r->call_id);
+	column_copy(st, 17, r->contact, sizeof r->contact);
+	column_copy(st, 18, r->evidence, sizeof r->evidence);
+	column_copy(st, 19, r->prev_hash, sizeof r->prev_hash);
+	column_copy(st, 20, r->hash, sizeof r->hash);
+	return 0;
+}
+
+/* Steps st to the end, calling cb per row. 0, cb's non-zero value, or -1 on error. */
+static int run_rows(struct store *s, sqlite3_stmt *st, store_record_fn cb, void *ud, char *errbuf,
+		    size_t errlen)
+{
+	struct record r;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (read_row(s, st, &r, errbuf, errlen))
+			return -1;
+		int stop = cb(&r, ud);
+		if (stop)
+			return stop;
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(s, errbuf, errlen, "cannot read records");
+	return 0;
+}
+
+/*
+ * The forms of id a query looks for in target, from_party and to_party:
+ *   an IP address "A"   → "A" (canonical text), "A/32" or "A/128" (a host target);
+ *   a prefix "A/len"    → "A/len" (canonical), and "A" when len is the full length;
+ *   anything else       → party_normalise(id); when that is bare digits "D", also "+D"
+ *                         (the same rule as order matching).
+ * Returns how many forms were written (0 when id yields nothing).
+ */
+static int query_forms(const char *id, char forms[STORE_QUERY_IDS][PARTY_MAX])
+{
+	char text[PARTY_MAX], fmt[ADDR_STRLEN];
+	struct ip_addr a;
+	snprintf(text, sizeof text, "%s", id);
+	char *slash = strchr(text, '/');
+	if (slash)
+		*slash = '\0';
+	if (addr_parse(text, &a) == 0) {
+		unsigned max = a.family == 4 ? 32 : 128;
+		addr_format(&a, fmt, sizeof fmt);
+		if (!slash) {
+			snprintf(forms[0], PARTY_MAX, "%s", fmt);
+			snprintf(forms[1], PARTY_MAX, "%s/%u", fmt, max);
+			return 2;
+		}
+		const char *d = slash + 1;
+		size_t nd = strspn(d, "0123456789");
+		if (nd > 0 && nd <= 3 && d[nd] == '\0' && (unsigned)atoi(d) <= max) {
+			unsigned len = (unsigned)atoi(d);
+			snprintf(forms[0], PARTY_MAX, "%s/%u", fmt, len);
+			if (len == max) {
+				snprintf(forms[1], PARTY_MAX, "%s", fmt);
+				return 2;
+			}
+			return 1;
+		}
+	}
+	party_normalise(id, strlen(id), forms[0], PARTY_MAX);
+	if (forms[0][0] == '\0')
+		snprintf(forms[0], PARTY_MAX, "%s", id);
+	if (forms[0][0] == '\0')
+		return 0;
+	size_t len = strlen(forms[0]);
+	if (strspn(forms[0], "0123456789") == len && len + 2 <= PARTY_MAX) {
+		forms[1][0] = '+';
+		memcpy(forms[1] + 1, forms[0], len + 1);
+		return 2;
+	}
+	return 1;
+}
+
+int store_query(struct store *s, const char *id, uint64_t from_us, uint64_t to_us,
+		store_record_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	char forms[STORE_QUERY_IDS][PARTY_MAX] = { { 0 } };
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	int nforms = query_forms(id ? id : "", forms);
+	if (nforms == 0)
+		return fail(s, errbuf, errlen, "empty identifier");
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT " RECORD_COLUMNS " FROM records"
+			       " WHERE (target IN (?1, ?2, ?3) OR from_party IN (?1, ?2, ?3)"
+			       "        OR to_party IN (?1, ?2, ?3))"
+			       "   AND (?4 = 0 OR ts_us >= ?4) AND (?5 = 0 OR ts_us <= ?5)"
+			       " ORDER BY ts_us, seq",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare the query");
+		goto out;
+	}
+	for (int i = 0; i < STORE_QUERY_IDS; i++) {
+		if (i < nforms)
+			sqlite3_bind_text(st, i + 1, forms[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, i + 1);
+	}
+	sqlite3_bind_int64(st, 4, from_us > INT64_MAX ? INT64_MAX : (sqlite3_int64)from_us);
+	sqlite3_bind_int64(st, 5, to_us > INT64_MAX ? INT64_MAX : (sqlite3_int64)to_us);
+	rc = run_rows(s, st, cb, ud, errbuf, errlen);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_each(struct store *s, store_record_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT " RECORD_COLUMNS " FROM records ORDER BY seq", -1, &st,
+			       NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto out;
+	}
+	rc = run_rows(s, st, cb, ud, errbuf, errlen);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

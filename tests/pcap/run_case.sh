@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs one golden pcap case: tests/pcap/<protocol>/<case>/
+#   args               the arguments of `pentrap run` after --jsonl (paths relative to the case)
+#   expected.jsonl     the expected records, narrowed to the fields in `fields`, sorted
+#   fields             (optional) comma-separated record fields to compare
+#                      (default: type,direction,target,from,to,call_id,outcome)
+#   expected_status    (optional) the exit status, default 0
+# With UPDATE_EXPECTED=1 it rewrites expected.jsonl instead of comparing (check the
+# result against the capture's truth.tsv before committing it).
+set -euo pipefail
+pentrap=$(realpath "$1"); case_dir=$(realpath "$2")
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fields=type,direction,target,from,to,call_id,outcome
+[ -f "$case_dir/fields" ] && fields=$(tr -d ' \n' < "$case_dir/fields")
+want_status=0
+[ -f "$case_dir/expected_status" ] && want_status=$(tr -d ' \n' < "$case_dir/expected_status")
+read -r -a args < "$case_dir/args"
+set +e
+(cd "$case_dir" && "$pentrap" run --no-db --jsonl "$work/out.jsonl" -q "${args[@]}") 2> "$work/stderr"
+status=$?
+set -e
+if [ "$status" != "$want_status" ]; then
+  echo "FAIL: exit status $status, expected $want_status"; cat "$work/stderr"; exit 1
+fi
+touch "$work/out.jsonl"
+python3 "$here/project.py" "$fields" < "$work/out.jsonl" > "$work/got.jsonl"
+if [ "${UPDATE_EXPECTED:-}" = 1 ]; then
+  cp "$work/got.jsonl" "$case_dir/expected.jsonl"; echo "updated $case_dir/expected.jsonl"; exit 0
+fi
+if ! diff -u "$case_dir/expected.jsonl" "$work/got.jsonl"; then
+  echo "FAIL: records differ from $case_dir/expected.jsonl"; exit 1
+fi
+echo "ok: $(wc -l < "$work/got.jsonl") records match"

@@ -1,0 +1,224 @@
+/* test_order.c — loading orders (valid and every kind of mistake) and matching parties. */
+#include <string.h>
+
+#include "check.h"
+#include "order/order.h"
+
+/* Loads a bad order and checks the one-line message: exactly `want` when it is given in
+ * full, otherwise that it starts with prefix and contains part. */
+static void expect_error(const char *path, const char *prefix, const char *part)
+{
+	struct order o;
+	char err[512];
+	int rc = order_load(path, &o, err, sizeof err);
+	CHECK_EQ_INT(rc, -1);
+	CHECK(o.targets == NULL && o.ntargets == 0);
+	if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, part)) {
+		fprintf(stderr, "  %s: got \"%s\", want prefix \"%s\" and \"%s\"\n", path, err, prefix, part);
+		CHECK(!"error message");
+	} else {
+		CHECK(strchr(err, '\n') == NULL);
+	}
+	order_fini(&o);
+}
+
+static void test_valid(void)
+{
+	struct order o;
+	char err[512] = "";
+	int rc = order_load("data/order_valid.yaml", &o, err, sizeof err);
+	CHECK_EQ_INT(rc, 0);
+	if (rc != 0) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	CHECK_EQ_STR(o.id, "2026-MJ-0142");
+	CHECK_EQ_STR(o.authority, "District Court, Eastern District");
+	CHECK_EQ_INT(o.kind, ORDER_BOTH);
+	CHECK_EQ_INT(o.valid_from_us, 1793491200ull * 1000000u);  /* 2026-11-01T00:00:00Z */
+	CHECK_EQ_INT(o.valid_until_us, 1798761599ull * 1000000u); /* 2026-12-31T23:59:59Z */
+	CHECK_EQ_INT(o.ntargets, 8);
+	CHECK_EQ_INT(o.targets[0].kind, TARGET_MSISDN);
+	CHECK_EQ_STR(o.targets[0].id, "+15551234567");
+	CHECK_EQ_INT(o.targets[1].kind, TARGET_SIP);
+	CHECK_EQ_STR(o.targets[1].id, "sip:Alice@example.net");
+	CHECK_EQ_INT(o.targets[2].kind, TARGET_IMSI);
+	CHECK_EQ_STR(o.targets[2].id, "imsi:310150123456789");
+	CHECK_EQ_INT(o.targets[3].kind, TARGET_IP);
+	CHECK_EQ_STR(o.targets[3].id, "198.51.100.7/32");
+	CHECK_EQ_INT(o.targets[3].prefix_len, 32);
+	CHECK_EQ_INT(o.targets[3].net.family, 4);
+	CHECK_EQ_STR(o.targets[4].id, "2001:db8::/32");
+	CHECK_EQ_INT(o.targets[4].net.family, 6);
+	CHECK_EQ_INT(o.targets[4].prefix_len, 32);
+	CHECK_EQ_STR(o.targets[5].id, "+15557654321"); /* no '+' given: one is added */
+	CHECK_EQ_STR(o.targets[6].id, "sip:bob@voip.example.org");
+	CHECK_EQ_STR(o.targets[7].id, "203.0.113.9/32"); /* a bare address is a host prefix */
+	CHECK_EQ_INT(strlen(o.file_sha256), 64);
+	CHECK(strspn(o.file_sha256, "0123456789abcdef") == 64);
+	order_fini(&o);
+	CHECK(o.targets == NULL);
+	order_fini(NULL);
+}
+
+static void test_sip_number_and_times(void)
+{
+	struct order o;
+	char err[512] = "";
+	CHECK_EQ_INT(order_load("data/order_sip_number.yaml", &o, err, sizeof err), 0);
+	CHECK_EQ_INT(o.kind, ORDER_PEN_REGISTER);
+	CHECK_EQ_INT(o.valid_from_us, (1793491200ull - 3600) * 1000000u); /* +01:00 offset */
+	CHECK_EQ_INT(o.valid_until_us, (1793491200ull + 86400) * 1000000u); /* bare date */
+	CHECK_EQ_INT(o.ntargets, 1);
+	CHECK_EQ_INT(o.targets[0].kind, TARGET_MSISDN); /* a global number in a SIP URI */
+	CHECK_EQ_STR(o.targets[0].id, "+15551234567");
+	order_fini(&o);
+}
+
+static void test_errors(void)
+{
+	expect_error("data/order_bad_date.yaml", "data/order_bad_date.yaml:5: ",
+		     "valid_from: not an RFC 3339 time: '2026-13-01'");
+	expect_error("data/order_unknown_key.yaml", "data/order_unknown_key.yaml:3: ",
+		     "unknown key 'kindd' (expected id, authority, kind, valid_from, valid_until, targets)");
+	expect_error("data/order_missing_id.yaml", "data/order_missing_id.yaml:1: ", "missing required key 'id'");
+	expect_error("data/order_bad_kind.yaml", "data/order_bad_kind.yaml:3: ",
+		     "kind: 'wiretap' is not one of pen-register, trap-and-trace, both");
+	expect_error("data/order_until_before_from.yaml", "data/order_until_before_from.yaml:5: ",
+		     "valid_until: must be after valid_from");
+	expect_error("data/order_empty_targets.yaml", "data/order_empty_targets.yaml:6: ", "targets: the list is empty");
+	expect_error("data/order_bad_msisdn.yaml", "data/order_bad_msisdn.yaml:8: ",
+		     "msisdn: '+1555abc' is not an E.164 number");
+	expect_error("data/order_bad_ip.yaml", "data/order_bad_ip.yaml:7: ",
+		     "ip: '198.51.100.300/32' is not an IP address or prefix");
+	expect_error("data/order_ip_host_bits.yaml", "data/order_ip_host_bits.yaml:7: ", "did you mean 198.51.100.0/24?");
+	expect_error("data/order_bad_imsi.yaml", "data/order_bad_imsi.yaml:7: ", "is not an IMSI");
+	expect_error("data/order_bad_sip.yaml", "data/order_bad_sip.yaml:7: ", "expected user@host");
+	expect_error("data/order_syntax.yaml", "data/order_syntax.yaml:4: ",
+		     "YAML syntax error: mapping values are not allowed in this context");
+	expect_error("data/order_not_utf8.yaml", "data/order_not_utf8.yaml:4: ", "YAML: invalid");
+	expect_error("data/order_missing.yaml", "data/order_missing.yaml: ",
+		     "cannot open: No such file or directory");
+	expect_error("data/order_empty.yaml", "data/order_empty.yaml:1: ", "empty file");
+	expect_error("data/order_duplicate_key.yaml", "data/order_duplicate_key.yaml:6: ",
+		     "duplicate key 'kind' (first at line 3)");
+	expect_error("data/order_two_keys_target.yaml", "data/order_two_keys_target.yaml:7: ",
+		     "exactly one identifier");
+	expect_error("data/order_unknown_target.yaml", "data/order_unknown_target.yaml:7: ",
+		     "unknown key 'email' (expected msisdn, sip, imsi, ip)");
+	expect_error("data/order_top_key.yaml", "data/order_top_key.yaml:8: ", "unknown key 'extra' (expected order)");
+	expect_error("data/order_two_docs.yaml", "data/order_two_docs.yaml:9: ", "a second YAML document");
+	expect_error("data", "data: ", "cannot read");
+
+	/* The exact lines the documentation shows. */
+	struct order o;
+	char err[512];
+	order_load("data/order_bad_date.yaml", &o, err, sizeof err);
+	CHECK_EQ_STR(err, "data/order_bad_date.yaml:5: valid_from: not an RFC 3339 time: '2026-13-01'");
+}
+
+/* An order built in memory, for the matching rules. */
+static struct order_target targets[6];
+static struct order make_order(void)
+{
+	struct order o;
+	memset(&o, 0, sizeof o);
+	memset(targets, 0, sizeof targets);
+	targets[0].kind = TARGET_MSISDN;
+	strcpy(targets[0].id, "+15551234567");
+	targets[1].kind = TARGET_SIP;
+	strcpy(targets[1].id, "sip:Alice@example.net");
+	targets[2].kind = TARGET_IMSI;
+	strcpy(targets[2].id, "imsi:310150123456789");
+	targets[3].kind = TARGET_IP;
+	strcpy(targets[3].id, "198.51.100.0/24");
+	addr_parse("198.51.100.0", &targets[3].net);
+	targets[3].prefix_len = 24;
+	targets[4].kind = TARGET_IP;
+	strcpy(targets[4].id, "2001:db8::/32");
+	addr_parse("2001:db8::", &targets[4].net);
+	targets[4].prefix_len = 32;
+	targets[5].kind = TARGET_MSISDN;
+	strcpy(targets[5].id, "+4930123456");
+	o.targets = targets;
+	o.ntargets = 6;
+	o.kind = ORDER_BOTH;
+	return o;
+}
+
+static void test_match(void)
+{
+	struct order o = make_order();
+	struct ip_addr a, none;
+	memset(&none, 0, sizeof none);
+
+	/* msisdn */
+	CHECK_EQ_INT(order_match_party(&o, "+15551234567", NULL), 0);
+	CHECK_EQ_INT(order_match_party(&o, "15551234567", NULL), 0);
+	CHECK_EQ_INT(order_match_party(&o, "sip:+15551234567@ims.example", NULL), 0);
+	CHECK_EQ_INT(order_match_party(&o, "sip:15551234567@ims.example", NULL), 0);
+	CHECK_EQ_INT(order_match_party(&o, "sip:+15551234567;npdi@ims.example", NULL), 0);
+	CHECK_EQ_INT(order_match_party(&o, "+155512345678", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "+1555123456", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "sip:155512345@ims.example", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "+4930123456", NULL), 5);
+	/* imsi */
+	CHECK_EQ_INT(order_match_party(&o, "imsi:310150123456789", NULL), 2);
+	CHECK_EQ_INT(order_match_party(&o, "imsi:310150123456788", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "310150123456789", NULL), -1);
+	/* sip: host ignores case, user does not */
+	CHECK_EQ_INT(order_match_party(&o, "sip:Alice@example.net", NULL), 1);
+	CHECK_EQ_INT(order_match_party(&o, "sip:Alice@EXAMPLE.Net", NULL), 1);
+	CHECK_EQ_INT(order_match_party(&o, "sips:Alice@example.net", NULL), 1);
+	CHECK_EQ_INT(order_match_party(&o, "sip:alice@example.net", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "sip:Alice@example.org", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "sip:Alice@example.net.evil", NULL), -1);
+	/* ip: by the party's address, or by the party text */
+	addr_parse("198.51.100.77", &a);
+	CHECK_EQ_INT(order_match_party(&o, "+19995550000", &a), 3);
+	CHECK_EQ_INT(order_match_party(&o, "198.51.100.200", NULL), 3);
+	CHECK_EQ_INT(order_match_party(&o, "198.51.100.200", &none), 3);
+	CHECK_EQ_INT(order_match_party(&o, "198.51.101.1", NULL), -1);
+	addr_parse("198.51.101.1", &a);
+	CHECK_EQ_INT(order_match_party(&o, "service:imessage", &a), -1);
+	addr_parse("2001:db8:1::5", &a);
+	CHECK_EQ_INT(order_match_party(&o, "", &a), 4);
+	CHECK_EQ_INT(order_match_party(&o, "2001:db9::1", NULL), -1);
+	/* the first matching target wins */
+	addr_parse("198.51.100.1", &a);
+	CHECK_EQ_INT(order_match_party(&o, "+15551234567", &a), 0);
+	/* nothing */
+	CHECK_EQ_INT(order_match_party(&o, "", NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, NULL, NULL), -1);
+	CHECK_EQ_INT(order_match_party(&o, "service:imessage", NULL), -1);
+}
+
+/* Loaded targets match what their own ids normalise to. */
+static void test_loaded_match(void)
+{
+	struct order o;
+	char err[512];
+	if (order_load("data/order_valid.yaml", &o, err, sizeof err) != 0) {
+		CHECK(!"load");
+		return;
+	}
+	for (size_t i = 0; i < o.ntargets; i++) {
+		if (o.targets[i].kind == TARGET_IP)
+			continue;
+		CHECK_EQ_INT(order_match_party(&o, o.targets[i].id, NULL), (int)i);
+	}
+	CHECK_EQ_INT(order_match_party(&o, "sip:bob@VOIP.example.org", NULL), 6);
+	CHECK_EQ_INT(order_match_party(&o, "203.0.113.9", NULL), 7);
+	CHECK_EQ_INT(order_match_party(&o, "203.0.113.10", NULL), -1);
+	order_fini(&o);
+}
+
+int main(void)
+{
+	test_valid();
+	test_sip_number_and_times();
+	test_errors();
+	test_match();
+	test_loaded_match();
+	return check_done("test_order");
+}
