@@ -51,6 +51,10 @@ struct event {
 	char outcome[16];         /* "answered", "busy", "cancelled", "failed", "no-answer" or "" */
 	char call_id[CALL_ID_MAX];/* the signalling's own identifier, or "" */
 	char contact[PARTY_MAX];  /* registration: the contact address bound to `from` */
+	char subtype[24];         /* refines the type: "delivery-receipt", "submit-multi" ... or "" */
+	/* sessions and flows: traffic each way, from the originator's side ("up") */
+	uint64_t bytes_up, bytes_down, packets_up, packets_down;
+	char name[128];           /* the remote name (DNS, SNI) where known, or "" */
 	/* evidence: where it was seen */
 	uint32_t capture_index;
 	uint8_t nframes;

@@ -1,6 +1,8 @@
 /* filter.c — from an event to the records an order allows. */
 #include "order/filter.h"
 
+#include "record/json.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +35,25 @@ static void format_evidence(const struct event *e, const char *capture_sha256, c
 				      transport_name(e->ip_proto), addr_format(&e->src, src, sizeof src),
 				      e->sport, addr_format(&e->dst, dst, sizeof dst), e->dport);
 	else if (n < len)
-		snprintf(buf + n, len - n, "]}");
+		n += (size_t)snprintf(buf + n, len - n, "]}");
+	/* Sessions and flows also say how much went each way, and the remote name. */
+	if (n < len && n > 0 && (e->packets_up || e->packets_down)) {
+		n--; /* reopen the object */
+		n += (size_t)snprintf(buf + n, len - n,
+				      ",\"bytes_up\":%llu,\"bytes_down\":%llu,\"packets_up\":%llu,\"packets_down\":%llu}",
+				      (unsigned long long)e->bytes_up, (unsigned long long)e->bytes_down,
+				      (unsigned long long)e->packets_up, (unsigned long long)e->packets_down);
+	}
+	if (n < len && n > 0 && e->name[0]) {
+		n--;
+		n += (size_t)snprintf(buf + n, len - n, ",\"name\":\"");
+		if (n < len) {
+			json_escape(e->name, strlen(e->name), buf + n, len - n);
+			n += strlen(buf + n);
+		}
+		if (n < len)
+			snprintf(buf + n, len - n, "\"}");
+	}
 }
 
 static void fill_record(const struct order *o, const struct event *e, const struct order_target *t,
@@ -56,6 +76,7 @@ static void fill_record(const struct order *o, const struct event *e, const stru
 	memcpy(r->outcome, e->outcome, sizeof r->outcome);
 	memcpy(r->call_id, e->call_id, sizeof r->call_id);
 	memcpy(r->contact, e->contact, sizeof r->contact);
+	memcpy(r->subtype, e->subtype, sizeof r->subtype);
 	snprintf(r->evidence, sizeof r->evidence, "%s", evidence);
 }
 

@@ -21,6 +21,8 @@
 #include "event/event.h"
 
 struct flow;
+struct identity_map;
+struct name_cache;
 
 enum parse_status {
 	PARSE_OK,        /* consumed *consumed bytes of whole messages */
@@ -44,6 +46,8 @@ struct parse_ctx {
 	const struct event_sink *events;
 	struct stats *stats;
 	struct pipeline *pipeline; /* for dissectors that feed decoded packets back (GTP-U) */
+	struct identity_map *identity; /* address ↔ subscriber bindings (identity/identity.h) */
+	struct name_cache *names;      /* DNS answers per client (identity/names.h) */
 };
 
 struct dissector {

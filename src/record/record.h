@@ -32,6 +32,7 @@ struct record {
 	char outcome[16];
 	char call_id[CALL_ID_MAX];
 	char contact[PARTY_MAX];
+	char subtype[24];          /* "" when none */
 	char evidence[RECORD_EVIDENCE_MAX]; /* JSON object text */
 	char prev_hash[HASH_HEX_LEN], hash[HASH_HEX_LEN];
 };

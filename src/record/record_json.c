@@ -191,6 +191,7 @@ void record_write_json(const struct record *r, FILE *f)
 	FIELD_OPT(f, "outcome", r->outcome);
 	FIELD_OPT(f, "call_id", r->call_id);
 	FIELD_OPT(f, "contact", r->contact);
+	FIELD_OPT(f, "subtype", r->subtype);
 	fputs(",\"evidence\":", f);
 	write_evidence(f, r->evidence, strnlen(r->evidence, sizeof r->evidence));
 	FIELD(f, "prev_hash", r->prev_hash);

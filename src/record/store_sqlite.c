@@ -61,6 +61,7 @@ static const char SCHEMA[] =
 	" outcome TEXT NOT NULL,"
 	" call_id TEXT NOT NULL,"
 	" contact TEXT NOT NULL,"
+	" subtype TEXT NOT NULL,"
 	" evidence TEXT NOT NULL,"
 	" prev_hash TEXT NOT NULL,"
 	" hash TEXT NOT NULL);"
@@ -79,7 +80,7 @@ static const char SCHEMA[] =
 #define RECORD_COLUMNS                                                                      \
 	"seq, ts_us, ts, type, order_id, target, direction, from_party, to_party, protocol, " \
 	"service, signature, confidence, score, duration_us, outcome, call_id, contact, "     \
-	"evidence, prev_hash, hash"
+	"subtype, evidence, prev_hash, hash"
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -224,7 +225,7 @@ int store_open(const char *path, struct store **out, char *errbuf, size_t errlen
 	}
 	if (sqlite3_prepare_v3(s->db,
 			       "INSERT INTO records (" RECORD_COLUMNS ") VALUES "
-			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &s->insert, NULL) != SQLITE_OK) {
 		db_fail(s, errbuf, errlen, "cannot prepare");
 		goto fail;
@@ -332,9 +333,10 @@ static int sink_write(void *impl, const struct record *r, char *errbuf, size_t e
 	BIND_FIELD(st, 16, r->outcome);
 	BIND_FIELD(st, 17, r->call_id);
 	BIND_FIELD(st, 18, r->contact);
-	BIND_FIELD(st, 19, r->evidence);
-	BIND_FIELD(st, 20, r->prev_hash);
-	BIND_FIELD(st, 21, r->hash);
+	BIND_FIELD(st, 19, r->subtype);
+	BIND_FIELD(st, 20, r->evidence);
+	BIND_FIELD(st, 21, r->prev_hash);
+	BIND_FIELD(st, 22, r->hash);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -453,9 +455,10 @@ static int read_row(struct store *s, sqlite3_stmt *st, struct record *r, char *e
 	column_copy(st, 15, r->outcome, sizeof r->outcome);
 	column_copy(st, 16, r->call_id, sizeof r->call_id);
 	column_copy(st, 17, r->contact, sizeof r->contact);
-	column_copy(st, 18, r->evidence, sizeof r->evidence);
-	column_copy(st, 19, r->prev_hash, sizeof r->prev_hash);
-	column_copy(st, 20, r->hash, sizeof r->hash);
+	column_copy(st, 18, r->subtype, sizeof r->subtype);
+	column_copy(st, 19, r->evidence, sizeof r->evidence);
+	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
+	column_copy(st, 21, r->hash, sizeof r->hash);
 	return 0;
 }
 
