@@ -2,9 +2,9 @@
 # Installs what pentrap needs to build and test, from Debian's packages (Debian 12, as root).
 # Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite needs)
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libpcap-dev libsqlite3-dev libyaml-dev libssl-dev sqlite3)
+pkgs=(build-essential cmake pkg-config libpcap-dev libsqlite3-dev libyaml-dev libssl-dev sqlite3 graphviz)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(python3 clang-14 libclang-rt-14-dev)
+  pkgs+=(python3 clang-14 libclang-rt-14-dev chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

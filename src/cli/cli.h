@@ -4,6 +4,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Exit status for bad usage (same as bad input, docs/cli.md). */
 enum { EXIT_USAGE = 2 };

@@ -13,6 +13,7 @@ static const char usage[] =
 	"commands:\n"
 	"  run     read captures and record the order's targets' calls and messages\n"
 	"  query   the full bidirectional record of one identifier\n"
+	"  report  the order's answer: HTML report with contact graph and timelines\n"
 	"  version print the version\n"
 	"\n"
 	"'pentrap COMMAND --help' describes each command. Exit status: 0 done, 1 runtime\n"
@@ -26,6 +27,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run },
 	{ "query", cmd_query },
+	{ "report", cmd_report },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,348 @@
+/*
+ * report_data.c — what a report shows, gathered once: the selected records in time
+ * order, the parties and the pairs between them (an event recorded twice, once per
+ * target, counts once), the runs' custody, and the chain's verification status.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record/chain.h"
+#include "record/store.h"
+#include "report/report.h"
+
+enum { MAX_REPORT_RECORDS = 2000000 };
+
+enum report_kind report_kind_of(enum event_type t)
+{
+	switch (t) {
+	case EV_CALL_ATTEMPT:
+		return KIND_CALL;
+	case EV_SMS:
+		return KIND_SMS;
+	case EV_OTT_MESSAGE:
+		return KIND_APP_MESSAGE;
+	case EV_OTT_CALL_BEGIN:
+		return KIND_APP_CALL;
+	case EV_CALL_ANSWER:
+	case EV_CALL_END:
+	case EV_OTT_CALL_END:
+	case EV_OTT_SESSION_END:
+		return KIND__COUNT; /* later steps of an event already counted */
+	default:
+		return KIND_OTHER;
+	}
+}
+
+const char *report_kind_name(enum report_kind k)
+{
+	static const char *const names[KIND__COUNT] = { "calls", "SMS", "app messages", "app calls", "other" };
+	return (unsigned)k < KIND__COUNT ? names[k] : "other";
+}
+
+struct load_ctx {
+	const struct report_options *opt;
+	struct report_data *d;
+	size_t cap;
+	int too_many;
+	/* chain check, over every record of the store */
+	uint64_t expect_seq;
+	char prev_hash[HASH_HEX_LEN];
+	int chain_broken;
+	char chain_msg[256];
+};
+
+static int selected(const struct report_options *opt, const struct record *r)
+{
+	if (opt->order_id && strcmp(r->order, opt->order_id) != 0)
+		return 0;
+	if (opt->from_us && r->ts_us < opt->from_us)
+		return 0;
+	if (opt->to_us && r->ts_us > opt->to_us)
+		return 0;
+	if (opt->ntargets == 0)
+		return 1;
+	for (size_t i = 0; i < opt->ntargets; i++)
+		if (strcmp(r->target, opt->targets[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void check_chain(struct load_ctx *lc, const struct record *r)
+{
+	if (lc->chain_broken)
+		return;
+	char h[HASH_HEX_LEN];
+	if (r->seq != lc->expect_seq)
+		snprintf(lc->chain_msg, sizeof lc->chain_msg, "record seq %llu where %llu was expected",
+			 (unsigned long long)r->seq, (unsigned long long)lc->expect_seq);
+	else if (strcmp(r->prev_hash, lc->prev_hash) != 0)
+		snprintf(lc->chain_msg, sizeof lc->chain_msg, "record %llu does not link to the record before it",
+			 (unsigned long long)r->seq);
+	else if (chain_hash_record(r, h), strcmp(h, r->hash) != 0)
+		snprintf(lc->chain_msg, sizeof lc->chain_msg, "record %llu was altered (its hash does not match)",
+			 (unsigned long long)r->seq);
+	else {
+		lc->expect_seq++;
+		memcpy(lc->prev_hash, r->hash, sizeof lc->prev_hash);
+		return;
+	}
+	lc->chain_broken = 1;
+}
+
+static int on_record(const struct record *r, void *ud)
+{
+	struct load_ctx *lc = ud;
+	if (lc->expect_seq == 0) { /* the first record sets where the chain starts */
+		lc->expect_seq = r->seq;
+		memcpy(lc->prev_hash, r->prev_hash, sizeof lc->prev_hash);
+	}
+	check_chain(lc, r);
+	if (!selected(lc->opt, r))
+		return 0;
+	struct report_data *d = lc->d;
+	if (d->nrecs == MAX_REPORT_RECORDS) {
+		lc->too_many = 1;
+		return 0;
+	}
+	if (d->nrecs == lc->cap) {
+		size_t ncap = lc->cap ? lc->cap * 2 : 256;
+		struct record *n = realloc(d->recs, ncap * sizeof *n);
+		if (!n)
+			return -1;
+		d->recs = n;
+		lc->cap = ncap;
+	}
+	d->recs[d->nrecs++] = *r;
+	return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct record *x = a, *y = b;
+	if (x->ts_us != y->ts_us)
+		return x->ts_us < y->ts_us ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Parties live in an open-addressed hash on their id. */
+struct party_index {
+	size_t *slots; /* index+1, 0 empty */
+	size_t nslots;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static size_t party_get(struct report_data *d, struct party_index *ix, const char *id, size_t *cap)
+{
+	size_t i = str_hash(id) & (ix->nslots - 1);
+	while (ix->slots[i]) {
+		size_t p = ix->slots[i] - 1;
+		if (strcmp(d->parties[p].id, id) == 0)
+			return p;
+		i = (i + 1) & (ix->nslots - 1);
+	}
+	if (d->nparties == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		d->parties = realloc(d->parties, *cap * sizeof *d->parties);
+	}
+	struct report_party *p = &d->parties[d->nparties];
+	memset(p, 0, sizeof *p);
+	snprintf(p->id, sizeof p->id, "%s", id);
+	ix->slots[i] = ++d->nparties;
+	return d->nparties - 1;
+}
+
+/* Pairs live in a second open-addressed hash on the unordered pair of party indices. */
+static struct report_pair *pair_get(struct report_data *d, struct party_index *ix, size_t a, size_t b,
+				    size_t *cap)
+{
+	size_t lo = a < b ? a : b, hi = a < b ? b : a;
+	size_t i = (size_t)((lo * 0x9e3779b97f4a7c15ull) ^ (hi * 0xc2b2ae3d27d4eb4full)) & (ix->nslots - 1);
+	while (ix->slots[i]) {
+		struct report_pair *p = &d->pairs[ix->slots[i] - 1];
+		if ((p->a == a && p->b == b) || (p->a == b && p->b == a))
+			return p;
+		i = (i + 1) & (ix->nslots - 1);
+	}
+	if (d->npairs == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		d->pairs = realloc(d->pairs, *cap * sizeof *d->pairs);
+	}
+	struct report_pair *p = &d->pairs[d->npairs];
+	memset(p, 0, sizeof *p);
+	p->a = a;
+	p->b = b;
+	ix->slots[i] = ++d->npairs;
+	return p;
+}
+
+static int same_event(const struct record *x, const struct record *y)
+{
+	return x->ts_us == y->ts_us && x->type == y->type && strcmp(x->from, y->from) == 0 &&
+	       strcmp(x->to, y->to) == 0 && strcmp(x->call_id, y->call_id) == 0;
+}
+
+static int build_graph(struct report_data *d, unsigned max_nodes)
+{
+	size_t pcap = 0, paircap = 0;
+	struct party_index ix = { NULL, 1 }, pix;
+	/* at most two parties and one pair per record, plus targets: a quarter full at most */
+	while (ix.nslots < 4 * (2 * d->nrecs + 16))
+		ix.nslots <<= 1;
+	pix.nslots = ix.nslots;
+	ix.slots = calloc(ix.nslots, sizeof *ix.slots);
+	pix.slots = calloc(pix.nslots, sizeof *pix.slots);
+	if (!ix.slots || !pix.slots) {
+		free(ix.slots);
+		free(pix.slots);
+		return -1;
+	}
+	for (size_t i = 0; i < d->nrecs; i++) {
+		const struct record *r = &d->recs[i];
+		size_t t = party_get(d, &ix, r->target, &pcap); /* may move d->parties */
+		d->parties[t].is_target = 1;
+		if (i > 0 && same_event(r, &d->recs[i - 1]))
+			continue; /* the same event recorded for a second target */
+		if (!r->from[0] || !r->to[0])
+			continue;
+		size_t a = party_get(d, &ix, r->from, &pcap), b = party_get(d, &ix, r->to, &pcap);
+		struct report_pair *p = pair_get(d, &pix, a, b, &paircap);
+		enum report_kind kind = report_kind_of(r->type);
+		if (kind < KIND__COUNT)
+			p->count[kind]++;
+		if ((r->type == EV_CALL_END || r->type == EV_OTT_CALL_END) && r->duration_us > 0)
+			p->call_us += r->duration_us;
+		if (!p->first_us || r->ts_us < p->first_us)
+			p->first_us = r->ts_us;
+		if (r->ts_us > p->last_us)
+			p->last_us = r->ts_us;
+		d->parties[a].interactions++;
+		d->parties[b].interactions++;
+	}
+	free(ix.slots);
+	free(pix.slots);
+	/* Targets always drawn; then their contacts by how much they interacted, up to the cap. */
+	size_t drawn = 0;
+	for (size_t i = 0; i < d->nparties; i++)
+		if (d->parties[i].is_target) {
+			d->parties[i].drawn = 1;
+			drawn++;
+		}
+	for (;;) {
+		size_t best = SIZE_MAX;
+		for (size_t i = 0; i < d->nparties; i++)
+			if (!d->parties[i].drawn && (best == SIZE_MAX ||
+						     d->parties[i].interactions > d->parties[best].interactions))
+				best = i;
+		if (best == SIZE_MAX)
+			break;
+		if (drawn >= max_nodes) {
+			for (size_t i = 0; i < d->nparties; i++)
+				d->hidden_nodes += !d->parties[i].drawn;
+			break;
+		}
+		d->parties[best].drawn = 1;
+		drawn++;
+	}
+	return 0;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+static void load_runs(const char *path, struct report_data *d)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return;
+	}
+	if (sqlite3_prepare_v2(db,
+			       "SELECT order_id, order_file, order_sha256, captures, sigs_version, software_version,"
+			       " started_us, ended_us, first_seq, last_seq FROM runs ORDER BY id",
+			       -1, &st, NULL) == SQLITE_OK) {
+		size_t cap = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (d->nruns == cap) {
+				cap = cap ? cap * 2 : 8;
+				d->runs = realloc(d->runs, cap * sizeof *d->runs);
+			}
+			struct report_run *r = &d->runs[d->nruns++];
+			memset(r, 0, sizeof *r);
+			copy_col(st, 0, r->order_id, sizeof r->order_id);
+			copy_col(st, 1, r->order_file, sizeof r->order_file);
+			copy_col(st, 2, r->order_sha256, sizeof r->order_sha256);
+			const unsigned char *c = sqlite3_column_text(st, 3);
+			r->captures = strdup(c ? (const char *)c : "[]");
+			copy_col(st, 4, r->sigs_version, sizeof r->sigs_version);
+			copy_col(st, 5, r->software_version, sizeof r->software_version);
+			r->started_us = (uint64_t)sqlite3_column_int64(st, 6);
+			r->ended_us = (uint64_t)sqlite3_column_int64(st, 7);
+			r->first_seq = (uint64_t)sqlite3_column_int64(st, 8);
+			r->last_seq = (uint64_t)sqlite3_column_int64(st, 9);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+int report_data_load(const struct report_options *opt, struct report_data *d, char *errbuf, size_t errlen)
+{
+	memset(d, 0, sizeof *d);
+	struct store *s = NULL;
+	FILE *probe = fopen(opt->db_path, "rb");
+	if (!probe) {
+		snprintf(errbuf, errlen, "%s: cannot open store: no such file", opt->db_path);
+		return -1;
+	}
+	fclose(probe);
+	if (store_open(opt->db_path, &s, errbuf, errlen) != 0)
+		return -1;
+	struct load_ctx lc = { .opt = opt, .d = d };
+	int rc = store_each(s, on_record, &lc, errbuf, errlen);
+	store_close(s);
+	if (rc != 0) {
+		if (rc > 0)
+			snprintf(errbuf, errlen, "%s: out of memory reading records", opt->db_path);
+		return -1;
+	}
+	qsort(d->recs, d->nrecs, sizeof *d->recs, by_time);
+	if (build_graph(d, opt->max_nodes ? opt->max_nodes : 120) != 0) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	load_runs(opt->db_path, d);
+	if (lc.chain_broken) {
+		snprintf(d->verify_status, sizeof d->verify_status, "FAILED");
+		snprintf(d->verify_message, sizeof d->verify_message, "the record chain is broken: %s", lc.chain_msg);
+	} else {
+		snprintf(d->verify_status, sizeof d->verify_status, "verified");
+		snprintf(d->verify_message, sizeof d->verify_message,
+			 "every record's hash, and its link to the record before it, holds%s",
+			 lc.too_many ? " (the report shows the first 2,000,000 records)" : "");
+	}
+	return 0;
+}
+
+void report_data_free(struct report_data *d)
+{
+	free(d->recs);
+	free(d->parties);
+	free(d->pairs);
+	for (size_t i = 0; i < d->nruns; i++)
+		free(d->runs[i].captures);
+	free(d->runs);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,138 @@
+/*
+ * report_graph.c — the contact graph: one node per party (targets marked), one edge per
+ * pair labelled with its counts per kind and total call time, in Graphviz's language,
+ * laid out by Debian's `dot` into SVG for the HTML report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report/report.h"
+
+/* DOT string escaping: quotes and backslashes; control characters dropped. */
+static void dot_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s >= 0x20)
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void edge_label(const struct report_pair *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int k = 0; k < KIND__COUNT && n < len; k++)
+		if (p->count[k])
+			n += (size_t)snprintf(buf + n, len - n, "%s%s: %llu", n ? "\\n" : "",
+					      report_kind_name((enum report_kind)k), (unsigned long long)p->count[k]);
+	if (p->call_us > 0 && n < len)
+		snprintf(buf + n, len - n, "%stalk: %.0f s", n ? "\\n" : "", (double)p->call_us / 1e6);
+}
+
+char *report_graph_dot(const struct report_data *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("graph contacts {\n"
+	      "  graph [overlap=false, splines=true, fontname=\"Helvetica\", rankdir=LR];\n"
+	      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", fontname=\"Helvetica\", fontsize=10];\n"
+	      "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];\n", f);
+	for (size_t i = 0; i < d->nparties; i++) {
+		const struct report_party *p = &d->parties[i];
+		if (!p->drawn)
+			continue;
+		/* The node's name is the party itself, so the SVG's <title> names it. */
+		fputs("  ", f);
+		dot_string(f, p->id);
+		fputs(" [label=", f);
+		dot_string(f, p->id);
+		fprintf(f, ", id=\"party_%zu\", class=\"%s\"", i, p->is_target ? "target" : "party");
+		if (p->is_target)
+			fputs(", fillcolor=\"#ffd6d6\", color=\"#b00000\", penwidth=2", f);
+		fputs("];\n", f);
+	}
+	for (size_t i = 0; i < d->npairs; i++) {
+		const struct report_pair *p = &d->pairs[i];
+		if (!d->parties[p->a].drawn || !d->parties[p->b].drawn)
+			continue;
+		char label[256];
+		edge_label(p, label, sizeof label);
+		uint64_t total = 0;
+		for (int k = 0; k < KIND__COUNT; k++)
+			total += p->count[k];
+		fputs("  ", f);
+		dot_string(f, d->parties[p->a].id);
+		fputs(" -- ", f);
+		dot_string(f, d->parties[p->b].id);
+		fprintf(f, " [id=\"pair_%zu\", class=\"pair\", label=\"%s\", penwidth=%.1f];\n", i, label,
+			total > 20 ? 4.0 : 1.0 + (double)total / 7.0);
+	}
+	fputs("}\n", f);
+	fclose(f);
+	return buf;
+}
+
+/* Feeds DOT text to `dot -Tsvg` and reads the picture back, through temporary files. */
+char *report_graph_svg(const struct report_data *d, char *errbuf, size_t errlen)
+{
+	char in_path[] = "/tmp/pentrap-graph-XXXXXX";
+	char out_path[] = "/tmp/pentrap-svg-XXXXXX";
+	char *dot = report_graph_dot(d), *svg = NULL;
+	int in_fd = mkstemp(in_path), out_fd = mkstemp(out_path);
+	if (!dot || in_fd < 0 || out_fd < 0) {
+		snprintf(errbuf, errlen, "cannot make temporary files for the graph: %s", strerror(errno));
+		goto out;
+	}
+	size_t n = strlen(dot);
+	if (write(in_fd, dot, n) != (ssize_t)n) {
+		snprintf(errbuf, errlen, "cannot write the graph: %s", strerror(errno));
+		goto out;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		execlp("dot", "dot", "-Tsvg", "-o", out_path, in_path, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(errbuf, errlen, "Graphviz 'dot' failed (%s); install the graphviz package",
+			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "not found" : "exit status");
+		goto out;
+	}
+	FILE *f = fopen(out_path, "rb");
+	if (!f) {
+		snprintf(errbuf, errlen, "cannot read Graphviz's output");
+		goto out;
+	}
+	fseek(f, 0, SEEK_END);
+	long sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	svg = malloc((size_t)sz + 1);
+	if (svg) {
+		size_t got = fread(svg, 1, (size_t)sz, f);
+		svg[got] = '\0';
+	}
+	fclose(f);
+out:
+	free(dot);
+	if (in_fd >= 0) {
+		close(in_fd);
+		unlink(in_path);
+	}
+	if (out_fd >= 0) {
+		close(out_fd);
+		unlink(out_path);
+	}
+	return svg;
+}
