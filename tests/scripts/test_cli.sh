@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The command line end to end: run into a store, query it in every format and window,
+# a second run continues the sequence, standard input as a capture, --help everywhere.
+source "$(dirname "$0")/lib.sh"
+SAMPLE=$SRC/samples/sample.pcap
+ORDER=$SRC/samples/order.yaml
+DB=$WORK/records.db
+T=sip:101@10.33.6.100
+
+"$PENTRAP" run --order "$ORDER" -r "$SAMPLE" --db "$DB" --table > "$WORK/table" 2> "$WORK/summary"
+[ $? = 0 ] && pass || fail "run"
+[ "$(grep -c 'call\.' "$WORK/table")" = 3 ] && pass || fail "run --table printed $(grep -c 'call\.' "$WORK/table") call rows, want 3"
+grep -Eq '^  records +3 \(seq 1\.\.3\)' "$WORK/summary" && pass || fail "summary records line"
+grep -Eq '^  events +3 \(call.attempt 1, call.answer 1, call.end 1\)' "$WORK/summary" && pass || fail "summary events line"
+grep -Eq '^  packets +84 ' "$WORK/summary" && pass || fail "summary packets line"
+
+"$PENTRAP" query --db "$DB" --target "$T" --format jsonl > "$WORK/q.jsonl" && [ "$(wc -l < "$WORK/q.jsonl")" = 3 ] && pass || fail "query jsonl"
+python3 - "$WORK/q.jsonl" <<'PY' && pass || fail "query jsonl fields"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["type"] for r in recs] == ["call.attempt", "call.answer", "call.end"], recs
+assert [r["seq"] for r in recs] == [1, 2, 3]
+end = recs[2]
+assert end["outcome"] == "answered" and abs(end["duration_s"] - 2.151516) < 1e-6, end
+assert all(r["order"] == "SAMPLE-2011-0001" and r["direction"] == "out" for r in recs)
+assert recs[1]["prev_hash"] == recs[0]["hash"] and recs[2]["prev_hash"] == recs[1]["hash"]
+assert recs[0]["ts"] == "2011-07-28T12:54:46.562096Z", recs[0]["ts"]
+PY
+"$PENTRAP" query --db "$DB" --target "$T" --format csv > "$WORK/q.csv" && head -1 "$WORK/q.csv" | grep -q '^seq,ts,type,' && [ "$(wc -l < "$WORK/q.csv")" = 4 ] && pass || fail "query csv"
+"$PENTRAP" query --db "$DB" --target "$T" > "$WORK/q.txt" && grep -q 'call.attempt' "$WORK/q.txt" && pass || fail "query table"
+"$PENTRAP" query --db "$DB" --target "sip:201@10.33.6.101" --format jsonl | grep -c . | grep -qx 3 && pass || fail "query by the other party"
+"$PENTRAP" query --db "$DB" --target "$T" --from 2011-07-28T12:54:50Z --format jsonl | grep -c . | grep -qx 2 && pass || fail "query --from"
+"$PENTRAP" query --db "$DB" --target "$T" --to 2011-07-28T12:54:47Z --format jsonl | grep -c . | grep -qx 1 && pass || fail "query --to"
+[ "$("$PENTRAP" query --db "$DB" --target "+15550000000" --format jsonl 2>/dev/null | wc -l)" = 0 ] && pass || fail "query of nobody"
+
+# A second run continues the store's sequence and chain.
+"$PENTRAP" run -q --order "$ORDER" -r "$SAMPLE" --db "$DB" && pass || fail "second run"
+[ "$(sqlite3 "$DB" 'SELECT group_concat(seq) FROM records')" = "1,2,3,4,5,6" ] && pass || fail "sequence continues"
+[ "$(sqlite3 "$DB" 'SELECT prev_hash FROM records WHERE seq=4')" = "$(sqlite3 "$DB" 'SELECT hash FROM records WHERE seq=3')" ] && pass || fail "chain continues"
+
+# Standard input, and JSON lines on standard output.
+"$PENTRAP" run -q --no-db --order "$ORDER" -r - --jsonl - < "$SAMPLE" > "$WORK/stdin.jsonl" && [ "$(wc -l < "$WORK/stdin.jsonl")" = 3 ] && pass || fail "capture from standard input"
+# Two captures in one run, read in order as one stream of packets.
+P=$SRC/tests/pcap/sip
+cat > "$WORK/two.yaml" <<'Y'
+order:
+  id: TWO
+  kind: both
+  valid_from: 2005-01-01T00:00:00Z
+  valid_until: 2005-12-31T00:00:00Z
+  targets:
+    - sip: "francisco@bestel.com"
+    - sip: "35104723@sip.cybercity.dk"
+Y
+"$PENTRAP" run -q --no-db --order "$WORK/two.yaml" -r "$P/heplify_udp/capture.pcap" -r "$P/sngrep_aaa/capture.pcap" --jsonl "$WORK/two.jsonl" \
+  && [ "$(wc -l < "$WORK/two.jsonl")" = 10 ] && pass || fail "two captures: $(wc -l < "$WORK/two.jsonl") records, want 10"
+python3 -c 'import json,sys; s=[json.loads(l)["seq"] for l in open(sys.argv[1])]; sys.exit(s != list(range(1, 11)))' "$WORK/two.jsonl" && pass || fail "two captures: sequence"
+
+for cmd in run query report; do
+  "$PENTRAP" $cmd --help > "$WORK/help" && grep -q "usage: pentrap $cmd" "$WORK/help" && pass || fail "$cmd --help"
+done
+"$PENTRAP" --help | grep -q '^commands:' && pass || fail "pentrap --help"
+finish
