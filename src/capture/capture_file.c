@@ -75,6 +75,8 @@ static const struct capture_source_ops file_ops = {
 	.next = file_next,
 	.progress = file_progress,
 	.close = file_close,
+	.stats = NULL,
+	.fd = NULL,
 };
 
 int capture_file_open(const char *path, struct capture_source *out, char *errbuf, size_t errlen)

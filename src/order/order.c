@@ -100,7 +100,7 @@ static int scalar_text(struct loader *ld, const yaml_node_t *n, const char *what
 /* Copies a required, non-empty, printable value into dst (at most dstlen - 1 bytes). */
 static int copy_text(struct loader *ld, const yaml_node_t *n, const char *what, char *dst, size_t dstlen)
 {
-	const char *s;
+	const char *s = NULL;
 	if (scalar_text(ld, n, what, &s))
 		return -1;
 	if (s[0] == '\0')
@@ -278,7 +278,7 @@ static int load_target(struct loader *ld, const yaml_node_t *item, struct order_
 	for (int i = 0; i < 4; i++) {
 		if (!vals[i])
 			continue;
-		const char *s;
+		const char *s = NULL;
 		if (scalar_text(ld, vals[i], kinds[i], &s))
 			return -1;
 		switch (i) {
@@ -297,7 +297,7 @@ static int load_target(struct loader *ld, const yaml_node_t *item, struct order_
 
 static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, uint64_t *out)
 {
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar_text(ld, n, what, &s))
 		return -1;
@@ -335,14 +335,14 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 	if (copy_text(ld, v[K_ID], "id", o->id, sizeof o->id))
 		return -1;
 	if (v[K_AUTHORITY]) {
-		const char *s;
+		const char *s = NULL;
 		if (scalar_text(ld, v[K_AUTHORITY], "authority", &s))
 			return -1;
 		if (s[0] && copy_text(ld, v[K_AUTHORITY], "authority", o->authority, sizeof o->authority))
 			return -1;
 	}
 
-	const char *kind;
+	const char *kind = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar_text(ld, v[K_KIND], "kind", &kind))
 		return -1;
