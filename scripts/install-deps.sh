@@ -5,6 +5,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpcap-dev libsqlite3-dev libyaml-dev libssl-dev sqlite3 graphviz)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(python3 clang-14 libclang-rt-14-dev chromium)
+  pkgs+=(tshark openssl)   # test_content.sh: the oracle for SDP; test_gen_tshark.sh; test_tamper.sh: re-signing
+  pkgs+=(tcpreplay iproute2 passwd)   # test_live*.sh: replay onto a veth pair in a network namespace; -Z's user
 fi
 missing=()
 for p in "${pkgs[@]}"; do
@@ -13,6 +15,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # tshark's wireshark-common asks whether non-root users may capture: answer it up front
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

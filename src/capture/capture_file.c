@@ -28,7 +28,6 @@ static enum capture_next file_next(struct capture_source *src, struct capture_fr
 	struct file_source *fs = src->impl;
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
-	long offset = fs->fp ? ftell(fs->fp) : -1;
 	int rc = pcap_next_ex(fs->pcap, &hdr, &data);
 	if (rc == 1) {
 		fs->frames++;
@@ -41,6 +40,8 @@ static enum capture_next file_next(struct capture_source *src, struct capture_fr
 	}
 	if (rc == PCAP_ERROR_BREAK)
 		return CAPTURE_END;
+	/* Where libpcap stopped reading; asked only now, since ftell costs a system call. */
+	long offset = fs->fp ? ftell(fs->fp) : -1;
 	if (offset >= 0)
 		snprintf(errbuf, errlen, "%s: byte offset %ld (after frame %llu): %s", src->name, offset,
 			 (unsigned long long)fs->frames, pcap_geterr(fs->pcap));

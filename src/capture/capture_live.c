@@ -119,6 +119,11 @@ int capture_live_open(const char *iface, const struct live_options *opt, struct 
 	pcap_set_tstamp_precision(ls->pcap, PCAP_TSTAMP_PRECISION_MICRO);
 	if (activate(ls->pcap, iface, errbuf, errlen) != 0)
 		goto fail;
+	/* The loop polls every interface, then reads what is there without waiting. */
+	if (pcap_setnonblock(ls->pcap, 1, perr) != 0) {
+		snprintf(errbuf, errlen, "%s: cannot set non-blocking: %s", iface, perr);
+		goto fail;
+	}
 	if (opt->bpf && *opt->bpf) {
 		struct bpf_program prog;
 		if (pcap_compile(ls->pcap, &prog, opt->bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {

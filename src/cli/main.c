@@ -14,6 +14,10 @@ static const char usage[] =
 	"  run     read captures and record the order's targets' calls and messages\n"
 	"  query   the full bidirectional record of one identifier\n"
 	"  report  the order's answer: HTML report with contact graph and timelines\n"
+	"  verify  check the records' hash chain, signatures and custody\n"
+	"  keygen  make the sensor's Ed25519 key pair for signing the records\n"
+	"  gen     write synthetic mobile-core traffic with its ground truth\n"
+	"  sigs    check or describe signature definitions (check FILE, info [FILE])\n"
 	"  version print the version\n"
 	"\n"
 	"'pentrap COMMAND --help' describes each command. Exit status: 0 done, 1 runtime\n"
@@ -28,6 +32,10 @@ static const struct command commands[] = {
 	{ "run", cmd_run },
 	{ "query", cmd_query },
 	{ "report", cmd_report },
+	{ "verify", cmd_verify },
+	{ "keygen", cmd_keygen },
+	{ "gen", cmd_gen },
+	{ "sigs", cmd_sigs },
 };
 
 int main(int argc, char **argv)

@@ -56,6 +56,13 @@ static inline bool cur_has(const struct cursor *c, size_t n)
 /* Marks the cursor failed; every later read returns zero. */
 static inline void cur_fail(struct cursor *c) { c->err = true; }
 
+/* The read position; NULL for a cursor over nothing (NULL + 0 is undefined in C, and
+ * a sub-cursor of a failed one has no data: found by fuzzing, issue 3). */
+static inline const uint8_t *cur_here_(const struct cursor *c)
+{
+	return c->data ? c->data + c->pos : NULL;
+}
+
 static inline bool cur_need_(struct cursor *c, size_t n)
 {
 	if (!cur_has(c, n)) {
@@ -144,7 +151,8 @@ static inline void cur_copy(struct cursor *c, void *dst, size_t n)
 		memset(dst, 0, n);
 		return;
 	}
-	memcpy(dst, c->data + c->pos, n);
+	if (n)
+		memcpy(dst, cur_here_(c), n);
 	c->pos += n;
 }
 
@@ -154,7 +162,7 @@ static inline struct span cur_span(struct cursor *c, size_t n)
 	struct span s = { NULL, 0 };
 	if (!cur_need_(c, n))
 		return s;
-	s.ptr = c->data + c->pos;
+	s.ptr = cur_here_(c);
 	s.len = n;
 	c->pos += n;
 	return s;
@@ -176,7 +184,7 @@ static inline struct cursor cur_sub(struct cursor *c, size_t declared, bool *tru
 {
 	size_t have = cur_remaining(c);
 	size_t n = declared <= have ? declared : have;
-	struct cursor s = cur_make(c->err ? NULL : c->data + c->pos, n);
+	struct cursor s = cur_make(c->err ? NULL : cur_here_(c), n);
 	if (truncated)
 		*truncated = declared > have;
 	if (!c->err)

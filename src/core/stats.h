@@ -59,6 +59,25 @@ enum anomaly {
 	ANOM_IDENTITY_TABLE_FULL,
 	ANOM_NAME_CACHE_FULL,
 	ANOM_STATE_POOL_FULL,      /* per-flow dissector state could not be had */
+	ANOM_RADIUS_TRUNCATED,     /* a RADIUS packet cut by the capture */
+	ANOM_DIAMETER_TRUNCATED,   /* a Diameter message cut by the capture */
+	ANOM_DATA_SESSION_TABLE_FULL, /* GTP-C/RADIUS/Diameter session forgotten: table at its cap */
+	ANOM_FLOW_EVICTED,         /* table full: the longest-idle flow ended early for a new one */
+	ANOM_TCP_MEMORY_CAP,       /* global reassembly budget reached: held stream bytes dropped */
+	ANOM_DNS_TRUNCATED,        /* a DNS message cut by the capture */
+	ANOM_TLS_TRUNCATED,        /* a TLS handshake message cut by the capture */
+	ANOM_QUIC_TRUNCATED,       /* a QUIC Initial cut by the capture */
+	ANOM_QUIC_UNDECRYPTABLE,   /* a client Initial whose protection did not open */
+	ANOM_STUN_TRUNCATED,       /* a STUN message cut by the capture */
+	ANOM_OTT_STATE_FULL,       /* signature/OTT per-flow state or call table at its cap */
+	ANOM_SCTP_TRUNCATED,       /* an SCTP chunk cut by the capture */
+	ANOM_SCTP_CHUNK_LIMIT,     /* more chunks in one packet than SCTP_MAX_CHUNKS: the rest skipped */
+	ANOM_SCTP_REASM_DROPPED,   /* a fragmented SCTP user message not reassembled (gap, cap, I-DATA) */
+	ANOM_SIGTRAN_TRUNCATED,    /* M2UA, M3UA, SUA or SCCP cut by the capture */
+	ANOM_SCCP_SEGMENT_SKIPPED, /* one segment of an XUDT/LUDT/SUA message: not reassembled */
+	ANOM_TCAP_TRUNCATED,       /* TCAP or MAP cut by the capture */
+	ANOM_TCAP_COMPONENT_LIMIT, /* more TCAP components than TCAP_MAX_COMPONENTS: the rest unread */
+	ANOM_MAP_PENDING_FULL,     /* MAP SMS awaiting its answer pushed out: recorded without outcome */
 	ANOM__COUNT
 };
 
@@ -72,6 +91,15 @@ struct stats {
 	uint64_t events[STATS_EVENT_TYPES];
 	uint64_t records;
 	uint64_t anomalies[ANOM__COUNT];
+	/* sms events by protocol: counted once in pipeline.c (on_event) from every EV_SMS
+	 * event's protocol ("smpp", "sip-message", "map"); dissectors do not count them */
+	uint64_t sms_smpp, sms_sip, sms_map;
+	/* SS7 over SIGTRAN (proto/map_sms.c): TCAP messages read, those of non-MAP application
+	 * contexts (CAMEL...), MAP operations invoked that give no sms record, and SCCP
+	 * messages returned undelivered (UDTS, XUDTS, LUDTS, SUA CLDR) */
+	uint64_t tcap_messages, tcap_non_map;
+	uint64_t map_ops_sri_sm, map_ops_update_location, map_ops_other;
+	uint64_t sccp_returned;
 };
 
 const char *anomaly_name(enum anomaly a);

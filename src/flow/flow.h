@@ -5,9 +5,16 @@
  * Direction: dir 0 is the way the flow's first packet went (the initiator, the
  * "client"), dir 1 the reverse.
  *
- * Memory: the table allocates every flow at creation (flow_config.max_flows); a new
- * flow when the table is full is dropped and counted. A flow pointer is valid until
- * the flow expires; the on_end callback is the last time it is seen.
+ * Memory: the table allocates every flow at creation (flow_config.max_flows). A new
+ * flow when the table is full ends the longest-idle flow early (ANOM_FLOW_EVICTED), so
+ * a flood of new 5-tuples cannot lock out the flows that come after it; only when
+ * every flow saw a packet at this packet's time or later is the new one dropped
+ * (ANOM_FLOW_TABLE_FULL). TCP reassembly streams share one byte budget
+ * (reasm_budget_bytes, struct reasm_budget); when it runs high the table sheds the
+ * held bytes of streams waiting on a gap (ANOM_TCP_MEMORY_CAP). Dissector state that
+ * flows take when classified is counted against a budget too (state_budget_bytes,
+ * flow_table_state_reserve). A flow pointer is valid until the flow ends; the on_end
+ * callback is the last time it is seen.
  */
 #ifndef PENTRAP_FLOW_FLOW_H
 #define PENTRAP_FLOW_FLOW_H
@@ -38,6 +45,7 @@ struct flow {
 	uint8_t dissector;      /* index into the registry, or FLOW_UNDECIDED / FLOW_NO_DISSECTOR */
 	uint8_t probe_tries;    /* payload packets looked at while undecided */
 	bool closed[2];         /* FIN or RST seen in that direction */
+	uint8_t detect_flags;   /* the signature engine's progress on this flow (detect/detect_internal.h) */
 	void *proto_state;      /* owned by the dissector (see proto.h), may be NULL */
 	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
 	void *user;             /* for later layers (signatures, identity): owned by whoever set it */
@@ -49,6 +57,8 @@ struct flow_config {
 	unsigned tcp_timeout_s;     /* default 600 (established), 30 after FIN/RST both ways */
 	unsigned stream_cap_bytes;  /* per direction reassembly cap, default 65536 */
 	unsigned max_streams;       /* TCP streams under reassembly at once, default 65536 */
+	size_t reasm_budget_bytes;  /* all streams' structs and buffers together, default 128 MiB */
+	size_t state_budget_bytes;  /* all flows' dissector state together, default 64 MiB */
 };
 
 struct flow_table;
@@ -74,11 +84,30 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
  */
 struct tcp_stream *flow_stream(struct flow_table *t, struct flow *f, int dir);
 
+/*
+ * Reserves `bytes` of the state budget for f's dissector state: the caller allocates
+ * the state and frees it in on_end; the table gives the bytes back when f ends. When
+ * the budget is spent it ends the longest-idle flow that holds state to make room
+ * (ANOM_FLOW_EVICTED), never f nor a flow that saw a packet at now_us or later.
+ * Returns false when no room can be made (the caller counts ANOM_STATE_POOL_FULL).
+ */
+bool flow_table_state_reserve(struct flow_table *t, struct flow *f, size_t bytes, uint64_t now_us);
+
 /* Ends flows idle longer than their timeout relative to now_us (calls on_end). */
 void flow_table_expire(struct flow_table *t, uint64_t now_us);
 /* Ends every flow (end of input). */
 void flow_table_end_all(struct flow_table *t);
 unsigned flow_table_count(const struct flow_table *t);
+
+/*
+ * Bytes flow_table_new allocates for cfg (defaults applied): the flow nodes, buckets
+ * and stream pool index, not the reassembly budget, which comes on top.
+ */
+size_t flow_table_memory(const struct flow_config *cfg);
+/* Bytes charged to the reassembly budget now (stream structs and buffers). */
+size_t flow_table_stream_bytes(const struct flow_table *t);
+/* Bytes of the state budget reserved now. */
+size_t flow_table_state_bytes(const struct flow_table *t);
 
 /*
  * A hash of pkt's flow (addresses, ports, protocol, VLAN) that is the same in both

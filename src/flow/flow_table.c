@@ -7,9 +7,21 @@
  * flow lives in one array of nodes (a free list hands them out; slots never used are
  * not even touched, so the OS backs only what traffic has used), the hash buckets are
  * one array of node indices (chains run through the nodes), and TCP reassembly
- * streams come from a pool of at most max_streams. A new flow when the table is full,
- * or a stream when the pool is empty, is dropped and counted: a flood of new 5-tuples
- * costs a counter, not memory.
+ * streams come from a pool of at most max_streams. A stream when the pool is empty is
+ * refused and counted.
+ *
+ * Under attack (issue 3): a new flow when the table is full ends the longest-idle flow
+ * first (its dissector gets its last look, ANOM_FLOW_EVICTED), so a flood of new
+ * 5-tuples costs evictions of other flood flows, not the flows that come after it.
+ * A flow that saw a packet at this packet's time is never evicted: it may be the one
+ * being parsed right now (a tunnel's outer flow). TCP streams charge their memory to
+ * one budget (struct reasm_budget); past 7/8 of it, each new stream request first
+ * sheds the held bytes of waiting streams (a gap, or a large buffer) with a clock hand
+ * over the nodes, and frees pooled streams, until use is back under 3/4. Dissector
+ * state is allocated by the pipeline when a flow is classified (up to 17 KiB a flow for
+ * SMPP): the table keeps the count against its own budget and, when it is spent, ends
+ * the longest-idle flow that holds state to make room for the new one; the flows that
+ * hold state are on a fourth LRU list of their own, so that one is found at once.
  *
  * Timeouts: each flow sits on one of three LRU lists, one per timeout (UDP and other,
  * TCP, TCP closed), ordered by last packet. Within a list every flow has the same
@@ -34,7 +46,12 @@ enum {
 	TCP_CLOSED_TIMEOUT_S = 30, /* after FIN both ways, or RST: lingering segments only */
 	DEFAULT_STREAM_CAP = 65536,
 	DEFAULT_MAX_STREAMS = 65536,
+	RELIEVE_VISITS = 1024,     /* nodes looked at per relief: bounds the cost per packet */
+	SHED_MIN_BUFFER = 16384,   /* a gapless stream with a smaller buffer is left alone */
+	STATE_MALLOC_OVERHEAD = 16, /* an allocation's header: counted with the state */
 };
+#define DEFAULT_REASM_BUDGET ((size_t)128 << 20)
+#define DEFAULT_STATE_BUDGET ((size_t)64 << 20)
 
 #define NIL UINT32_MAX
 
@@ -46,6 +63,8 @@ struct flow_node {
 	uint32_t prev, next; /* LRU neighbours; next also links the free list */
 	uint8_t list;   /* enum lru_list, LRU_NONE when free */
 	bool rst;       /* RST seen: the connection is over whatever FINs say */
+	uint32_t state_bytes; /* reserved of the state budget, given back when the flow ends */
+	uint32_t sprev, snext; /* the state list's neighbours, while state_bytes > 0 */
 	struct flow f;
 };
 
@@ -70,6 +89,10 @@ struct flow_table {
 	struct tcp_stream **free_streams; /* stack of made, unused streams */
 	unsigned nfree_streams, made_streams, max_streams;
 	size_t stream_cap;
+	struct reasm_budget budget;       /* every stream is charged to it */
+	uint32_t shed_hand;               /* next node the relief looks at */
+	size_t state_limit, state_used;   /* dissector state of all flows */
+	struct lru state_lru;             /* flows holding state, by last packet */
 
 	struct stats *stats;
 	flow_end_fn on_end;
@@ -192,6 +215,33 @@ static void lru_append(struct flow_table *t, uint32_t i, uint8_t list)
 	l->tail = i;
 }
 
+/* The list of flows that hold dissector state (state_bytes > 0). */
+static void state_unlink(struct flow_table *t, uint32_t i)
+{
+	struct flow_node *n = &t->nodes[i];
+	if (n->sprev != NIL)
+		t->nodes[n->sprev].snext = n->snext;
+	else
+		t->state_lru.head = n->snext;
+	if (n->snext != NIL)
+		t->nodes[n->snext].sprev = n->sprev;
+	else
+		t->state_lru.tail = n->sprev;
+	n->sprev = n->snext = NIL;
+}
+
+static void state_append(struct flow_table *t, uint32_t i)
+{
+	struct flow_node *n = &t->nodes[i];
+	n->snext = NIL;
+	n->sprev = t->state_lru.tail;
+	if (t->state_lru.tail != NIL)
+		t->nodes[t->state_lru.tail].snext = i;
+	else
+		t->state_lru.head = i;
+	t->state_lru.tail = i;
+}
+
 static inline uint8_t lru_list_of(const struct flow_node *n)
 {
 	if (n->f.key.proto != IPPROTO_TCP_)
@@ -211,8 +261,7 @@ static uint32_t pow2_at_least(uint32_t n)
 	return p;
 }
 
-struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *stats,
-				  flow_end_fn on_end, void *ud)
+static struct flow_config with_defaults(const struct flow_config *cfg)
 {
 	struct flow_config c = cfg ? *cfg : (struct flow_config){0};
 	if (!c.max_flows)
@@ -227,7 +276,35 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 		c.stream_cap_bytes = DEFAULT_STREAM_CAP;
 	if (!c.max_streams)
 		c.max_streams = DEFAULT_MAX_STREAMS;
+	if (!c.reasm_budget_bytes)
+		c.reasm_budget_bytes = DEFAULT_REASM_BUDGET;
+	if (!c.state_budget_bytes)
+		c.state_budget_bytes = DEFAULT_STATE_BUDGET;
+	return c;
+}
 
+size_t flow_table_memory(const struct flow_config *cfg)
+{
+	struct flow_config c = with_defaults(cfg);
+	return sizeof(struct flow_table) + (size_t)c.max_flows * sizeof(struct flow_node) +
+	       (size_t)pow2_at_least(c.max_flows) * sizeof(uint32_t) +
+	       (size_t)c.max_streams * sizeof(struct tcp_stream *);
+}
+
+size_t flow_table_stream_bytes(const struct flow_table *t)
+{
+	return t ? t->budget.used : 0;
+}
+
+size_t flow_table_state_bytes(const struct flow_table *t)
+{
+	return t ? t->state_used : 0;
+}
+
+struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *stats,
+				  flow_end_fn on_end, void *ud)
+{
+	struct flow_config c = with_defaults(cfg);
 	struct flow_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
@@ -244,11 +321,14 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 	t->free_head = NIL;
 	for (int i = 0; i < LRU__COUNT; i++)
 		t->lru[i].head = t->lru[i].tail = NIL;
+	t->state_lru.head = t->state_lru.tail = NIL;
 	t->timeout_us[LRU_OTHER] = (uint64_t)c.udp_timeout_s * 1000000u;
 	t->timeout_us[LRU_TCP] = (uint64_t)c.tcp_timeout_s * 1000000u;
 	t->timeout_us[LRU_TCP_CLOSED] = (uint64_t)TCP_CLOSED_TIMEOUT_S * 1000000u;
 	t->max_streams = c.max_streams;
 	t->stream_cap = c.stream_cap_bytes;
+	t->budget.limit = c.reasm_budget_bytes;
+	t->state_limit = c.state_budget_bytes;
 	t->stats = stats;
 	t->on_end = on_end;
 	t->ud = ud;
@@ -278,6 +358,29 @@ void flow_table_free(struct flow_table *t)
 
 /* ---- the per-packet path ---- */
 
+static void end_flow(struct flow_table *t, uint32_t i);
+
+/*
+ * Table full: ends the flow idle longest (the oldest head of the three lists) when
+ * its last packet is older than now_us, and returns its node; NIL otherwise.
+ */
+static uint32_t evict_oldest(struct flow_table *t, uint64_t now_us)
+{
+	uint32_t best = NIL;
+	for (int l = 0; l < LRU__COUNT; l++) {
+		uint32_t i = t->lru[l].head;
+		if (i != NIL && (best == NIL || t->nodes[i].f.last_ts_us < t->nodes[best].f.last_ts_us))
+			best = i;
+	}
+	if (best == NIL || t->nodes[best].f.last_ts_us >= now_us)
+		return NIL;
+	stats_anomaly(t->stats, ANOM_FLOW_EVICTED);
+	end_flow(t, best); /* puts the node on the free list */
+	uint32_t i = t->free_head;
+	t->free_head = t->nodes[i].next;
+	return i;
+}
+
 struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, int *dir,
 			       bool *created)
 {
@@ -301,7 +404,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 			t->free_head = t->nodes[i].next;
 		} else if (t->used_hw < t->max_flows) {
 			i = t->used_hw++;
-		} else {
+		} else if ((i = evict_oldest(t, pkt->ts_us)) == NIL) {
 			stats_anomaly(t->stats, ANOM_FLOW_TABLE_FULL);
 			return NULL;
 		}
@@ -347,28 +450,66 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 		lru_unlink(t, i);
 		lru_append(t, i, list);
 	}
+	if (n->state_bytes && t->state_lru.tail != i) {
+		state_unlink(t, i);
+		state_append(t, i);
+	}
 	*dir = d;
 	return f;
+}
+
+/*
+ * The reassembly budget is running high: frees pooled streams, then sheds the held
+ * bytes of streams that wait on a gap or hold a large buffer, visiting a bounded
+ * number of nodes from where the last relief stopped, until use is under 3/4 of the
+ * limit. keep (the flow asking) is left alone.
+ */
+static void relieve(struct flow_table *t, const struct flow *keep)
+{
+	size_t low = t->budget.limit - t->budget.limit / 4;
+	while (t->nfree_streams && t->budget.used > low) {
+		tcp_stream_free(t->free_streams[--t->nfree_streams]);
+		t->made_streams--;
+	}
+	for (unsigned v = 0; v < RELIEVE_VISITS && t->budget.used > low && t->used_hw; v++) {
+		if (t->shed_hand >= t->used_hw)
+			t->shed_hand = 0;
+		struct flow_node *n = &t->nodes[t->shed_hand++];
+		if (n->list == LRU_NONE || &n->f == keep)
+			continue;
+		for (int d = 0; d < 2; d++) {
+			struct tcp_stream *s = n->f.stream[d];
+			if (s && (tcp_stream_has_gap(s) || tcp_stream_buffer_size(s) >= SHED_MIN_BUFFER))
+				tcp_stream_shed(s);
+		}
+	}
 }
 
 struct tcp_stream *flow_stream(struct flow_table *t, struct flow *f, int dir)
 {
 	dir = dir ? 1 : 0;
+	/* Checked on every request, not only new streams: a stream's next segment may
+	 * need the room that waiting streams hold. */
+	if (t->budget.limit && t->budget.used > t->budget.limit - t->budget.limit / 8)
+		relieve(t, f);
 	if (f->stream[dir])
 		return f->stream[dir];
 	struct tcp_stream *s = NULL;
+	bool over_budget = false;
 	if (t->nfree_streams) {
 		s = t->free_streams[--t->nfree_streams];
 	} else if (t->made_streams < t->max_streams) {
 		/* Stream structs are made on first need, up to max_streams, then recycled:
 		 * a run with few TCP flows does not pay for the whole pool. */
-		s = tcp_stream_new(t->stream_cap, t->stats);
+		s = tcp_stream_new_charged(t->stream_cap, t->stats, &t->budget);
 		if (s)
 			t->made_streams++;
+		else
+			over_budget = true;
 	}
 	if (!s) {
 		/* Counted for every packet that finds no stream, as each one is lost. */
-		stats_anomaly(t->stats, ANOM_TCP_BUFFER_FULL);
+		stats_anomaly(t->stats, over_budget ? ANOM_TCP_MEMORY_CAP : ANOM_TCP_BUFFER_FULL);
 		return NULL;
 	}
 	f->stream[dir] = s;
@@ -400,11 +541,45 @@ static void end_flow(struct flow_table *t, uint32_t i)
 			t->free_streams[t->nfree_streams++] = n->f.stream[d];
 		}
 	}
+	if (n->state_bytes) {
+		t->state_used -= n->state_bytes; /* on_end has freed the state itself */
+		state_unlink(t, i);
+	}
 	memset(n, 0, sizeof *n);
 	n->hnext = n->prev = NIL;
 	n->list = LRU_NONE;
 	n->next = t->free_head;
 	t->free_head = i;
+}
+
+static struct flow_node *node_of(struct flow *f)
+{
+	return (struct flow_node *)((char *)f - offsetof(struct flow_node, f));
+}
+
+bool flow_table_state_reserve(struct flow_table *t, struct flow *f, size_t bytes, uint64_t now_us)
+{
+	struct flow_node *fn = node_of(f);
+	bytes += STATE_MALLOC_OVERHEAD;
+	if (bytes > t->state_limit || bytes > UINT32_MAX - fn->state_bytes)
+		return false;
+	while (t->state_used + bytes > t->state_limit) {
+		/* The longest-idle flow holding state: the head of the state list (or the one
+		 * after it, when the head is f itself). */
+		uint32_t i = t->state_lru.head;
+		if (i != NIL && &t->nodes[i] == fn)
+			i = t->nodes[i].snext;
+		if (i == NIL || t->nodes[i].f.last_ts_us >= now_us)
+			return false;
+		stats_anomaly(t->stats, ANOM_FLOW_EVICTED);
+		end_flow(t, i);
+	}
+	uint32_t idx = (uint32_t)(fn - t->nodes);
+	if (!fn->state_bytes)
+		state_append(t, idx);
+	t->state_used += bytes;
+	fn->state_bytes += (uint32_t)bytes;
+	return true;
 }
 
 /*

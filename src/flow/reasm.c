@@ -21,6 +21,13 @@
  * as far as the data actually held. When a cap would be exceeded the stream resyncs:
  * it skips the first gap (ANOM_TCP_GAP_SKIPPED) or drops the unconsumed bytes
  * (ANOM_TCP_BUFFER_FULL) and keeps going, rather than stalling for good.
+ *
+ * Across streams, a shared struct reasm_budget bounds the sum: each stream's struct
+ * and buffer are charged to it, a buffer that would grow past its limit stays as it
+ * is and the segment is lost (ANOM_TCP_MEMORY_CAP). Without it, a peer opening many
+ * flows with one byte far ahead of a gap makes each buffer grow to the per-stream cap
+ * (65536 streams x 64 KiB is 4 GiB). The flow table sheds waiting streams
+ * (tcp_stream_shed) before the budget is reached, so live streams keep room.
  */
 #include "flow/reasm.h"
 
@@ -40,6 +47,7 @@ struct reasm_range {
 
 struct tcp_stream {
 	struct stats *stats;
+	struct reasm_budget *budget; /* NULL: not charged */
 	uint8_t *buf;     /* NULL until the first byte needs it */
 	size_t buf_size;
 	size_t cap;
@@ -51,8 +59,28 @@ struct tcp_stream {
 	struct reasm_range ranges[REASM_MAX_RANGES];
 };
 
-struct tcp_stream *tcp_stream_new(size_t cap, struct stats *stats)
+/* Whether the budget (if any) has room for n more bytes. */
+static bool budget_fits(const struct reasm_budget *b, size_t n)
 {
+	return !b || !b->limit || (b->used <= b->limit && n <= b->limit - b->used);
+}
+
+static void budget_charge(struct reasm_budget *b, size_t n)
+{
+	if (b)
+		b->used += n;
+}
+
+static void budget_release(struct reasm_budget *b, size_t n)
+{
+	if (b)
+		b->used -= n < b->used ? n : b->used;
+}
+
+struct tcp_stream *tcp_stream_new_charged(size_t cap, struct stats *stats, struct reasm_budget *budget)
+{
+	if (!budget_fits(budget, sizeof(struct tcp_stream)))
+		return NULL;
 	struct tcp_stream *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
@@ -62,15 +90,36 @@ struct tcp_stream *tcp_stream_new(size_t cap, struct stats *stats)
 		cap = REASM_MAX_CAP;
 	s->cap = cap;
 	s->stats = stats;
+	s->budget = budget;
+	budget_charge(budget, sizeof *s);
 	return s;
+}
+
+struct tcp_stream *tcp_stream_new(size_t cap, struct stats *stats)
+{
+	return tcp_stream_new_charged(cap, stats, NULL);
+}
+
+static void free_buffer(struct tcp_stream *s)
+{
+	free(s->buf);
+	budget_release(s->budget, s->buf_size);
+	s->buf = NULL;
+	s->buf_size = 0;
 }
 
 void tcp_stream_free(struct tcp_stream *s)
 {
 	if (!s)
 		return;
-	free(s->buf);
+	free_buffer(s);
+	budget_release(s->budget, sizeof *s);
 	free(s);
+}
+
+size_t tcp_stream_buffer_size(const struct tcp_stream *s)
+{
+	return s ? s->buf_size : 0;
 }
 
 void tcp_stream_reset(struct tcp_stream *s)
@@ -79,11 +128,8 @@ void tcp_stream_reset(struct tcp_stream *s)
 		return;
 	/* A pooled stream keeps a small buffer so the next short flow needs no malloc,
 	 * but not a large one: the pool would otherwise creep up to max_streams × cap. */
-	if (s->buf_size > REASM_KEEP_BUF) {
-		free(s->buf);
-		s->buf = NULL;
-		s->buf_size = 0;
-	}
+	if (s->buf_size > REASM_KEEP_BUF)
+		free_buffer(s);
 	s->head = 0;
 	s->ulen = 0;
 	s->next_seq = 0;
@@ -103,10 +149,13 @@ static inline size_t ooo_span(const struct tcp_stream *s)
 	return s->nranges ? rel_of(s, s->ranges[s->nranges - 1].end) : 0;
 }
 
+enum { RESERVE_NOMEM = -1, RESERVE_BUDGET = -2 };
+
 /*
  * Makes room for `need` bytes from head (need <= cap): first by moving the held bytes
- * to the front, then by growing the buffer in powers of two up to the cap.
- * Returns 0, or -1 when memory ran out.
+ * to the front, then by growing the buffer in powers of two up to the cap (or just to
+ * `need` when the budget has no room for the power of two).
+ * Returns 0, RESERVE_NOMEM, or RESERVE_BUDGET when the shared budget is spent.
  */
 static int reserve(struct tcp_stream *s, size_t need)
 {
@@ -125,9 +174,15 @@ static int reserve(struct tcp_stream *s, size_t need)
 		size *= 2;
 	if (size > s->cap)
 		size = s->cap; /* need <= cap, so this still fits */
+	if (!budget_fits(s->budget, size - s->buf_size)) {
+		size = need;
+		if (!budget_fits(s->budget, size - s->buf_size))
+			return RESERVE_BUDGET;
+	}
 	uint8_t *b = realloc(s->buf, size);
 	if (!b)
-		return -1;
+		return RESERVE_NOMEM;
+	budget_charge(s->budget, size - s->buf_size);
 	s->buf = b;
 	s->buf_size = size;
 	return 0;
@@ -277,6 +332,7 @@ size_t tcp_stream_add(struct tcp_stream *s, uint32_t seq, bool syn, const uint8_
 
 	size_t delivered = 0;
 	bool conflict = false;
+	int room = 0;
 	for (;;) {
 		int32_t rel = (int32_t)(seq - s->next_seq);
 		if (rel < 0) {
@@ -296,7 +352,7 @@ size_t tcp_stream_add(struct tcp_stream *s, uint32_t seq, bool syn, const uint8_
 			size_t span = ooo_span(s);
 			if (a == 0 && (!s->nranges || rel_of(s, s->ranges[0].start) > b)) {
 				/* The common case: the next bytes, clear of anything held. */
-				if (reserve(s, s->ulen + (b > span ? b : span)) < 0)
+				if ((room = reserve(s, s->ulen + (b > span ? b : span))) < 0)
 					goto nomem;
 				memcpy(s->buf + s->head + s->ulen, data, len);
 				s->ulen += len;
@@ -305,7 +361,7 @@ size_t tcp_stream_add(struct tcp_stream *s, uint32_t seq, bool syn, const uint8_
 				break;
 			}
 			if (s->nranges < REASM_MAX_RANGES || touches_range(s, a, b)) {
-				if (reserve(s, s->ulen + (b > span ? b : span)) < 0)
+				if ((room = reserve(s, s->ulen + (b > span ? b : span))) < 0)
 					goto nomem;
 				if (place(s, a, b, data))
 					conflict = true;
@@ -328,7 +384,7 @@ size_t tcp_stream_add(struct tcp_stream *s, uint32_t seq, bool syn, const uint8_
 			/* One in-order segment larger than the cap (cap below the MSS, or
 			 * offloaded super-segments): keep its start, lose the rest. */
 			stats_anomaly(s->stats, ANOM_TCP_BUFFER_FULL);
-			if (reserve(s, s->cap) < 0)
+			if ((room = reserve(s, s->cap)) < 0)
 				goto nomem;
 			memcpy(s->buf + s->head, data, s->cap);
 			s->ulen = s->cap;
@@ -342,8 +398,9 @@ size_t tcp_stream_add(struct tcp_stream *s, uint32_t seq, bool syn, const uint8_
 	return delivered < s->ulen ? delivered : s->ulen;
 
 nomem:
-	/* Out of memory: the segment is lost like any other we could not hold. */
-	stats_anomaly(s->stats, ANOM_TCP_BUFFER_FULL);
+	/* Out of memory, or of the shared budget: the segment is lost like any other we
+	 * could not hold. */
+	stats_anomaly(s->stats, room == RESERVE_BUDGET ? ANOM_TCP_MEMORY_CAP : ANOM_TCP_BUFFER_FULL);
 	return delivered < s->ulen ? delivered : s->ulen;
 }
 
@@ -367,6 +424,21 @@ void tcp_stream_consume(struct tcp_stream *s, size_t n)
 	s->ulen -= n;
 	if (s->ulen == 0 && s->nranges == 0)
 		s->head = 0; /* empty: start over at the front, no copy needed */
+}
+
+size_t tcp_stream_shed(struct tcp_stream *s)
+{
+	if (!s)
+		return 0;
+	if (s->ulen || s->nranges)
+		stats_anomaly(s->stats, ANOM_TCP_MEMORY_CAP);
+	size_t freed = s->buf_size;
+	free_buffer(s);
+	s->head = 0;
+	s->ulen = 0;
+	s->nranges = 0;
+	s->started = false; /* the next segment starts the stream again */
+	return freed;
 }
 
 size_t tcp_stream_skip_gap(struct tcp_stream *s)

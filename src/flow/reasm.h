@@ -7,6 +7,11 @@
  * tcp_stream_data(), consumes what it parsed, and leaves a partial message for the
  * next segment. Memory per direction is capped: when the cap is reached the stream
  * skips the gap or drops the unconsumed bytes, counts it, and resynchronises.
+ *
+ * Memory across streams is capped too: streams made with a struct reasm_budget charge
+ * their struct and buffer to it, and a buffer that would grow past the budget's limit
+ * does not grow (the segment is lost, ANOM_TCP_MEMORY_CAP). The owner of the streams
+ * (the flow table) sheds held bytes of waiting streams when the budget runs high.
  */
 #ifndef PENTRAP_FLOW_REASM_H
 #define PENTRAP_FLOW_REASM_H
@@ -19,11 +24,30 @@
 
 struct tcp_stream;
 
+/* Bytes shared by many streams: limit 0 means no limit. Owned by whoever made it. */
+struct reasm_budget {
+	size_t limit;
+	size_t used; /* stream structs and buffers charged now */
+};
+
 /* cap: bytes held at most (in order + out of order). Returns NULL on allocation failure. */
 struct tcp_stream *tcp_stream_new(size_t cap, struct stats *stats);
-void tcp_stream_free(struct tcp_stream *s); /* accepts NULL */
+/*
+ * The same, charging the stream to budget (borrowed; must outlive the stream; NULL for
+ * none). Returns NULL without counting anything when the budget has no room for it.
+ */
+struct tcp_stream *tcp_stream_new_charged(size_t cap, struct stats *stats, struct reasm_budget *budget);
+void tcp_stream_free(struct tcp_stream *s); /* accepts NULL; gives its bytes back to the budget */
 /* Forgets everything (for reuse from a pool). */
 void tcp_stream_reset(struct tcp_stream *s);
+/*
+ * Memory pressure: drops every byte held and frees the buffer; the stream picks up
+ * again at its next segment as if mid-stream. Counts ANOM_TCP_MEMORY_CAP when bytes
+ * were lost. Returns the buffer bytes freed.
+ */
+size_t tcp_stream_shed(struct tcp_stream *s);
+/* Buffer bytes the stream has allocated now (what tcp_stream_shed would free). */
+size_t tcp_stream_buffer_size(const struct tcp_stream *s);
 
 /*
  * Adds one segment. syn: the SYN flag (its sequence number starts the stream).

@@ -1,10 +1,23 @@
-/* filter.c — from an event to the records an order allows. */
+/*
+ * filter.c — from an event to the records an order allows.
+ *
+ * With an identity map, each party is first resolved: the subscriber behind its address
+ * (the event's from_addr / to_addr, or the party text itself when it is an address) at
+ * the event's capture time. A party that is only an address is then written as the
+ * subscriber ("+15551234567" rather than "10.45.0.2"); a party the signalling named
+ * ("sip:alice@example.net", "+15551234567") keeps that name. Either way a target matches
+ * when the party's text matches it, or else when the subscriber behind the address does
+ * (an MSISDN or IMSI target matches the SIP call from that subscriber's address), and
+ * the evidence says who was behind the address when that adds anything (docs/records.md).
+ */
 #include "order/filter.h"
 
+#include "identity/identity.h"
 #include "record/json.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *transport_name(uint8_t ip_proto)
 {
@@ -56,8 +69,85 @@ static void format_evidence(const struct event *e, const char *capture_sha256, c
 	}
 }
 
+/* What the identity map said about one party of the event. */
+struct resolved {
+	bool known;                  /* a subscriber was behind the address at the event time */
+	bool replaced;               /* the party was only an address: written as the subscriber */
+	bool via_subscriber;         /* the target matched the subscriber, not the party's text */
+	struct ip_addr addr;
+	struct identity_binding b;
+	char party[PARTY_MAX];       /* the party text as written in the record */
+};
+
+static void resolve_party(const struct identity_map *ids, const char *text, const struct ip_addr *addr,
+			  uint64_t ts_us, struct resolved *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->party, sizeof r->party, "%s", text);
+	struct ip_addr parsed;
+	bool text_is_addr = text[0] && addr_parse(text, &parsed) == 0;
+	if (addr && addr->family)
+		r->addr = *addr;
+	else if (text_is_addr)
+		r->addr = parsed;
+	if (!ids || r->addr.family == 0 || !identity_lookup_binding(ids, &r->addr, ts_us, &r->b))
+		return;
+	const char *who = subscriber_party(&r->b.sub);
+	if (!who[0])
+		return;
+	r->known = true;
+	r->replaced = text[0] == '\0' || text_is_addr;
+	if (r->replaced)
+		snprintf(r->party, sizeof r->party, "%s", who);
+}
+
+/* Appends ,"key":"value" (escaped) at buf[*n]; skipped when value is empty. */
+static void append_text(char *buf, size_t len, size_t *n, const char *sep, const char *key, const char *value)
+{
+	if (!value[0] || *n >= len)
+		return;
+	*n += (size_t)snprintf(buf + *n, len - *n, "%s\"%s\":\"", sep, key);
+	if (*n < len) {
+		json_escape(value, strlen(value), buf + *n, len - *n);
+		*n += strlen(buf + *n);
+	}
+	if (*n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, "\"");
+}
+
+/*
+ * Adds "from_subscriber" / "to_subscriber" to the evidence object in buf:
+ * {"msisdn":..,"imsi":..,"sip":..,"imei":..,"addr":..,"source":..} (empty ones left out),
+ * for a party that is a target of this record and that the map named: its address was
+ * written as the subscriber, or the subscriber is what matched the target. Nothing is
+ * added about the other party (beyond its name, it is not the order's business), nor
+ * when the party's own text matched (the map could only add identities the signalling
+ * did not use, minimisation). Left out whole when it does not fit.
+ */
+static void append_subscriber(char *buf, size_t len, const char *key, const struct resolved *r, bool target)
+{
+	size_t have = strlen(buf);
+	if (!target || !r->known || !(r->replaced || r->via_subscriber) || have < 2 || buf[have - 1] != '}')
+		return;
+	char obj[RECORD_EVIDENCE_MAX], a[ADDR_STRLEN];
+	size_t n = (size_t)snprintf(obj, sizeof obj, "%s\"%s\":{", have > 2 ? "," : "", key);
+	size_t open = n;
+	const struct subscriber *s = &r->b.sub;
+	append_text(obj, sizeof obj, &n, "", "msisdn", s->msisdn);
+	append_text(obj, sizeof obj, &n, n > open ? "," : "", "imsi", s->imsi);
+	append_text(obj, sizeof obj, &n, n > open ? "," : "", "sip", s->sip);
+	append_text(obj, sizeof obj, &n, n > open ? "," : "", "imei", s->imei);
+	append_text(obj, sizeof obj, &n, n > open ? "," : "", "addr", addr_format(&r->addr, a, sizeof a));
+	append_text(obj, sizeof obj, &n, ",", "source", identity_source_name(r->b.source));
+	if (n + 2 >= sizeof obj || have - 1 + n + 2 >= len)
+		return;
+	memcpy(buf + have - 1, obj, n);
+	memcpy(buf + have - 1 + n, "}}", 3);
+}
+
 static void fill_record(const struct order *o, const struct event *e, const struct order_target *t,
-			const char *direction, const char *evidence, struct record *r)
+			const char *direction, const char *from, const char *to, const char *evidence,
+			struct record *r)
 {
 	memset(r, 0, sizeof *r);
 	r->ts_us = e->ts_us;
@@ -65,8 +155,8 @@ static void fill_record(const struct order *o, const struct event *e, const stru
 	snprintf(r->order, sizeof r->order, "%s", o->id);
 	snprintf(r->target, sizeof r->target, "%s", t->id);
 	snprintf(r->direction, sizeof r->direction, "%s", direction);
-	memcpy(r->from, e->from, sizeof r->from);
-	memcpy(r->to, e->to, sizeof r->to);
+	snprintf(r->from, sizeof r->from, "%s", from);
+	snprintf(r->to, sizeof r->to, "%s", to);
 	snprintf(r->protocol, sizeof r->protocol, "%s", e->protocol ? e->protocol : "");
 	memcpy(r->service, e->service, sizeof r->service);
 	memcpy(r->signature, e->signature, sizeof r->signature);
@@ -80,21 +170,57 @@ static void fill_record(const struct order *o, const struct event *e, const stru
 	snprintf(r->evidence, sizeof r->evidence, "%s", evidence);
 }
 
-size_t order_filter(const struct order *o, const struct event *e, const char *capture_sha256,
-		    struct record out[2])
+/* A withheld identity (RFC 3323 4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>). */
+static bool anonymous(const char *party)
+{
+	return strncasecmp(party, "sip:anonymous@", 14) == 0 || strncasecmp(party, "sips:anonymous@", 15) == 0 ||
+	       strcasestr(party, "@anonymous.invalid") != NULL;
+}
+
+/*
+ * The target a party is: by its text (and address), else by the subscriber behind the
+ * address. A data session's subscriber stands behind whatever its address sends (a VoLTE
+ * call From an IMSI-based IMPU is still that subscriber's). A registration names only
+ * what does not name itself: the address's own traffic and withheld (anonymous) calls;
+ * a call that names another account from a registered phone is that account's.
+ */
+static int match(const struct order *o, struct resolved *r)
+{
+	int t = order_match_party(o, r->party, &r->addr);
+	bool usable = r->known && (r->b.source != ID_SRC_SIP_REGISTER || r->replaced || anonymous(r->party));
+	if (t < 0 && usable) {
+		t = order_match_subscriber(o, &r->b.sub);
+		r->via_subscriber = t >= 0;
+	}
+	return t;
+}
+
+size_t order_filter_identity(const struct order *o, const struct event *e, const struct identity_map *ids,
+			     const char *capture_sha256, struct record out[2])
 {
 	if (e->ts_us < o->valid_from_us || e->ts_us > o->valid_until_us)
 		return 0;
-	int from_target = (o->kind & ORDER_PEN_REGISTER) ? order_match_party(o, e->from, &e->from_addr) : -1;
-	int to_target = (o->kind & ORDER_TRAP_TRACE) ? order_match_party(o, e->to, &e->to_addr) : -1;
+	struct resolved from, to;
+	resolve_party(ids, e->from, &e->from_addr, e->ts_us, &from);
+	resolve_party(ids, e->to, &e->to_addr, e->ts_us, &to);
+	int from_target = (o->kind & ORDER_PEN_REGISTER) ? match(o, &from) : -1;
+	int to_target = (o->kind & ORDER_TRAP_TRACE) ? match(o, &to) : -1;
 	if (from_target < 0 && to_target < 0)
 		return 0;
 	char evidence[RECORD_EVIDENCE_MAX];
 	format_evidence(e, capture_sha256, evidence, sizeof evidence);
+	append_subscriber(evidence, sizeof evidence, "from_subscriber", &from, from_target >= 0);
+	append_subscriber(evidence, sizeof evidence, "to_subscriber", &to, to_target >= 0);
 	size_t n = 0;
 	if (from_target >= 0)
-		fill_record(o, e, &o->targets[from_target], "out", evidence, &out[n++]);
+		fill_record(o, e, &o->targets[from_target], "out", from.party, to.party, evidence, &out[n++]);
 	if (to_target >= 0)
-		fill_record(o, e, &o->targets[to_target], "in", evidence, &out[n++]);
+		fill_record(o, e, &o->targets[to_target], "in", from.party, to.party, evidence, &out[n++]);
 	return n;
+}
+
+size_t order_filter(const struct order *o, const struct event *e, const char *capture_sha256,
+		    struct record out[2])
+{
+	return order_filter_identity(o, e, NULL, capture_sha256, out);
 }

@@ -21,4 +21,14 @@
 size_t order_filter(const struct order *o, const struct event *e, const char *capture_sha256,
 		    struct record out[2]);
 
+struct identity_map;
+/*
+ * The same, with each party resolved through the identity map (may be NULL) at the
+ * event's time: a party that is only an address is written as the subscriber behind it,
+ * and a target also matches the subscriber behind a party's address (docs/records.md,
+ * "Parties and subscribers").
+ */
+size_t order_filter_identity(const struct order *o, const struct event *e, const struct identity_map *ids,
+			     const char *capture_sha256, struct record out[2]);
+
 #endif

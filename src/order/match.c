@@ -14,11 +14,17 @@
  *   ip  net/len   the party's network address (addr, when family != 0) inside the
  *                 prefix, or the party text itself an IP address inside the prefix.
  *
+ * A subscriber the identity map put behind a party's address (order_match_subscriber)
+ * is matched on its own fields: its MSISDN and IMSI as above, then its SIP address of
+ * record as a party (so a sip target, or an msisdn target given as a tel: AoR, matches).
+ *
  * The first matching target in file order wins. The scan is linear: fine for the few
  * targets an order names (at most ORDER_MAX_TARGETS = 4096). Larger orders would want a
  * hash of the exact ids (msisdn, imsi, sip) plus a prefix trie for ip targets.
  */
 #include "order/order.h"
+
+#include "identity/identity.h"
 
 #include <string.h>
 #include <strings.h>
@@ -103,6 +109,35 @@ int order_match_party(const struct order *o, const char *party, const struct ip_
 				return (int)i;
 			break;
 		}
+	}
+	return -1;
+}
+
+int order_match_subscriber(const struct order *o, const struct subscriber *s)
+{
+	if (!o || !s)
+		return -1;
+	for (size_t i = 0; i < o->ntargets; i++) {
+		const struct order_target *t = &o->targets[i];
+		switch (t->kind) {
+		case TARGET_MSISDN:
+			if (s->msisdn[0] && msisdn_matches(t->id, s->msisdn, false, NULL, 0))
+				return (int)i;
+			break;
+		case TARGET_IMSI:
+			if (s->imsi[0] && strcmp(s->imsi, t->id) == 0)
+				return (int)i;
+			break;
+		case TARGET_SIP:
+		case TARGET_IP:
+			break; /* the AoR below; an address target is matched on the address itself */
+		}
+	}
+	/* the SIP address of record is a party like any other ("sip:user@host", local digits) */
+	if (s->sip[0]) {
+		int t = order_match_party(o, s->sip, NULL);
+		if (t >= 0 && o->targets[t].kind != TARGET_IP)
+			return t;
 	}
 	return -1;
 }

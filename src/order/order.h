@@ -53,4 +53,12 @@ void order_fini(struct order *o);
  */
 int order_match_party(const struct order *o, const char *party, const struct ip_addr *addr);
 
+struct subscriber; /* identity/identity.h */
+/*
+ * Which target, if any, a subscriber (from the identity map) is: its MSISDN against
+ * msisdn targets, its IMSI against imsi targets, its SIP address of record against sip
+ * targets. Index into o->targets, or -1.
+ */
+int order_match_subscriber(const struct order *o, const struct subscriber *s);
+
 #endif

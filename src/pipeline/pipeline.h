@@ -15,11 +15,22 @@
 #include "order/order.h"
 #include "record/writer.h"
 
+struct identity_map;
+struct name_cache;
+struct sigset;
+
 struct pipeline_config {
 	const struct order *order;     /* borrowed */
 	struct record_writer *writer;  /* borrowed */
 	struct decode_config decode;
 	struct flow_config flow;
+	unsigned identity_bindings;    /* identity map size, 0: 65536 (identity/identity.h) */
+	unsigned name_entries;         /* DNS name cache size, 0: 32768 (identity/names.h) */
+	struct sigset *sigs;           /* signature definitions (detect/sigs.h); NULL: no OTT detection */
+	/* Optional: sees every packet that reaches the flow table, inner ones of a tunnel too
+	 * (tests and diagnostics). */
+	void (*on_packet)(void *ud, const struct packet *pkt);
+	void *on_packet_ud;
 };
 
 struct pipeline;
@@ -41,5 +52,15 @@ void pipeline_inner_ip(struct pipeline *p, const uint8_t *ip, size_t len, struct
 void pipeline_finish(struct pipeline *p);
 
 const struct stats *pipeline_stats(const struct pipeline *p);
+/*
+ * The module instance of the registry's dissector `index` (NULL when it has none), for
+ * a layer that hands data on to another dissector: SCTP by payload protocol id.
+ */
+void *pipeline_module(struct pipeline *p, size_t index);
+/* The identity map and the name cache the pipeline owns (borrowed; for tests and later layers). */
+const struct identity_map *pipeline_identity(const struct pipeline *p);
+const struct name_cache *pipeline_names(const struct pipeline *p);
+/* Swaps the signature definitions: new flows use sigs, classified flows keep theirs (reload). */
+void pipeline_set_sigs(struct pipeline *p, struct sigset *sigs);
 
 #endif

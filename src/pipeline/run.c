@@ -7,6 +7,7 @@
 #include "pipeline/run.h"
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,11 @@
 #include "core/sha256file.h"
 #include "core/timefmt.h"
 #include "order/order.h"
+#include "pipeline/limits.h"
+#include "pipeline/evidence.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/run_ctx.h"
+#include "pipeline/run_sigs.h"
 #include "record/jsonl.h"
 #include "record/store.h"
 #include "record/writer.h"
@@ -72,8 +77,8 @@ static void progress_clear(struct progress *pr)
 }
 
 /* Reads one capture through the pipeline. Returns RUN_OK or RUN_BAD_INPUT (errbuf set). */
-static int read_capture(struct pipeline *pl, const char *path, struct progress *pr, char *errbuf,
-			size_t errlen)
+static int read_capture(struct pipeline *pl, const char *path, struct progress *pr, struct run_sigs *rs,
+			char *errbuf, size_t errlen)
 {
 	struct capture_source src;
 	if (capture_file_open(path, &src, errbuf, errlen) != 0)
@@ -89,6 +94,7 @@ static int read_capture(struct pipeline *pl, const char *path, struct progress *
 			status = RUN_BAD_INPUT;
 			break;
 		}
+		run_sigs_poll(rs, pl); /* a SIGHUP reload lands between frames */
 		pipeline_frame(pl, &frame, ++frame_no);
 		if ((frame_no & 1023) == 0)
 			progress_show(pr, &src, false);
@@ -99,7 +105,7 @@ static int read_capture(struct pipeline *pl, const char *path, struct progress *
 }
 
 static void print_summary(FILE *out, const struct stats *st, size_t ncaptures, const struct record_writer *w,
-			  const struct run_options *opt, double secs)
+			  const char *db_path, double secs)
 {
 	fprintf(out, "pentrap: summary\n");
 	fprintf(out, "  captures   %zu\n", ncaptures);
@@ -118,12 +124,23 @@ static void print_summary(FILE *out, const struct stats *st, size_t ncaptures, c
 			sep = ", ";
 		}
 	fprintf(out, "%s\n", nev ? ")" : "");
+	fprintf(out, "  sms        %llu (smpp %llu, sip-message %llu, map %llu)\n",
+		(unsigned long long)(st->sms_smpp + st->sms_sip + st->sms_map), (unsigned long long)st->sms_smpp,
+		(unsigned long long)st->sms_sip, (unsigned long long)st->sms_map);
+	fprintf(out, "  map ops    %llu not recorded (sendRoutingInfoForSM %llu, updateLocation %llu, other %llu)\n",
+		(unsigned long long)(st->map_ops_sri_sm + st->map_ops_update_location + st->map_ops_other),
+		(unsigned long long)st->map_ops_sri_sm, (unsigned long long)st->map_ops_update_location,
+		(unsigned long long)st->map_ops_other);
+	if (st->tcap_messages || st->sccp_returned)
+		fprintf(out, "  tcap       %llu messages (%llu not MAP: CAMEL and others; %llu returned by SCCP)\n",
+			(unsigned long long)st->tcap_messages, (unsigned long long)st->tcap_non_map,
+			(unsigned long long)st->sccp_returned);
 	fprintf(out, "  records    %llu", (unsigned long long)w->written);
 	if (w->written)
 		fprintf(out, " (seq %llu..%llu)", (unsigned long long)(w->next_seq - w->written),
 			(unsigned long long)(w->next_seq - 1));
-	if (opt->db_path)
-		fprintf(out, " -> %s", opt->db_path);
+	if (db_path)
+		fprintf(out, " -> %s", db_path);
 	fputc('\n', out);
 	fprintf(out, "  anomalies  %llu", (unsigned long long)stats_anomaly_total(st));
 	sep = " (";
@@ -154,7 +171,15 @@ static char *summary_json(const struct stats *st)
 				(unsigned long long)st->events[i]);
 			sep = ",";
 		}
-	fprintf(m, "},\"anomalies\":{");
+	fprintf(m, "},\"sms\":{\"smpp\":%llu,\"sip-message\":%llu,\"map\":%llu}", (unsigned long long)st->sms_smpp,
+		(unsigned long long)st->sms_sip, (unsigned long long)st->sms_map);
+	fprintf(m, ",\"map_ops\":{\"sendRoutingInfoForSM\":%llu,\"updateLocation\":%llu,\"other\":%llu}",
+		(unsigned long long)st->map_ops_sri_sm, (unsigned long long)st->map_ops_update_location,
+		(unsigned long long)st->map_ops_other);
+	fprintf(m, ",\"tcap\":{\"messages\":%llu,\"non_map\":%llu,\"sccp_returned\":%llu}",
+		(unsigned long long)st->tcap_messages, (unsigned long long)st->tcap_non_map,
+		(unsigned long long)st->sccp_returned);
+	fprintf(m, ",\"anomalies\":{");
 	sep = "";
 	for (int i = 0; i < ANOM__COUNT; i++)
 		if (st->anomalies[i]) {
@@ -190,26 +215,189 @@ static char *captures_json(const struct run_options *opt, const struct capture_c
 	return buf;
 }
 
+uint64_t run_wall_us(void) { return wall_us(); }
+double run_mono_s(void) { return mono_s(); }
+char *run_summary_json(const struct stats *st) { return summary_json(st); }
+
+int run_ctx_load(struct run_ctx *c, const struct run_options *opt, char *errbuf, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	c->opt = opt;
+	c->db_path = opt->db_path;
+	c->key_path = opt->key_path;
+	c->started_us = wall_us();
+	c->t0 = mono_s();
+	c->out = opt->summary_out ? opt->summary_out : stderr;
+	writer_init(&c->writer, 1, "");
+	if (order_load(opt->order_path, &c->order, errbuf, errlen) != 0)
+		return RUN_BAD_INPUT;
+	if (run_sigs_open(&c->rs, opt, errbuf, errlen) != RUN_OK)
+		return RUN_BAD_INPUT;
+	return RUN_OK;
+}
+
+/* Records are addressing of people under an order: the store, its WAL and the key are
+ * created readable by their owner only (SQLite gives its WAL the store's mode). */
+int run_store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+{
+	mode_t old = umask(077);
+	int rc = store_open(path, out, errbuf, errlen);
+	umask(old);
+	return rc;
+}
+
+/* Begins a run in c->store: key, genesis, custody, seal (evidence.c). */
+static int begin_evidence(struct run_ctx *c, const char *captures_json, bool stdin_capture, bool resume,
+			  uint64_t started_us, char *errbuf, size_t errlen)
+{
+	struct evidence_config ec = {
+		.order = &c->order, .order_path = c->opt->order_path, .db_path = c->db_path,
+		.key_path = c->key_path, .sensor_id = c->opt->sensor_id, .note = c->opt->note,
+		.captures_json = captures_json, .sigs_version = c->rs.versions, .resume = resume,
+		.stdin_capture = stdin_capture, .every = c->opt->checkpoint_every, .started_us = started_us,
+	};
+	mode_t old = umask(077);
+	int status = evidence_begin(&c->ev, &ec, c->store, &c->writer, errbuf, errlen);
+	umask(old);
+	c->ev_begun = status == 0;
+	return status;
+}
+
+int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_capture, char *errbuf, size_t errlen)
+{
+	const struct run_options *opt = c->opt;
+	if (c->db_path) {
+		if (run_store_open(c->db_path, &c->store, errbuf, errlen) != 0)
+			return RUN_BAD_INPUT;
+		/* The chain goes on, sealed with signed checkpoints (evidence.c). */
+		int status = begin_evidence(c, captures_json, stdin_capture, opt->resume, c->started_us, errbuf, errlen);
+		if (status != 0)
+			return status;
+	}
+	if (opt->jsonl_path) {
+		struct record_sink js;
+		if (jsonl_sink_open(opt->jsonl_path, &js, errbuf, errlen) != 0)
+			return RUN_FAILED;
+		writer_add_sink(&c->writer, js);
+	}
+	if (opt->table)
+		c->writer.table = stdout;
+	c->pc = (struct pipeline_config){ .order = &c->order, .writer = &c->writer, .sigs = c->rs.current };
+	if (limits_apply(opt->max_memory_mib, opt->max_flows, &c->pc.decode, &c->pc.flow, &c->plan, errbuf,
+			 errlen) != 0)
+		return RUN_BAD_INPUT;
+	c->pl = pipeline_new(&c->pc, errbuf, errlen);
+	return c->pl ? RUN_OK : RUN_FAILED;
+}
+
+int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new_db_path,
+		     const char *captures_json, char *errbuf, size_t errlen)
+{
+	struct record_writer *w = &c->writer;
+	uint64_t now = wall_us();
+	if (!c->ev_begun) {
+		snprintf(errbuf, errlen, "no run is open in the store");
+		store_close(new_store);
+		return -1;
+	}
+	/* Every run of this sensor signs with the key in use now (a rotated store too). */
+	snprintf(c->key_path_buf, sizeof c->key_path_buf, "%s", c->ev.key_path);
+	c->key_path = c->key_path_buf;
+	char *sum = summary_json(pipeline_stats(c->pl));
+	int rc = evidence_end(&c->ev, w, RUN_OK, sum ? sum : "{}", now);
+	free(sum);
+	if (rc != 0) {
+		snprintf(errbuf, errlen, "cannot end the run: %s", w->error);
+		store_close(new_store);
+		return -1;
+	}
+	c->ev_begun = false;
+	/* evidence_begin added the store's sink first: close it alone, keep the others. */
+	struct record_sink keep[WRITER_MAX_SINKS];
+	int nkeep = 0;
+	for (int i = 1; i < w->nsinks; i++)
+		keep[nkeep++] = w->sinks[i];
+	FILE *table = w->table;
+	bool header = w->table_header_done;
+	w->nsinks = w->nsinks ? 1 : 0;
+	writer_close(w);
+	evidence_fini(&c->ev);
+	if (new_store) {
+		store_close(c->store);
+		c->store = new_store;
+		c->db_path = new_db_path;
+	}
+	int status = begin_evidence(c, captures_json, false, false, now, errbuf, errlen);
+	for (int i = 0; i < nkeep; i++)
+		writer_add_sink(w, keep[i]);
+	w->table = table;
+	w->table_header_done = header;
+	return status == 0 ? 0 : -1;
+}
+
+int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen)
+{
+	const struct run_options *opt = c->opt;
+	struct record_writer *w = &c->writer;
+	/* Even after a bad capture, what was read is finished and kept. */
+	pipeline_finish(c->pl);
+	if (writer_flush(w) != 0 || w->failed) {
+		snprintf(errbuf, errlen, "%s", w->error);
+		status = RUN_FAILED;
+	}
+	if (!opt->quiet) {
+		print_summary(c->out, pipeline_stats(c->pl), ncaptures, w, c->db_path, mono_s() - c->t0);
+		run_sigs_summary(&c->rs, c->pl, c->out);
+		/* what tracking one flow costs (bench/run reads it): the table's slot, allocated
+		 * at start, and the dissector state reserved for it, allocated on classification */
+		if (c->plan.max_flows) {
+			size_t table = flow_table_memory(&c->pc.flow) / c->plan.max_flows;
+			fprintf(c->out, "  flow table %zu bytes per flow, + up to %zu of dissector state (%u flows, %zu MiB)\n",
+				table, c->plan.flows / c->plan.max_flows - table, c->plan.max_flows, c->plan.flows >> 20);
+		}
+	}
+	if (w->resume_mismatch)
+		status = RUN_BAD_INPUT;
+	if (c->ev_begun) {
+		/* The final checkpoint signs the run's end and commits its last records. */
+		char *sum = summary_json(pipeline_stats(c->pl));
+		if (evidence_end(&c->ev, w, status, sum ? sum : "{}", wall_us()) != 0 && status == RUN_OK) {
+			snprintf(errbuf, errlen, "%s", w->error);
+			status = w->resume_mismatch ? RUN_BAD_INPUT : RUN_FAILED;
+		}
+		free(sum);
+		c->ev_begun = false;
+		if (!opt->quiet)
+			evidence_print(&c->ev, w, c->out);
+	}
+	return status;
+}
+
+void run_ctx_close(struct run_ctx *c)
+{
+	evidence_fini(&c->ev);
+	pipeline_free(c->pl);
+	c->pl = NULL;
+	run_sigs_close(&c->rs);
+	writer_close(&c->writer); /* closes the store's sink and the JSON lines file */
+	store_close(c->store);
+	c->store = NULL;
+	order_fini(&c->order);
+}
+
 int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 {
 	int status = RUN_FAILED;
-	struct order order = { 0 };
-	struct store *store = NULL;
-	struct record_writer writer;
-	struct pipeline *pl = NULL;
+	struct run_ctx c;
+	bool stdin_capture = false;
 	struct capture_custody *cust = calloc(opt->ncaptures ? opt->ncaptures : 1, sizeof *cust);
-	char *sum = NULL, *caps = NULL;
-	uint64_t started = wall_us();
-	double t0 = mono_s();
-	FILE *out = opt->summary_out ? opt->summary_out : stderr;
+	char *caps = NULL;
 
-	writer_init(&writer, 1, "");
+	if ((status = run_ctx_load(&c, opt, errbuf, errlen)) != RUN_OK)
+		goto out;
+	status = RUN_FAILED;
 	if (!cust) {
 		snprintf(errbuf, errlen, "out of memory");
-		goto out;
-	}
-	if (order_load(opt->order_path, &order, errbuf, errlen) != 0) {
-		status = RUN_BAD_INPUT;
 		goto out;
 	}
 	/*
@@ -219,6 +407,7 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 	 */
 	for (size_t i = 0; i < opt->ncaptures; i++) {
 		if (strcmp(opt->captures[i], "-") == 0) {
+			stdin_capture = true;
 			snprintf(cust[i].sha256, sizeof cust[i].sha256, "stdin");
 			continue;
 		}
@@ -234,74 +423,24 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 			goto out;
 		}
 	}
-	if (opt->db_path) {
-		if (store_open(opt->db_path, &store, errbuf, errlen) != 0) {
-			status = RUN_BAD_INPUT;
-			goto out;
-		}
-		char last_hash[HASH_HEX_LEN];
-		uint64_t last = store_last_seq(store, last_hash);
-		writer_init(&writer, last + 1, last_hash);
-		writer_add_sink(&writer, store_sink(store));
-	}
-	if (opt->jsonl_path) {
-		struct record_sink js;
-		if (jsonl_sink_open(opt->jsonl_path, &js, errbuf, errlen) != 0)
-			goto out;
-		writer_add_sink(&writer, js);
-	}
-	if (opt->table)
-		writer.table = stdout;
-	uint64_t first_seq = writer.next_seq;
-
-	struct pipeline_config pc = { .order = &order, .writer = &writer };
-	pl = pipeline_new(&pc, errbuf, errlen);
-	if (!pl)
+	caps = captures_json(opt, cust);
+	if (!caps) {
+		snprintf(errbuf, errlen, "out of memory");
 		goto out;
-	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .stats = pipeline_stats(pl) };
-	status = RUN_OK;
+	}
+	if ((status = run_ctx_open(&c, caps, stdin_capture, errbuf, errlen)) != RUN_OK)
+		goto out;
+	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .stats = pipeline_stats(c.pl) };
 	for (size_t i = 0; i < opt->ncaptures && status == RUN_OK; i++) {
-		pipeline_set_capture(pl, (uint32_t)i, cust[i].sha256);
-		status = read_capture(pl, opt->captures[i], &pr, errbuf, errlen);
+		pipeline_set_capture(c.pl, (uint32_t)i, cust[i].sha256);
+		run_sigs_before_capture(&c.rs, c.pl, i);
+		status = read_capture(c.pl, opt->captures[i], &pr, &c.rs, errbuf, errlen);
 	}
-	/* Even after a bad capture, what was read is finished and kept. */
-	pipeline_finish(pl);
 	progress_clear(&pr);
-	if (writer_flush(&writer) != 0 || writer.failed) {
-		snprintf(errbuf, errlen, "%s", writer.error);
-		status = RUN_FAILED;
-	}
-	if (!opt->quiet)
-		print_summary(out, pipeline_stats(pl), opt->ncaptures, &writer, opt, mono_s() - t0);
-	if (store) {
-		char ierr[256];
-		sum = summary_json(pipeline_stats(pl));
-		caps = captures_json(opt, cust);
-		struct run_info ri = {
-			.order_id = order.id,
-			.order_file = opt->order_path,
-			.order_sha256 = order.file_sha256,
-			.captures = caps ? caps : "[]",
-			.sigs_version = "",
-			.software_version = PENTRAP_VERSION,
-			.started_us = started,
-			.ended_us = wall_us(),
-			.first_seq = first_seq,
-			.last_seq = writer.next_seq - 1,
-			.summary_json = sum ? sum : "{}",
-		};
-		if (store_add_run(store, &ri, ierr, sizeof ierr) != 0 && status == RUN_OK) {
-			snprintf(errbuf, errlen, "%s", ierr);
-			status = RUN_FAILED;
-		}
-	}
+	status = run_ctx_end(&c, status, opt->ncaptures, errbuf, errlen);
 out:
-	pipeline_free(pl);
-	writer_close(&writer); /* closes the store's sink and the JSON lines file */
-	store_close(store);
-	order_fini(&order);
+	run_ctx_close(&c);
 	free(cust);
-	free(sum);
 	free(caps);
 	return status;
 }

@@ -7,7 +7,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "capture/capture.h"
 
 /* Exit statuses (docs/cli.md). */
 enum run_status {
@@ -16,22 +19,46 @@ enum run_status {
 	RUN_BAD_INPUT = 2, /* bad usage, or a bad order, definitions file or capture */
 };
 
-enum { RUN_MAX_CAPTURES = 256 };
+enum { RUN_MAX_CAPTURES = 256, RUN_MAX_IFACES = 16 };
 
 struct run_options {
 	const char *order_path;
 	const char *db_path;       /* NULL: no store */
 	const char *jsonl_path;    /* NULL: none; "-" standard output */
 	const char *sigs_path;     /* NULL: built-in definitions */
+	long sigs_max_age_days;    /* definitions older than this are stale (warned), 0: 30 */
+	const char *reload_sigs[RUN_MAX_CAPTURES]; /* definitions to switch to before capture i, or NULL */
 	const char *captures[RUN_MAX_CAPTURES];
 	size_t ncaptures;
 	bool table;                /* print records as a table on standard output */
 	bool progress;             /* progress line on stderr (when it is a terminal) */
 	bool quiet;                /* no summary */
 	FILE *summary_out;         /* where the summary goes (stderr by default) */
+	unsigned max_memory_mib;   /* cap on traffic-driven memory (pipeline/limits.h), 0 default */
+	unsigned max_flows;        /* flow table size, 0: as many as fit in 3/8 of the cap */
+	/* evidence (docs/evidence.md) */
+	const char *key_path;      /* the sensor's private key; NULL: the store's own DB.key */
+	const char *sensor_id;     /* NULL: the host name */
+	const char *note;          /* the operator's note, kept in the run's custody */
+	bool resume;               /* continue the store's interrupted last run */
+	unsigned checkpoint_every; /* records between signed checkpoints, 0: 1000 */
+	/* live capture (docs/live.md): interfaces instead of captures */
+	const char *ifaces[RUN_MAX_IFACES];
+	size_t nifaces;
+	struct live_options live;  /* snaplen, ring buffer, promiscuous, BPF filter */
+	const char *user;          /* -Z: the user to switch to once capture and store are open */
+	unsigned stats_interval_s; /* statistics on stderr every this many seconds, 0: only on SIGUSR1 */
+	uint64_t max_db_bytes;     /* past this size the store moves on to DB.1.db ..., 0: no limit */
 };
 
 /* Runs; on failure writes one line into errbuf. Returns an enum run_status. */
 int run_captures(const struct run_options *opt, char *errbuf, size_t errlen);
+
+/*
+ * The live sensor: opens the interfaces and the store, drops to opt->user, captures
+ * until SIGTERM/SIGINT or the order's end, acting on SIGHUP (reload) and SIGUSR1
+ * (statistics) between frames (docs/live.md). Returns an enum run_status.
+ */
+int run_live(const struct run_options *opt, char *errbuf, size_t errlen);
 
 #endif

@@ -50,6 +50,8 @@ struct parse_ctx {
 	struct name_cache *names;      /* DNS answers per client (identity/names.h) */
 };
 
+enum { DISSECTOR_MAX_PPIDS = 4 };
+
 struct dissector {
 	const char *name;
 	unsigned transports;       /* enum transport_bits */
@@ -71,6 +73,17 @@ struct dissector {
 	/* Periodic housekeeping (timeouts) and end of input; may emit events. */
 	void (*module_tick)(void *module, uint64_t now_us, const struct event_sink *events);
 	void (*module_finish)(void *module, const struct event_sink *events);
+	/*
+	 * The SCTP payload protocol identifiers (RFC 9260 §3.3.1) whose user messages this
+	 * dissector takes, 0-terminated (M3UA 3, SUA 4, Diameter 46 ...). The SCTP layer
+	 * (proto/sctp.c) walks the chunks and calls parse once per whole user message, with
+	 * ctx->pkt a copy of the packet whose payload is that message (payload_truncated
+	 * when the capture cut it), ctx->module this dissector's module, ctx->state NULL.
+	 * A message with PPID 0 (unspecified) goes to the first such dissector whose
+	 * recognise accepts it. Such a dissector leaves T_SCTP out of transports: that bit
+	 * is the SCTP layer's own.
+	 */
+	uint32_t sctp_ppid[DISSECTOR_MAX_PPIDS];
 };
 
 /* The registry: a NULL-terminated table in proto/registry.c. */

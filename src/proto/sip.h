@@ -127,4 +127,20 @@ bool sip_call_media(const struct sip_module *mod, const char *call_id, size_t ca
 /* Calls and registrations currently held (for tests and statistics). */
 uint32_t sip_module_active(const struct sip_module *mod);
 
+/* --- MESSAGE requests as sms events (sip_message.c), owned by the module --- */
+
+struct sip_sms_table;
+
+/* A table of `capacity` messages (rounded up to a power of 2); NULL when out of memory. */
+struct sip_sms_table *sip_sms_new(struct stats *stats, uint32_t capacity);
+void sip_sms_free(struct sip_sms_table *t); /* accepts NULL */
+/* A MESSAGE request, and a response whose CSeq method is MESSAGE; may emit to ctx->events. */
+void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struct sip_msg *m);
+void sip_sms_response(struct sip_sms_table *t, struct parse_ctx *ctx, const struct sip_msg *m);
+/* Messages past their transaction timeout (or all, at the end) are emitted and forgotten. */
+void sip_sms_expire(struct sip_sms_table *t, uint64_t now_us, const struct event_sink *events);
+void sip_sms_finish(struct sip_sms_table *t, const struct event_sink *events);
+/* Messages currently held (for tests). */
+uint32_t sip_sms_active(const struct sip_sms_table *t);
+
 #endif

@@ -16,6 +16,7 @@
  *   BYE → call.end answered (duration from the answer; -1 when the answer was not seen,
  *         and for a call never seen, which gives no attempt)
  *   2xx to REGISTER → registration (address of record, contact)
+ *   MESSAGE and its responses → sip_message.c (sms events)
  *
  * Every entry is on one of three least-recently-used lists by its timeout: unanswered
  * calls and registrations (5 min), answered calls (6 h), ended calls kept to absorb
@@ -25,9 +26,10 @@
 #include <string.h>
 
 #include "core/party.h"
+#include "identity/identity.h"
 #include "proto/sip.h"
 
-enum { SIP_DEFAULT_CAPACITY = 65536 };
+enum { SIP_DEFAULT_CAPACITY = 65536, SIP_SMS_CAPACITY = 8192 };
 #define NIL UINT32_MAX
 
 enum call_kind { K_CALL = 1, K_REG = 2 };
@@ -65,7 +67,9 @@ struct sip_module {
 	struct sip_call *calls;   /* capacity entries */
 	uint32_t *buckets;        /* capacity chain heads */
 	uint32_t free_head;
+	uint32_t never_used;   /* slots from here on were never handed out (their pages untouched) */
 	uint32_t head[L__COUNT], tail[L__COUNT]; /* head newest, tail oldest */
+	struct sip_sms_table *sms; /* MESSAGE requests (sip_message.c) */
 };
 
 /* --- the table --- */
@@ -98,15 +102,17 @@ struct sip_module *sip_module_new_sized(struct stats *stats, uint32_t capacity)
 	mod->mask = cap - 1;
 	mod->calls = calloc(cap, sizeof *mod->calls);
 	mod->buckets = malloc((size_t)cap * sizeof *mod->buckets);
-	if (!mod->calls || !mod->buckets) {
+	mod->sms = sip_sms_new(stats, SIP_SMS_CAPACITY);
+	if (!mod->calls || !mod->buckets || !mod->sms) {
 		sip_module_free(mod);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < cap; i++) {
+	for (uint32_t i = 0; i < cap; i++)
 		mod->buckets[i] = NIL;
-		mod->calls[i].next = i + 1 < cap ? i + 1 : NIL;
-	}
-	mod->free_head = 0;
+	/* Slots are handed out from never_used first, so a pool sized for a carrier costs a
+	 * small capture only the pages it uses (calloc leaves the rest unbacked). */
+	mod->free_head = NIL;
+	mod->never_used = 0;
 	for (int l = 0; l < L__COUNT; l++)
 		mod->head[l] = mod->tail[l] = NIL;
 	return mod;
@@ -124,6 +130,7 @@ void sip_module_free(void *module)
 		return;
 	free(mod->calls);
 	free(mod->buckets);
+	sip_sms_free(mod->sms);
 	free(mod);
 }
 
@@ -197,6 +204,10 @@ static uint32_t call_find(const struct sip_module *mod, struct span id)
 /* A fresh entry for id on list l, or NIL (counted) when the pool is full. */
 static uint32_t call_new(struct sip_module *mod, struct span id, uint64_t now, enum lru_list l)
 {
+	if (mod->free_head == NIL && mod->never_used < mod->capacity) {
+		mod->free_head = mod->never_used++;
+		mod->calls[mod->free_head].next = NIL;
+	}
 	if (mod->free_head == NIL && mod->tail[L_ENDED] != NIL)
 		call_release(mod, mod->tail[L_ENDED]); /* reuse the oldest ended call */
 	if (mod->free_head == NIL) {
@@ -236,20 +247,24 @@ static void expire(struct sip_module *mod, uint64_t now)
 
 void sip_module_tick(void *module, uint64_t now_us, const struct event_sink *events)
 {
-	(void)events;
-	if (module)
-		expire(module, now_us);
+	struct sip_module *mod = module;
+	if (!mod)
+		return;
+	expire(mod, now_us);
+	sip_sms_expire(mod->sms, now_us, events);
 }
 
 /*
- * End of input: nothing is emitted. An answered call without its BYE gets no call.end
- * (its end was not seen, and inventing one would give a wrong duration); an unanswered
- * call with no final response likewise. The attempt and answer records stand.
+ * End of input: no call event is emitted. An answered call without its BYE gets no
+ * call.end (its end was not seen, and inventing one would give a wrong duration); an
+ * unanswered call with no final response likewise. The attempt and answer records
+ * stand. A MESSAGE still waiting for its final response is emitted without an outcome.
  */
 void sip_module_finish(void *module, const struct event_sink *events)
 {
-	(void)module;
-	(void)events;
+	struct sip_module *mod = module;
+	if (mod)
+		sip_sms_finish(mod->sms, events);
 }
 
 bool sip_call_media(const struct sip_module *mod, const char *call_id, size_t call_id_len,
@@ -591,6 +606,8 @@ static void on_register_response(struct sip_module *mod, struct parse_ctx *ctx, 
 	copy_text(e.call_id, sizeof e.call_id, c->call_id);
 	if (e.from[0] == '\0' || e.contact[0] == '\0')
 		return; /* a bindings query, or nothing usable */
+	/* the AoR is behind the contact address until the registration expires (identity.h) */
+	identity_bind_registration(ctx->identity, e.from, e.contact, e.ts_us, m->expires);
 	event_emit(ctx->events, &e);
 }
 
@@ -611,6 +628,9 @@ void sip_call_handle(struct sip_module *mod, struct parse_ctx *ctx, const struct
 		case SIP_M_REGISTER:
 			on_register(mod, ctx, m);
 			return;
+		case SIP_M_MESSAGE:
+			sip_sms_request(mod->sms, ctx, m);
+			break; /* an in-dialog MESSAGE also keeps its call alive */
 		default:
 			break; /* ACK, PRACK, UPDATE, INFO (bodies never read), ...: keep the call alive */
 		}
@@ -620,6 +640,8 @@ void sip_call_handle(struct sip_module *mod, struct parse_ctx *ctx, const struct
 	} else if (m->cseq_method == SIP_M_REGISTER) {
 		on_register_response(mod, ctx, m);
 		return;
+	} else if (m->cseq_method == SIP_M_MESSAGE) {
+		sip_sms_response(mod->sms, ctx, m);
 	}
 	uint32_t idx = call_find(mod, m->call_id);
 	if (idx != NIL)

@@ -1,32 +1,168 @@
 /*
- * chain.c — SHA-256 over the record's canonical JSON form without the `hash` field.
- * The canonical form is record_write_json's output with hash empty: fixed field order,
- * fixed number formats, so the same record always hashes the same.
+ * chain.c — the hash chain, the genesis, checkpoint texts and the custody hash
+ * (docs/evidence.md).
+ *
+ * A record's hash is SHA-256 over record_write_json's output with hash empty: fixed
+ * field order, fixed number formats, so the same record always hashes the same; its
+ * prev_hash (inside that text) links it to the record before, or to the genesis.
+ * Checkpoints are Ed25519 signatures (sign.c) over a JSON text that names the store's
+ * genesis, so a checkpoint cannot be moved to another store signed by the same key.
  */
 #include "record/chain.h"
 
+#include <inttypes.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void chain_hash_record(const struct record *r, char out[HASH_HEX_LEN])
+#include "core/timefmt.h"
+#include "record/json.h"
+#include "record/store.h"
+
+void chain_sha256_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 {
-	struct record canon = *r;
-	canon.hash[0] = '\0';
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	out[0] = '\0';
+	if (EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL) != 1 || dlen != 32)
+		return;
+	for (unsigned i = 0; i < dlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* Hashes what write() puts into a memory stream. */
+static void hash_text(void (*write)(FILE *, const void *), const void *arg, char out[HASH_HEX_LEN])
+{
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	out[0] = '\0';
 	if (!mem)
 		return;
-	record_write_json(&canon, mem);
-	fclose(mem);
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	if (EVP_Digest(buf, len, digest, &dlen, EVP_sha256(), NULL) == 1) {
-		for (unsigned i = 0; i < dlen && i < 32; i++)
-			snprintf(out + 2 * i, 3, "%02x", digest[i]);
-	}
+	write(mem, arg);
+	if (fclose(mem) == 0)
+		chain_sha256_hex(buf, len, out);
 	free(buf);
+}
+
+static void write_record(FILE *f, const void *arg)
+{
+	struct record canon = *(const struct record *)arg;
+	canon.hash[0] = '\0';
+	record_write_json(&canon, f);
+}
+
+void chain_hash_record(const struct record *r, char out[HASH_HEX_LEN])
+{
+	hash_text(write_record, r, out);
+}
+
+static void write_genesis(FILE *f, const void *arg)
+{
+	const struct chain_genesis *g = arg;
+	char ts[TS_STRLEN];
+	fputs("{\"genesis\":1,\"order\":", f);
+	json_write_stringn(f, g->order_id, strnlen(g->order_id, sizeof g->order_id));
+	fputs(",\"order_sha256\":", f);
+	json_write_stringn(f, g->order_sha256, strnlen(g->order_sha256, sizeof g->order_sha256));
+	fputs(",\"sensor\":", f);
+	json_write_stringn(f, g->sensor, strnlen(g->sensor, sizeof g->sensor));
+	fprintf(f, ",\"created\":\"%s\"}", ts_format(g->created_us, ts, sizeof ts));
+}
+
+void chain_genesis_hash(struct chain_genesis *g)
+{
+	hash_text(write_genesis, g, g->hash);
+}
+
+struct checkpoint_arg {
+	const struct checkpoint *cp;
+	const char *genesis;
+};
+
+static void write_checkpoint(FILE *f, const void *arg)
+{
+	const struct checkpoint_arg *a = arg;
+	const struct checkpoint *cp = a->cp;
+	char ts[TS_STRLEN];
+	fputs("{\"checkpoint\":1,\"genesis\":", f);
+	json_write_string(f, a->genesis);
+	fprintf(f, ",\"run\":%" PRIu64 ",\"custody\":", cp->run_id);
+	json_write_stringn(f, cp->custody, strnlen(cp->custody, sizeof cp->custody));
+	fprintf(f, ",\"seq\":%" PRIu64 ",\"hash\":", cp->seq);
+	json_write_stringn(f, cp->hash, strnlen(cp->hash, sizeof cp->hash));
+	fprintf(f, ",\"count\":%" PRIu64 ",\"time\":\"%s\",\"final\":%s,\"exit_status\":%d,\"summary\":", cp->count,
+		ts_format(cp->time_us, ts, sizeof ts), cp->final ? "true" : "false", cp->exit_status);
+	json_write_stringn(f, cp->summary, strnlen(cp->summary, sizeof cp->summary));
+	fputc('}', f);
+}
+
+char *chain_checkpoint_text(const struct checkpoint *cp, const char *genesis, size_t *len)
+{
+	struct checkpoint_arg a = { cp, genesis ? genesis : "" };
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *mem = open_memstream(&buf, &n);
+	if (!mem)
+		return NULL;
+	write_checkpoint(mem, &a);
+	if (fclose(mem) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+int chain_checkpoint_sign(struct checkpoint *cp, const char *genesis, const struct sign_key *key)
+{
+	size_t len = 0;
+	char *text = chain_checkpoint_text(cp, genesis, &len);
+	if (!text)
+		return -1;
+	sign_key_id(key, cp->key_id);
+	int rc = sign_message(key, text, len, cp->sig);
+	free(text);
+	return rc;
+}
+
+bool chain_checkpoint_verify(const struct checkpoint *cp, const char *genesis, const struct sign_key *key)
+{
+	size_t len = 0;
+	char *text = chain_checkpoint_text(cp, genesis, &len);
+	bool ok = text && sign_verify(key, text, len, cp->sig);
+	free(text);
+	return ok;
+}
+
+static void write_custody(FILE *f, const void *arg)
+{
+	const struct run_info *ri = arg;
+	char ts[TS_STRLEN];
+	fprintf(f, "{\"run\":%" PRIu64 ",\"order\":", ri->id);
+	json_write_string(f, ri->order_id);
+	fputs(",\"order_file\":", f);
+	json_write_string(f, ri->order_file);
+	fputs(",\"order_sha256\":", f);
+	json_write_string(f, ri->order_sha256);
+	fputs(",\"captures\":", f);
+	fputs(ri->captures && ri->captures[0] ? ri->captures : "[]", f);
+	fputs(",\"sigs_version\":", f);
+	json_write_string(f, ri->sigs_version);
+	fputs(",\"software_version\":", f);
+	json_write_string(f, ri->software_version);
+	fputs(",\"sensor\":", f);
+	json_write_string(f, ri->sensor_id);
+	fputs(",\"key\":", f);
+	json_write_string(f, ri->key_id);
+	fputs(",\"note\":", f);
+	json_write_string(f, ri->note);
+	fprintf(f, ",\"started\":\"%s\",\"first_seq\":%" PRIu64 ",\"resumes\":%" PRIu64 "}",
+		ts_format(ri->started_us, ts, sizeof ts), ri->first_seq, ri->resumes);
+}
+
+void chain_custody_hash(const struct run_info *ri, char out[HASH_HEX_LEN])
+{
+	hash_text(write_custody, ri, out);
 }

@@ -40,12 +40,16 @@ struct record {
 /* Writes r as one JSON object (no newline) into f. */
 void record_write_json(const struct record *r, FILE *f);
 
+struct checkpoint; /* record/chain.h */
+
 /* A record sink: the store or a JSON lines file. */
 struct record_sink_ops {
 	const char *name;
 	int (*write)(void *impl, const struct record *r, char *errbuf, size_t errlen);
 	int (*flush)(void *impl, char *errbuf, size_t errlen); /* commit what was written */
 	void (*close)(void *impl);
+	/* optional: keep a signed checkpoint, committing it with the records it covers */
+	int (*checkpoint)(void *impl, const struct checkpoint *cp, char *errbuf, size_t errlen);
 };
 
 struct record_sink {

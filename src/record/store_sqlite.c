@@ -1,12 +1,15 @@
 /*
- * store_sqlite.c — the embedded record store in one SQLite file (schema: docs/records.md).
+ * store_sqlite.c — the embedded record store in one SQLite file (schema: docs/records.md,
+ * evidence rules: docs/evidence.md).
  *
  * A store is recognised by PRAGMA user_version = STORE_VERSION and a `meta` row
  * format = 'pentrap-store'; any other file is refused rather than written into. Records
  * are appended in seq order only (the chain depends on it): a record whose seq is not the
- * last seq + 1 is refused. Writes are grouped into one transaction that is committed on
- * flush, every STORE_BATCH records, and on close. WAL journal, synchronous=NORMAL: a
- * crash loses at most the uncommitted batch, never the file.
+ * last seq + 1 is refused. A sealed store (the default) commits records only together
+ * with the signed checkpoint that covers them, in one transaction, so a crash (kill -9)
+ * leaves every committed record covered by a checkpoint and loses only the records after
+ * it. WAL journal, synchronous=NORMAL: a process crash loses no committed transaction;
+ * a power loss may lose the last ones, never the file.
  */
 #include "record/store.h"
 
@@ -17,14 +20,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
+#include <time.h>
 
 #include "core/addr.h"
 #include "core/party.h"
 #include "core/timefmt.h"
 
 enum {
-	STORE_VERSION = 1,
-	STORE_BATCH = 1000,       /* records per transaction at most */
+	STORE_VERSION = 2,
+	STORE_BATCH = 1000,       /* unsealed stores: records per transaction at most */
 	STORE_BUSY_MS = 5000,     /* wait this long for another process's lock */
 	STORE_QUERY_IDS = 3,      /* forms of one identifier a query looks for */
 };
@@ -35,6 +41,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *insert;
 	bool in_tx;
+	bool unsealed;      /* commit without checkpoints (store_set_unsealed) */
+	bool readonly;
 	unsigned pending;   /* records in the open transaction */
 	uint64_t last_seq;  /* the last record's seq, including uncommitted ones */
 	char path[];
@@ -73,9 +81,19 @@ static const char SCHEMA[] =
 	" order_id TEXT, order_file TEXT, order_sha256 TEXT, captures TEXT,"
 	" sigs_version TEXT, software_version TEXT,"
 	" started_us INTEGER, ended_us INTEGER, first_seq INTEGER, last_seq INTEGER,"
-	" summary TEXT);"
+	" summary TEXT,"
+	" status TEXT NOT NULL, sensor_id TEXT, key_id TEXT, note TEXT, resumes INTEGER,"
+	" exit_status INTEGER);"
+	"CREATE TABLE keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, added_us INTEGER NOT NULL);"
+	"CREATE TABLE checkpoints ("
+	" id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL, seq INTEGER NOT NULL, count INTEGER NOT NULL,"
+	" time_us INTEGER NOT NULL, hash TEXT NOT NULL, custody TEXT NOT NULL,"
+	" final INTEGER NOT NULL, exit_status INTEGER NOT NULL, summary TEXT NOT NULL,"
+	" key_id TEXT NOT NULL, signature TEXT NOT NULL);"
+	"CREATE INDEX checkpoints_seq ON checkpoints (seq);"
 	"INSERT INTO meta (key, value) VALUES ('format', 'pentrap-store');"
-	"PRAGMA user_version = 1;";
+	"PRAGMA user_version = 2;";
 
 #define RECORD_COLUMNS                                                                      \
 	"seq, ts_us, ts, type, order_id, target, direction, from_party, to_party, protocol, " \
@@ -192,7 +210,7 @@ static int read_last(struct store *s, uint64_t *seq, char hash[HASH_HEX_LEN])
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+static int open_store(const char *path, bool readonly, struct store **out, char *errbuf, size_t errlen)
 {
 	size_t plen = strlen(path);
 	struct store *s = calloc(1, sizeof *s + plen + 1);
@@ -202,11 +220,17 @@ int store_open(const char *path, struct store **out, char *errbuf, size_t errlen
 		return -1;
 	}
 	memcpy(s->path, path, plen + 1);
+	s->readonly = readonly;
 	if (not_sqlite(path)) {
 		fail(s, errbuf, errlen, "not a pentrap store (not an SQLite database)");
 		goto fail;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (readonly && access(path, F_OK) != 0) {
+		fail(s, errbuf, errlen, "cannot open store: %s", strerror(errno));
+		goto fail;
+	}
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		if (s->db)
 			db_fail(s, errbuf, errlen, "cannot open");
 		else
@@ -218,12 +242,14 @@ int store_open(const char *path, struct store **out, char *errbuf, size_t errlen
 		goto fail;
 	/* A read-only store (evidence on read-only media) is still readable: then the journal
 	 * mode stays what it is. */
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
+	if (!readonly &&
+	    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
 			 NULL) != SQLITE_OK && !sqlite3_db_readonly(s->db, "main")) {
 		db_fail(s, errbuf, errlen, "cannot set the journal mode");
 		goto fail;
 	}
-	if (sqlite3_prepare_v3(s->db,
+	if (!readonly &&
+	    sqlite3_prepare_v3(s->db,
 			       "INSERT INTO records (" RECORD_COLUMNS ") VALUES "
 			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &s->insert, NULL) != SQLITE_OK) {
@@ -243,6 +269,21 @@ fail:
 	return -1;
 }
 
+int store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+{
+	return open_store(path, false, out, errbuf, errlen);
+}
+
+int store_open_readonly(const char *path, struct store **out, char *errbuf, size_t errlen)
+{
+	return open_store(path, true, out, errbuf, errlen);
+}
+
+void store_set_unsealed(struct store *s)
+{
+	s->unsealed = true;
+}
+
 static int commit(struct store *s, char *errbuf, size_t errlen)
 {
 	if (!s->in_tx)
@@ -260,15 +301,53 @@ static int commit(struct store *s, char *errbuf, size_t errlen)
 	return 0;
 }
 
-void store_close(struct store *s)
+/* Drops what was written since the last commit: records no checkpoint covers. */
+static void rollback(struct store *s)
+{
+	if (!s->in_tx)
+		return;
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = false;
+	s->pending = 0;
+	read_last(s, &s->last_seq, NULL);
+}
+
+/* Ends an open transaction the way the store's mode says: commit when unsealed. */
+static void settle(struct store *s)
 {
 	char err[256];
+	if (s->unsealed)
+		commit(s, err, sizeof err);
+	else
+		rollback(s);
+}
+
+void store_close(struct store *s)
+{
 	if (!s)
 		return;
-	commit(s, err, sizeof err);
+	settle(s);
 	sqlite3_finalize(s->insert);
 	sqlite3_close(s->db);
 	free(s);
+}
+
+/* Opens a write transaction unless one is open, checking nobody else appended meanwhile. */
+static int begin_write(struct store *s, char *errbuf, size_t errlen)
+{
+	uint64_t db_last = 0;
+	if (s->in_tx)
+		return 0;
+	if (s->readonly)
+		return fail(s, errbuf, errlen, "opened read-only");
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot begin a transaction");
+	s->in_tx = true;
+	if (read_last(s, &db_last, NULL) || db_last != s->last_seq) {
+		s->last_seq = db_last;
+		return fail(s, errbuf, errlen, "another writer appended records (last seq now %" PRIu64 ")", db_last);
+	}
+	return 0;
 }
 
 uint64_t store_last_seq(struct store *s, char last_hash[HASH_HEX_LEN])
@@ -294,18 +373,8 @@ static int sink_write(void *impl, const struct record *r, char *errbuf, size_t e
 			    " (records are appended without gaps)", r->seq, s->last_seq);
 	if (r->seq > INT64_MAX || r->ts_us > INT64_MAX)
 		return fail(s, errbuf, errlen, "record seq %" PRIu64 ": value out of range", r->seq);
-	if (!s->in_tx) {
-		uint64_t db_last = 0;
-		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			return db_fail(s, errbuf, errlen, "cannot begin a transaction");
-		s->in_tx = true;
-		/* Another process may have appended since we last looked. */
-		if (read_last(s, &db_last, NULL) || db_last != s->last_seq) {
-			s->last_seq = db_last;
-			return fail(s, errbuf, errlen, "another writer appended records (last seq now %" PRIu64 ")",
-				    db_last);
-		}
-	}
+	if (begin_write(s, errbuf, errlen))
+		return -1;
 	sqlite3_stmt *st = s->insert;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -342,21 +411,83 @@ static int sink_write(void *impl, const struct record *r, char *errbuf, size_t e
 	if (rc != SQLITE_DONE)
 		return db_fail(s, errbuf, errlen, "cannot write a record");
 	s->last_seq = r->seq;
-	if (++s->pending >= STORE_BATCH)
+	if (++s->pending >= STORE_BATCH && s->unsealed)
 		return commit(s, errbuf, errlen);
 	return 0;
 }
 
+/* Sealed, records wait for their checkpoint; unsealed, flush commits them. */
 static int sink_flush(void *impl, char *errbuf, size_t errlen)
 {
-	return commit(impl, errbuf, errlen);
+	struct store *s = impl;
+	return s->unsealed ? commit(s, errbuf, errlen) : 0;
 }
 
-/* The sink's close commits; the store itself stays open until store_close. */
+/* The store itself stays open until store_close. */
 static void sink_close(void *impl)
 {
-	char err[256];
-	commit(impl, err, sizeof err);
+	settle(impl);
+}
+
+/* The checkpoint, and for a final one the run's end, in the records' transaction. */
+static int sink_checkpoint(void *impl, const struct checkpoint *cp, char *errbuf, size_t errlen)
+{
+	struct store *s = impl;
+	sqlite3_stmt *st = NULL;
+	if (cp->seq > INT64_MAX || cp->count > INT64_MAX || cp->time_us > INT64_MAX || cp->run_id > INT64_MAX)
+		return fail(s, errbuf, errlen, "checkpoint at seq %" PRIu64 ": value out of range", cp->seq);
+	if (begin_write(s, errbuf, errlen))
+		goto fail;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO checkpoints (run_id, seq, count, time_us, hash, custody, final,"
+			       " exit_status, summary, key_id, signature)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)cp->run_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)cp->seq);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)cp->count);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)cp->time_us);
+	BIND_FIELD(st, 5, cp->hash);
+	BIND_FIELD(st, 6, cp->custody);
+	sqlite3_bind_int(st, 7, cp->final ? 1 : 0);
+	sqlite3_bind_int(st, 8, cp->exit_status);
+	BIND_FIELD(st, 9, cp->summary);
+	BIND_FIELD(st, 10, cp->key_id);
+	BIND_FIELD(st, 11, cp->sig);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(s, errbuf, errlen, "cannot write a checkpoint");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (cp->final) {
+		if (sqlite3_prepare_v2(s->db,
+				       "UPDATE runs SET status = 'ended', ended_us = ?2, last_seq = ?3, summary = ?4,"
+				       " exit_status = ?5 WHERE id = ?1",
+				       -1, &st, NULL) != SQLITE_OK) {
+			db_fail(s, errbuf, errlen, "cannot prepare");
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)cp->run_id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)cp->time_us);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)cp->seq);
+		sqlite3_bind_text(st, 4, cp->summary_json ? cp->summary_json : "{}", -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, cp->exit_status);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_fail(s, errbuf, errlen, "cannot end the run");
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return commit(s, errbuf, errlen);
+fail:
+	sqlite3_finalize(st);
+	rollback(s);
+	return -1;
 }
 
 static const struct record_sink_ops store_sink_ops = {
@@ -364,6 +495,7 @@ static const struct record_sink_ops store_sink_ops = {
 	.write = sink_write,
 	.flush = sink_flush,
 	.close = sink_close,
+	.checkpoint = sink_checkpoint,
 };
 
 struct record_sink store_sink(struct store *s)
@@ -379,20 +511,24 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-int store_add_run(struct store *s, const struct run_info *ri, char *errbuf, size_t errlen)
+/* Inserts a run row (autocommitted unless a transaction is open). */
+static int insert_run(struct store *s, const struct run_info *ri, const char *status, uint64_t *id,
+		      char *errbuf, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	if (commit(s, errbuf, errlen))
-		return -1;
+	if (s->readonly)
+		return fail(s, errbuf, errlen, "opened read-only");
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO runs (order_id, order_file, order_sha256, captures, sigs_version,"
-			       " software_version, started_us, ended_us, first_seq, last_seq, summary)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			       " software_version, started_us, ended_us, first_seq, last_seq, summary,"
+			       " status, sensor_id, key_id, note, resumes, exit_status)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		db_fail(s, errbuf, errlen, "cannot prepare");
 		goto out;
 	}
+	bool ended = strcmp(status, "ended") == 0;
 	bind_opt_text(st, 1, ri->order_id);
 	bind_opt_text(st, 2, ri->order_file);
 	bind_opt_text(st, 3, ri->order_sha256);
@@ -400,16 +536,272 @@ int store_add_run(struct store *s, const struct run_info *ri, char *errbuf, size
 	bind_opt_text(st, 5, ri->sigs_version);
 	bind_opt_text(st, 6, ri->software_version);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)ri->started_us);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)ri->ended_us);
+	if (ended) {
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)ri->ended_us);
+		sqlite3_bind_int64(st, 10, (sqlite3_int64)ri->last_seq);
+		sqlite3_bind_int(st, 17, ri->exit_status);
+	}
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)ri->first_seq);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)ri->last_seq);
 	bind_opt_text(st, 11, ri->summary_json);
+	sqlite3_bind_text(st, 12, status, -1, SQLITE_STATIC);
+	bind_opt_text(st, 13, ri->sensor_id);
+	bind_opt_text(st, 14, ri->key_id);
+	bind_opt_text(st, 15, ri->note);
+	sqlite3_bind_int64(st, 16, (sqlite3_int64)ri->resumes);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_fail(s, errbuf, errlen, "cannot write the run");
 		goto out;
 	}
+	if (id)
+		*id = (uint64_t)sqlite3_last_insert_rowid(s->db);
 	rc = 0;
 out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_begin_run(struct store *s, struct run_info *ri, char *errbuf, size_t errlen)
+{
+	return insert_run(s, ri, "running", &ri->id, errbuf, errlen);
+}
+
+int store_add_run(struct store *s, const struct run_info *ri, char *errbuf, size_t errlen)
+{
+	if (s->unsealed && commit(s, errbuf, errlen))
+		return -1;
+	return insert_run(s, ri, "ended", NULL, errbuf, errlen);
+}
+
+/* A meta value into out (cap len): 1 found, 0 absent, -1 error. */
+static int meta_get(struct store *s, const char *key, char *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text(st, 0);
+			snprintf(out, len, "%s", t ? (const char *)t : "");
+			rc = 1;
+		} else if (r == SQLITE_DONE) {
+			rc = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_genesis(struct store *s, struct chain_genesis *g, char *errbuf, size_t errlen)
+{
+	char created[32];
+	memset(g, 0, sizeof *g);
+	int rc = meta_get(s, "genesis", g->hash, sizeof g->hash);
+	if (rc < 0)
+		return db_fail(s, errbuf, errlen, "cannot read the genesis");
+	if (rc == 0)
+		return 0;
+	if (meta_get(s, "genesis_order", g->order_id, sizeof g->order_id) < 0 ||
+	    meta_get(s, "genesis_order_sha256", g->order_sha256, sizeof g->order_sha256) < 0 ||
+	    meta_get(s, "genesis_sensor", g->sensor, sizeof g->sensor) < 0 ||
+	    meta_get(s, "genesis_created_us", created, sizeof created) < 0)
+		return db_fail(s, errbuf, errlen, "cannot read the genesis");
+	g->created_us = strtoull(created, NULL, 10);
+	return 1;
+}
+
+int store_set_genesis(struct store *s, const struct chain_genesis *g, char *errbuf, size_t errlen)
+{
+	struct chain_genesis old;
+	char created[32];
+	int rc = store_genesis(s, &old, errbuf, errlen);
+	if (rc != 0)
+		return rc < 0 ? -1 : fail(s, errbuf, errlen, "the store already has a genesis");
+	if (s->last_seq != 0 || s->in_tx)
+		return fail(s, errbuf, errlen, "a store with records cannot be given a genesis");
+	snprintf(created, sizeof created, "%" PRIu64, g->created_us);
+	const char *keys[] = { "genesis", "genesis_order", "genesis_order_sha256", "genesis_sensor",
+			       "genesis_created_us" };
+	const char *vals[] = { g->hash, g->order_id, g->order_sha256, g->sensor, created };
+	if (begin_write(s, errbuf, errlen))
+		goto fail;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &st, NULL) !=
+		    SQLITE_OK) {
+			db_fail(s, errbuf, errlen, "cannot prepare");
+			goto fail;
+		}
+		sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, vals[i], -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE) {
+			db_fail(s, errbuf, errlen, "cannot write the genesis");
+			goto fail;
+		}
+	}
+	return commit(s, errbuf, errlen);
+fail:
+	rollback(s);
+	return -1;
+}
+
+int store_add_key(struct store *s, const char *key_id, const char *pem, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO keys (key_id, public_key, added_us) VALUES (?1, ?2, ?3)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot prepare");
+	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pem, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	int r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(s, errbuf, errlen, "cannot keep the public key");
+	return 0;
+}
+
+char *store_key_pem(struct store *s, const char *key_id)
+{
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT public_key FROM keys WHERE key_id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		out = strdup(t ? (const char *)t : "");
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+int store_each_run(struct store *s, store_run_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, status, order_id, order_file, order_sha256, captures, sigs_version,"
+			       " software_version, sensor_id, key_id, note, resumes, started_us, ended_us,"
+			       " first_seq, last_seq, summary, exit_status FROM runs ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot read the runs");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct run_info ri = {
+			.id = (uint64_t)sqlite3_column_int64(st, 0),
+			.status = col_text(st, 1),
+			.order_id = col_text(st, 2),
+			.order_file = col_text(st, 3),
+			.order_sha256 = col_text(st, 4),
+			.captures = col_text(st, 5),
+			.sigs_version = col_text(st, 6),
+			.software_version = col_text(st, 7),
+			.sensor_id = col_text(st, 8),
+			.key_id = col_text(st, 9),
+			.note = col_text(st, 10),
+			.resumes = (uint64_t)sqlite3_column_int64(st, 11),
+			.started_us = (uint64_t)sqlite3_column_int64(st, 12),
+			.ended_us = (uint64_t)sqlite3_column_int64(st, 13),
+			.first_seq = (uint64_t)sqlite3_column_int64(st, 14),
+			.last_seq = (uint64_t)sqlite3_column_int64(st, 15),
+			.summary_json = col_text(st, 16),
+			.exit_status = sqlite3_column_int(st, 17),
+		};
+		int stop = cb(&ri, ud);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, errbuf, errlen, "cannot read the runs");
+	return 0;
+}
+
+int store_each_checkpoint(struct store *s, store_checkpoint_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, run_id, seq, count, time_us, hash, custody, final, exit_status, summary,"
+			       " key_id, signature FROM checkpoints ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot read the checkpoints");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct checkpoint cp;
+		memset(&cp, 0, sizeof cp);
+		cp.id = (uint64_t)sqlite3_column_int64(st, 0);
+		cp.run_id = (uint64_t)sqlite3_column_int64(st, 1);
+		cp.seq = (uint64_t)sqlite3_column_int64(st, 2);
+		cp.count = (uint64_t)sqlite3_column_int64(st, 3);
+		cp.time_us = (uint64_t)sqlite3_column_int64(st, 4);
+		snprintf(cp.hash, sizeof cp.hash, "%s", col_text(st, 5));
+		snprintf(cp.custody, sizeof cp.custody, "%s", col_text(st, 6));
+		cp.final = sqlite3_column_int(st, 7) != 0;
+		cp.exit_status = sqlite3_column_int(st, 8);
+		snprintf(cp.summary, sizeof cp.summary, "%s", col_text(st, 9));
+		snprintf(cp.key_id, sizeof cp.key_id, "%s", col_text(st, 10));
+		snprintf(cp.sig, sizeof cp.sig, "%s", col_text(st, 11));
+		int stop = cb(&cp, ud);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, errbuf, errlen, "cannot read the checkpoints");
+	return 0;
+}
+
+int store_record_hash(struct store *s, uint64_t seq, char out[HASH_HEX_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	out[0] = '\0';
+	if (seq > INT64_MAX)
+		return 1;
+	if (sqlite3_prepare_v2(s->db, "SELECT hash FROM records WHERE seq = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			snprintf(out, HASH_HEX_LEN, "%s", col_text(st, 0));
+			rc = 0;
+		} else if (r == SQLITE_DONE) {
+			rc = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_find_hash(struct store *s, const char *hash, uint64_t *seq)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT seq FROM records WHERE hash = ?1 ORDER BY seq LIMIT 1", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			*seq = (uint64_t)sqlite3_column_int64(st, 0);
+			rc = 0;
+		} else if (r == SQLITE_DONE) {
+			rc = 1;
+		}
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -459,6 +851,99 @@ static int read_row(struct store *s, sqlite3_stmt *st, struct record *r, char *e
 	column_copy(st, 19, r->evidence, sizeof r->evidence);
 	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
 	column_copy(st, 21, r->hash, sizeof r->hash);
+	return 0;
+}
+
+/*
+ * For verify: reads a row like read_row but never refuses it, and names the first
+ * column that is not what writing the record it hashes would have stored (a column
+ * outside the hashed text, or text cut by its field's size, is edited unseen otherwise).
+ */
+static const char *read_row_checked(sqlite3_stmt *st, struct record *r)
+{
+	static const struct {
+		int col;
+		const char *name;
+		size_t size;
+	} texts[] = {
+		{ 4, "order_id", sizeof r->order },       { 5, "target", sizeof r->target },
+		{ 6, "direction", sizeof r->direction },  { 7, "from_party", sizeof r->from },
+		{ 8, "to_party", sizeof r->to },          { 9, "protocol", sizeof r->protocol },
+		{ 10, "service", sizeof r->service },     { 11, "signature", sizeof r->signature },
+		{ 15, "outcome", sizeof r->outcome },     { 16, "call_id", sizeof r->call_id },
+		{ 17, "contact", sizeof r->contact },     { 18, "subtype", sizeof r->subtype },
+		{ 19, "evidence", sizeof r->evidence },   { 20, "prev_hash", sizeof r->prev_hash },
+		{ 21, "hash", sizeof r->hash },
+	};
+	const char *problem = NULL;
+	char type[32], confidence[16], ts[TS_STRLEN];
+	memset(r, 0, sizeof *r);
+	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
+	    sqlite3_column_int64(st, 1) < 0)
+		problem = sqlite3_column_type(st, 0) != SQLITE_INTEGER ? "seq" : "ts_us";
+	r->seq = (uint64_t)sqlite3_column_int64(st, 0);
+	r->ts_us = (uint64_t)sqlite3_column_int64(st, 1);
+	if (!problem && strcmp(col_text(st, 2), ts_format(r->ts_us, ts, sizeof ts)) != 0)
+		problem = "ts";
+	column_copy(st, 3, type, sizeof type);
+	int t = event_type_from_name(type);
+	r->type = t < 0 ? EV__COUNT : (enum event_type)t;
+	if (!problem && (t < 0 || (size_t)sqlite3_column_bytes(st, 3) >= sizeof type))
+		problem = "type";
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0] && !problem; i++)
+		if ((size_t)sqlite3_column_bytes(st, texts[i].col) >= texts[i].size ||
+		    sqlite3_column_type(st, texts[i].col) != SQLITE_TEXT)
+			problem = texts[i].name;
+	column_copy(st, 4, r->order, sizeof r->order);
+	column_copy(st, 5, r->target, sizeof r->target);
+	column_copy(st, 6, r->direction, sizeof r->direction);
+	column_copy(st, 7, r->from, sizeof r->from);
+	column_copy(st, 8, r->to, sizeof r->to);
+	column_copy(st, 9, r->protocol, sizeof r->protocol);
+	column_copy(st, 10, r->service, sizeof r->service);
+	column_copy(st, 11, r->signature, sizeof r->signature);
+	column_copy(st, 12, confidence, sizeof confidence);
+	r->inferred = strcmp(confidence, "inferred") == 0;
+	if (!problem && !r->inferred && strcmp(confidence, "certain") != 0)
+		problem = "confidence";
+	int64_t score = sqlite3_column_int64(st, 13);
+	r->score = (uint8_t)(score < 0 ? 0 : score > 255 ? 255 : score);
+	if (!problem && (r->inferred ? sqlite3_column_type(st, 13) != SQLITE_INTEGER || score < 0 || score > 255
+				     : sqlite3_column_type(st, 13) != SQLITE_NULL))
+		problem = "score";
+	int dtype = sqlite3_column_type(st, 14);
+	r->duration_us = dtype == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
+	if (!problem && dtype != SQLITE_NULL && (dtype != SQLITE_INTEGER || r->duration_us < 0))
+		problem = "duration_us";
+	column_copy(st, 15, r->outcome, sizeof r->outcome);
+	column_copy(st, 16, r->call_id, sizeof r->call_id);
+	column_copy(st, 17, r->contact, sizeof r->contact);
+	column_copy(st, 18, r->subtype, sizeof r->subtype);
+	column_copy(st, 19, r->evidence, sizeof r->evidence);
+	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
+	column_copy(st, 21, r->hash, sizeof r->hash);
+	return problem;
+}
+
+int store_each_row(struct store *s, store_row_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct record r;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT " RECORD_COLUMNS " FROM records ORDER BY seq", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot read records");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *problem = read_row_checked(st, &r);
+		int stop = cb(&r, problem, ud);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, errbuf, errlen, "cannot read records");
 	return 0;
 }
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record/chain.h"
 #include "record/store.h"
+#include "record/verify.h"
 #include "report/report.h"
 
 enum { MAX_REPORT_RECORDS = 2000000 };
@@ -46,12 +46,19 @@ struct load_ctx {
 	struct report_data *d;
 	size_t cap;
 	int too_many;
-	/* chain check, over every record of the store */
-	uint64_t expect_seq;
-	char prev_hash[HASH_HEX_LEN];
-	int chain_broken;
-	char chain_msg[256];
 };
+
+/* Keeps the first problem verify reports, for the banner. */
+struct verify_lines {
+	char first[400];
+};
+
+static void on_verify_line(void *ud, bool problem, const char *line)
+{
+	struct verify_lines *vl = ud;
+	if (problem && !vl->first[0])
+		snprintf(vl->first, sizeof vl->first, "%s", line);
+}
 
 static int selected(const struct report_options *opt, const struct record *r)
 {
@@ -69,36 +76,9 @@ static int selected(const struct report_options *opt, const struct record *r)
 	return 0;
 }
 
-static void check_chain(struct load_ctx *lc, const struct record *r)
-{
-	if (lc->chain_broken)
-		return;
-	char h[HASH_HEX_LEN];
-	if (r->seq != lc->expect_seq)
-		snprintf(lc->chain_msg, sizeof lc->chain_msg, "record seq %llu where %llu was expected",
-			 (unsigned long long)r->seq, (unsigned long long)lc->expect_seq);
-	else if (strcmp(r->prev_hash, lc->prev_hash) != 0)
-		snprintf(lc->chain_msg, sizeof lc->chain_msg, "record %llu does not link to the record before it",
-			 (unsigned long long)r->seq);
-	else if (chain_hash_record(r, h), strcmp(h, r->hash) != 0)
-		snprintf(lc->chain_msg, sizeof lc->chain_msg, "record %llu was altered (its hash does not match)",
-			 (unsigned long long)r->seq);
-	else {
-		lc->expect_seq++;
-		memcpy(lc->prev_hash, r->hash, sizeof lc->prev_hash);
-		return;
-	}
-	lc->chain_broken = 1;
-}
-
 static int on_record(const struct record *r, void *ud)
 {
 	struct load_ctx *lc = ud;
-	if (lc->expect_seq == 0) { /* the first record sets where the chain starts */
-		lc->expect_seq = r->seq;
-		memcpy(lc->prev_hash, r->prev_hash, sizeof lc->prev_hash);
-	}
-	check_chain(lc, r);
 	if (!selected(lc->opt, r))
 		return 0;
 	struct report_data *d = lc->d;
@@ -312,6 +292,12 @@ int report_data_load(const struct report_options *opt, struct report_data *d, ch
 		return -1;
 	struct load_ctx lc = { .opt = opt, .d = d };
 	int rc = store_each(s, on_record, &lc, errbuf, errlen);
+	/* The whole store is verified as `pentrap verify` would, with the keys it holds. */
+	struct verify_options vo = { .max_problems = 1 };
+	struct verify_result vr;
+	struct verify_lines vl = { "" };
+	char verr[256] = "";
+	int vrc = rc == 0 ? verify_store(s, &vo, on_verify_line, &vl, &vr, verr, sizeof verr) : 0;
 	store_close(s);
 	if (rc != 0) {
 		if (rc > 0)
@@ -324,14 +310,17 @@ int report_data_load(const struct report_options *opt, struct report_data *d, ch
 		return -1;
 	}
 	load_runs(opt->db_path, d);
-	if (lc.chain_broken) {
+	if (vrc != 0 || vr.problems) {
 		snprintf(d->verify_status, sizeof d->verify_status, "FAILED");
-		snprintf(d->verify_message, sizeof d->verify_message, "the record chain is broken: %s", lc.chain_msg);
+		snprintf(d->verify_message, sizeof d->verify_message, "%llu problem(s); the first: %s",
+			 (unsigned long long)(vrc != 0 ? 1 : vr.problems), vrc != 0 ? verr : vl.first);
 	} else {
 		snprintf(d->verify_status, sizeof d->verify_status, "verified");
 		snprintf(d->verify_message, sizeof d->verify_message,
-			 "every record's hash, and its link to the record before it, holds%s",
-			 lc.too_many ? " (the report shows the first 2,000,000 records)" : "");
+			 "the chain of %llu records and %llu signed checkpoints holds (checked with the keys kept "
+			 "in the store; `pentrap verify --pubkey` checks against a key given separately)%s",
+			 (unsigned long long)vr.records, (unsigned long long)vr.checkpoints,
+			 lc.too_many ? "; the report shows the first 2,000,000 records" : "");
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
 #   expected.jsonl     the expected records, narrowed to the fields in `fields`, sorted
 #   fields             (optional) comma-separated record fields to compare
 #                      (default: type,direction,target,from,to,call_id,outcome)
+#   types              (optional) comma-separated record types to compare (default: all)
 #   expected_status    (optional) the exit status, default 0
 # With UPDATE_EXPECTED=1 it rewrites expected.jsonl instead of comparing (check the
 # result against the capture's truth.tsv before committing it).
@@ -13,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fields=type,direction,target,from,to,call_id,outcome
 [ -f "$case_dir/fields" ] && fields=$(tr -d ' \n' < "$case_dir/fields")
+types=""
+[ -f "$case_dir/types" ] && types=$(tr -d ' \n' < "$case_dir/types")
 want_status=0
 [ -f "$case_dir/expected_status" ] && want_status=$(tr -d ' \n' < "$case_dir/expected_status")
 read -r -a args < "$case_dir/args"
@@ -24,7 +27,7 @@ if [ "$status" != "$want_status" ]; then
   echo "FAIL: exit status $status, expected $want_status"; cat "$work/stderr"; exit 1
 fi
 touch "$work/out.jsonl"
-python3 "$here/project.py" "$fields" < "$work/out.jsonl" > "$work/got.jsonl"
+python3 "$here/project.py" "$fields" "$types" < "$work/out.jsonl" > "$work/got.jsonl"
 if [ "${UPDATE_EXPECTED:-}" = 1 ]; then
   cp "$work/got.jsonl" "$case_dir/expected.jsonl"; echo "updated $case_dir/expected.jsonl"; exit 0
 fi

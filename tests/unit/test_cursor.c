@@ -216,6 +216,24 @@ static void test_zero_length(void)
 	CHECK(!span_eq_str(ab, "a"));
 }
 
+/* A sub-cursor of a failed cursor has no data: empty reads of it must not do pointer
+ * arithmetic on NULL (undefined behaviour UBSan reports; found by fuzzing DNS). */
+static void test_sub_of_failed(void)
+{
+	const uint8_t b[2] = { 1, 2 };
+	struct cursor c = cur_make(b, sizeof b);
+	cur_be32(&c);
+	CHECK(!cur_ok(&c));
+	struct cursor s = cur_sub(&c, 10, NULL);
+	struct span r = cur_rest(&s);
+	CHECK(r.ptr == NULL && r.len == 0);
+	uint8_t out[1] = { 7 };
+	cur_copy(&s, out, 0);
+	CHECK(cur_ok(&s));
+	struct cursor ss = cur_sub(&s, 0, NULL);
+	CHECK(cur_remaining(&ss) == 0);
+}
+
 int main(void)
 {
 	test_readers_at_end();
@@ -225,5 +243,6 @@ int main(void)
 	test_sub();
 	test_sub_exact();
 	test_zero_length();
+	test_sub_of_failed();
 	return check_done("test_cursor");
 }

@@ -158,6 +158,42 @@ static void test_table_full(void)
 	flow_table_free(t);
 }
 
+/* Table full: a new flow ends the longest-idle one (across UDP and TCP) first. */
+static void test_eviction(void)
+{
+	struct stats st = {0};
+	struct ended e = {0};
+	struct flow_config cfg = {.max_flows = 3};
+	struct flow_table *t = flow_table_new(&cfg, &st, on_end, &e);
+	int dir;
+	bool created;
+	struct packet a = mkpkt("10.0.0.1", 1000, "10.0.0.2", 53, IPPROTO_UDP_, 3 * S);
+	struct packet b = mkpkt("10.0.0.3", 40000, "10.0.0.4", 5060, IPPROTO_TCP_, 2 * S);
+	struct packet c = mkpkt("10.0.0.5", 1001, "10.0.0.2", 53, IPPROTO_UDP_, 4 * S);
+	struct flow *fa = flow_table_packet(t, &a, &dir, &created);
+	struct flow *fb = flow_table_packet(t, &b, &dir, &created);
+	struct flow *fc = flow_table_packet(t, &c, &dir, &created);
+	CHECK(fa && fb && fc);
+	struct packet n = mkpkt("10.9.9.9", 7, "10.0.0.2", 53, IPPROTO_UDP_, 5 * S);
+	struct flow *fn = flow_table_packet(t, &n, &dir, &created);
+	CHECK(fn == fb && created); /* the TCP flow was idle longest: its slot is reused */
+	CHECK_EQ_INT(e.n, 1);
+	CHECK_EQ_INT(e.key.port[0], 40000);
+	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_EVICTED], 1);
+	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_TABLE_FULL], 0);
+	CHECK_EQ_INT(flow_table_count(t), 3);
+	/* The evicted flow's next packet is a new flow (evicting a, now the oldest). */
+	b.ts_us = 6 * S;
+	CHECK(flow_table_packet(t, &b, &dir, &created) == fa && created);
+	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_EVICTED], 2);
+	/* The others still find their flows. */
+	struct packet cr = reversed(&c);
+	cr.ts_us = 6 * S;
+	CHECK(flow_table_packet(t, &cr, &dir, &created) == fc && dir == 1 && !created);
+	flow_table_free(t);
+	CHECK_EQ_INT(e.n, 5);
+}
+
 static void test_idle_expiry(void)
 {
 	struct stats st = {0};
@@ -193,9 +229,12 @@ static void test_idle_expiry(void)
 	CHECK_EQ_INT(fn->first_ts_us, 200 * S);
 	CHECK_EQ_INT(fn->dissector, FLOW_UNDECIDED);
 	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_TABLE_FULL], 0);
-	/* The old key is gone: its packet would start a new flow (table full now). */
+	/* The old key is gone: its packet would start a new flow (table full now). At a
+	 * time no later than every flow's last packet, nothing may be evicted: dropped. */
+	u.ts_us = 5 * S;
 	CHECK(flow_table_packet(t, &u, &dir, &created) == NULL);
 	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_TABLE_FULL], 1);
+	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_EVICTED], 0);
 
 	/* A packet keeps a flow alive: it moves to the tail with the new time. */
 	n.ts_us = 300 * S;
@@ -311,6 +350,85 @@ static void test_streams(void)
 	flow_table_free(t);
 }
 
+/*
+ * The reassembly budget: streams that hold one byte far past a gap each grow a buffer
+ * to the per-stream cap; together they never pass the budget, and a new stream that
+ * reads in order still gets room (waiting streams are shed for it).
+ */
+static void test_stream_budget(void)
+{
+	struct stats st = {0};
+	struct flow_config cfg = {.stream_cap_bytes = 16384, .reasm_budget_bytes = 256 * 1024};
+	struct flow_table *t = flow_table_new(&cfg, &st, NULL, NULL);
+	int dir;
+	bool created;
+	size_t peak = 0;
+	for (int i = 0; i < 200; i++) {
+		struct packet p = mkpkt("10.0.0.1", (uint16_t)(1000 + i), "10.0.0.2", 5060, IPPROTO_TCP_, S + (uint64_t)i);
+		struct flow *f = flow_table_packet(t, &p, &dir, &created);
+		CHECK(f != NULL);
+		struct tcp_stream *s = flow_stream(t, f, 0);
+		if (!s)
+			continue;
+		tcp_stream_add(s, 100, true, NULL, 0);
+		tcp_stream_add(s, 100 + 1 + 16000, false, (const uint8_t *)"x", 1); /* gap */
+		if (flow_table_stream_bytes(t) > peak)
+			peak = flow_table_stream_bytes(t);
+	}
+	CHECK(peak <= cfg.reasm_budget_bytes);
+	CHECK(peak > cfg.reasm_budget_bytes / 2);
+	CHECK(st.anomalies[ANOM_TCP_MEMORY_CAP] > 0);
+	/* A well-behaved stream now: its data all arrives, in order. */
+	struct packet p = mkpkt("10.0.0.9", 5000, "10.0.0.2", 5060, IPPROTO_TCP_, 2 * S);
+	struct flow *f = flow_table_packet(t, &p, &dir, &created);
+	struct tcp_stream *s = f ? flow_stream(t, f, 0) : NULL;
+	CHECK(s != NULL);
+	uint8_t msg[3000];
+	memset(msg, 'a', sizeof msg);
+	tcp_stream_add(s, 1, true, NULL, 0);
+	CHECK_EQ_INT(tcp_stream_add(s, 2, false, msg, sizeof msg), sizeof msg);
+	size_t len;
+	tcp_stream_data(s, &len);
+	CHECK_EQ_INT(len, sizeof msg);
+	CHECK(flow_table_stream_bytes(t) <= cfg.reasm_budget_bytes);
+	flow_table_free(t);
+}
+
+/* The state budget: reserving past it ends the longest-idle flow holding state. */
+static void test_state_budget(void)
+{
+	struct stats st = {0};
+	struct ended e = {0};
+	struct flow_config cfg = {.state_budget_bytes = 3 * (1000 + 16)};
+	struct flow_table *t = flow_table_new(&cfg, &st, on_end, &e);
+	int dir;
+	bool created;
+	struct flow *f[5];
+	for (int i = 0; i < 5; i++) {
+		struct packet p = mkpkt("10.0.0.1", (uint16_t)(1000 + i), "10.0.0.2", 2775, IPPROTO_TCP_, S + (uint64_t)i);
+		f[i] = flow_table_packet(t, &p, &dir, &created);
+		CHECK(f[i] != NULL);
+	}
+	CHECK(flow_table_state_reserve(t, f[0], 1000, S + 10));
+	CHECK(flow_table_state_reserve(t, f[1], 1000, S + 10));
+	CHECK(flow_table_state_reserve(t, f[2], 1000, S + 10));
+	CHECK_EQ_INT(flow_table_state_bytes(t), 3 * 1016);
+	CHECK_EQ_INT(e.n, 0);
+	/* Full: f[3] gets room by ending f[0], the longest idle holding state. */
+	CHECK(flow_table_state_reserve(t, f[3], 1000, S + 10));
+	CHECK_EQ_INT(e.n, 1);
+	CHECK_EQ_INT(e.key.port[0], 1000);
+	CHECK_EQ_INT(st.anomalies[ANOM_FLOW_EVICTED], 1);
+	CHECK_EQ_INT(flow_table_state_bytes(t), 3 * 1016);
+	/* Flows that saw a packet at this time are never ended for it: refused. */
+	CHECK(!flow_table_state_reserve(t, f[4], 1000, S + 1));
+	CHECK_EQ_INT(e.n, 1);
+	/* More than the whole budget: refused outright. */
+	CHECK(!flow_table_state_reserve(t, f[4], 5000, S + 10));
+	flow_table_free(t);
+	CHECK_EQ_INT(e.n, 5);
+}
+
 static void test_hash_symmetric(void)
 {
 	const char *addrs[][2] = {
@@ -384,6 +502,9 @@ int main(void)
 	test_both_directions();
 	test_vlan_separates();
 	test_table_full();
+	test_eviction();
+	test_stream_budget();
+	test_state_budget();
 	test_idle_expiry();
 	test_tcp_close_timeout();
 	test_end_all();

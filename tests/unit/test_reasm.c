@@ -450,6 +450,37 @@ static void test_reset_reuse(void)
 	tcp_stream_free(s);
 }
 
+/* A shared budget: charged for structs and buffers, refuses growth past its limit,
+ * and gets every byte back when streams are shed and freed. */
+static void test_budget(void)
+{
+	struct stats st = {0};
+	struct reasm_budget b = {.limit = 8192};
+	struct tcp_stream *s = tcp_stream_new_charged(65536, &st, &b);
+	CHECK(s != NULL);
+	size_t base = b.used;
+	CHECK(base > 0);
+	CHECK_EQ_INT(add(s, 10, "abc"), 3);
+	CHECK(b.used == base + tcp_stream_buffer_size(s));
+	/* One byte far ahead needs a 64 KiB buffer: refused, counted, nothing else lost. */
+	CHECK_EQ_INT(add(s, 50000, "x"), 0);
+	CHECK_EQ_INT(st.anomalies[ANOM_TCP_MEMORY_CAP], 1);
+	CHECK(b.used <= b.limit);
+	CHECK(data_is(s, "abc"));
+	/* Shedding drops the held bytes and the buffer; the stream picks up again. */
+	CHECK(tcp_stream_shed(s) > 0);
+	CHECK_EQ_INT(st.anomalies[ANOM_TCP_MEMORY_CAP], 2);
+	CHECK_EQ_INT(b.used, base);
+	CHECK(data_is(s, ""));
+	CHECK_EQ_INT(add(s, 70000, "again"), 5);
+	CHECK(data_is(s, "again"));
+	/* A struct that does not fit is refused without a count. */
+	struct reasm_budget tiny = {.limit = 16};
+	CHECK(tcp_stream_new_charged(100, &st, &tiny) == NULL);
+	tcp_stream_free(s);
+	CHECK_EQ_INT(b.used, 0);
+}
+
 int main(void)
 {
 	test_in_order();
@@ -467,5 +498,6 @@ int main(void)
 	test_random();
 	test_chaos();
 	test_reset_reuse();
+	test_budget();
 	return check_done("test_reasm");
 }

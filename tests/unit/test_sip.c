@@ -424,7 +424,8 @@ static void test_tcp_framing(void)
 	msg(m3, sizeof m3, "SIP/2.0 200 OK", "tcp-1", 1, "INVITE", "b1", SDP_B);
 	snprintf(two, sizeof two, "\r\n\r\n%s%s", m2, m3);
 	size_t both = strlen(two);
-	strncat(two, m3, 30);
+	memcpy(two + both, m3, 30); /* half of a third message */
+	two[both + 30] = '\0';
 	CHECK_EQ_INT(feed_n(h, two, strlen(two), 2, 1, true, &consumed), PARSE_NEED_MORE);
 	CHECK_EQ_INT(consumed, both);
 	CHECK_EQ_INT(h->nev, 2);

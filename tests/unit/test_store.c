@@ -213,6 +213,7 @@ static void test_store(void)
 	CHECK_EQ_INT(store_last_seq(s, hash), 0);
 	CHECK_EQ_STR(hash, "");
 
+	store_set_unsealed(s); /* this test writes records without checkpoints */
 	struct record_sink sink = store_sink(s);
 	CHECK_EQ_STR(sink.ops->name, "sqlite");
 	struct record r1, r2, r3, bad;
@@ -255,6 +256,7 @@ static void test_store(void)
 		return;
 	CHECK_EQ_INT(store_last_seq(s, hash), 3);
 	CHECK_EQ_STR(hash, r3.hash);
+	store_set_unsealed(s);
 	sink = store_sink(s);
 	make_record(&bad, 3, T0, "+15551234567", "+15551234567", "+1");
 	CHECK_EQ_INT(sink.ops->write(sink.impl, &bad, err, sizeof err), -1);
@@ -320,6 +322,7 @@ static void test_store_ip_query(void)
 	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), 0);
 	if (!s)
 		return;
+	store_set_unsealed(s);
 	struct record_sink sink = store_sink(s);
 	struct record r;
 	make_record(&r, 1, T0, "198.51.100.7/32", "198.51.100.7", "203.0.113.1");
@@ -392,10 +395,16 @@ static void test_store_refusals(void)
 	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), 0);
 	store_close(s);
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL);
 	sqlite3_close(db);
 	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), -1);
-	CHECK(strstr(err, "store format version 2, this pentrap reads version 1") != NULL);
+	CHECK(strstr(err, "store format version 3, this pentrap reads version 2") != NULL);
+	/* a store of the first format (no genesis, no checkpoints) is refused, not migrated */
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+	sqlite3_close(db);
+	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), -1);
+	CHECK(strstr(err, "store format version 1, this pentrap reads version 2") != NULL);
 
 	/* a directory that does not exist */
 	tmp_path("no/such/dir.db", path, sizeof path);

@@ -1,0 +1,76 @@
+/* cmd_keygen.c — `pentrap keygen`: the sensor's Ed25519 key pair (docs/evidence.md). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "record/sign.h"
+
+static const char usage[] =
+	"usage: pentrap keygen -o FILE.key\n"
+	"\n"
+	"Makes the sensor's Ed25519 key pair: the private key into FILE.key (PEM, mode 0600)\n"
+	"and the public key into FILE.pub (PEM). 'pentrap run --key FILE.key' signs the\n"
+	"records' checkpoints with it; give FILE.pub to whoever verifies, by another way\n"
+	"than the records ('pentrap verify --pubkey FILE.pub'). Existing files are never\n"
+	"overwritten.\n"
+	"Exit status: 0 done, 1 runtime failure, 2 bad usage or a file that exists.\n";
+
+int cmd_keygen(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			path = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pentrap keygen: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!path || !path[0]) {
+		fprintf(stderr, "pentrap keygen: needs -o FILE.key (see --help)\n");
+		return EXIT_USAGE;
+	}
+	/* FILE.key → FILE.pub; any other name → NAME.pub */
+	char pub[4096];
+	size_t n = strlen(path);
+	int w = (n > 4 && strcmp(path + n - 4, ".key") == 0)
+			? snprintf(pub, sizeof pub, "%.*s.pub", (int)(n - 4), path)
+			: snprintf(pub, sizeof pub, "%s.pub", path);
+	if (w < 0 || (size_t)w >= sizeof pub) {
+		fprintf(stderr, "pentrap keygen: %s: path too long\n", path);
+		return EXIT_USAGE;
+	}
+	struct sign_key *k = sign_key_generate();
+	if (!k) {
+		fprintf(stderr, "pentrap keygen: cannot make a key\n");
+		return 1;
+	}
+	char err[1024], id[SIGN_KEY_ID_LEN];
+	if (sign_key_save(k, path, pub, err, sizeof err) != 0) {
+		fprintf(stderr, "pentrap keygen: %s\n", err);
+		sign_key_free(k);
+		return EXIT_USAGE;
+	}
+	sign_key_id(k, id);
+	sign_key_free(k);
+	printf("key %s\n  private  %s (mode 0600: keep it on the sensor)\n  public   %s (give it to whoever verifies)\n",
+	       id, path, pub);
+	return 0;
+}

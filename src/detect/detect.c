@@ -1,0 +1,452 @@
+/*
+ * detect.c — when and how a flow is evaluated against the signatures, and the per-flow
+ * state pool. What a match means (sessions, messages, calls) is in ott.c; flow records
+ * for targets are in flowrec.c.
+ *
+ * Evaluation points, and what each adds to the facts (struct sig_facts):
+ *   flow start           transport, the server's address and port, and the name the
+ *                        client resolved for that address (DNS, identity/names.h);
+ *   first payload        preambles of that side (held over a few segments when the
+ *                        first one is shorter than a preamble that still matches);
+ *   a dissector's facts  TLS/QUIC server name, certificate names, ALPN; STUN details.
+ * A flow that matches is classified once and never evaluated again; facts that come
+ * later only add a name to its records.
+ *
+ * Which side serves: the side a signature's ports or addresses name, else the side
+ * whose port is below 1024 when the other's is not, else the responder. The device
+ * (the party in records) is the other side.
+ *
+ * Only flows with an order's target on one side are looked at (whether a side is a
+ * target is decided at the flow's first packet, from the order's address targets and
+ * the identity map then): nothing about anyone else could be recorded, so nothing about
+ * them is kept or evaluated — the minimisation the order asks for, and what lets the
+ * per-flow pool stay small on a busy link. Without an order (tests, fuzzing) every
+ * flow is looked at.
+ */
+#include "detect/detect_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity/names.h"
+#include "proto/proto.h"
+
+_Static_assert(SIG_LABEL_MAX <= sizeof(((struct event *)0)->signature), "a signature label must fit the event");
+_Static_assert(SIG_SERVICE_MAX <= sizeof(((struct event *)0)->service), "a service name must fit the event");
+
+enum {
+	DEFAULT_STATES = 65536,
+	NONE = 0xffffffffu,
+};
+
+/* --- the state pool --- */
+
+static struct fstate *state_take(struct detect *d, struct flow *f)
+{
+	struct fstate *st;
+	if (d->free_head != NONE) {
+		st = &d->states[d->free_head];
+		d->free_head = st->next_free;
+	} else if (d->fresh < d->nstates) {
+		st = &d->states[d->fresh++]; /* never used yet: its pages are touched only now */
+	} else {
+		stats_anomaly(d->stats, ANOM_OTT_STATE_FULL);
+		return NULL;
+	}
+	memset(st, 0, sizeof *st);
+	st->flow = f;
+	st->sig = -1;
+	st->call = -1;
+	st->list_prev = st->list_next = -1;
+	f->user = st;
+	f->detect_flags |= DF_STATE;
+	d->used++;
+	return st;
+}
+
+static void state_release(struct detect *d, struct flow *f, struct fstate *st)
+{
+	sigs_unref(st->set);
+	st->set = NULL;
+	st->flow = NULL;
+	st->next_free = d->free_head;
+	d->free_head = (uint32_t)(st - d->states);
+	d->used--;
+	f->user = NULL;
+	f->detect_flags &= (uint8_t)~DF_STATE;
+}
+
+struct fstate *detect_state(struct detect *d, struct flow *f)
+{
+	struct fstate *st = fstate_of(f);
+	return st ? st : state_take(d, f);
+}
+
+/* --- setup --- */
+
+struct detect *detect_new(const struct detect_config *cfg)
+{
+	struct detect *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->sigs = sigs_ref(cfg->sigs);
+	d->order = cfg->order;
+	d->identity = cfg->identity;
+	d->names = cfg->names;
+	d->events = cfg->events;
+	d->stats = cfg->stats;
+	d->list_head = -1;
+	d->nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
+	d->states = calloc(d->nstates, sizeof *d->states);
+	if (!d->states || ott_calls_init(d, cfg->max_calls) != 0) {
+		detect_free(d);
+		return NULL;
+	}
+	d->free_head = NONE;
+	return d;
+}
+
+void detect_free(struct detect *d)
+{
+	if (!d)
+		return;
+	if (d->states)
+		for (uint32_t i = 0; i < d->fresh; i++)
+			if (d->states[i].flow)
+				sigs_unref(d->states[i].set);
+	ott_calls_fini(d);
+	free(d->states);
+	sigs_unref(d->sigs);
+	free(d);
+}
+
+void detect_set_sigs(struct detect *d, struct sigset *s)
+{
+	struct sigset *old = d->sigs;
+	d->sigs = sigs_ref(s);
+	sigs_unref(old);
+	d->sum.reloads++;
+}
+
+const struct sigset *detect_sigs(const struct detect *d)
+{
+	return d->sigs;
+}
+
+void detect_get_summary(const struct detect *d, struct detect_summary *out)
+{
+	*out = d->sum;
+}
+
+/* --- helpers shared with ott.c and flowrec.c --- */
+
+int detect_server_side(const struct flow *f)
+{
+	return (f->detect_flags & DF_SERVER0) ? 0 : 1;
+}
+
+const char *detect_protocol_name(const struct flow *f)
+{
+	if (f->dissector < proto_registry_count())
+		return proto_registry[f->dissector]->name;
+	switch (f->key.proto) {
+	case IPPROTO_TCP_:
+		return "tcp";
+	case IPPROTO_UDP_:
+		return "udp";
+	case IPPROTO_SCTP_:
+		return "sctp";
+	default:
+		return "ip";
+	}
+}
+
+void detect_event_base(const struct flow *f, struct event *e, enum event_type type, const struct sig *sg,
+		       bool device_first)
+{
+	int srv = detect_server_side(f), dev = 1 - srv;
+	char party[SIG_SERVICE_MAX + 8];
+	event_init(e, type);
+	e->protocol = detect_protocol_name(f);
+	snprintf(party, sizeof party, "service:%s", sg->service);
+	if (device_first) {
+		addr_format(&f->key.addr[dev], e->from, sizeof e->from);
+		e->from_addr = f->key.addr[dev];
+		snprintf(e->to, sizeof e->to, "%s", party);
+	} else {
+		snprintf(e->from, sizeof e->from, "%s", party);
+		addr_format(&f->key.addr[dev], e->to, sizeof e->to);
+		e->to_addr = f->key.addr[dev];
+	}
+	snprintf(e->service, sizeof e->service, "%s", sg->service);
+	snprintf(e->signature, sizeof e->signature, "%s", sg->label);
+	e->capture_index = f->capture_index;
+	e->src = f->key.addr[dev];
+	e->dst = f->key.addr[srv];
+	e->sport = f->key.port[dev];
+	e->dport = f->key.port[srv];
+	e->ip_proto = f->key.proto;
+}
+
+/* --- evaluation --- */
+
+static uint8_t transport_bit(uint8_t ip_proto)
+{
+	return ip_proto == IPPROTO_TCP_ ? T_TCP : ip_proto == IPPROTO_UDP_ ? T_UDP : 0;
+}
+
+/* Which side serves, decided once at flow start. */
+static void decide_server(const struct sigset *s, struct flow *f)
+{
+	const uint16_t *port = f->key.port;
+	bool listed1 = sigs_port_listed(s, port[1]) || sigs_addr_listed(s, &f->key.addr[1]);
+	bool listed0 = sigs_port_listed(s, port[0]) || sigs_addr_listed(s, &f->key.addr[0]);
+	if (!listed1 && (listed0 || (port[0] < 1024 && port[1] >= 1024)))
+		f->detect_flags |= DF_SERVER0;
+}
+
+/* The DNS name the device resolved for the server's address, when one is known. */
+static bool dns_name(const struct detect *d, const struct flow *f, uint64_t ts, char *out, size_t len)
+{
+	int srv = detect_server_side(f);
+	return d->names && name_cache_lookup(d->names, &f->key.addr[1 - srv], &f->key.addr[srv], ts, out, len);
+}
+
+/* Classifies st's flow with signature sig of set. */
+static void classify(struct detect *d, struct flow *f, struct fstate *st, struct sigset *set, int sig,
+		     const struct packet *pkt)
+{
+	f->detect_flags |= DF_DONE;
+	st->set = sigs_ref(set);
+	st->sig = (int16_t)sig;
+	st->match_frame = pkt ? pkt->frame_no : f->first_frame;
+	ott_classified(d, f, st, pkt);
+}
+
+/*
+ * Evaluates f with what is known now (facts may be NULL). Returns true when it matched.
+ * The name a dissector or DNS gave is kept for records when the flow has state. Unless
+ * final, a match is put off (DF_DEFER) while a more specific signature waits only for
+ * the first payload; the flow's end is the last chance (final).
+ */
+static bool evaluate(struct detect *d, struct flow *f, const struct packet *pkt, const struct flow_facts *facts,
+		     bool final)
+{
+	struct sigset *set = d->sigs;
+	struct fstate *st = fstate_of(f);
+	struct sig_facts sf;
+	struct sigbits none;
+	char dns[NAME_MAX_LEN];
+	int srv = detect_server_side(f);
+	memset(&sf, 0, sizeof sf);
+	memset(&none, 0, sizeof none);
+	sf.transport = transport_bit(f->key.proto);
+	sf.server = &f->key.addr[srv];
+	sf.server_port = f->key.port[srv];
+	if (facts) {
+		for (size_t i = 0; i < facts->nnames && sf.nnames < FACTS_NAMES_MAX; i++)
+			sf.names[sf.nnames++] = facts->names[i];
+		for (size_t i = 0; i < facts->nalpn; i++)
+			sf.alpn[sf.nalpn++] = facts->alpn[i];
+		sf.stun = facts->stun;
+	}
+	if (dns_name(d, f, pkt ? pkt->ts_us : f->first_ts_us, dns, sizeof dns))
+		sf.names[sf.nnames++] = dns;
+	if (st && (st->flags & FS_PREAMBLE))
+		sf.preamble = &st->pre_full;
+	else if (f->detect_flags & (DF_SEEN0 | DF_SEEN1))
+		sf.preamble = &none;
+	if (st && !st->name[0] && sf.nnames)
+		snprintf(st->name, sizeof st->name, "%s", sf.names[0]);
+	bool pending = false, defer = false;
+	int sig = sigs_eval(set, &sf, &pending, final ? NULL : &defer);
+	if (sig < 0)
+		return false;
+	if (defer) {
+		f->detect_flags |= DF_DEFER;
+		return false;
+	}
+	if (!(st = detect_state(d, f)))
+		return false;
+	if (!st->name[0] && sf.nnames) {
+		snprintf(st->name, sizeof st->name, "%s", sf.names[0]);
+		if (facts && facts->nnames)
+			st->flags |= FS_NAMED;
+	}
+	classify(d, f, st, set, sig, pkt);
+	return true;
+}
+
+void detect_flow_start(struct detect *d, struct flow *f, const struct packet *pkt)
+{
+	if (!d || (f->key.proto != IPPROTO_TCP_ && f->key.proto != IPPROTO_UDP_))
+		return;
+	d->now_us = pkt->ts_us;
+	decide_server(d->sigs, f);
+	int srv = detect_server_side(f);
+	if (d->order) {
+		if (!flowrec_is_target(d, &f->key.addr[1 - srv], pkt->ts_us) &&
+		    !flowrec_is_target(d, &f->key.addr[srv], pkt->ts_us)) {
+			/* nobody the order names: nothing of it could ever be recorded */
+			f->detect_flags |= DF_DONE;
+			return;
+		}
+		f->detect_flags |= DF_TARGET;
+		struct fstate *st = detect_state(d, f);
+		char dns[NAME_MAX_LEN];
+		if (st && dns_name(d, f, pkt->ts_us, dns, sizeof dns))
+			snprintf(st->name, sizeof st->name, "%s", dns);
+	}
+	if (f->key.proto == IPPROTO_UDP_) {
+		struct fstate *st = fstate_of(f);
+		if (st) /* see tie_later */
+			st->port_gen = d->port_gen;
+		else
+			f->user = (void *)(uintptr_t)d->port_gen;
+		if (ott_tie_to_call(d, f, pkt)) {
+			f->detect_flags |= DF_DONE;
+			return;
+		}
+	}
+	evaluate(d, f, pkt, NULL, false);
+}
+
+/*
+ * A UDP flow no signature matched may share its device port with a call that was
+ * recognised after the flow began (ICE checks to a public STUN server, then a relay
+ * that names the app). The port table's generation changes only when a call adds a
+ * port, so each packet costs one comparison; the lookup runs once per change. The
+ * generation last looked at is kept in the flow's state, or in flow->user while the
+ * flow has none (the signature engine owns flow->user).
+ */
+static void tie_later(struct detect *d, struct flow *f, const struct packet *pkt)
+{
+	struct fstate *st = fstate_of(f);
+	uint32_t seen = st ? st->port_gen : (uint32_t)(uintptr_t)f->user;
+	if (seen == d->port_gen)
+		return;
+	if (st)
+		st->port_gen = d->port_gen;
+	else
+		f->user = (void *)(uintptr_t)d->port_gen;
+	if (ott_tie_to_call(d, f, pkt))
+		f->detect_flags |= DF_DONE;
+}
+
+/* The first payload(s) of a direction: preambles. */
+static void first_payload(struct detect *d, struct flow *f, int dir, const struct packet *pkt)
+{
+	struct fstate *st = fstate_of(f);
+	uint8_t prefix_flag = dir ? FS_PREFIX1 : FS_PREFIX0;
+	const uint8_t *p = pkt->payload;
+	size_t len = pkt->payload_len;
+	if (st && (st->flags & prefix_flag)) {
+		/* a preamble's start came in an earlier segment: add this one's bytes */
+		size_t room = PREFIX_MAX - st->prefix_len[dir], n = len < room ? len : room;
+		memcpy(st->prefix[dir] + st->prefix_len[dir], pkt->payload, n);
+		st->prefix_len[dir] = (uint8_t)(st->prefix_len[dir] + n);
+		p = st->prefix[dir];
+		len = st->prefix_len[dir];
+	}
+	f->detect_flags |= dir ? DF_SEEN1 : DF_SEEN0;
+	if (!sigs_has_preambles(d->sigs))
+		return;
+	enum sig_side side = dir == detect_server_side(f) ? SIDE_SERVER : SIDE_CLIENT;
+	struct sigbits full, partial;
+	sigs_preamble_match(d->sigs, side, p, len, &full, &partial);
+	if (sigbits_any(&full)) {
+		if (!(st = detect_state(d, f)))
+			return;
+		for (int w = 0; w < SIG_WORDS; w++)
+			st->pre_full.w[w] |= full.w[w];
+		st->flags |= FS_PREAMBLE;
+	}
+	if (sigbits_any(&partial) && len < PREFIX_MAX && (st || (st = detect_state(d, f)))) {
+		/* wait for more bytes of this direction before deciding */
+		if (!(st->flags & prefix_flag)) {
+			memcpy(st->prefix[dir], p, len);
+			st->prefix_len[dir] = (uint8_t)len;
+			st->flags |= prefix_flag;
+		}
+		f->detect_flags &= (uint8_t)~(dir ? DF_SEEN1 : DF_SEEN0);
+		if (!sigbits_any(&full))
+			return;
+	} else if (st) {
+		st->flags &= (uint8_t)~prefix_flag;
+	}
+	evaluate(d, f, pkt, NULL, false);
+}
+
+void detect_packet(struct detect *d, struct flow *f, int dir, const struct packet *pkt)
+{
+	if (!d)
+		return;
+	d->now_us = pkt->ts_us;
+	uint8_t seen = dir ? DF_SEEN1 : DF_SEEN0;
+	if (pkt->payload_len && !(f->detect_flags & (seen | DF_DONE)) &&
+	    (f->key.proto == IPPROTO_TCP_ || f->key.proto == IPPROTO_UDP_))
+		first_payload(d, f, dir, pkt);
+	if (f->key.proto == IPPROTO_UDP_ && !(f->detect_flags & DF_DONE))
+		tie_later(d, f, pkt);
+	struct fstate *st = fstate_of(f);
+	if (st && st->sig >= 0)
+		ott_packet(d, f, st, dir, pkt);
+}
+
+void detect_flow_facts(struct detect *d, struct flow *f, int dir, const struct packet *pkt,
+		       const struct flow_facts *facts)
+{
+	(void)dir;
+	if (!d || !f)
+		return;
+	struct fstate *st = fstate_of(f);
+	/* what the flow itself says (SNI, certificate) names it better than a DNS answer */
+	if (st && facts->nnames && !(st->flags & FS_NAMED)) {
+		snprintf(st->name, sizeof st->name, "%s", facts->names[0]);
+		st->flags |= FS_NAMED;
+	}
+	if (f->detect_flags & DF_DONE) {
+		if (st && st->sig >= 0)
+			ott_call_peer(d, f, st, facts);
+		return;
+	}
+	if (evaluate(d, f, pkt, facts, false) && (st = fstate_of(f)))
+		ott_call_peer(d, f, st, facts);
+}
+
+void detect_facts(struct parse_ctx *ctx, const struct flow_facts *facts)
+{
+	if (!ctx || !ctx->pipeline || !ctx->flow)
+		return;
+	detect_flow_facts(pipeline_detect(ctx->pipeline), ctx->flow, ctx->dir, ctx->pkt, facts);
+}
+
+void detect_flow_end(struct detect *d, struct flow *f)
+{
+	if (!d)
+		return;
+	if ((f->detect_flags & (DF_DEFER | DF_DONE)) == DF_DEFER)
+		evaluate(d, f, NULL, NULL, true); /* the match put off for a first payload that never came */
+	else if (f->key.proto == IPPROTO_UDP_ && !(f->detect_flags & DF_DONE))
+		tie_later(d, f, NULL);
+	struct fstate *st = fstate_of(f);
+	if (st && st->sig >= 0)
+		ott_flow_end(d, f, st);
+	flowrec_flow_end(d, f, st);
+	if (st)
+		state_release(d, f, st);
+}
+
+void detect_tick(struct detect *d, uint64_t now_us)
+{
+	if (!d)
+		return;
+	d->now_us = now_us;
+	ott_tick(d, now_us, false);
+}
+
+void detect_finish(struct detect *d)
+{
+	if (d)
+		ott_tick(d, d->now_us, true);
+}

@@ -1,0 +1,50 @@
+/*
+ * facts.h — what dissectors learn about a flow that signatures can match on: names
+ * (TLS/QUIC server name, certificate names), ALPN values, STUN message types,
+ * attributes and realm, and whether media (RTP/RTCP/SRTP) was confirmed.
+ *
+ * A dissector fills a struct flow_facts with everything it knows so far and calls
+ * detect_facts(ctx, &facts) when something new became known (a ClientHello parsed, a
+ * STUN message with a new type); the signature engine evaluates the flow then, and
+ * only then (detect/detect.h). Borrowed for the duration of the call.
+ */
+#ifndef PENTRAP_DETECT_FACTS_H
+#define PENTRAP_DETECT_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	FACTS_NAMES_MAX = 6,
+	FACTS_ALPN_MAX = 6,
+	STUN_FACT_TYPES = 8,
+	STUN_FACT_ATTRS = 24,
+	STUN_REALM_MAX = 64,
+};
+
+/* STUN seen on a flow so far (RFC 8489 message types, attribute types, REALM). */
+struct stun_facts {
+	uint16_t types[STUN_FACT_TYPES];
+	uint8_t ntypes;
+	uint16_t attrs[STUN_FACT_ATTRS];
+	uint8_t nattrs;
+	char realm[STUN_REALM_MAX]; /* lower-case, "" when none */
+	uint32_t messages;          /* STUN messages parsed */
+	uint8_t request_dirs;       /* bit d: a request (or indication) came from flow direction d */
+};
+
+struct flow_facts {
+	const char *protocol;                /* static: "tls", "quic", "stun", "rtp" */
+	const char *names[FACTS_NAMES_MAX];  /* server name first, then certificate names */
+	uint8_t nnames;
+	const char *alpn[FACTS_ALPN_MAX];
+	uint8_t nalpn;
+	const struct stun_facts *stun;       /* NULL when no STUN was seen */
+	bool media;                          /* RTP/RTCP/SRTP confirmed */
+};
+
+struct parse_ctx;
+/* Hands what a dissector learned to the signature engine (no-op without a pipeline). */
+void detect_facts(struct parse_ctx *ctx, const struct flow_facts *facts);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * flowrec.c — the internet pen register: a `flow` record for every connection of an
+ * order's target that no signature named (remote address and port, the name the
+ * device resolved or sent as SNI, bytes and packets each way, duration), and the run
+ * summary's account of how much target traffic went where pentrap could not say what
+ * it was.
+ *
+ * Whether a flow is a target's is decided at its start (detect.c), from the order's
+ * address targets and the identity map at that time; only such flows take per-flow
+ * state for this. The record itself still goes through the order filter like every
+ * event, which decides the window and the direction.
+ *
+ * "Not named" means: no signature matched, and no clear-text protocol pentrap reads
+ * carried it (SIP, SMPP, DNS ... are named by their own records); what is left is
+ * encrypted or unknown traffic (TLS, QUIC, STUN, RTP media, or nothing recognised).
+ * Flow records are made for the encrypted or unknown flows but for RTP media (the
+ * media of a call the signalling already recorded, or of an app's call): the clear-text
+ * protocols' flows are recorded by what they carried.
+ */
+#include <string.h>
+
+#include "detect/detect_internal.h"
+#include "identity/identity.h"
+#include "order/order.h"
+#include "proto/proto.h"
+
+bool flowrec_is_target(const struct detect *d, const struct ip_addr *a, uint64_t ts_us)
+{
+	char text[ADDR_STRLEN];
+	if (!d->order || !a->family)
+		return false;
+	addr_format(a, text, sizeof text);
+	if (order_match_party(d->order, text, a) >= 0)
+		return true;
+	struct subscriber sub;
+	return d->identity && identity_lookup(d->identity, a, ts_us, &sub) && order_match_subscriber(d->order, &sub) >= 0;
+}
+
+/* Encrypted or unknown: nothing in clear said what this traffic was. */
+static bool opaque(const struct flow *f)
+{
+	if (f->dissector >= proto_registry_count())
+		return true;
+	const char *n = proto_registry[f->dissector]->name;
+	return strcmp(n, "tls") == 0 || strcmp(n, "quic") == 0 || strcmp(n, "stun") == 0;
+}
+
+/* RTP/RTCP media: the media of a call some signalling already recorded. */
+static bool media(const struct flow *f)
+{
+	return f->dissector < proto_registry_count() && strcmp(proto_registry[f->dissector]->name, "rtp") == 0;
+}
+
+/* Multicast and limited broadcast: local discovery (mDNS, SSDP, DHCP), no remote party. */
+static bool local_only(const struct ip_addr *a)
+{
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+	if (a->family == 4)
+		return (a->bytes[0] & 0xf0) == 0xe0 || memcmp(a->bytes, bcast, 4) == 0;
+	return a->family == 6 && a->bytes[0] == 0xff;
+}
+
+void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
+{
+	if (!(f->detect_flags & DF_TARGET) || local_only(&f->key.addr[0]) || local_only(&f->key.addr[1]))
+		return;
+	uint64_t bytes = f->bytes[0] + f->bytes[1];
+	d->sum.target_flows++;
+	d->sum.target_bytes += bytes;
+	if (st && st->sig >= 0) {
+		d->sum.named_flows++;
+		d->sum.named_bytes += bytes;
+		return; /* its session or call records say what it was */
+	}
+	if (!opaque(f)) {
+		/* SIP, SMPP, DNS, GTP ... make their own records; media belongs to its call */
+		if (media(f)) {
+			d->sum.unnamed_flows++;
+			d->sum.unnamed_bytes += bytes;
+		}
+		return;
+	}
+	d->sum.unnamed_flows++;
+	d->sum.unnamed_bytes += bytes;
+	int srv = detect_server_side(f), dev = 1 - srv;
+	struct event e;
+	event_init(&e, EV_FLOW);
+	e.ts_us = f->first_ts_us;
+	e.protocol = detect_protocol_name(f);
+	addr_format(&f->key.addr[dev], e.from, sizeof e.from);
+	addr_format(&f->key.addr[srv], e.to, sizeof e.to);
+	e.from_addr = f->key.addr[dev];
+	e.to_addr = f->key.addr[srv];
+	e.duration_us = (int64_t)(f->last_ts_us - f->first_ts_us);
+	e.bytes_up = f->bytes[dev];
+	e.bytes_down = f->bytes[srv];
+	e.packets_up = f->packets[dev];
+	e.packets_down = f->packets[srv];
+	if (st)
+		snprintf(e.name, sizeof e.name, "%s", st->name);
+	e.capture_index = f->capture_index;
+	e.src = f->key.addr[dev];
+	e.dst = f->key.addr[srv];
+	e.sport = f->key.port[dev];
+	e.dport = f->key.port[srv];
+	e.ip_proto = f->key.proto;
+	event_add_frame(&e, f->first_frame);
+	event_emit(d->events, &e);
+}

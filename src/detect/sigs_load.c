@@ -1,0 +1,930 @@
+/*
+ * sigs_load.c — reading signature definitions (YAML, docs/signatures.md) into a sigset.
+ *
+ * Like the order loader: the text is parsed by libyaml into a document and walked node
+ * by node, every problem reported as one line "FILE:LINE: problem" at the node at
+ * fault, and the schema is closed (unknown or duplicate keys are errors), because a
+ * typo in a definition ("adresses") must never silently widen or narrow what pentrap
+ * recognises. The lists of a signature go straight into the match indexes
+ * (sigs_match.c); references between signatures (`within`) are resolved at the end.
+ *
+ *   version: "2026.06.1"         any text without spaces or '@' (records say id@version)
+ *   released: 2026-06-01         a date; a run warns when it is older than a limit
+ *   signatures:
+ *     - id: apple-push           [a-z0-9._-], unique
+ *       service: apple-push      [a-z0-9_-]: records name "service:apple-push"
+ *       recognises: session      session | call | message
+ *       transport: tcp           tcp | udp | [tcp, udp]
+ *       addresses: [17.0.0.0/8]  server prefixes, IPv4 or IPv6
+ *       ports: [5223, "16384-16387"]
+ *       names: ["*.push.apple.com", push.apple.com]
+ *       alpn: [apns-pack-v1]
+ *       preamble: {side: client, offset: 0, bytes: "16 03", mask: "ff ff"}   (or a list)
+ *       stun: {types: [0x0003], attributes: [0x4000], realm: [signal.org]}
+ *       within: [apple-push]     messages: the session signatures they ride on
+ *       shape: {...}             messages and calls (docs/signatures.md)
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "core/timefmt.h"
+#include "detect/sigs.h"
+#include "proto/proto.h"
+
+enum { SHOW_MAX = 48 };
+
+struct loader {
+	const char *source;
+	yaml_document_t *doc;
+	struct sigset *set;
+	const yaml_node_t *within_nodes[SIGS_MAX]; /* resolved after every id is known */
+	char *errbuf;
+	size_t errlen;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int fail_at(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (node)
+		snprintf(ld->errbuf, ld->errlen, "%s:%lu: %s", ld->source, (unsigned long)node->start_mark.line + 1,
+			 msg);
+	else
+		snprintf(ld->errbuf, ld->errlen, "%s: %s", ld->source, msg);
+	return -1;
+}
+
+static const char *show(const char *s, char *buf, size_t len)
+{
+	size_t n = 0, i = 0;
+	for (; s[i] && n + 1 < len && i < SHOW_MAX; i++)
+		buf[n++] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	if (s[i] && n + 4 < len) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const yaml_node_t *node(struct loader *ld, int id)
+{
+	return yaml_document_get_node(ld->doc, id);
+}
+
+static int scalar(struct loader *ld, const yaml_node_t *n, const char *what, const char **out)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return fail_at(ld, n, "%s: expected a single value, found a %s", what,
+			       n->type == YAML_MAPPING_NODE ? "mapping" : "list");
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		return fail_at(ld, n, "%s: value contains a NUL byte", what);
+	*out = (const char *)n->data.scalar.value;
+	return 0;
+}
+
+/* The items of a list; a single value counts as a list of one (`ports: 5223`). */
+struct items {
+	const yaml_node_t *v[SIGS_LIST_MAX];
+	size_t n;
+};
+
+static int items_of(struct loader *ld, const yaml_node_t *n, const char *what, struct items *it)
+{
+	it->n = 0;
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+			if (it->n == SIGS_LIST_MAX)
+				return fail_at(ld, n, "%s: more than %d entries", what, SIGS_LIST_MAX);
+			it->v[it->n++] = node(ld, *i);
+		}
+		if (it->n == 0)
+			return fail_at(ld, n, "%s: empty list", what);
+		return 0;
+	}
+	it->v[it->n++] = n;
+	return 0;
+}
+
+static int read_mapping(struct loader *ld, const yaml_node_t *map, const char *what, const char *const *allowed,
+			size_t nallowed, const yaml_node_t **vals)
+{
+	const yaml_node_t *keys[32] = { 0 };
+	char shown[SHOW_MAX + 8];
+	if (map->type != YAML_MAPPING_NODE)
+		return fail_at(ld, map, "%s: expected a mapping of keys", what);
+	for (size_t i = 0; i < nallowed; i++)
+		vals[i] = NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = node(ld, p->key), *v = node(ld, p->value);
+		if (!k || !v || k->type != YAML_SCALAR_NODE)
+			return fail_at(ld, k ? k : map, "%s: a key must be a plain name", what);
+		const char *name = (const char *)k->data.scalar.value;
+		size_t i = 0;
+		while (i < nallowed && strcmp(name, allowed[i]) != 0)
+			i++;
+		if (i == nallowed) {
+			char list[256] = "";
+			for (size_t j = 0; j < nallowed; j++)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "", allowed[j]);
+			return fail_at(ld, k, "%s: unknown key '%s' (expected %s)", what, show(name, shown, sizeof shown),
+				       list);
+		}
+		if (keys[i])
+			return fail_at(ld, k, "%s: duplicate key '%s' (first at line %lu)", what, allowed[i],
+				       (unsigned long)keys[i]->start_mark.line + 1);
+		keys[i] = k;
+		vals[i] = v;
+	}
+	return 0;
+}
+
+/* An unsigned integer (decimal or 0x hex) within [lo, hi]. */
+static int read_uint(struct loader *ld, const yaml_node_t *n, const char *what, unsigned long lo, unsigned long hi,
+		     unsigned long *out)
+{
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (scalar(ld, n, what, &s))
+		return -1;
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 0);
+	if (!isdigit((unsigned char)s[0]) || *end != '\0' || errno || v < lo || v > hi)
+		return fail_at(ld, n, "%s: '%s' is not a number from %lu to %lu", what, show(s, shown, sizeof shown), lo,
+			       hi);
+	*out = v;
+	return 0;
+}
+
+/* Text of bounded length from an allowed character class ("a-z0-9" plus extra). */
+static int read_word(struct loader *ld, const yaml_node_t *n, const char *what, const char *extra, char *dst,
+		     size_t dstlen)
+{
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (scalar(ld, n, what, &s))
+		return -1;
+	if (s[0] == '\0')
+		return fail_at(ld, n, "%s: must not be empty", what);
+	if (strlen(s) >= dstlen)
+		return fail_at(ld, n, "%s: longer than %zu characters", what, dstlen - 1);
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(extra, *p)))
+			return fail_at(ld, n, "%s: '%s' may hold only a-z, 0-9 and '%s'", what,
+				       show(s, shown, sizeof shown), extra);
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+static int read_transport(struct loader *ld, const yaml_node_t *n, struct sig *sg)
+{
+	struct items *it = malloc(sizeof *it);
+	int rc = -1;
+	if (!it)
+		return fail_at(ld, n, "out of memory");
+	if (items_of(ld, n, "transport", it))
+		goto out;
+	for (size_t i = 0; i < it->n; i++) {
+		const char *s;
+		if (scalar(ld, it->v[i], "transport", &s))
+			goto out;
+		if (strcmp(s, "tcp") == 0)
+			sg->transports |= T_TCP;
+		else if (strcmp(s, "udp") == 0)
+			sg->transports |= T_UDP;
+		else {
+			fail_at(ld, it->v[i], "transport: expected tcp or udp");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(it);
+	return rc;
+}
+
+static int read_prefix(struct loader *ld, const yaml_node_t *n, int si)
+{
+	const char *s;
+	char text[ADDR_STRLEN + 1], shown[SHOW_MAX + 8], fmt[ADDR_STRLEN];
+	if (scalar(ld, n, "addresses", &s))
+		return -1;
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	struct ip_addr a;
+	if (alen == 0 || alen >= sizeof text)
+		return fail_at(ld, n, "addresses: '%s' is not an address prefix", show(s, shown, sizeof shown));
+	memcpy(text, s, alen);
+	text[alen] = '\0';
+	if (addr_parse(text, &a) != 0)
+		return fail_at(ld, n, "addresses: '%s' is not an address prefix", show(s, shown, sizeof shown));
+	unsigned max = a.family == 4 ? 32 : 128, len = max;
+	if (slash) {
+		char *end = NULL;
+		unsigned long v = strtoul(slash + 1, &end, 10);
+		if (!isdigit((unsigned char)slash[1]) || *end || v > max)
+			return fail_at(ld, n, "addresses: '%s' has a bad prefix length (0 to %u)",
+				       show(s, shown, sizeof shown), max);
+		len = (unsigned)v;
+	}
+	if (len < 8)
+		return fail_at(ld, n, "addresses: '%s' is wider than /8: that is not one service",
+			       show(s, shown, sizeof shown));
+	struct ip_addr masked = a;
+	for (unsigned bit = len; bit < max; bit++)
+		masked.bytes[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	if (!addr_eq(&masked, &a))
+		return fail_at(ld, n, "addresses: '%s' has bits set beyond the prefix (did you mean %s/%u?)",
+			       show(s, shown, sizeof shown), addr_format(&masked, fmt, sizeof fmt), len);
+	if (sigs_index_add_prefix(ld->set->index, si, &a, len))
+		return fail_at(ld, n, "addresses: too many prefixes in one definitions file");
+	return 0;
+}
+
+static int read_port(struct loader *ld, const yaml_node_t *n, int si)
+{
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (scalar(ld, n, "ports", &s))
+		return -1;
+	char *end = NULL;
+	unsigned long lo = strtoul(s, &end, 10), hi = lo;
+	if (isdigit((unsigned char)s[0]) && *end == '-' && isdigit((unsigned char)end[1]))
+		hi = strtoul(end + 1, &end, 10);
+	if (!isdigit((unsigned char)s[0]) || *end || lo < 1 || hi > 65535 || lo > hi)
+		return fail_at(ld, n, "ports: '%s' is not a port (1 to 65535) or a range 'lo-hi'",
+			       show(s, shown, sizeof shown));
+	if (sigs_index_add_ports(ld->set->index, si, (uint16_t)lo, (uint16_t)hi))
+		return fail_at(ld, n, "ports: too many port ranges in one definitions file");
+	return 0;
+}
+
+static bool host_pattern_ok(const char *s)
+{
+	const char *p = strncmp(s, "*.", 2) == 0 ? s + 2 : s;
+	size_t label = 0;
+	if (*p == '\0' || strlen(p) > 253)
+		return false;
+	for (; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0;
+}
+
+static int read_name(struct loader *ld, const yaml_node_t *n, int si)
+{
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (scalar(ld, n, "names", &s))
+		return -1;
+	if (!host_pattern_ok(s))
+		return fail_at(ld, n,
+			       "names: '%s' is not a lower-case host name or '*.' followed by one",
+			       show(s, shown, sizeof shown));
+	if (sigs_index_add_name(ld->set->index, si, s))
+		return fail_at(ld, n, "names: too many names in one definitions file");
+	return 0;
+}
+
+static int read_alpn(struct loader *ld, const yaml_node_t *n, int si)
+{
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (scalar(ld, n, "alpn", &s))
+		return -1;
+	size_t len = strlen(s);
+	bool ok = len > 0 && len < 32;
+	for (size_t i = 0; ok && i < len; i++)
+		ok = s[i] > 0x20 && s[i] < 0x7f;
+	if (!ok)
+		return fail_at(ld, n, "alpn: '%s' is not a protocol name (1 to 31 printable characters)",
+			       show(s, shown, sizeof shown));
+	if (sigs_index_add_alpn(ld->set->index, si, s))
+		return fail_at(ld, n, "alpn: too many values in one definitions file");
+	return 0;
+}
+
+/* "16 03 01" or "160301" into bytes; -1 when not hex or too long. */
+static int parse_hex(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	int half = -1;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == ':')
+			continue;
+		int v;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			return -1;
+		if (half < 0) {
+			half = v;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		out[n++] = (uint8_t)(half << 4 | v);
+		half = -1;
+	}
+	return half < 0 ? (int)n : -1;
+}
+
+static int read_preamble(struct loader *ld, const yaml_node_t *n, int si)
+{
+	static const char *const keys[] = { "side", "offset", "bytes", "mask" };
+	const yaml_node_t *v[4];
+	uint8_t bytes[SIG_PREAMBLE_MAX], mask[SIG_PREAMBLE_MAX];
+	enum sig_side side = SIDE_CLIENT;
+	unsigned long offset = 0;
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (read_mapping(ld, n, "preamble", keys, 4, v))
+		return -1;
+	if (v[0]) {
+		if (scalar(ld, v[0], "preamble side", &s))
+			return -1;
+		if (strcmp(s, "client") == 0)
+			side = SIDE_CLIENT;
+		else if (strcmp(s, "server") == 0)
+			side = SIDE_SERVER;
+		else if (strcmp(s, "any") == 0)
+			side = SIDE_ANY;
+		else
+			return fail_at(ld, v[0], "preamble side: expected client, server or any");
+	}
+	if (v[1] && read_uint(ld, v[1], "preamble offset", 0, SIG_PREAMBLE_OFFSET_MAX, &offset))
+		return -1;
+	if (!v[2])
+		return fail_at(ld, n, "preamble: needs 'bytes' (hex, up to %d bytes)", SIG_PREAMBLE_MAX);
+	if (scalar(ld, v[2], "preamble bytes", &s))
+		return -1;
+	int len = parse_hex(s, bytes, SIG_PREAMBLE_MAX);
+	if (len <= 0)
+		return fail_at(ld, v[2], "preamble bytes: '%s' is not 1 to %d hex bytes", show(s, shown, sizeof shown),
+			       SIG_PREAMBLE_MAX);
+	memset(mask, 0xff, sizeof mask);
+	if (v[3]) {
+		if (scalar(ld, v[3], "preamble mask", &s))
+			return -1;
+		if (parse_hex(s, mask, SIG_PREAMBLE_MAX) != len)
+			return fail_at(ld, v[3], "preamble mask: '%s' must be hex of the same length as bytes (%d)",
+				       show(s, shown, sizeof shown), len);
+	}
+	for (int i = 0; i < len; i++)
+		if (bytes[i] & ~mask[i])
+			return fail_at(ld, v[2], "preamble bytes: byte %d has bits outside its mask", i);
+	if (mask[0] == 0)
+		return fail_at(ld, v[3] ? v[3] : n, "preamble mask: the first byte must test something");
+	if (sigs_index_add_preamble(ld->set->index, si, side, (unsigned)offset, bytes, mask, (size_t)len))
+		return fail_at(ld, n, "preamble: too many preambles in one definitions file");
+	return 0;
+}
+
+static int read_stun(struct loader *ld, const yaml_node_t *n, struct sig *sg)
+{
+	static const char *const keys[] = { "types", "attributes", "realm" };
+	const yaml_node_t *v[3];
+	struct items *it = malloc(sizeof *it);
+	int rc = -1;
+	if (!it)
+		return fail_at(ld, n, "out of memory");
+	if (read_mapping(ld, n, "stun", keys, 3, v))
+		goto out;
+	for (int k = 0; k < 2; k++) {
+		if (!v[k])
+			continue;
+		if (items_of(ld, v[k], keys[k], it))
+			goto out;
+		for (size_t i = 0; i < it->n; i++) {
+			unsigned long x;
+			uint8_t *cnt = k == 0 ? &sg->stun.ntypes : &sg->stun.nattrs;
+			if (*cnt == SIG_STUN_VALUES_MAX) {
+				fail_at(ld, it->v[i], "stun %s: more than %d values", keys[k], SIG_STUN_VALUES_MAX);
+				goto out;
+			}
+			if (read_uint(ld, it->v[i], k == 0 ? "stun types" : "stun attributes", 0,
+				      k == 0 ? 0x3fff : 0xffff, &x))
+				goto out;
+			if (k == 0)
+				sg->stun.types[sg->stun.ntypes++] = (uint16_t)x;
+			else
+				sg->stun.attrs[sg->stun.nattrs++] = (uint16_t)x;
+		}
+	}
+	if (v[2]) {
+		if (items_of(ld, v[2], "realm", it))
+			goto out;
+		for (size_t i = 0; i < it->n; i++) {
+			if (sg->stun.nrealms == SIG_STUN_REALMS_MAX) {
+				fail_at(ld, it->v[i], "stun realm: more than %d values", SIG_STUN_REALMS_MAX);
+				goto out;
+			}
+			if (read_word(ld, it->v[i], "stun realm", ".-_", sg->stun.realms[sg->stun.nrealms],
+				      STUN_REALM_MAX))
+				goto out;
+			sg->stun.nrealms++;
+		}
+	}
+	sg->counts[COND_STUN] = (uint16_t)(sg->stun.ntypes + sg->stun.nattrs + sg->stun.nrealms);
+	rc = 0;
+out:
+	free(it);
+	return rc;
+}
+
+/* [min, max] of two numbers. */
+static int read_band(struct loader *ld, const yaml_node_t *n, const char *what, unsigned long hi, unsigned long *lo_out,
+		     unsigned long *hi_out)
+{
+	if (n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top - n->data.sequence.items.start != 2)
+		return fail_at(ld, n, "%s: expected [min, max]", what);
+	if (read_uint(ld, node(ld, n->data.sequence.items.start[0]), what, 0, hi, lo_out) ||
+	    read_uint(ld, node(ld, n->data.sequence.items.start[1]), what, 0, hi, hi_out))
+		return -1;
+	if (*lo_out > *hi_out)
+		return fail_at(ld, n, "%s: min is above max", what);
+	return 0;
+}
+
+static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
+{
+	static const char *const keys[] = { "direction", "burst_bytes", "burst_packets", "burst_gap_ms",
+					    "idle_before_ms", "score", "handshake_bursts", "largest_packet",
+					    "call_setup", "call_setup_s", "min_packets", "call_gap_s", "join_s" };
+	enum { K_DIR, K_BYTES, K_PKTS, K_GAP, K_IDLE, K_SCORE, K_HANDSHAKE, K_LARGEST, K_SETUP, K_SETUP_S,
+	       K_MINPKTS, K_CALLGAP, K_JOIN, K_N };
+	const yaml_node_t *v[K_N];
+	struct sig_shape *sh = &sg->shape;
+	unsigned long a, b;
+	if (read_mapping(ld, n, "shape", keys, K_N, v))
+		return -1;
+	bool msg = sg->kind == SIG_MESSAGE;
+	for (int k = 0; k < K_N; k++) {
+		bool for_msg = k <= K_SETUP_S, for_call = k >= K_MINPKTS;
+		if (v[k] && ((msg && !for_msg) || (!msg && !for_call)))
+			return fail_at(ld, v[k], "shape: '%s' does not apply to a %s signature", keys[k],
+				       msg ? "message" : "call");
+	}
+	if (msg) {
+		if (!v[K_BYTES])
+			return fail_at(ld, n, "shape: a message signature needs burst_bytes: [min, max]");
+		if (v[K_DIR]) {
+			const char *s;
+			if (scalar(ld, v[K_DIR], "shape direction", &s))
+				return -1;
+			if (strcmp(s, "up") == 0)
+				sh->dirs = DIR_UP;
+			else if (strcmp(s, "down") == 0)
+				sh->dirs = DIR_DOWN;
+			else if (strcmp(s, "both") == 0)
+				sh->dirs = DIR_BOTH;
+			else
+				return fail_at(ld, v[K_DIR], "shape direction: expected up, down or both");
+		}
+		if (read_band(ld, v[K_BYTES], "burst_bytes", 16u << 20, &a, &b))
+			return -1;
+		sh->bytes_min = (uint32_t)a;
+		sh->bytes_max = (uint32_t)b;
+		if (v[K_PKTS]) {
+			if (read_band(ld, v[K_PKTS], "burst_packets", 65535, &a, &b))
+				return -1;
+			if (a == 0)
+				return fail_at(ld, v[K_PKTS], "burst_packets: a burst has at least one packet");
+			sh->packets_min = (uint16_t)a;
+			sh->packets_max = (uint16_t)b;
+		}
+		if (v[K_GAP]) {
+			if (read_uint(ld, v[K_GAP], "burst_gap_ms", 1, 60000, &a))
+				return -1;
+			sh->gap_ms = (uint32_t)a;
+		}
+		if (v[K_IDLE]) {
+			if (read_uint(ld, v[K_IDLE], "idle_before_ms", 0, 3600000, &a))
+				return -1;
+			sh->idle_ms = (uint32_t)a;
+		}
+		if (v[K_SCORE]) {
+			if (read_uint(ld, v[K_SCORE], "score", 1, 100, &a))
+				return -1;
+			sh->score = (uint8_t)a;
+		}
+		if (v[K_HANDSHAKE]) {
+			if (read_uint(ld, v[K_HANDSHAKE], "handshake_bursts", 0, 16, &a))
+				return -1;
+			sh->handshake_bursts = (uint8_t)a;
+		}
+		if (v[K_LARGEST]) {
+			if (read_band(ld, v[K_LARGEST], "largest_packet", 65535, &a, &b))
+				return -1;
+			sh->largest_min = (uint32_t)a;
+			sh->largest_max = (uint32_t)b;
+		}
+		if (v[K_SETUP]) {
+			struct items *it = malloc(sizeof *it);
+			int rc = it ? items_of(ld, v[K_SETUP], "call_setup", it) : fail_at(ld, n, "out of memory");
+			for (size_t i = 0; rc == 0 && i < it->n; i++) {
+				if (sh->ncall_setup == SIG_CALL_SETUP_MAX)
+					rc = fail_at(ld, it->v[i], "call_setup: more than %d services", SIG_CALL_SETUP_MAX);
+				else if ((rc = read_word(ld, it->v[i], "call_setup", "_-", sh->call_setup[sh->ncall_setup],
+							 SIG_SERVICE_MAX)) == 0)
+					sh->ncall_setup++;
+			}
+			free(it);
+			if (rc)
+				return -1;
+			sh->call_setup_ms = 15000;
+		}
+		if (v[K_SETUP_S]) {
+			if (!v[K_SETUP])
+				return fail_at(ld, v[K_SETUP_S], "call_setup_s: needs call_setup (the call services)");
+			if (read_uint(ld, v[K_SETUP_S], "call_setup_s", 1, 120, &a))
+				return -1;
+			sh->call_setup_ms = (uint32_t)a * 1000;
+		}
+		if (sh->gap_ms >= sh->idle_ms && sh->idle_ms)
+			return fail_at(ld, n, "shape: burst_gap_ms must be below idle_before_ms");
+		return 0;
+	}
+	if (v[K_MINPKTS]) {
+		if (read_uint(ld, v[K_MINPKTS], "min_packets", 1, 1000000, &a))
+			return -1;
+		sh->min_packets = (uint32_t)a;
+	}
+	if (v[K_CALLGAP]) {
+		if (read_uint(ld, v[K_CALLGAP], "call_gap_s", 1, 3600, &a))
+			return -1;
+		sh->call_gap_ms = (uint32_t)a * 1000;
+	}
+	if (v[K_JOIN]) {
+		if (read_uint(ld, v[K_JOIN], "join_s", 0, 600, &a))
+			return -1;
+		sh->join_ms = (uint32_t)a * 1000;
+	}
+	return 0;
+}
+
+/* Reads every entry of a list condition through fn. */
+static int read_list(struct loader *ld, const yaml_node_t *n, const char *what, int si,
+		     int (*fn)(struct loader *, const yaml_node_t *, int), uint16_t *count)
+{
+	struct items *it = malloc(sizeof *it);
+	int rc = -1;
+	if (!it)
+		return fail_at(ld, n, "out of memory");
+	if (items_of(ld, n, what, it) == 0) {
+		rc = 0;
+		for (size_t i = 0; i < it->n && rc == 0; i++)
+			rc = fn(ld, it->v[i], si);
+		*count = (uint16_t)it->n;
+	}
+	free(it);
+	return rc;
+}
+
+static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
+{
+	static const char *const keys[] = { "id", "service", "recognises", "transport", "addresses", "ports",
+					    "names", "alpn", "preamble", "stun", "within", "shape" };
+	enum { K_ID, K_SERVICE, K_KIND, K_TRANSPORT, K_ADDR, K_PORTS, K_NAMES, K_ALPN, K_PREAMBLE, K_STUN,
+	       K_WITHIN, K_SHAPE, K_N };
+	const yaml_node_t *v[K_N];
+	struct sig *sg = &ld->set->sigs[si];
+	const char *s;
+	memset(sg, 0, sizeof *sg);
+	sg->line = (unsigned)n->start_mark.line + 1;
+	if (read_mapping(ld, n, "signature", keys, K_N, v))
+		return -1;
+	if (!v[K_ID])
+		return fail_at(ld, n, "signature: needs an id");
+	if (read_word(ld, v[K_ID], "id", "._-", sg->id, sizeof sg->id))
+		return -1;
+	for (int i = 0; i < si; i++)
+		if (strcmp(ld->set->sigs[i].id, sg->id) == 0)
+			return fail_at(ld, v[K_ID], "id: '%s' already used at line %u", sg->id, ld->set->sigs[i].line);
+	if (!v[K_SERVICE])
+		return fail_at(ld, n, "signature %s: needs a service", sg->id);
+	if (read_word(ld, v[K_SERVICE], "service", "_-", sg->service, sizeof sg->service))
+		return -1;
+	if (!v[K_KIND])
+		return fail_at(ld, n, "signature %s: needs 'recognises: session | call | message'", sg->id);
+	if (scalar(ld, v[K_KIND], "recognises", &s))
+		return -1;
+	if (strcmp(s, "session") == 0)
+		sg->kind = SIG_SESSION;
+	else if (strcmp(s, "call") == 0)
+		sg->kind = SIG_CALL;
+	else if (strcmp(s, "message") == 0)
+		sg->kind = SIG_MESSAGE;
+	else
+		return fail_at(ld, v[K_KIND], "recognises: expected session, call or message");
+	snprintf(sg->label, sizeof sg->label, "%s@%s", sg->id, ld->set->version);
+
+	if (sg->kind == SIG_MESSAGE) {
+		for (int k = K_TRANSPORT; k <= K_STUN; k++)
+			if (v[k])
+				return fail_at(ld, v[k],
+					       "%s: a message signature matches no flow itself; it names the "
+					       "sessions it rides on with 'within'",
+					       keys[k]);
+		if (!v[K_WITHIN])
+			return fail_at(ld, n, "signature %s: a message signature needs 'within: [session ids]'", sg->id);
+		if (!v[K_SHAPE])
+			return fail_at(ld, n, "signature %s: a message signature needs a 'shape'", sg->id);
+		ld->within_nodes[si] = v[K_WITHIN];
+		/* defaults a shape may override */
+		sg->shape = (struct sig_shape){ .dirs = DIR_BOTH, .packets_min = 1, .packets_max = 64,
+						.largest_min = 0, .largest_max = 65535, .gap_ms = 500, .idle_ms = 0,
+						.score = 60, .handshake_bursts = 2 };
+		return read_shape(ld, v[K_SHAPE], sg);
+	}
+	if (v[K_WITHIN])
+		return fail_at(ld, v[K_WITHIN], "within: only message signatures ride on other signatures");
+	if (v[K_SHAPE] && sg->kind == SIG_SESSION)
+		return fail_at(ld, v[K_SHAPE], "shape: a session signature has no shape");
+	sg->shape.min_packets = 1;
+	sg->shape.call_gap_ms = 5000;
+	sg->shape.join_ms = 5000;
+	if (v[K_SHAPE] && read_shape(ld, v[K_SHAPE], sg))
+		return -1;
+	if (v[K_TRANSPORT] && read_transport(ld, v[K_TRANSPORT], sg))
+		return -1;
+	if (v[K_ADDR] && read_list(ld, v[K_ADDR], "addresses", si, read_prefix, &sg->counts[COND_ADDRESS]))
+		return -1;
+	if (v[K_PORTS] && read_list(ld, v[K_PORTS], "ports", si, read_port, &sg->counts[COND_PORT]))
+		return -1;
+	if (v[K_NAMES] && read_list(ld, v[K_NAMES], "names", si, read_name, &sg->counts[COND_NAME]))
+		return -1;
+	if (v[K_ALPN] && read_list(ld, v[K_ALPN], "alpn", si, read_alpn, &sg->counts[COND_ALPN]))
+		return -1;
+	if (v[K_PREAMBLE] && read_list(ld, v[K_PREAMBLE], "preamble", si, read_preamble, &sg->counts[COND_PREAMBLE]))
+		return -1;
+	if (v[K_STUN] && read_stun(ld, v[K_STUN], sg))
+		return -1;
+	static const int cond_of_key[K_N] = { [K_TRANSPORT] = COND_TRANSPORT, [K_ADDR] = COND_ADDRESS,
+					      [K_PORTS] = COND_PORT, [K_NAMES] = COND_NAME, [K_ALPN] = COND_ALPN,
+					      [K_PREAMBLE] = COND_PREAMBLE, [K_STUN] = COND_STUN };
+	for (int k = K_TRANSPORT; k <= K_STUN; k++)
+		if (v[k])
+			sg->conds |= 1u << cond_of_key[k];
+	if (sg->transports == 0)
+		sg->transports = T_TCP | T_UDP;
+	if ((sg->conds & ~(1u << COND_TRANSPORT)) == 0)
+		return fail_at(ld, n, "signature %s: needs at least one condition besides transport "
+				      "(addresses, ports, names, alpn, preamble, stun)", sg->id);
+	if ((sg->conds & (1u << COND_STUN)) && !(sg->transports & T_UDP))
+		return fail_at(ld, v[K_STUN], "stun: STUN is read on UDP only; the transport excludes it");
+	return 0;
+}
+
+static int resolve_within(struct loader *ld)
+{
+	struct sigset *set = ld->set;
+	struct items *it = malloc(sizeof *it);
+	int rc = -1;
+	if (!it)
+		return fail_at(ld, NULL, "out of memory");
+	for (size_t si = 0; si < set->nsigs; si++) {
+		if (!ld->within_nodes[si])
+			continue;
+		if (items_of(ld, ld->within_nodes[si], "within", it))
+			goto out;
+		for (size_t i = 0; i < it->n; i++) {
+			const char *s;
+			if (scalar(ld, it->v[i], "within", &s))
+				goto out;
+			int j = sigs_find(set, s);
+			if (j < 0 || set->sigs[j].kind != SIG_SESSION) {
+				char shown[SHOW_MAX + 8];
+				fail_at(ld, it->v[i], "within: '%s' is not the id of a session signature in this file",
+					show(s, shown, sizeof shown));
+				goto out;
+			}
+			sigbits_set(&set->sigs[si].within, j);
+		}
+	}
+	rc = 0;
+out:
+	free(it);
+	return rc;
+}
+
+static int load_root(struct loader *ld, const yaml_node_t *root)
+{
+	static const char *const keys[] = { "version", "released", "signatures" };
+	const yaml_node_t *v[3];
+	struct sigset *set = ld->set;
+	const char *s;
+	char shown[SHOW_MAX + 8];
+	if (read_mapping(ld, root, "definitions", keys, 3, v))
+		return -1;
+	if (!v[0])
+		return fail_at(ld, root, "needs 'version:' (the definitions' version, named in every record)");
+	if (read_word(ld, v[0], "version", ".-_+", set->version, sizeof set->version))
+		return -1;
+	if (!v[1])
+		return fail_at(ld, root, "needs 'released: YYYY-MM-DD'");
+	if (scalar(ld, v[1], "released", &s))
+		return -1;
+	if (strlen(s) != 10 || ts_parse(s, &set->released_us) != 0)
+		return fail_at(ld, v[1], "released: '%s' is not a date YYYY-MM-DD", show(s, shown, sizeof shown));
+	memcpy(set->released, s, 11);
+	if (!v[2])
+		return fail_at(ld, root, "needs 'signatures:' (a list)");
+	if (v[2]->type != YAML_SEQUENCE_NODE)
+		return fail_at(ld, v[2], "signatures: expected a list");
+	size_t n = (size_t)(v[2]->data.sequence.items.top - v[2]->data.sequence.items.start);
+	if (n > SIGS_MAX)
+		return fail_at(ld, v[2], "signatures: more than %d", SIGS_MAX);
+	set->sigs = calloc(n ? n : 1, sizeof *set->sigs);
+	if (!set->sigs)
+		return fail_at(ld, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (read_signature(ld, node(ld, v[2]->data.sequence.items.start[i]), (int)i))
+			return -1;
+		set->nsigs = i + 1;
+	}
+	return resolve_within(ld);
+}
+
+static void sha256_hex(const char *buf, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	out[0] = '\0';
+	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return;
+	for (unsigned i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static int yaml_failure(struct loader *ld, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "unknown problem";
+	if (p->error == YAML_MEMORY_ERROR)
+		return fail_at(ld, NULL, "out of memory while parsing");
+	snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML syntax error: %s", ld->source,
+		 (unsigned long)p->problem_mark.line + 1, problem);
+	return -1;
+}
+
+int sigs_load_text(const char *source, const char *text, size_t len, struct sigset **out, char *errbuf,
+		   size_t errlen)
+{
+	struct loader *ld = calloc(1, sizeof *ld);
+	struct sigset *set = calloc(1, sizeof *set);
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	bool parser_ok = false, doc_ok = false;
+	int rc = -1;
+	*out = NULL;
+	if (errlen)
+		errbuf[0] = '\0';
+	if (!ld || !set || !(set->index = sigs_index_new())) {
+		snprintf(errbuf, errlen, "%s: out of memory", source);
+		goto out;
+	}
+	ld->source = source;
+	ld->set = set;
+	ld->errbuf = errbuf;
+	ld->errlen = errlen;
+	set->refs = 1;
+	snprintf(set->source, sizeof set->source, "%s", source);
+	sha256_hex(text, len, set->sha256);
+	if (!yaml_parser_initialize(&parser)) {
+		fail_at(ld, NULL, "out of memory");
+		goto out;
+	}
+	parser_ok = true;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_failure(ld, &parser);
+		goto out;
+	}
+	doc_ok = true;
+	ld->doc = &doc;
+	const yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		snprintf(errbuf, errlen, "%s:1: empty file (expected version, released, signatures)", source);
+		goto out;
+	}
+	if (load_root(ld, root) || sigs_index_build(set, errbuf, errlen))
+		goto out;
+	*out = set;
+	set = NULL;
+	rc = 0;
+out:
+	if (doc_ok)
+		yaml_document_delete(&doc);
+	if (parser_ok)
+		yaml_parser_delete(&parser);
+	sigs_unref(set);
+	free(ld);
+	return rc;
+}
+
+int sigs_load_file(const char *path, struct sigset **out, char *errbuf, size_t errlen)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int rc = -1;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= SIGS_FILE_MAX) {
+				snprintf(errbuf, errlen, "%s: larger than %d bytes: not a definitions file", path,
+					 SIGS_FILE_MAX);
+				goto out;
+			}
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				snprintf(errbuf, errlen, "%s: out of memory", path);
+				goto out;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(errbuf, errlen, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = sigs_load_text(path, buf, len, out, errbuf, errlen);
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+int sigs_load_builtin(struct sigset **out, char *errbuf, size_t errlen)
+{
+	size_t len;
+	const char *text = sigs_builtin_text(&len);
+	int rc = sigs_load_text("built-in", text, len, out, errbuf, errlen);
+	return rc;
+}
+
+struct sigset *sigs_ref(struct sigset *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+
+void sigs_unref(struct sigset *s)
+{
+	if (!s || --s->refs > 0)
+		return;
+	sigs_index_free(s->index);
+	free(s->sigs);
+	free(s);
+}
+
+long sigs_age_days(const struct sigset *s, uint64_t now_us)
+{
+	int64_t d = (int64_t)now_us - (int64_t)s->released_us;
+	return (long)(d / (int64_t)86400000000);
+}
+
+int sigs_find(const struct sigset *s, const char *id)
+{
+	for (size_t i = 0; i < s->nsigs; i++)
+		if (strcmp(s->sigs[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,477 @@
+/*
+ * identity.c — the identity map: address or prefix → subscriber, over time (identity.h).
+ *
+ * Every binding lives in one fixed pool allocated at creation. A binding is keyed by its
+ * network (the address masked to its prefix length, and the length); one hash table of
+ * chains holds every binding, open or closed, so an address reused by several
+ * subscribers one after another has one chain entry per holder, each with its interval,
+ * and a lookup picks the one whose interval holds the event time.
+ *
+ * Lookups try the prefix lengths in use from the longest down (a per-family list of
+ * the lengths that have bindings), so a host binding (/32, /128) is one hash probe,
+ * and an IPv6 /64 from a data session is a second one. A map with only host and /64
+ * bindings never costs more than two probes.
+ *
+ * Two lists order the pool for reuse: open bindings (no end yet) and closed ones (an end
+ * is known, whether it passed or is a scheduled expiry), newest at the head. When the
+ * pool is empty the oldest closed binding is reused; with none closed, the new binding
+ * is dropped and counted (ANOM_IDENTITY_TABLE_FULL): a long capture keeps naming the
+ * subscribers it has, rather than forgetting one at random.
+ */
+#include "identity/identity.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NIL UINT32_MAX
+#define AMBIGUOUS (UINT32_MAX - 1) /* find_binding: more than one registered AoR holds */
+
+enum { DEFAULT_BINDINGS = 65536, MAX_BINDINGS = 1u << 24 };
+enum id_list { L_FREE, L_OPEN, L_CLOSED };
+enum id_layer { LAYER_ACCESS, LAYER_REGISTRATION };
+
+struct slot {
+	uint32_t hash;
+	uint32_t next;             /* hash chain, or the free list */
+	struct identity_binding b; /* b.addr masked to b.prefix_len, prefix_len normalised */
+	uint32_t lprev, lnext;     /* L_OPEN or L_CLOSED list */
+	uint8_t list;
+};
+
+struct identity_map {
+	struct stats *stats;
+	uint32_t capacity, mask, used;
+	struct slot *slots;
+	uint32_t *buckets;
+	uint32_t free_head;
+	uint32_t head[3], tail[3]; /* per enum id_list (L_FREE unused); head newest */
+	uint32_t per_len[2][129];  /* bindings per prefix length: [0] IPv4, [1] IPv6 */
+	uint8_t lens[2][129];      /* the lengths in use, longest first */
+	unsigned nlens[2];
+};
+
+static enum id_layer layer_of(enum identity_source s)
+{
+	return s == ID_SRC_SIP_REGISTER ? LAYER_REGISTRATION : LAYER_ACCESS;
+}
+
+static unsigned max_len(uint8_t family)
+{
+	return family == 4 ? 32 : 128;
+}
+
+/* Masks a to len bits (bytes past the family's size stay zero). */
+static struct ip_addr masked(const struct ip_addr *a, unsigned len)
+{
+	struct ip_addr r;
+	memset(&r, 0, sizeof r);
+	r.family = a->family;
+	unsigned whole = len / 8, rest = len % 8;
+	memcpy(r.bytes, a->bytes, whole);
+	if (rest)
+		r.bytes[whole] = (uint8_t)(a->bytes[whole] & (0xff << (8 - rest)));
+	return r;
+}
+
+static uint32_t key_hash(const struct ip_addr *net, unsigned len)
+{
+	return addr_hash(net) ^ (len * 0x9e3779b1u);
+}
+
+static bool key_eq(const struct slot *s, const struct ip_addr *net, unsigned len)
+{
+	return s->b.prefix_len == len && addr_eq(&s->b.addr, net);
+}
+
+/* Holds at ts: start <= ts < end (end 0: open). */
+static bool holds_at(const struct identity_binding *b, uint64_t ts)
+{
+	return b->start_us <= ts && (b->end_us == 0 || ts < b->end_us);
+}
+
+static bool has_identity(const struct subscriber *s)
+{
+	return s->msisdn[0] || s->imsi[0] || s->sip[0] || s->imei[0];
+}
+
+/*
+ * The same subscriber? The first identity both sides carry decides, most permanent
+ * first: IMSI, then MSISDN, then SIP AoR, then the device's IMEI. Nothing in common: not
+ * the same (a new holder).
+ */
+static bool same_subscriber(const struct subscriber *a, const struct subscriber *b)
+{
+	if (a->imsi[0] && b->imsi[0])
+		return strcmp(a->imsi, b->imsi) == 0;
+	if (a->msisdn[0] && b->msisdn[0])
+		return strcmp(a->msisdn, b->msisdn) == 0;
+	if (a->sip[0] && b->sip[0])
+		return strcmp(a->sip, b->sip) == 0;
+	if (a->imei[0] && b->imei[0])
+		return strcmp(a->imei, b->imei) == 0;
+	return false;
+}
+
+#define FILL(dst, src, f)                                          \
+	do {                                                       \
+		if (!(dst)->f[0] && (src)->f[0])                   \
+			memcpy((dst)->f, (src)->f, sizeof (dst)->f); \
+	} while (0)
+
+/* Fills the empty fields of dst from src. */
+static void merge_subscriber(struct subscriber *dst, const struct subscriber *src)
+{
+	FILL(dst, src, msisdn);
+	FILL(dst, src, imsi);
+	FILL(dst, src, imei);
+	FILL(dst, src, apn);
+	FILL(dst, src, sip);
+}
+
+/* --- the pool and its lists --- */
+
+struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats)
+{
+	uint32_t want = max_bindings ? max_bindings : DEFAULT_BINDINGS;
+	if (want > MAX_BINDINGS)
+		want = MAX_BINDINGS;
+	uint32_t nb = 16;
+	while (nb < want)
+		nb <<= 1;
+	struct identity_map *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->stats = stats;
+	m->capacity = want;
+	m->mask = nb - 1;
+	m->slots = calloc(want, sizeof *m->slots);
+	m->buckets = malloc((size_t)nb * sizeof *m->buckets);
+	if (!m->slots || !m->buckets) {
+		identity_map_free(m);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < nb; i++)
+		m->buckets[i] = NIL;
+	for (uint32_t i = 0; i < want; i++)
+		m->slots[i].next = i + 1 < want ? i + 1 : NIL;
+	m->free_head = 0;
+	for (int l = 0; l < 3; l++)
+		m->head[l] = m->tail[l] = NIL;
+	return m;
+}
+
+void identity_map_free(struct identity_map *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m->buckets);
+	free(m);
+}
+
+unsigned identity_map_used(const struct identity_map *m)
+{
+	return m ? m->used : 0;
+}
+
+static void list_unlink(struct identity_map *m, uint32_t idx)
+{
+	struct slot *s = &m->slots[idx];
+	if (s->list == L_FREE)
+		return;
+	if (s->lprev != NIL)
+		m->slots[s->lprev].lnext = s->lnext;
+	else
+		m->head[s->list] = s->lnext;
+	if (s->lnext != NIL)
+		m->slots[s->lnext].lprev = s->lprev;
+	else
+		m->tail[s->list] = s->lprev;
+	s->lprev = s->lnext = NIL;
+	s->list = L_FREE;
+}
+
+static void list_push(struct identity_map *m, uint32_t idx, enum id_list l)
+{
+	struct slot *s = &m->slots[idx];
+	list_unlink(m, idx);
+	s->list = (uint8_t)l;
+	s->lprev = NIL;
+	s->lnext = m->head[l];
+	if (m->head[l] != NIL)
+		m->slots[m->head[l]].lprev = idx;
+	else
+		m->tail[l] = idx;
+	m->head[l] = idx;
+}
+
+static unsigned fam_index(uint8_t family)
+{
+	return family == 6 ? 1 : 0;
+}
+
+/* Counts a binding of length len; keeps the list of lengths in use (longest first). */
+static void len_add(struct identity_map *m, unsigned fi, unsigned len)
+{
+	if (m->per_len[fi][len]++ > 0)
+		return;
+	unsigned i = m->nlens[fi]++;
+	while (i > 0 && m->lens[fi][i - 1] < len) {
+		m->lens[fi][i] = m->lens[fi][i - 1];
+		i--;
+	}
+	m->lens[fi][i] = (uint8_t)len;
+}
+
+static void len_remove(struct identity_map *m, unsigned fi, unsigned len)
+{
+	if (--m->per_len[fi][len] > 0)
+		return;
+	unsigned i = 0;
+	while (i < m->nlens[fi] && m->lens[fi][i] != len)
+		i++;
+	for (; i + 1 < m->nlens[fi]; i++)
+		m->lens[fi][i] = m->lens[fi][i + 1];
+	m->nlens[fi]--;
+}
+
+static void slot_release(struct identity_map *m, uint32_t idx)
+{
+	struct slot *s = &m->slots[idx];
+	uint32_t *link = &m->buckets[s->hash & m->mask];
+	while (*link != NIL && *link != idx)
+		link = &m->slots[*link].next;
+	if (*link == idx)
+		*link = s->next;
+	list_unlink(m, idx);
+	len_remove(m, fam_index(s->b.addr.family), s->b.prefix_len);
+	memset(s, 0, sizeof *s);
+	s->next = m->free_head;
+	m->free_head = idx;
+	m->used--;
+}
+
+/* A free slot (reusing the oldest closed binding), or NIL when every binding is open. */
+static uint32_t slot_alloc(struct identity_map *m)
+{
+	if (m->free_head == NIL && m->tail[L_CLOSED] != NIL)
+		slot_release(m, m->tail[L_CLOSED]);
+	if (m->free_head == NIL)
+		return NIL;
+	uint32_t idx = m->free_head;
+	m->free_head = m->slots[idx].next;
+	m->used++;
+	return idx;
+}
+
+/* Sets the end of a binding (0 reopens it) and files it on the matching list. */
+static void set_end(struct identity_map *m, uint32_t idx, uint64_t end_us)
+{
+	m->slots[idx].b.end_us = end_us;
+	list_push(m, idx, end_us ? L_CLOSED : L_OPEN);
+}
+
+/* The normalised key of a binding's address: false for no family or an unspecified address. */
+static bool normalise_key(const struct ip_addr *addr, unsigned prefix_len, struct ip_addr *net,
+			  unsigned *len)
+{
+	if (addr->family != 4 && addr->family != 6)
+		return false;
+	unsigned max = max_len(addr->family);
+	*len = (prefix_len == 0 || prefix_len > max) ? max : prefix_len;
+	*net = masked(addr, *len);
+	static const uint8_t zero[16];
+	return memcmp(addr->bytes, zero, max / 8) != 0;
+}
+
+/* --- binding and unbinding --- */
+
+void identity_bind(struct identity_map *m, const struct identity_binding *b)
+{
+	struct ip_addr net;
+	unsigned len;
+	if (!m || !b || !normalise_key(&b->addr, b->prefix_len, &net, &len) || !has_identity(&b->sub))
+		return;
+	enum id_layer layer = layer_of(b->source);
+	uint32_t h = key_hash(&net, len);
+	for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
+		struct slot *s = &m->slots[i];
+		if (s->hash != h || !key_eq(s, &net, len) || layer_of(s->b.source) != layer ||
+		    !holds_at(&s->b, b->start_us))
+			continue;
+		if (same_subscriber(&s->b.sub, &b->sub)) {
+			/* a refresh: the holder is unchanged; a given end (re-REGISTER) replaces the old */
+			merge_subscriber(&s->b.sub, &b->sub);
+			if (b->end_us == 0 || b->end_us > b->start_us)
+				set_end(m, i, b->end_us);
+			return;
+		}
+		/*
+		 * Another holder now. The network gives an address to one subscriber at a time:
+		 * the old one's interval ends. Registrations of several AoRs at one contact may
+		 * coexist (a phone with two accounts, a PBX): both are kept, and while both
+		 * hold the address names nobody (find_bindings).
+		 */
+		if (layer == LAYER_ACCESS)
+			set_end(m, i, b->start_us);
+	}
+	uint32_t idx = slot_alloc(m);
+	if (idx == NIL) {
+		stats_anomaly(m->stats, ANOM_IDENTITY_TABLE_FULL);
+		return;
+	}
+	struct slot *s = &m->slots[idx];
+	memset(s, 0, sizeof *s);
+	s->b = *b;
+	s->b.addr = net;
+	s->b.prefix_len = len;
+	if (s->b.end_us != 0 && s->b.end_us <= s->b.start_us)
+		s->b.end_us = s->b.start_us; /* an expiry already past: an empty interval */
+	s->hash = h;
+	s->next = m->buckets[h & m->mask];
+	m->buckets[h & m->mask] = idx;
+	s->lprev = s->lnext = NIL;
+	s->list = L_FREE;
+	len_add(m, fam_index(net.family), len);
+	set_end(m, idx, s->b.end_us);
+}
+
+/* Closes the open bindings of addr (any prefix length) made by source (any when any_source),
+ * of the holder sub only when sub is given. */
+static void unbind(struct identity_map *m, const struct ip_addr *addr, bool any_source,
+		   enum identity_source source, const struct subscriber *sub, uint64_t end_us)
+{
+	if (!m || !addr || (addr->family != 4 && addr->family != 6))
+		return;
+	unsigned fi = fam_index(addr->family);
+	for (unsigned k = 0; k < m->nlens[fi]; k++) {
+		unsigned len = m->lens[fi][k];
+		struct ip_addr net = masked(addr, len);
+		if (!addr_eq(&net, addr))
+			continue; /* addr has bits past len: it is not a network of that length */
+		uint32_t h = key_hash(&net, len);
+		for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
+			struct slot *s = &m->slots[i];
+			if (s->hash != h || !key_eq(s, &net, len) || (!any_source && s->b.source != source) ||
+			    (sub && !same_subscriber(&s->b.sub, sub)))
+				continue;
+			/* open at end_us (or ending later): it ends now; later sessions are left alone */
+			if (s->b.start_us <= end_us && (s->b.end_us == 0 || s->b.end_us > end_us))
+				set_end(m, i, end_us);
+		}
+	}
+}
+
+void identity_unbind(struct identity_map *m, const struct ip_addr *addr, uint64_t end_us)
+{
+	unbind(m, addr, true, ID_SRC_GTPV1, NULL, end_us);
+}
+
+void identity_unbind_source(struct identity_map *m, const struct ip_addr *addr,
+			    enum identity_source source, uint64_t end_us)
+{
+	unbind(m, addr, false, source, NULL, end_us);
+}
+
+void identity_unbind_holder(struct identity_map *m, const struct identity_binding *b, uint64_t end_us)
+{
+	if (b)
+		unbind(m, &b->addr, false, b->source, &b->sub, end_us);
+}
+
+/* --- lookups --- */
+
+/*
+ * The binding of `layer` holding addr at ts in the most specific network, among those
+ * that began at or after min_start; NIL when none, AMBIGUOUS when registrations of two
+ * AoRs hold it (the network never gives one address to two subscribers; a contact
+ * address may be registered by several).
+ */
+static uint32_t find_binding(const struct identity_map *m, const struct ip_addr *addr, uint64_t ts,
+			     enum id_layer layer, uint64_t min_start)
+{
+	unsigned fi = fam_index(addr->family);
+	for (unsigned k = 0; k < m->nlens[fi]; k++) {
+		unsigned len = m->lens[fi][k];
+		struct ip_addr net = masked(addr, len);
+		uint32_t h = key_hash(&net, len);
+		uint32_t best = NIL;
+		bool ambiguous = false;
+		for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
+			const struct slot *s = &m->slots[i];
+			if (s->hash != h || !key_eq(s, &net, len) || layer_of(s->b.source) != layer ||
+			    !holds_at(&s->b, ts) || s->b.start_us < min_start)
+				continue;
+			if (best != NIL && !same_subscriber(&s->b.sub, &m->slots[best].b.sub))
+				ambiguous = true;
+			if (best == NIL || s->b.start_us > m->slots[best].b.start_us)
+				best = i;
+		}
+		if (best != NIL)
+			return ambiguous && layer == LAYER_REGISTRATION ? AMBIGUOUS : best;
+	}
+	return NIL;
+}
+
+bool identity_lookup_binding(const struct identity_map *m, const struct ip_addr *addr, uint64_t ts_us,
+			     struct identity_binding *out)
+{
+	if (!m || !addr || (addr->family != 4 && addr->family != 6))
+		return false;
+	/*
+	 * The data session first. A registration made during it is the same device: it may
+	 * add the MSISDN or AoR the session lacks. One made before the session began belonged
+	 * to whoever held the address then, and counts for nothing.
+	 */
+	uint32_t acc = find_binding(m, addr, ts_us, LAYER_ACCESS, 0);
+	uint64_t since = acc != NIL ? m->slots[acc].b.start_us : 0;
+	uint32_t reg = find_binding(m, addr, ts_us, LAYER_REGISTRATION, since);
+	if (reg == AMBIGUOUS)
+		reg = NIL; /* several AoRs at once: no registration names the address */
+	if (acc == NIL && reg == NIL)
+		return false;
+	*out = m->slots[acc != NIL ? acc : reg].b;
+	if (acc != NIL && reg != NIL)
+		merge_subscriber(&out->sub, &m->slots[reg].b.sub);
+	return true;
+}
+
+bool identity_lookup(const struct identity_map *m, const struct ip_addr *addr, uint64_t ts_us,
+		     struct subscriber *out)
+{
+	struct identity_binding b;
+	if (!identity_lookup_binding(m, addr, ts_us, &b))
+		return false;
+	*out = b.sub;
+	return true;
+}
+
+const char *subscriber_party(const struct subscriber *s)
+{
+	if (!s)
+		return "";
+	if (s->msisdn[0])
+		return s->msisdn;
+	if (s->imsi[0])
+		return s->imsi;
+	if (s->sip[0])
+		return s->sip;
+	return s->imei;
+}
+
+const char *identity_source_name(enum identity_source s)
+{
+	switch (s) {
+	case ID_SRC_GTPV1:
+		return "gtpv1";
+	case ID_SRC_GTPV2:
+		return "gtpv2";
+	case ID_SRC_RADIUS:
+		return "radius";
+	case ID_SRC_DIAMETER:
+		return "diameter";
+	case ID_SRC_SIP_REGISTER:
+		return "sip-register";
+	}
+	return "unknown";
+}

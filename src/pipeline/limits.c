@@ -1,0 +1,100 @@
+/*
+ * limits.c — one memory cap split among the pools traffic can fill (limits.h).
+ *
+ * An attacker controls how many flows, streams and fragments a sensor tracks; each of
+ * those pools has its own cap, and this file makes the caps add up to one number. A
+ * tenth of it is left unassigned: the allocator's own headers and the fragmentation
+ * that churn leaves in the heap count in the process's memory too. Of the rest:
+ *
+ *   fragments   min(8 MiB, cap/16) of data, plus the slot pool and output buffers
+ *   flow table  the nodes, buckets and stream index: as many flows as fit in 3/8 of
+ *               the cap, at most 262144 (or --max-flows, which may take up to half)
+ *   state       a third of the rest: the dissector state flows take when classified
+ *               (flow_table_state_reserve; SMPP's is 17 KiB a flow, TLS's about 1 KiB)
+ *   reassembly  the other two thirds: TCP stream structs and buffers (flow/reasm.h)
+ */
+#include "pipeline/limits.h"
+
+#include <stdio.h>
+
+
+enum {
+	DEFAULT_MAX_FLOWS = 262144,   /* the flow table's own default (flow_table.c) */
+	FRAG_DATAGRAMS = 1024,        /* decode's default slot count */
+	FRAG_SLOT_BYTES = 288 + 8,    /* a slot (frag.c asserts <= 288) and its two buckets */
+	FRAG_OUT_BYTES = 2 * 65576,   /* two output buffers for completed datagrams */
+	MIN_REST_BYTES = 3 << 20,     /* state and reassembly together, at the least */
+};
+#define MIB ((size_t)1 << 20)
+#define FRAG_MAX_DATA ((size_t)8 << 20)
+
+/* Bytes the flow table takes for n flows, as flow_table_new makes it. */
+static size_t flows_bytes(const struct flow_config *fc, unsigned n)
+{
+	struct flow_config c = *fc;
+	c.max_flows = n;
+	return flow_table_memory(&c);
+}
+
+int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_config *dc,
+		 struct flow_config *fc, struct limits_plan *plan, char *errbuf, size_t errlen)
+{
+	if (!max_memory_mib)
+		max_memory_mib = LIMITS_DEFAULT_MEMORY_MIB;
+	if (max_memory_mib < LIMITS_MIN_MEMORY_MIB || max_memory_mib > LIMITS_MAX_MEMORY_MIB) {
+		snprintf(errbuf, errlen, "--max-memory %u: must be between %d and %d MiB", max_memory_mib,
+			 LIMITS_MIN_MEMORY_MIB, LIMITS_MAX_MEMORY_MIB);
+		return -1;
+	}
+	if (max_flows > LIMITS_MAX_FLOWS) {
+		snprintf(errbuf, errlen, "--max-flows %u: at most %d", max_flows, LIMITS_MAX_FLOWS);
+		return -1;
+	}
+	size_t total = (size_t)max_memory_mib * MIB;
+	size_t usable = total - total / 10;
+
+	size_t frag_data = usable / 16 < FRAG_MAX_DATA ? usable / 16 : FRAG_MAX_DATA;
+	size_t frag = frag_data + (size_t)FRAG_DATAGRAMS * FRAG_SLOT_BYTES + FRAG_OUT_BYTES;
+
+	size_t flows;
+	size_t share = usable / 8 * 3;
+	if (max_flows) {
+		flows = flows_bytes(fc, max_flows);
+		if (flows > total / 2) {
+			snprintf(errbuf, errlen,
+				 "--max-flows %u needs %zu MiB, more than half of --max-memory %u MiB",
+				 max_flows, (flows + MIB - 1) / MIB, max_memory_mib);
+			return -1;
+		}
+	} else {
+		/* The cost of one more flow, measured between two powers of two so the
+		 * buckets (a power of two) grow in step. */
+		size_t per = (flows_bytes(fc, 1u << 17) - flows_bytes(fc, 1u << 16)) >> 16;
+		size_t fixed = flows_bytes(fc, 1u << 16) - ((size_t)per << 16);
+		size_t fit = share > fixed ? (share - fixed) / per : 0;
+		max_flows = fit < DEFAULT_MAX_FLOWS ? (unsigned)fit : DEFAULT_MAX_FLOWS;
+		/* Rounding of the buckets may overshoot by a little: step down until it fits. */
+		while (max_flows > 1 && flows_bytes(fc, max_flows) > share)
+			max_flows -= max_flows / 64 + 1;
+		flows = flows_bytes(fc, max_flows);
+	}
+	if (usable < frag + flows + MIN_REST_BYTES) {
+		snprintf(errbuf, errlen, "--max-memory %u MiB leaves no room for flow state and TCP reassembly",
+			 max_memory_mib);
+		return -1;
+	}
+	size_t rest = usable - frag - flows;
+	size_t state = rest / 3, reasm = rest - state;
+
+	dc->frag_max_bytes = (unsigned)frag_data;
+	dc->frag_max_datagrams = FRAG_DATAGRAMS;
+	fc->max_flows = max_flows;
+	fc->reasm_budget_bytes = reasm;
+	fc->state_budget_bytes = state;
+	if (plan)
+		*plan = (struct limits_plan){
+			.total = total, .flows = flows + state, .table = flows, .state = state, .reasm = reasm,
+			.frag = frag, .max_flows = max_flows,
+		};
+	return 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * limits.h — the run's memory cap (`pentrap run --max-memory MIB`, `--max-flows N`)
+ * turned into the sizes of the pools that traffic fills: the flow table with each
+ * flow's dissector state, the TCP reassembly budget, and the IP fragment budget.
+ * Everything else a run allocates is sized at start whatever the traffic (the
+ * program, its libraries, dissector tables such as SIP's call table, the SQLite page
+ * cache) and is not part of the cap; docs/robustness.md has the measured numbers.
+ */
+#ifndef PENTRAP_PIPELINE_LIMITS_H
+#define PENTRAP_PIPELINE_LIMITS_H
+
+#include <stddef.h>
+
+#include "decode/decode.h"
+#include "flow/flow.h"
+
+enum {
+	LIMITS_DEFAULT_MEMORY_MIB = 256,
+	LIMITS_MIN_MEMORY_MIB = 16,
+	LIMITS_MAX_MEMORY_MIB = 1 << 20, /* 1 TiB */
+	LIMITS_MAX_FLOWS = 1 << 26,
+};
+
+/* What each pool got, in bytes (for the summary, tests and docs). */
+struct limits_plan {
+	size_t total;
+	size_t flows;  /* table + state: what tracking flows may take */
+	size_t table, state, reasm, frag;
+	unsigned max_flows;
+};
+
+/*
+ * Sizes decode's fragment budget and the flow table (max_flows, the reassembly and
+ * state budgets) so that together they stay within max_memory_mib (0: the default).
+ * max_flows 0 takes as many flows as fit in 3/8 of the cap, at most the flow table's
+ * default (262144).
+ * Returns 0, or -1 with one line in errbuf when the numbers cannot fit (--max-flows
+ * needing more than half the cap). plan may be NULL.
+ */
+int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_config *dc,
+		 struct flow_config *fc, struct limits_plan *plan, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,497 @@
+/*
+ * map_sms.c — SMS events from GSM MAP (3GPP TS 29.002 §12.2 mo-ForwardSM, §12.9
+ * mt-ForwardSM, forwardSM in v1/v2), with the outcome taken from the TCAP dialogue
+ * (ITU-T Q.771/Q.773: the Begin or Continue that carries the invoke, and the Continue,
+ * End or Abort that answers it).
+ *
+ * Parties. MO (mo-ForwardSM, or forwardSM whose SM-RP-DA is the service centre): from
+ * the SM-RP-OA MSISDN, to the TP-DA of the SMS-SUBMIT in SM-RP-UI. MT (mt-ForwardSM, or
+ * forwardSM whose SM-RP-OA is the service centre): from the TP-OA of the SMS-DELIVER,
+ * to the SM-RP-DA IMSI ("imsi:…") or, in v1, roaming number; an LMSI names no party.
+ * An SMS-STATUS-REPORT delivered MT is a delivery receipt (subtype "delivery-receipt",
+ * from its TP-RA, the original recipient); an SMS-COMMAND sent MO has subtype
+ * "command". call_id is "tcap:" and the hex transaction id of the side that sent the
+ * invoke (its OTID).
+ *
+ * When an event is emitted (the SMPP dissector's policy, smpp.c): on the answer, so the
+ * record carries the outcome. An invoke waits in the module's table, keyed by the
+ * sender's transaction id, the sender's SCCP address (GT digits, else point code and
+ * SSN) and the invoke id, for the component that answers it in a message whose DTID is
+ * that transaction id and whose called address is the sender's: ReturnResultLast gives
+ * "accepted", ReturnError or Reject "failed". An End without an answer gives no
+ * outcome; an Abort "failed". A dialogue refused for its application context (AARE
+ * result reject, in an End or an Abort) is dropped without a record: the sender retries
+ * with another MAP version, and that retry is the record. An invoke with no answer
+ * within MAP_RESPONSE_TIMEOUT_US, or still waiting at the end of input, or pushed out of
+ * the full table (ANOM_MAP_PENDING_FULL), is emitted then with no outcome. The event's
+ * time and evidence are the invoke's packet (and the answer's frame when there is one).
+ *
+ * Counted, not recorded: every TCAP message (stats.tcap_messages), those of another
+ * application context such as CAMEL's (tcap_non_map), and the MAP operations invoked
+ * that give no SMS record: sendRoutingInfoForSM, updateLocation (with
+ * updateGprsLocation), and all others (an SMS invoke that cannot be read among them).
+ * A message without an application context name (MAP v1, and every Continue and End
+ * after the first) is taken as MAP.
+ *
+ * Never content: SM-RP-UI is handed to sms_tpdu.c, which reads the TPDU's addresses
+ * and stops before TP-UD.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/map.h"
+#include "proto/sms_tpdu.h"
+
+#define NIL UINT32_MAX
+
+enum { CALL_ID_LEN = 24, SUBTYPE_LEN = 24 };
+
+struct pending {
+	uint32_t next;            /* hash chain; free list when unused */
+	uint32_t lprev, lnext;    /* age list, head newest */
+	uint64_t key;             /* hash of transaction id and sender address */
+	uint64_t addr;            /* hash of the sender address */
+	struct tcap_tid tid;
+	int32_t invoke_id;
+	uint64_t ts_us, frame_no;
+	uint32_t capture_index;
+	struct ip_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t ip_proto;
+	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
+	char call_id[CALL_ID_LEN];
+	char subtype[SUBTYPE_LEN];
+};
+
+_Static_assert(sizeof(struct pending) <= 320, "pending grew: the table holds MAP_MAX_PENDING of them");
+
+struct map_module {
+	struct stats *stats;
+	uint32_t capacity, mask, active;
+	struct pending *entries;
+	uint32_t *buckets;
+	uint32_t free_head;
+	uint32_t head, tail; /* age list: head newest, tail oldest */
+};
+
+/* --- the table --- */
+
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static const uint64_t FNV64_BASIS = 14695981039346656037ull;
+
+static uint64_t key_of(const struct tcap_tid *tid, uint64_t addr)
+{
+	uint64_t h = fnv64(FNV64_BASIS, &tid->len, 1);
+	h = fnv64(h, tid->b, tid->len);
+	return fnv64(h, &addr, sizeof addr);
+}
+
+struct map_module *map_module_new_sized(struct stats *stats, uint32_t capacity)
+{
+	uint32_t cap = 16;
+	while (cap < capacity && cap < (1u << 20))
+		cap <<= 1;
+	struct map_module *mod = calloc(1, sizeof *mod);
+	if (!mod)
+		return NULL;
+	mod->stats = stats;
+	mod->capacity = cap;
+	mod->mask = cap - 1;
+	mod->entries = calloc(cap, sizeof *mod->entries);
+	mod->buckets = malloc((size_t)cap * sizeof *mod->buckets);
+	if (!mod->entries || !mod->buckets) {
+		map_module_free(mod);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < cap; i++) {
+		mod->buckets[i] = NIL;
+		mod->entries[i].next = i + 1 < cap ? i + 1 : NIL;
+	}
+	mod->free_head = 0;
+	mod->head = mod->tail = NIL;
+	return mod;
+}
+
+void *map_module_new(struct stats *stats)
+{
+	return map_module_new_sized(stats, MAP_MAX_PENDING);
+}
+
+void map_module_free(void *module)
+{
+	struct map_module *mod = module;
+	if (!mod)
+		return;
+	free(mod->entries);
+	free(mod->buckets);
+	free(mod);
+}
+
+uint32_t map_module_pending(const struct map_module *mod)
+{
+	return mod ? mod->active : 0;
+}
+
+static void release(struct map_module *mod, uint32_t idx)
+{
+	struct pending *e = &mod->entries[idx];
+	uint32_t *link = &mod->buckets[e->key & mod->mask];
+	while (*link != NIL && *link != idx)
+		link = &mod->entries[*link].next;
+	if (*link == idx)
+		*link = e->next;
+	if (e->lprev != NIL)
+		mod->entries[e->lprev].lnext = e->lnext;
+	else
+		mod->head = e->lnext;
+	if (e->lnext != NIL)
+		mod->entries[e->lnext].lprev = e->lprev;
+	else
+		mod->tail = e->lprev;
+	memset(e, 0, sizeof *e);
+	e->next = mod->free_head;
+	mod->free_head = idx;
+	mod->active--;
+}
+
+/* The next entry of transaction (tid, addr) in the chain from idx on, or NIL. */
+static uint32_t find_from(const struct map_module *mod, uint32_t idx, const struct tcap_tid *tid, uint64_t addr)
+{
+	uint64_t key = key_of(tid, addr);
+	for (; idx != NIL; idx = mod->entries[idx].next) {
+		const struct pending *e = &mod->entries[idx];
+		if (e->key == key && e->addr == addr && e->tid.len == tid->len &&
+		    memcmp(e->tid.b, tid->b, tid->len) == 0)
+			return idx;
+	}
+	return NIL;
+}
+
+static uint32_t bucket_head(const struct map_module *mod, const struct tcap_tid *tid, uint64_t addr)
+{
+	return mod->buckets[key_of(tid, addr) & mod->mask];
+}
+
+static uint32_t find(const struct map_module *mod, const struct tcap_tid *tid, uint64_t addr, int32_t invoke_id)
+{
+	for (uint32_t i = find_from(mod, bucket_head(mod, tid, addr), tid, addr); i != NIL;
+	     i = find_from(mod, mod->entries[i].next, tid, addr))
+		if (mod->entries[i].invoke_id == invoke_id)
+			return i;
+	return NIL;
+}
+
+/* --- events --- */
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void emit(const struct event_sink *events, const struct pending *p, const char *outcome,
+		 const struct packet *answer)
+{
+	struct event e;
+	event_init(&e, EV_SMS);
+	e.protocol = "map";
+	e.ts_us = p->ts_us;
+	e.capture_index = p->capture_index;
+	event_add_frame(&e, p->frame_no);
+	if (answer)
+		event_add_frame(&e, answer->frame_no);
+	e.src = p->src;
+	e.dst = p->dst;
+	e.sport = p->sport;
+	e.dport = p->dport;
+	e.ip_proto = p->ip_proto;
+	e.from_addr = p->src;
+	e.to_addr = p->dst;
+	copy_text(e.from, sizeof e.from, p->from);
+	copy_text(e.to, sizeof e.to, p->to);
+	copy_text(e.call_id, sizeof e.call_id, p->call_id);
+	copy_text(e.subtype, sizeof e.subtype, p->subtype);
+	copy_text(e.outcome, sizeof e.outcome, outcome);
+	event_emit(events, &e);
+}
+
+static void expire(struct map_module *mod, uint64_t now, const struct event_sink *events)
+{
+	while (mod->tail != NIL) {
+		const struct pending *e = &mod->entries[mod->tail];
+		if (now <= e->ts_us || now - e->ts_us <= MAP_RESPONSE_TIMEOUT_US)
+			break;
+		emit(events, e, "", NULL);
+		release(mod, mod->tail);
+	}
+}
+
+void map_module_tick(void *module, uint64_t now_us, const struct event_sink *events)
+{
+	if (module)
+		expire(module, now_us, events);
+}
+
+void map_module_finish(void *module, const struct event_sink *events)
+{
+	struct map_module *mod = module;
+	if (!mod)
+		return;
+	while (mod->tail != NIL) {
+		emit(events, &mod->entries[mod->tail], "", NULL);
+		release(mod, mod->tail);
+	}
+}
+
+/* --- addresses --- */
+
+/* A hash of an SCCP address: its GT digits, else its point code (or the MTP one) and SSN. */
+static uint64_t sender_hash(const struct sccp_addr *a, bool has_mtp_pc, uint32_t mtp_pc)
+{
+	char buf[64];
+	if (a && a->has_gt && a->digits[0])
+		snprintf(buf, sizeof buf, "gt:%s", a->digits);
+	else
+		snprintf(buf, sizeof buf, "pc:%lu/ssn:%u",
+			 (unsigned long)(a && a->has_pc ? a->pc : has_mtp_pc ? mtp_pc : 0), a ? a->ssn : 0);
+	return fnv64(FNV64_BASIS, buf, strlen(buf));
+}
+
+/* --- the SMS invoke --- */
+
+struct sms_parties {
+	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
+	const char *subtype;
+};
+
+/*
+ * The parties of a forwardSM / mo-ForwardSM / mt-ForwardSM invoke. false (counted) when
+ * they cannot be read.
+ */
+static bool sms_parties(struct stats *stats, const struct tcap_component *c, struct sms_parties *out)
+{
+	memset(out, 0, sizeof *out);
+	out->subtype = "";
+	if (!c->has_param) {
+		stats_anomaly(stats, ANOM_TCAP_MALFORMED);
+		return false;
+	}
+	struct map_forward_sm fs;
+	enum tcap_status st = map_forward_sm_parse(&c->param, &fs);
+	/* a cut parameter was counted with its TCAP message (map_sms_tcap): not again here */
+	if (st == TCAP_MALFORMED || st == TCAP_DEPTH) {
+		stats_anomaly(stats, st == TCAP_DEPTH ? ANOM_BER_DEPTH : ANOM_TCAP_MALFORMED);
+		return false;
+	}
+	if (st == TCAP_TRUNCATED && fs.ui.len == 0)
+		return false;
+	/* forwardSM (v1/v2) runs both ways: the service centre's side tells which */
+	bool mo = c->code == MAP_OP_MO_FORWARD_SM &&
+		  (fs.da.choice == MAP_RP_SERVICE_CENTRE || fs.oa.choice != MAP_RP_SERVICE_CENTRE);
+	struct tpdu_info ti;
+	bool cut = false;
+	if (sms_tpdu_parse(fs.ui.ptr, fs.ui.len, mo, &ti, &cut) != 0) {
+		if (!(cut && fs.ui_cut))
+			stats_anomaly(stats, ANOM_SMS_TPDU_MALFORMED); /* whole, yet not a TPDU */
+		return false;
+	}
+	switch (ti.type) {
+	case TPDU_SUBMIT:
+	case TPDU_COMMAND:
+		copy_text(out->from, sizeof out->from, fs.oa.text);
+		copy_text(out->to, sizeof out->to, ti.address);
+		out->subtype = ti.type == TPDU_COMMAND ? "command" : "";
+		break;
+	case TPDU_DELIVER:
+	case TPDU_STATUS_REPORT:
+		copy_text(out->from, sizeof out->from, ti.address);
+		copy_text(out->to, sizeof out->to, fs.da.text);
+		out->subtype = ti.type == TPDU_STATUS_REPORT ? "delivery-receipt" : "";
+		break;
+	default: /* a report TPDU in a forward: not an SMS */
+		stats_anomaly(stats, ANOM_SMS_TPDU_MALFORMED);
+		return false;
+	}
+	return out->from[0] || out->to[0];
+}
+
+static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const struct tcap_tid *tid,
+			 const struct sms_parties *sp)
+{
+	const struct packet *pkt = ctx->pkt;
+	if (pkt) {
+		p->ts_us = pkt->ts_us;
+		p->frame_no = pkt->frame_no;
+		p->capture_index = pkt->capture_index;
+		p->src = pkt->src;
+		p->dst = pkt->dst;
+		p->sport = pkt->sport;
+		p->dport = pkt->dport;
+		p->ip_proto = pkt->ip_proto;
+	}
+	copy_text(p->from, sizeof p->from, sp->from);
+	copy_text(p->to, sizeof p->to, sp->to);
+	copy_text(p->subtype, sizeof p->subtype, sp->subtype);
+	char hex[2 * TCAP_TID_MAX + 1];
+	tcap_tid_hex(tid, hex);
+	snprintf(p->call_id, sizeof p->call_id, "tcap:%s", hex);
+}
+
+/* Holds the invoke until its answer; a full table gives up its oldest entry, recorded. */
+static void hold(struct map_module *mod, struct parse_ctx *ctx, const struct tcap_tid *tid, uint64_t addr,
+		 int32_t invoke_id, const struct sms_parties *sp)
+{
+	if (find(mod, tid, addr, invoke_id) != NIL)
+		return; /* the same invoke seen twice (two taps, a retransmission): one record */
+	if (mod->free_head == NIL) {
+		stats_anomaly(mod->stats, ANOM_MAP_PENDING_FULL);
+		emit(ctx->events, &mod->entries[mod->tail], "", NULL);
+		release(mod, mod->tail);
+	}
+	uint32_t idx = mod->free_head;
+	struct pending *e = &mod->entries[idx];
+	mod->free_head = e->next;
+	memset(e, 0, sizeof *e);
+	e->key = key_of(tid, addr);
+	e->addr = addr;
+	e->tid = *tid;
+	e->invoke_id = invoke_id;
+	fill_pending(e, ctx, tid, sp);
+	e->next = mod->buckets[e->key & mod->mask];
+	mod->buckets[e->key & mod->mask] = idx;
+	e->lprev = NIL;
+	e->lnext = mod->head;
+	if (mod->head != NIL)
+		mod->entries[mod->head].lprev = idx;
+	else
+		mod->tail = idx;
+	mod->head = idx;
+	mod->active++;
+}
+
+static void sms_invoke(struct map_module *mod, struct parse_ctx *ctx, const struct map_route *route,
+		       const struct tcap_msg *m, const struct tcap_component *c)
+{
+	struct sms_parties sp;
+	if (!sms_parties(ctx->stats, c, &sp)) {
+		if (ctx->stats)
+			ctx->stats->map_ops_other++;
+		return;
+	}
+	if (!mod)
+		return;
+	bool answerable = (m->type == TCAP_BEGIN || m->type == TCAP_CONTINUE) && m->otid.len && c->has_invoke_id;
+	if (!answerable) { /* no answer can come: record it now */
+		struct pending p;
+		memset(&p, 0, sizeof p);
+		fill_pending(&p, ctx, m->otid.len ? &m->otid : &m->dtid, &sp);
+		emit(ctx->events, &p, "", NULL);
+		return;
+	}
+	hold(mod, ctx, &m->otid, sender_hash(route->calling, route->has_pcs, route->opc), c->invoke_id, &sp);
+}
+
+/* --- answers --- */
+
+static void answer(struct map_module *mod, struct parse_ctx *ctx, uint64_t addr, const struct tcap_msg *m,
+		   const struct tcap_component *c)
+{
+	if (!c->has_invoke_id || c->kind == TCAP_RESULT_NOT_LAST || c->kind == TCAP_INVOKE)
+		return; /* a partial result: the last one follows */
+	uint32_t idx = find(mod, &m->dtid, addr, c->invoke_id);
+	if (idx == NIL)
+		return;
+	emit(ctx->events, &mod->entries[idx], c->kind == TCAP_RESULT_LAST ? "accepted" : "failed", ctx->pkt);
+	release(mod, idx);
+}
+
+/* End or Abort: the invokes of the transaction that got no answer. */
+static void close_transaction(struct map_module *mod, struct parse_ctx *ctx, uint64_t addr, const struct tcap_msg *m)
+{
+	bool refused = m->dialogue == TCAP_DLG_AARE && m->has_result && m->result != 0;
+	const char *outcome = m->type == TCAP_ABORT ? "failed" : "";
+	uint32_t idx;
+	while ((idx = find_from(mod, bucket_head(mod, &m->dtid, addr), &m->dtid, addr)) != NIL) {
+		if (!refused)
+			emit(ctx->events, &mod->entries[idx], outcome, ctx->pkt);
+		release(mod, idx);
+	}
+}
+
+/* --- one TCAP message --- */
+
+static void count_op(struct stats *stats, const struct tcap_component *c)
+{
+	if (!stats)
+		return;
+	if (c->code_global)
+		stats->map_ops_other++;
+	else if (c->code == MAP_OP_SEND_ROUTING_INFO_FOR_SM)
+		stats->map_ops_sri_sm++;
+	else if (c->code == MAP_OP_UPDATE_LOCATION || c->code == MAP_OP_UPDATE_GPRS_LOCATION)
+		stats->map_ops_update_location++;
+	else
+		stats->map_ops_other++;
+}
+
+void map_sms_tcap(struct map_module *mod, struct parse_ctx *ctx, const struct map_route *route,
+		  const struct tcap_msg *m, enum tcap_status st)
+{
+	struct stats *stats = ctx->stats;
+	switch (st) {
+	case TCAP_OK:
+		break;
+	case TCAP_TRUNCATED:
+		stats_anomaly(stats, ANOM_TCAP_TRUNCATED);
+		break; /* what was read before the cut is still used */
+	case TCAP_DEPTH:
+		stats_anomaly(stats, ANOM_BER_DEPTH);
+		return;
+	case TCAP_OTHER:
+		return; /* not ITU TCAP: nothing of ours */
+	default:
+		stats_anomaly(stats, ANOM_TCAP_MALFORMED);
+		return;
+	}
+	if (stats)
+		stats->tcap_messages++;
+	if (m->overlong)
+		stats_anomaly(stats, ANOM_TCAP_MALFORMED); /* longer than its bytes: read as far as it goes */
+	if (m->comp_capped)
+		stats_anomaly(stats, ANOM_TCAP_COMPONENT_LIMIT);
+	struct map_ac ac;
+	if (m->ac_arcs > 0 && !map_ac_from_oid(m->ac, m->ac_arcs, &ac)) {
+		if (stats)
+			stats->tcap_non_map++;
+		return; /* CAMEL and other TCAP users */
+	}
+	uint64_t answer_addr = sender_hash(route->called, route->has_pcs, route->dpc);
+	for (uint8_t i = 0; i < m->ncomp; i++) {
+		const struct tcap_component *c = &m->comp[i];
+		if (c->kind == TCAP_INVOKE) {
+			if (c->cut && st == TCAP_TRUNCATED && !c->has_code)
+				continue; /* cut before its opcode: nothing to count */
+			if (!c->code_global && (c->code == MAP_OP_MO_FORWARD_SM || c->code == MAP_OP_MT_FORWARD_SM))
+				sms_invoke(mod, ctx, route, m, c);
+			else
+				count_op(stats, c);
+		} else if (mod && m->dtid.len) {
+			answer(mod, ctx, answer_addr, m, c);
+		}
+	}
+	if (mod && m->dtid.len && (m->type == TCAP_END || m->type == TCAP_ABORT) && st == TCAP_OK)
+		close_transaction(mod, ctx, answer_addr, m);
+}

@@ -1,0 +1,426 @@
+/*
+ * sip_message.c — SIP MESSAGE requests as sms events: instant messages (RFC 3428) and
+ * SMS over IP (3GPP TS 24.341), where the body is an RP message (3GPP TS 24.011 §7.3)
+ * carrying a TPDU (3GPP TS 23.040). The body is read only for SMS addressing, through
+ * proto/sms_tpdu.h; no other body byte is looked at, and none is copied.
+ *
+ *   MESSAGE (new Call-ID + CSeq)        → waits for its final response
+ *   MESSAGE again (same Call-ID + CSeq) → a retransmission (or a second leg): nothing
+ *   2xx                                 → sms, outcome "accepted" ("failed" when the
+ *                                         2xx carries an RP-ERROR)
+ *   401 / 407                           → not final: the retry (same Call-ID, higher
+ *                                         CSeq) continues the same message
+ *   other >= 300                        → sms, outcome "failed"
+ *   no final response within Timer F    → sms without an outcome (a challenge never
+ *   (RFC 3261 17.1.2.2: 64*T1 = 32 s),    answered: "failed")
+ *   or at the end of input
+ *
+ * The emit-time choice is SMPP's (smpp.c): the record is written once the outcome is
+ * known, with the request's time and frame, so one MESSAGE is one record.
+ *
+ * Parties. Plain MESSAGE: from is the P-Asserted-Identity when present, else From; to
+ * is To (the Request-URI when To gives nothing). application/vnd.3gpp.sms names the
+ * real SMS parties instead of the IMS service URIs:
+ *   RP-DATA ms→n (MO), SMS-SUBMIT:    from = PAI/From (the UE),  to = TP-DA
+ *   RP-DATA n→ms (MT), SMS-DELIVER:   from = TP-OA,              to = To (the UE)
+ *   RP-DATA n→ms, SMS-STATUS-REPORT:  from = TP-RA, to = To, subtype "delivery-receipt"
+ *   RP-DATA ms→n, SMS-COMMAND:        from = PAI/From, to = TP-DA, subtype "command"
+ *   RP-ACK, RP-ERROR, RP-SMMA:        acknowledgements and memory notices: no event
+ * (RP-DA on MO and RP-OA on MT are the service centre, not a party of the message.)
+ * A body that does not parse keeps the SIP parties and is counted. Typing indicators
+ * (application/im-iscomposing+xml, RFC 3994) are not messages: no event; disposition
+ * notifications (message/imdn+xml, RFC 5438) are subtype "delivery-receipt".
+ *
+ * Entries live in a ring in arrival order (every entry has the same timeout, so the
+ * oldest is always the next to expire) with a hash index by Call-ID. A full ring gives
+ * up its oldest entry early: emitted without an outcome if still waiting.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/party.h"
+#include "proto/sip.h"
+#include "proto/sms_tpdu.h"
+
+#define NIL UINT32_MAX
+#define SMS_TIMEOUT_US (32ull * 1000000) /* Timer F: a non-INVITE transaction is over */
+
+enum entry_state { S_FREE, S_PENDING, S_CHALLENGED, S_DONE };
+
+struct sms_entry {
+	uint32_t hash, next;  /* hash chain by Call-ID (next entry or NIL) */
+	uint32_t id_len, cseq;
+	uint8_t state, ip_proto;
+	uint16_t sport, dport;
+	uint32_t capture_index;
+	uint64_t ts_us, frame_no;
+	struct ip_addr src, dst;
+	char subtype[24];
+	char call_id[CALL_ID_MAX];
+	char from[PARTY_MAX], to[PARTY_MAX];
+};
+
+_Static_assert(sizeof(struct sms_entry) <= 640, "sms_entry grew: the ring holds thousands");
+
+struct sip_sms_table {
+	struct stats *stats;
+	uint32_t capacity, mask;
+	uint32_t head, count;     /* ring: the next slot to fill, entries in use */
+	struct sms_entry *e;      /* capacity entries */
+	uint32_t *buckets;        /* capacity chain heads */
+};
+
+/* --- the table --- */
+
+static uint32_t id_hash(struct span id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < id.len; i++) {
+		h ^= id.ptr[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static size_t id_stored_len(size_t n)
+{
+	return n < CALL_ID_MAX - 1 ? n : CALL_ID_MAX - 1;
+}
+
+struct sip_sms_table *sip_sms_new(struct stats *stats, uint32_t capacity)
+{
+	uint32_t cap = 16;
+	while (cap < capacity && cap < (1u << 20))
+		cap <<= 1;
+	struct sip_sms_table *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->stats = stats;
+	t->capacity = cap;
+	t->mask = cap - 1;
+	t->e = calloc(cap, sizeof *t->e);
+	t->buckets = malloc((size_t)cap * sizeof *t->buckets);
+	if (!t->e || !t->buckets) {
+		sip_sms_free(t);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < cap; i++)
+		t->buckets[i] = NIL;
+	return t;
+}
+
+void sip_sms_free(struct sip_sms_table *t)
+{
+	if (!t)
+		return;
+	free(t->e);
+	free(t->buckets);
+	free(t);
+}
+
+uint32_t sip_sms_active(const struct sip_sms_table *t)
+{
+	return t ? t->count : 0;
+}
+
+static bool entry_is(const struct sms_entry *s, uint32_t h, struct span id)
+{
+	return s->hash == h && s->id_len == id.len && memcmp(s->call_id, id.ptr, id_stored_len(id.len)) == 0;
+}
+
+/* The entry of (Call-ID, CSeq), or NIL. */
+static uint32_t find(const struct sip_sms_table *t, struct span id, uint32_t cseq)
+{
+	uint32_t h = id_hash(id);
+	for (uint32_t i = t->buckets[h & t->mask]; i != NIL; i = t->e[i].next)
+		if (entry_is(&t->e[i], h, id) && t->e[i].cseq == cseq)
+			return i;
+	return NIL;
+}
+
+/* A challenged entry of this Call-ID with a lower CSeq (the message being retried), or NIL. */
+static uint32_t find_challenged(const struct sip_sms_table *t, struct span id, uint32_t cseq)
+{
+	uint32_t h = id_hash(id);
+	for (uint32_t i = t->buckets[h & t->mask]; i != NIL; i = t->e[i].next)
+		if (entry_is(&t->e[i], h, id) && t->e[i].state == S_CHALLENGED && t->e[i].cseq < cseq)
+			return i;
+	return NIL;
+}
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_frame,
+		 const struct event_sink *events)
+{
+	struct event e;
+	event_init(&e, EV_SMS);
+	e.protocol = "sip-message";
+	e.ts_us = s->ts_us;
+	e.capture_index = s->capture_index;
+	event_add_frame(&e, s->frame_no);
+	if (resp_frame)
+		event_add_frame(&e, resp_frame);
+	e.src = e.from_addr = s->src;
+	e.dst = e.to_addr = s->dst;
+	e.sport = s->sport;
+	e.dport = s->dport;
+	e.ip_proto = s->ip_proto;
+	copy_text(e.from, sizeof e.from, s->from);
+	copy_text(e.to, sizeof e.to, s->to);
+	copy_text(e.call_id, sizeof e.call_id, s->call_id);
+	copy_text(e.subtype, sizeof e.subtype, s->subtype);
+	copy_text(e.outcome, sizeof e.outcome, outcome);
+	event_emit(events, &e);
+}
+
+/* Removes the oldest entry; one still waiting is emitted first. */
+static void drop_oldest(struct sip_sms_table *t, const struct event_sink *events)
+{
+	uint32_t idx = (t->head - t->count) & t->mask;
+	struct sms_entry *s = &t->e[idx];
+	if (s->state == S_PENDING)
+		emit(s, "", 0, events);
+	else if (s->state == S_CHALLENGED)
+		emit(s, "failed", 0, events);
+	uint32_t *link = &t->buckets[s->hash & t->mask];
+	while (*link != NIL && *link != idx)
+		link = &t->e[*link].next;
+	if (*link == idx)
+		*link = s->next;
+	memset(s, 0, sizeof *s);
+	t->count--;
+}
+
+void sip_sms_expire(struct sip_sms_table *t, uint64_t now_us, const struct event_sink *events)
+{
+	while (t && t->count > 0) {
+		const struct sms_entry *s = &t->e[(t->head - t->count) & t->mask];
+		if (now_us <= s->ts_us || now_us - s->ts_us <= SMS_TIMEOUT_US)
+			return;
+		drop_oldest(t, events);
+	}
+}
+
+void sip_sms_finish(struct sip_sms_table *t, const struct event_sink *events)
+{
+	while (t && t->count > 0)
+		drop_oldest(t, events);
+}
+
+/* A fresh entry for (id, cseq), the oldest given up when the ring is full. */
+static struct sms_entry *entry_new(struct sip_sms_table *t, struct span id, uint32_t cseq,
+				   const struct event_sink *events)
+{
+	if (t->count == t->capacity)
+		drop_oldest(t, events);
+	uint32_t idx = t->head;
+	t->head = (t->head + 1) & t->mask;
+	t->count++;
+	struct sms_entry *s = &t->e[idx];
+	memset(s, 0, sizeof *s);
+	s->hash = id_hash(id);
+	s->id_len = (uint32_t)id.len;
+	s->cseq = cseq;
+	size_t n = id_stored_len(id.len);
+	memcpy(s->call_id, id.ptr, n);
+	s->call_id[n] = '\0';
+	s->next = t->buckets[s->hash & t->mask];
+	t->buckets[s->hash & t->mask] = idx;
+	return s;
+}
+
+/* --- bodies --- */
+
+static uint8_t lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+/* The media type of a Content-Type value (before any ';' parameter) equals lit. */
+static bool media_type_is(struct span ct, const char *lit)
+{
+	size_t n = strlen(lit), i = 0;
+	while (i < ct.len && (ct.ptr[i] == ' ' || ct.ptr[i] == '\t'))
+		i++;
+	if (ct.len - i < n)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if (lower(ct.ptr[i + k]) != (uint8_t)lit[k])
+			return false;
+	size_t j = i + n;
+	while (j < ct.len && (ct.ptr[j] == ' ' || ct.ptr[j] == '\t'))
+		j++;
+	return j == ct.len || ct.ptr[j] == ';';
+}
+
+static bool is_3gpp_sms(const struct sip_msg *m)
+{
+	return media_type_is(m->content_type, "application/vnd.3gpp.sms");
+}
+
+/* An RP-ERROR in a 2xx body: the service centre refused the message. */
+static bool body_is_rp_error(const struct sip_msg *m)
+{
+	struct rp_info rp;
+	bool truncated;
+	return is_3gpp_sms(m) && m->body.len > 0 && sms_rp_parse(m->body.ptr, m->body.len, &rp, &truncated) == 0 &&
+	       (rp.mti == 4 || rp.mti == 5);
+}
+
+/* What a MESSAGE body makes of the message: no event, or the parties to record. */
+struct parties {
+	char from[PARTY_MAX], to[PARTY_MAX];
+	const char *subtype;
+};
+
+static void norm(struct span uri, char *out, size_t outlen)
+{
+	party_normalise((const char *)uri.ptr, uri.len, out, outlen);
+}
+
+/* The SIP parties: P-Asserted-Identity (else From) to To (else the Request-URI). */
+static void sip_parties(const struct sip_msg *m, struct parties *p)
+{
+	p->from[0] = '\0';
+	if (m->pai.present)
+		norm(m->pai.uri, p->from, sizeof p->from);
+	if (p->from[0] == '\0')
+		norm(m->from.uri, p->from, sizeof p->from);
+	norm(m->to.uri, p->to, sizeof p->to);
+	if (p->to[0] == '\0')
+		norm(m->request_uri, p->to, sizeof p->to);
+}
+
+/*
+ * An SMS body that does not parse. Cut by the capture (fewer bytes than Content-Length):
+ * sip.c has counted the truncation. Otherwise the RP or TP layer claims more than the
+ * body holds, or is not RP/TP at all: malformed.
+ */
+static void body_anomaly(const struct sip_msg *m, struct stats *stats)
+{
+	if (!m->body_truncated)
+		stats_anomaly(stats, ANOM_SMS_TPDU_MALFORMED);
+}
+
+/*
+ * The RP and TP layers of an SMS-over-IP body: the real originator and recipient. False
+ * when the body is an acknowledgement (no event).
+ */
+static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats *stats)
+{
+	struct rp_info rp;
+	struct tpdu_info tp;
+	bool truncated = false;
+	if (sms_rp_parse(m->body.ptr, m->body.len, &rp, &truncated) != 0) {
+		body_anomaly(m, stats);
+		return true; /* perhaps a message: recorded with its SIP parties */
+	}
+	if (rp.mti > 1)
+		return false; /* RP-ACK, RP-ERROR, RP-SMMA */
+	bool mo = rp.mti == 0;
+	if (sms_tpdu_parse(rp.tpdu, rp.tpdu_len, mo, &tp, &truncated) != 0) {
+		body_anomaly(m, stats);
+		return true;
+	}
+	switch (tp.type) {
+	case TPDU_SUBMIT:
+	case TPDU_COMMAND:
+		if (tp.address[0])
+			copy_text(p->to, sizeof p->to, tp.address);
+		if (tp.type == TPDU_COMMAND)
+			p->subtype = "command";
+		return true;
+	case TPDU_DELIVER:
+	case TPDU_STATUS_REPORT:
+		if (tp.address[0])
+			copy_text(p->from, sizeof p->from, tp.address);
+		if (tp.type == TPDU_STATUS_REPORT)
+			p->subtype = "delivery-receipt";
+		return true;
+	default:
+		return false; /* a report inside RP-DATA: an acknowledgement, not a message */
+	}
+}
+
+/* The parties of a MESSAGE, or false when it is not a message (no event). */
+static bool message_parties(const struct sip_msg *m, struct parties *p, struct stats *stats)
+{
+	p->subtype = "";
+	sip_parties(m, p);
+	if (media_type_is(m->content_type, "application/im-iscomposing+xml"))
+		return false;
+	if (media_type_is(m->content_type, "message/imdn+xml"))
+		p->subtype = "delivery-receipt";
+	if (is_3gpp_sms(m))
+		return sms_parties(m, p, stats);
+	return true;
+}
+
+/* --- requests and responses --- */
+
+static uint64_t now_of(const struct parse_ctx *ctx)
+{
+	return ctx->pkt ? ctx->pkt->ts_us : 0;
+}
+
+void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struct sip_msg *m)
+{
+	if (!t)
+		return;
+	uint64_t now = now_of(ctx);
+	sip_sms_expire(t, now, ctx->events);
+	if (find(t, m->call_id, m->cseq) != NIL)
+		return; /* a retransmission, or the same request on another leg */
+	uint32_t idx = find_challenged(t, m->call_id, m->cseq);
+	if (idx != NIL) {
+		t->e[idx].cseq = m->cseq; /* the retry with credentials: the same message */
+		t->e[idx].state = S_PENDING;
+		return;
+	}
+	struct parties p;
+	if (!message_parties(m, &p, t->stats))
+		return;
+	struct sms_entry *s = entry_new(t, m->call_id, m->cseq, ctx->events);
+	s->state = S_PENDING;
+	copy_text(s->from, sizeof s->from, p.from);
+	copy_text(s->to, sizeof s->to, p.to);
+	copy_text(s->subtype, sizeof s->subtype, p.subtype);
+	const struct packet *pkt = ctx->pkt;
+	if (pkt) {
+		s->ts_us = pkt->ts_us;
+		s->frame_no = pkt->frame_no;
+		s->capture_index = pkt->capture_index;
+		s->src = pkt->src;
+		s->dst = pkt->dst;
+		s->sport = pkt->sport;
+		s->dport = pkt->dport;
+		s->ip_proto = pkt->ip_proto;
+	}
+}
+
+void sip_sms_response(struct sip_sms_table *t, struct parse_ctx *ctx, const struct sip_msg *m)
+{
+	if (!t || m->status < 200)
+		return;
+	uint32_t idx = find(t, m->call_id, m->cseq);
+	if (idx == NIL)
+		return; /* its MESSAGE was not seen (or gave no event): nothing to attribute */
+	struct sms_entry *s = &t->e[idx];
+	if (s->state != S_PENDING)
+		return; /* a retransmitted or forked final response */
+	if (m->status == 401 || m->status == 407) {
+		s->state = S_CHALLENGED;
+		return;
+	}
+	bool ok = m->status < 300 && !body_is_rp_error(m);
+	emit(s, ok ? "accepted" : "failed", ctx->pkt ? ctx->pkt->frame_no : 0, ctx->events);
+	s->state = S_DONE; /* kept until Timer F to absorb retransmissions */
+}

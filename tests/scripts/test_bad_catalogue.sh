@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The bad-input catalogue (tests/bad/catalogue.tsv, issue 3): every hostile or broken
+# input gets the outcome the table says: an exit status and one line on stderr naming
+# the file and the place, or a counted anomaly while the run goes on (and the records
+# that should survive, do). Rows whose dissector or subcommand does not exist yet are
+# reported PENDING, not passed.
+#   test_bad_catalogue.sh PENTRAP              run it (ctest does)
+#   test_bad_catalogue.sh PENTRAP --markdown   also print the results as a table
+source "$(dirname "$0")/lib.sh"
+PENTRAP=$(realpath "$PENTRAP")
+MARKDOWN=${2:-}
+CAT=$SRC/tests/bad/catalogue.tsv
+IN=$WORK/in
+python3 "$SRC/tests/bad/make_inputs.py" "$IN" "$SRC/samples/sample.pcap" > /dev/null || { echo "FAIL: make_inputs.py"; exit 1; }
+PENDING=0
+TABLE=()
+
+# Whether a row's prerequisite exists: a dissector in the registry, or a subcommand.
+have() {
+  case "$1" in
+    -) return 0 ;;
+    dissector:*) grep -Eq "&${1#dissector:}_dissector\b" "$SRC/src/proto/registry.c" ;;
+    command:*) "$PENTRAP" "${1#command:}" --help > /dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# The stderr lines that are not the run summary (which starts "pentrap: summary").
+error_lines() {
+  awk '/^pentrap: summary$/ {s = 1; next} s && /^  / {next} {s = 0; print}' "$1"
+}
+
+check_row() {
+  local name=$1 needs=$2 want=$3 message=$4 anomalies=$5 records=$6 args=$7
+  local dir=$WORK/case/$name
+  mkdir -p "$dir"
+  args=${args//\{in\}/$IN}
+  args=${args//\{sample\}/$SRC/samples/sample.pcap}
+  args=${args//\{order\}/$SRC/samples/order.yaml}
+  args=${args//\{work\}/$dir}
+  read -r -a argv <<< "$args"
+  (cd "$dir" && "$PENTRAP" "${argv[@]}" > "$dir/stdout" 2> "$dir/stderr")
+  local got=$? why=""
+  error_lines "$dir/stderr" > "$dir/errors"
+  if [ "$got" != "$want" ]; then
+    why="exit status $got, expected $want"
+  elif [ "$message" != - ] && [ "$want" != 0 ] && [ "$(grep -c . "$dir/errors")" != 1 ]; then
+    why="$(grep -c . "$dir/errors") lines on stderr, expected one"
+  elif [ "$message" != - ] && [ "$want" != 0 ] && ! grep -Eq -- "$message" "$dir/errors"; then
+    why="stderr does not match /$message/"
+  elif [ "$message" != - ] && [ "$want" = 0 ] && ! grep -Eq -- "$message" "$dir/stderr"; then
+    why="stderr does not match /$message/"
+  elif [ "$anomalies" = none ] && ! grep -Eq "^  anomalies +0$" "$dir/stderr"; then
+    why="anomalies counted, expected none"
+  elif [ "$anomalies" != - ] && [ "$anomalies" != none ]; then
+    local a
+    for a in ${anomalies//,/ }; do
+      grep -Eq "^  anomalies .*[(, ]${a//./\\.} [1-9][0-9]*[,)]" "$dir/stderr" || { why="anomaly $a not counted"; break; }
+    done
+  fi
+  if [ -z "$why" ] && [ "$records" = none ] && [ -s "$dir/out.jsonl" ]; then
+    why="records written, expected none"
+  elif [ -z "$why" ] && [ "$records" != - ] && [ "$records" != none ] && ! grep -Eq -- "$records" "$dir/out.jsonl" 2>/dev/null; then
+    why="no record matches /$records/"
+  fi
+  local outcome
+  if [ -z "$why" ]; then
+    pass
+    outcome=pass
+  elif ! have "$needs"; then
+    PENDING=$((PENDING + 1))
+    echo "PENDING: $name (needs ${needs#*:}: $why)"
+    outcome="pending (${needs#*:} not there yet)"
+  else
+    fail "$name: $why"
+    sed 's/^/  | /' "$dir/stderr" | head -20
+    outcome="FAIL: $why"
+  fi
+  local expect="exit $want"
+  [ "$message" != - ] && expect="$expect, \`${message//|/\\|}\`"
+  [ "$anomalies" != - ] && expect="$expect, anomalies: $anomalies"
+  [ "$records" != - ] && expect="$expect, records: \`$records\`"
+  TABLE+=("| $name | $expect | $outcome |")
+}
+
+while IFS=$'\t' read -r name needs status message anomalies records args; do
+  case "$name" in ''|'#'*) continue ;; esac
+  check_row "$name" "$needs" "$status" "$message" "$anomalies" "$records" "$args"
+done < "$CAT"
+
+if [ "$MARKDOWN" = --markdown ]; then
+  echo "| case | expected | result |"
+  echo "|---|---|---|"
+  printf '%s\n' "${TABLE[@]}"
+fi
+echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed, $PENDING pending"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Crash safety (docs/evidence.md): kill -9 during a run on a large capture leaves a store
+# that verifies, holding exactly the records its last checkpoint covers; `--resume`
+# continues the interrupted run (checking the records already stored) and the result is
+# the same records an uninterrupted run gives; a plain rerun continues the chain.
+# The capture: 20000 SIP calls (tests/scripts/gen_sip_calls.py; `pentrap gen` later).
+source "$(dirname "$0")/lib.sh"
+cd "$WORK"
+CALLS=20000
+EVERY=100
+python3 "$SRC/tests/scripts/gen_sip_calls.py" big.pcap $CALLS || { fail "generate the capture"; finish; exit; }
+cat > order.yaml <<'Y'
+order:
+  id: CRASH-1
+  kind: both
+  valid_from: 2023-01-01T00:00:00Z
+  valid_until: 2024-12-31T00:00:00Z
+  targets:
+    - msisdn: "+15550000001"
+Y
+RUN=("$PENTRAP" run -q --checkpoint-every $EVERY --key sensor.key --order order.yaml -r big.pcap)
+run() { "${RUN[@]}" "$@"; }
+count() { sqlite3 "$1" 'SELECT count(*) FROM records' 2>/dev/null || echo 0; }
+# The records without what depends on the store (the chain and the genesis).
+content() { sqlite3 "$1" "SELECT seq, ts_us, type, target, direction, from_party, to_party, call_id, outcome, evidence FROM records ORDER BY seq"; }
+"$PENTRAP" keygen -o sensor.key > /dev/null
+
+# The reference: one uninterrupted run.
+run --db ref.db || fail "reference run"
+WANT=$((3 * CALLS))
+[ "$(count ref.db)" = $WANT ] && pass || fail "reference run: $(count ref.db) records, want $WANT"
+
+# crash DB MIN: starts a run into DB and kills it (SIGKILL) once at least MIN records
+# are committed; fails when the run ended before it could be killed.
+crash() {
+  local db=$1 min=$2; shift 2
+  "${RUN[@]}" --db "$db" "$@" 2> crash.err & # pentrap itself, so that it is what gets killed
+  local pid=$! n=0
+  while kill -0 $pid 2> /dev/null; do
+    n=$(count "$db")
+    [ "$n" -ge "$min" ] && break
+    sleep 0.02
+  done
+  kill -9 $pid 2> /dev/null
+  wait $pid
+  local st=$?
+  if [ $st != 137 ]; then fail "crash: the run ended (status $st) before it was killed"; return 1; fi
+  return 0
+}
+
+# verify_crashed DB: verifies, and the records end exactly at the last checkpoint.
+verify_crashed() {
+  local db=$1 what=$2
+  "$PENTRAP" verify --db "$db" --pubkey sensor.pub > v.out 2> v.err
+  local st=$?
+  if [ $st = 0 ]; then pass; else fail "$what: verify exited $st"; sed 's/^/  | /' v.out | head; fi
+  grep -q "interrupted" v.out && pass || fail "$what: verify does not say the run was interrupted"
+  local n last_cp
+  n=$(count "$db")
+  last_cp=$(sqlite3 "$db" 'SELECT max(seq) FROM checkpoints')
+  [ "$n" = "${last_cp:-0}" ] && pass || fail "$what: $n records, but the last checkpoint covers ${last_cp:-0}"
+  [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] && pass || fail "$what: SQLite integrity check"
+}
+
+# 1. Killed mid-run, resumed, killed again, resumed to the end.
+if crash crash.db 6000; then
+  verify_crashed crash.db "first crash"
+  C1=$(count crash.db)
+  [ "$C1" -gt 0 ] && [ "$C1" -lt $WANT ] && [ $((C1 % EVERY)) = 0 ] && pass || fail "first crash: $C1 records committed"
+  if crash crash.db $((C1 + 9000)) --resume; then
+    verify_crashed crash.db "second crash (while resuming)"
+    C2=$(count crash.db)
+    [ "$C2" -gt "$C1" ] && pass || fail "second crash: nothing added after the first ($C2)"
+  fi
+  run --db crash.db --resume 2> resume.err && pass || { fail "resume"; cat resume.err; }
+  "$PENTRAP" verify -q --db crash.db --pubkey sensor.pub > v.out && pass || { fail "resumed store does not verify"; cat v.out; }
+  [ "$(count crash.db)" = $WANT ] && pass || fail "resumed store: $(count crash.db) records, want $WANT"
+  [ "$(content crash.db | sha256sum)" = "$(content ref.db | sha256sum)" ] && pass \
+    || fail "resumed store: records differ from the uninterrupted run's"
+  [ "$(sqlite3 crash.db 'SELECT resumes FROM runs ORDER BY id DESC LIMIT 1')" -ge 1 ] && pass || fail "the last run does not say it resumes one"
+fi
+
+# 2. Killed before anything was committed: the store verifies; resuming completes it.
+"${RUN[@]}" --db early.db 2> /dev/null &
+pid=$!
+until [ "$(sqlite3 early.db 'SELECT count(*) FROM runs' 2> /dev/null)" = 1 ] || ! kill -0 $pid 2> /dev/null; do sleep 0.005; done
+kill -9 $pid 2> /dev/null
+wait $pid
+"$PENTRAP" verify -q --db early.db --pubkey sensor.pub > /dev/null && pass || fail "killed early: verify"
+run --db early.db --resume && [ "$(count early.db)" = $WANT ] && pass || fail "killed early: resume ($(count early.db) records)"
+
+# 3. A plain rerun after a crash continues the chain after the committed records.
+if crash rerun.db 3000; then
+  C=$(count rerun.db)
+  run --db rerun.db && pass || fail "rerun after a crash"
+  [ "$(count rerun.db)" = $((C + WANT)) ] && pass || fail "rerun: $(count rerun.db) records, want $((C + WANT))"
+  "$PENTRAP" verify -q --db rerun.db --pubkey sensor.pub > v.out && pass || { fail "rerun: verify"; cat v.out; }
+fi
+
+# 4. --resume refuses what is not the interrupted run.
+expect_run "resume a store whose last run ended" 2 "no interrupted run to resume" -- \
+  run -q --key sensor.key --order order.yaml -r big.pcap --db ref.db --resume
+if crash other.db 3000; then
+  cp "$SRC/samples/sample.pcap" small.pcap
+  expect_run "resume with other captures" 2 "not those of the interrupted run" -- \
+    run -q --key sensor.key --order order.yaml -r small.pcap --db other.db --resume
+fi
+finish

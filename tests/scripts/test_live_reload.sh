@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The live sensor's SIGHUP (docs/live.md): a new order is in force from the reload on —
+# records for its targets only after it, none for the old order's targets — and is
+# recorded as a new run in the store; the same file again changes nothing; a broken
+# order is refused with a clear line in the log and the old one stays. Then the
+# order's valid_until ends a run by itself. Needs root (CI runs as root).
+#
+# A record is filtered by the order in force when it is made: a call's records as its
+# messages come, a flow record when the flow ends (idle, or at the end of the run). So
+# the counts here leave out `flow` records, whose moment depends on timeouts.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/live_lib.sh"
+live_require
+live_setup
+
+S="$SRC/tests/pcap/sip"
+udp="$S/heplify_udp/capture.pcap"; tcp="$S/heplify_tcp/capture.pcap"; ws="$S/heplify_websocket/capture.pcap"
+fax="$S/ndpi_fax/capture.pcap"; aaa="$S/sngrep_aaa/capture.pcap"
+A_target='sip:francisco@bestel.com'
+write_order "$WORK/a.yaml" LIVE-A "sip: \"francisco@bestel.com\""
+write_order "$WORK/b.yaml" LIVE-B 'sip: "101@10.33.6.100"' 'msisdn: "+12675941249"' 'sip: "061963177@italtel.it"'
+cp "$WORK/a.yaml" "$WORK/order.yaml"
+
+# What file mode records for each order (the expected counts).
+count_file() { "$PENTRAP" run --order "$1" --no-db --jsonl - -q "${@:2}" | grep -vc '"type": *"flow"'; }
+want_a=$(count_file "$WORK/a.yaml" -r "$udp" -r "$aaa")
+want_b1=$(count_file "$WORK/b.yaml" -r "$tcp" -r "$ws")
+want_b2=$(count_file "$WORK/b.yaml" -r "$fax")
+[ "$want_a" -ge 3 ] && [ "$want_b1" -ge 3 ] && [ "$want_b2" -ge 3 ] && pass ||
+  fail "file mode: $want_a, $want_b1, $want_b2 records (the captures changed?)"
+
+live_start "$WORK/sensor" --order "$WORK/order.yaml" --db "$WORK/r.db" --jsonl "$WORK/live.jsonl" \
+  --checkpoint-every 3 --stats-interval 0
+sent=0
+replay() { live_replay "$@"; sent=$((sent + $(live_count "$@"))); live_wait_received "$sent" || exit 1; }
+# Records are committed and flushed at least every second: wait until N are there.
+# (records other than flow records)
+lines() { grep -vc '"type": *"flow"' "$WORK/live.jsonl"; }
+wait_lines() {
+  for _ in $(seq 50); do [ "$(lines)" -ge "$1" ] && break; sleep 0.1; done
+  sleep 0.3 # and none more than N
+}
+wait_log() {
+  for _ in $(seq 50); do grep -q "$1" "$SENSOR_ERR" && return 0; sleep 0.1; done
+  fail "no '$1' in the log"; sed 's/^/  | /' "$SENSOR_ERR"; return 1
+}
+targets_from() { grep -v '"type": *"flow"' "$WORK/live.jsonl" | tail -n +"$1" | python3 -c '
+import json, sys
+for l in sys.stdin: print(json.loads(l)["target"])' | sort -u | tr '\n' ' '; }
+orders_of() { grep -v '"type": *"flow"' "$WORK/live.jsonl" | sed -n "$1,$2p" | grep -o '"order": *"[^"]*"' | sort -u | tr -d ' '; }
+
+# Order A: francisco's records, nothing for the captures' other parties.
+replay "$udp" "$aaa"
+wait_lines "$want_a"
+n1=$(lines)
+[ "$n1" = "$want_a" ] && [ "$(targets_from 1)" = "$A_target " ] && pass ||
+  fail "order A: $n1 records for '$(targets_from 1)', expected $want_a for $A_target"
+
+# SIGHUP with order B: from now on B's targets only, the old target no more.
+cp "$WORK/b.yaml" "$WORK/order.yaml"
+kill -HUP "$SENSOR_PID"
+wait_log "order LIVE-B (sha256 [0-9a-f]*) now in force, replacing LIVE-A" && pass
+replay "$udp" "$tcp" "$ws"
+wait_lines $((n1 + want_b1))
+n2=$(lines)
+after=$(targets_from $((n1 + 1)))
+[ $((n2 - n1)) = "$want_b1" ] && [[ "$after" != *"$A_target"* ]] && [ -n "$after" ] && pass ||
+  fail "after the reload: $((n2 - n1)) records for '$after', expected $want_b1 for order B's targets only"
+[ "$(orders_of 1 "$n1")" = '"order":"LIVE-A"' ] && [ "$(orders_of $((n1 + 1)) "$n2")" = '"order":"LIVE-B"' ] && pass ||
+  fail "records do not name the order they were made under"
+
+# The same file again: nothing changes.
+kill -HUP "$SENSOR_PID"
+wait_log "order LIVE-B unchanged" && pass
+
+# A broken order: refused, one clear line naming the file and the place, B stays.
+printf 'order:\n  id: LIVE-C\n  kind: sideways\n' > "$WORK/order.yaml"
+kill -HUP "$SENSOR_PID"
+wait_log "SIGHUP: order refused, keeping order LIVE-B" && pass
+grep -q "order refused, keeping order LIVE-B (sha256 [0-9a-f]*): $WORK/order.yaml:[0-9]*: " "$SENSOR_ERR" && pass ||
+  { fail "the refusal does not name the file and line"; grep refused "$SENSOR_ERR"; }
+replay "$fax" "$udp"
+wait_lines $((n2 + want_b2))
+n3=$(lines)
+after=$(targets_from $((n2 + 1)))
+[ $((n3 - n2)) = "$want_b2" ] && [ "$after" = "sip:061963177@italtel.it " ] && pass ||
+  fail "after the broken order: $((n3 - n2)) records for '$after', expected $want_b2 for order B's fax target"
+
+live_stop
+[ "$SENSOR_STATUS" = 0 ] && pass || { fail "exit status $SENSOR_STATUS"; sed 's/^/  | /' "$SENSOR_ERR"; }
+"$PENTRAP" verify --db "$WORK/r.db" > "$WORK/verify.out" 2>&1 && pass || { fail "verify"; tail -5 "$WORK/verify.out"; }
+runs=$(sqlite3 "$WORK/r.db" "SELECT order_id || ':' || status FROM runs ORDER BY id" | tr '\n' ' ')
+[ "$runs" = "LIVE-A:ended LIVE-B:ended " ] && pass || fail "runs in the store: '$runs', expected LIVE-A then LIVE-B, both ended"
+nstore=$(sqlite3 "$WORK/r.db" "SELECT count(*) FROM records")
+nseen=$(wc -l < "$WORK/live.jsonl")
+[ "$nstore" = "$nseen" ] && pass || fail "store has $nstore records, $nseen were seen"
+
+# valid_until: the run ends by itself, cleanly, when the order's window is over.
+UNTIL=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ) write_order "$WORK/short.yaml" LIVE-SHORT "sip: \"francisco@bestel.com\""
+live_start "$WORK/short" --order "$WORK/short.yaml" --db "$WORK/short.db" --stats-interval 0
+for _ in $(seq 100); do kill -0 "$SENSOR_PID" 2> /dev/null || break; sleep 0.1; done
+if kill -0 "$SENSOR_PID" 2> /dev/null; then
+  fail "the sensor still runs after its order's valid_until"; live_stop
+else
+  wait "$SENSOR_PID"; st=$?; SENSOR_PID=""
+  [ "$st" = 0 ] && grep -q "order LIVE-SHORT is valid until .* and the clock has passed it: stopping" "$SENSOR_ERR" &&
+    pass || { fail "valid_until: exit status $st"; sed 's/^/  | /' "$SENSOR_ERR"; }
+  "$PENTRAP" verify --db "$WORK/short.db" > /dev/null 2>&1 && pass || fail "verify after valid_until"
+fi
+finish

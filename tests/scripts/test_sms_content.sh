@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# No message text reaches any output. For every SMS capture (tests/pcap/sms/*/), pentrap
+# runs with an order naming every address (so every sms event becomes a record), a store,
+# JSON lines and the table; then no text that tshark decodes from the capture
+# (capture.pcap.sms.tsv, section text: short_message, message_payload, TP-UD, SIP text
+# bodies, and SMPP bind passwords), nor the synthetic captures' "CANARY-" marker, may
+# appear in the store (sqlite3 .dump and the raw file), the JSON lines, stdout or stderr,
+# as bytes or as hex.
+source "$(dirname "$0")/lib.sh"
+PENTRAP=$(realpath "$PENTRAP")
+for case_dir in "$SRC"/tests/pcap/sms/*/; do
+  name=$(basename "$case_dir")
+  [ -f "$case_dir/capture.pcap.sms.tsv" ] || continue
+  run="$WORK/$name"; mkdir -p "$run"
+  # fixed, neutral names: no path or order id can contain a text by chance
+  cp "$case_dir/capture.pcap" "$run/in.pcap"
+  cat > "$run/o.yaml" <<'YAML'
+order:
+  id: CONTENT-1
+  kind: both
+  valid_from: 1970-01-02T00:00:00Z
+  valid_until: 2099-12-31T00:00:00Z
+  targets:
+    - ip: 0.0.0.0/1
+    - ip: 128.0.0.0/1
+    - ip: "::/1"
+    - ip: "8000::/1"
+YAML
+  (cd "$run" && "$PENTRAP" run --order o.yaml --db r.db --jsonl r.jsonl --table -r in.pcap > stdout 2> stderr)
+  st=$?
+  if [ $st != 0 ]; then fail "$name: pentrap exited $st"; sed 's/^/  | /' "$run/stderr"; continue; fi
+  if command -v sqlite3 > /dev/null; then
+    sqlite3 "$run/r.db" .dump > "$run/dump.sql"
+  else
+    python3 -c 'import sqlite3,sys; print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$run/r.db" > "$run/dump.sql"
+  fi
+  if python3 - "$case_dir/capture.pcap.sms.tsv" "$run" <<'PY'
+import json, os, sys
+tsv, run = sys.argv[1], sys.argv[2]
+needles = [bytes.fromhex(l.split("\t")[1].strip()) for l in open(tsv) if l.startswith("text\t")]
+needles.append(b"CANARY-")
+outputs = {n: open(os.path.join(run, n), "rb").read() for n in ("r.db", "dump.sql", "r.jsonl", "stdout", "stderr")}
+sms = sum(1 for l in outputs["r.jsonl"].splitlines() if json.loads(l)["type"] == "sms")
+capture = open(os.path.join(run, "in.pcap"), "rb").read()
+bad = 0
+for needle in needles:
+    forms = [needle, needle.hex().encode(), needle.hex().upper().encode()]
+    for name, data in outputs.items():
+        for form in forms:
+            if form in data:
+                print(f"  text {needle[:40]!r} found in {name}")
+                bad += 1
+raw = sum(1 for n in needles if n in capture)
+print(f"  {len(needles)} texts ({raw} of them as raw bytes in the capture), {sms} sms records: "
+      f"{'none found' if not bad else str(bad) + ' found'}")
+sys.exit(1 if bad else 0)
+PY
+  then pass; else fail "$name: message text in the output"; fi
+done
+finish

@@ -1,0 +1,134 @@
+/*
+ * test_stun.c — STUN messages against RFC 5769's sample messages (section 2.2, an IPv4
+ * response with XOR-MAPPED-ADDRESS 192.0.2.1:32853; 2.3, the same over IPv6), the
+ * facts a flow's messages leave (types, attributes, realm, who asked), RFC 7983
+ * demultiplexing, and RTP recognition that needs several packets.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "proto/rtp.h"
+#include "proto/stun.h"
+
+static const uint8_t RESP_V4[] = { /* RFC 5769 2.2 */
+	0x01, 0x01, 0x00, 0x3c, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86,
+	0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b, 0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63,
+	0x74, 0x6f, 0x72, 0x20, 0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xa1, 0x47, 0xe1, 0x12, 0xa6, 0x43,
+	0x00, 0x08, 0x00, 0x14, 0x2b, 0x91, 0xf5, 0x99, 0xfd, 0x9e, 0x90, 0xc3, 0x8c, 0x74, 0x89, 0xf9,
+	0x2a, 0xf9, 0xba, 0x53, 0xf0, 0x6b, 0xe7, 0xd7, 0x80, 0x28, 0x00, 0x04, 0xc0, 0x7d, 0x4c, 0x96,
+};
+
+static const uint8_t RESP_V6[] = { /* RFC 5769 2.3 */
+	0x01, 0x01, 0x00, 0x48, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86,
+	0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b, 0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63,
+	0x74, 0x6f, 0x72, 0x20, 0x00, 0x20, 0x00, 0x14, 0x00, 0x02, 0xa1, 0x47, 0x01, 0x13, 0xa9, 0xfa,
+	0xa5, 0xd3, 0xf1, 0x79, 0xbc, 0x25, 0xf4, 0xb5, 0xbe, 0xd2, 0xb9, 0xd9, 0x00, 0x08, 0x00, 0x14,
+	0xa3, 0x82, 0x95, 0x4e, 0x4b, 0xe6, 0x7b, 0xf1, 0x17, 0x84, 0xc9, 0x7c, 0x82, 0x92, 0xc2, 0x75,
+	0xbf, 0xe3, 0xed, 0x41, 0x80, 0x28, 0x00, 0x04, 0xc8, 0xfb, 0x0b, 0x4c,
+};
+
+static void test_rfc5769(void)
+{
+	struct stun_facts f;
+	struct stun_addrs a;
+	bool changed;
+	char text[ADDR_STRLEN];
+	memset(&f, 0, sizeof f);
+	memset(&a, 0, sizeof a);
+	CHECK(stun_looks_like(RESP_V4, sizeof RESP_V4));
+	CHECK_EQ_INT(stun_parse(RESP_V4, sizeof RESP_V4, &f, &a, &changed), STUN_OK);
+	CHECK(changed);
+	CHECK_EQ_STR(addr_format(&a.mapped, text, sizeof text), "192.0.2.1");
+	CHECK_EQ_INT(a.mapped_port, 32853);
+	CHECK_EQ_INT(f.ntypes, 1);
+	CHECK_EQ_INT(f.types[0], 0x0101);
+	CHECK_EQ_INT(f.nattrs, 4); /* SOFTWARE, XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT */
+	memset(&a, 0, sizeof a);
+	CHECK_EQ_INT(stun_parse(RESP_V6, sizeof RESP_V6, &f, &a, &changed), STUN_OK);
+	CHECK(!changed); /* nothing new: the same type and attributes */
+	CHECK_EQ_STR(addr_format(&a.mapped, text, sizeof text), "2001:db8:1234:5678:11:2233:4455:6677");
+	CHECK_EQ_INT(a.mapped_port, 32853);
+	CHECK_EQ_INT(f.messages, 2);
+	/* cut anywhere: truncated, never past the end */
+	for (size_t cut = 0; cut < sizeof RESP_V4; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+		memcpy(copy, RESP_V4, cut);
+		struct stun_facts g;
+		memset(&g, 0, sizeof g);
+		CHECK(stun_parse(copy, cut, &g, &a, &changed) != STUN_OK);
+		CHECK(!stun_looks_like(copy, cut));
+		free(copy);
+	}
+	/* a length that lies */
+	uint8_t bad[sizeof RESP_V4];
+	memcpy(bad, RESP_V4, sizeof bad);
+	bad[3] = 0x3b;
+	CHECK(!stun_looks_like(bad, sizeof bad));
+}
+
+static void test_realm_and_requests(void)
+{
+	/* an Allocate error response (0x0113) with REALM "Signal.org", as TURN servers send */
+	uint8_t m[64] = { 0x01, 0x13, 0x00, 0x10, 0x21, 0x12, 0xa4, 0x42 };
+	size_t n = 20;
+	m[n++] = 0x00; m[n++] = 0x14; m[n++] = 0x00; m[n++] = 0x0a;
+	memcpy(m + n, "Signal.org\0\0", 12);
+	n += 12;
+	struct stun_facts f;
+	memset(&f, 0, sizeof f);
+	bool changed;
+	CHECK_EQ_INT(stun_parse(m, n, &f, NULL, &changed), STUN_OK);
+	CHECK_EQ_STR(f.realm, "signal.org");
+	stun_note_request(&f, m, n, 1, &changed);
+	CHECK_EQ_INT(f.request_dirs, 0); /* a response: no one asked from there */
+	uint8_t req[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+	changed = false;
+	stun_note_request(&f, req, sizeof req, 0, &changed);
+	CHECK(changed);
+	CHECK_EQ_INT(f.request_dirs, 1);
+	/* WhatsApp's relays take a vendor attribute with no padding (a length not a multiple of 4) */
+	uint8_t wa[20 + 4 + 6] = { 0x00, 0x03, 0x00, 0x0a, 0x21, 0x12, 0xa4, 0x42 };
+	wa[20] = 0x40; wa[21] = 0x00; wa[22] = 0x00; wa[23] = 0x06;
+	CHECK(stun_looks_like(wa, sizeof wa));
+	memset(&f, 0, sizeof f);
+	CHECK_EQ_INT(stun_parse(wa, sizeof wa, &f, NULL, &changed), STUN_OK);
+	CHECK_EQ_INT(f.attrs[0], 0x4000);
+}
+
+static void test_demux_and_rtp(void)
+{
+	CHECK_EQ_INT(media_demux(0x00), MEDIA_STUN);
+	CHECK_EQ_INT(media_demux(0x17), MEDIA_DTLS);
+	CHECK_EQ_INT(media_demux(0x40), MEDIA_CHANNEL_DATA);
+	CHECK_EQ_INT(media_demux(0x80), MEDIA_RTP);
+	CHECK_EQ_INT(media_demux(0xc3), MEDIA_OTHER);
+	bool rtcp;
+	uint8_t rtp[172] = { 0x80, 0x08 };
+	CHECK(rtp_header_ok(rtp, sizeof rtp, &rtcp) && !rtcp);
+	uint8_t sr[28] = { 0x80, 200, 0x00, 0x06 };
+	CHECK(rtp_header_ok(sr, sizeof sr, &rtcp) && rtcp);
+	sr[3] = 0x07; /* longer than the datagram */
+	CHECK(!rtp_header_ok(sr, sizeof sr, &rtcp));
+	struct packet pkt = { .sport = 53, .dport = 40000 };
+	CHECK(!rtp_dissector.recognise(rtp, sizeof rtp, &pkt)); /* a privileged port: DNS, not media */
+	/* several packets decide: the same SSRC, the sequence stepping forward */
+	void *state = calloc(1, rtp_dissector.state_size);
+	struct parse_ctx ctx = { .state = state };
+	size_t consumed;
+	for (unsigned seq = 100; seq < 103; seq++) {
+		rtp[2] = (uint8_t)(seq >> 8);
+		rtp[3] = (uint8_t)seq;
+		rtp[8] = 0x12; rtp[9] = 0x34; rtp[10] = 0x56; rtp[11] = 0x78;
+		CHECK_EQ_INT(rtp_dissector.parse(&ctx, rtp, sizeof rtp, &consumed), PARSE_OK);
+	}
+	free(state);
+}
+
+int main(void)
+{
+	test_rfc5769();
+	test_realm_and_requests();
+	test_demux_and_rtp();
+	return check_done("test_stun");
+}

@@ -1,0 +1,211 @@
+/*
+ * test_tls.c — the clear parts of TLS: a ClientHello's server name, ALPN and versions;
+ * truncated and malformed hellos; the dissector on a stream cut anywhere (a record
+ * split over segments, a handshake message split over records); a certificate's names.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "proto/tls.h"
+
+struct buf {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void u8(struct buf *b, unsigned v) { b->b[b->n++] = (uint8_t)v; }
+static void u16(struct buf *b, unsigned v) { u8(b, v >> 8); u8(b, v); }
+static void u24(struct buf *b, unsigned v) { u8(b, v >> 16); u16(b, v & 0xffff); }
+static void mem(struct buf *b, const void *p, size_t n) { memcpy(b->b + b->n, p, n); b->n += n; }
+static void put16(struct buf *b, size_t at, size_t v) { b->b[at] = (uint8_t)(v >> 8); b->b[at + 1] = (uint8_t)v; }
+
+/* A ClientHello body: SNI, ALPN, supported_versions; sid_len lets a test break it. */
+static void client_hello(struct buf *b, const char *sni, unsigned sid_len)
+{
+	b->n = 0;
+	u16(b, 0x0303);
+	for (int i = 0; i < 32; i++)
+		u8(b, i);
+	u8(b, sid_len);
+	for (unsigned i = 0; i < sid_len; i++)
+		u8(b, 0xaa);
+	u16(b, 4);
+	u16(b, 0x1301);
+	u16(b, 0xc02f);
+	u8(b, 1);
+	u8(b, 0);
+	size_t exts = b->n;
+	u16(b, 0);
+	/* server_name */
+	u16(b, 0);
+	u16(b, (unsigned)(5 + strlen(sni)));
+	u16(b, (unsigned)(3 + strlen(sni)));
+	u8(b, 0);
+	u16(b, (unsigned)strlen(sni));
+	mem(b, sni, strlen(sni));
+	/* an unknown extension in between */
+	u16(b, 0xfe0d);
+	u16(b, 3);
+	u8(b, 1); u8(b, 2); u8(b, 3);
+	/* ALPN: h2, http/1.1 */
+	u16(b, 16);
+	u16(b, 2 + 3 + 9);
+	u16(b, 3 + 9);
+	u8(b, 2); mem(b, "h2", 2);
+	u8(b, 8); mem(b, "http/1.1", 8);
+	/* supported_versions: 1.3, 1.2 */
+	u16(b, 43);
+	u16(b, 5);
+	u8(b, 4);
+	u16(b, 0x0304);
+	u16(b, 0x0303);
+	put16(b, exts, b->n - exts - 2);
+}
+
+static void test_client_hello(void)
+{
+	struct buf b;
+	struct tls_hello h;
+	client_hello(&b, "Example.COM.", 32);
+	CHECK_EQ_INT(tls_client_hello_parse(b.b, b.n, &h), TLS_OK);
+	CHECK_EQ_STR(h.sni, "example.com");
+	CHECK_EQ_INT(h.nalpn, 2);
+	CHECK_EQ_STR(h.alpn[0], "h2");
+	CHECK_EQ_STR(h.alpn[1], "http/1.1");
+	CHECK_EQ_INT(h.nversions, 2);
+	CHECK_EQ_INT(h.versions[0], 0x0304);
+	/* cut anywhere: truncated or malformed, never a read past the end (ASan watches) */
+	for (size_t cut = 0; cut < b.n; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+		memcpy(copy, b.b, cut);
+		enum tls_result r = tls_client_hello_parse(copy, cut, &h);
+		CHECK(r == TLS_TRUNCATED || r == TLS_MALFORMED || (r == TLS_OK && cut >= 41));
+		free(copy);
+	}
+	client_hello(&b, "example.com", 33); /* a session id longer than 32 */
+	CHECK_EQ_INT(tls_client_hello_parse(b.b, b.n, &h), TLS_MALFORMED);
+	client_hello(&b, "bad name.com", 32); /* a space cannot be in a host name */
+	CHECK_EQ_INT(tls_client_hello_parse(b.b, b.n, &h), TLS_MALFORMED);
+	char long_name[300];
+	memset(long_name, 'a', sizeof long_name - 1);
+	long_name[sizeof long_name - 1] = '\0';
+	client_hello(&b, long_name, 32);
+	CHECK_EQ_INT(tls_client_hello_parse(b.b, b.n, &h), TLS_OK);
+	CHECK(h.sni_cut);
+	CHECK_EQ_INT(strlen(h.sni), TLS_NAME_MAX - 1);
+}
+
+/* Feeds a stream to the dissector as the pipeline does: what is not consumed stays. */
+struct stream {
+	uint8_t data[8192];
+	size_t have, done;
+};
+
+static enum parse_status feed(struct parse_ctx *ctx, struct stream *s, const uint8_t *p, size_t n)
+{
+	memcpy(s->data + s->have, p, n);
+	s->have += n;
+	enum parse_status st = PARSE_OK;
+	while (s->done < s->have) {
+		size_t consumed = 0;
+		st = tls_dissector.parse(ctx, s->data + s->done, s->have - s->done, &consumed);
+		s->done += consumed;
+		if (st != PARSE_OK || consumed == 0)
+			break;
+	}
+	return st;
+}
+
+static void test_dissector_split(void)
+{
+	struct buf hello, rec;
+	client_hello(&hello, "courier2.push.apple.com", 32);
+	/* one handshake message in one record */
+	rec.n = 0;
+	u8(&rec, 22); u16(&rec, 0x0301); u16(&rec, (unsigned)(4 + hello.n));
+	u8(&rec, 1); u24(&rec, (unsigned)hello.n); mem(&rec, hello.b, hello.n);
+	CHECK(tls_dissector.recognise(rec.b, 3, NULL));
+	CHECK(tls_dissector.recognise(rec.b, rec.n, NULL));
+	CHECK(!tls_dissector.recognise((const uint8_t *)"GET / HTTP/1.1", 14, NULL));
+	for (size_t cut = 1; cut < rec.n; cut += 7) {
+		void *state = calloc(1, tls_dissector.state_size);
+		struct stats stats = { 0 };
+		struct parse_ctx ctx = { .state = state, .stats = &stats };
+		struct stream s = { .have = 0 };
+		struct tls_hello h;
+		CHECK(feed(&ctx, &s, rec.b, cut) == PARSE_NEED_MORE || cut >= rec.n);
+		CHECK(!tls_state_hello(state, &h, NULL, NULL));
+		feed(&ctx, &s, rec.b + cut, rec.n - cut);
+		CHECK(tls_state_hello(state, &h, NULL, NULL));
+		CHECK_EQ_STR(h.sni, "courier2.push.apple.com");
+		CHECK_EQ_INT(s.done, s.have);
+		CHECK_EQ_INT(stats_anomaly_total(&stats), 0);
+		struct parse_ctx end = { .state = state };
+		tls_dissector.state_end(&end);
+		free(state);
+	}
+	/* the handshake message split over two records */
+	size_t first = 40;
+	struct buf two;
+	two.n = 0;
+	u8(&two, 22); u16(&two, 0x0301); u16(&two, (unsigned)first);
+	u8(&two, 1); u24(&two, (unsigned)hello.n); mem(&two, hello.b, first - 4);
+	u8(&two, 22); u16(&two, 0x0301); u16(&two, (unsigned)(hello.n - (first - 4)));
+	mem(&two, hello.b + first - 4, hello.n - (first - 4));
+	void *state = calloc(1, tls_dissector.state_size);
+	struct parse_ctx ctx = { .state = state };
+	struct stream s = { .have = 0 };
+	struct tls_hello h;
+	feed(&ctx, &s, two.b, two.n);
+	CHECK(tls_state_hello(state, &h, NULL, NULL));
+	CHECK_EQ_STR(h.sni, "courier2.push.apple.com");
+	tls_dissector.state_end(&ctx);
+	free(state);
+	/* not TLS after all: malformed, counted, the rest skipped */
+	state = calloc(1, tls_dissector.state_size);
+	struct stats stats = { 0 };
+	struct parse_ctx bad = { .state = state, .stats = &stats };
+	struct stream t = { .have = 0 };
+	CHECK_EQ_INT(feed(&bad, &t, (const uint8_t *)"\x16\x03\x01\xff\xff", 5), PARSE_MALFORMED);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_MALFORMED], 1);
+	tls_dissector.state_end(&bad);
+	free(state);
+}
+
+static void test_certificate(void)
+{
+	FILE *f = fopen("data/tls/google_de.der", "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	uint8_t der[4096];
+	size_t n = fread(der, 1, sizeof der, f);
+	fclose(f);
+	char names[TLS_CERT_NAMES_MAX][TLS_NAME_MAX];
+	CHECK_EQ_INT(tls_x509_names(der, n, names, TLS_CERT_NAMES_MAX), 1); /* *.google.de and google.de are one name */
+	CHECK_EQ_STR(names[0], "google.de");
+	/* in a Certificate message */
+	struct buf m;
+	m.n = 0;
+	u24(&m, (unsigned)(3 + n));
+	u24(&m, (unsigned)n);
+	mem(&m, der, n);
+	CHECK_EQ_INT(tls_certificate_names(m.b, m.n, names, TLS_CERT_NAMES_MAX), 1);
+	/* every cut of the DER: no name, or the right one; no read past the end */
+	for (size_t cut = 0; cut < n; cut += 3) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+		memcpy(copy, der, cut);
+		size_t k = tls_x509_names(copy, cut, names, TLS_CERT_NAMES_MAX);
+		CHECK(k == 0 || strcmp(names[0], "google.de") == 0);
+		free(copy);
+	}
+}
+
+int main(void)
+{
+	test_client_hello();
+	test_dissector_split();
+	test_certificate();
+	return check_done("test_tls");
+}
