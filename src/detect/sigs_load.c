@@ -155,7 +155,7 @@ static int read_mapping(struct loader *ld, const yaml_node_t *map, const char *w
 static int read_uint(struct loader *ld, const yaml_node_t *n, const char *what, unsigned long lo, unsigned long hi,
 		     unsigned long *out)
 {
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar(ld, n, what, &s))
 		return -1;
@@ -173,7 +173,7 @@ static int read_uint(struct loader *ld, const yaml_node_t *n, const char *what, 
 static int read_word(struct loader *ld, const yaml_node_t *n, const char *what, const char *extra, char *dst,
 		     size_t dstlen)
 {
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar(ld, n, what, &s))
 		return -1;
@@ -198,7 +198,7 @@ static int read_transport(struct loader *ld, const yaml_node_t *n, struct sig *s
 	if (items_of(ld, n, "transport", it))
 		goto out;
 	for (size_t i = 0; i < it->n; i++) {
-		const char *s;
+		const char *s = NULL;
 		if (scalar(ld, it->v[i], "transport", &s))
 			goto out;
 		if (strcmp(s, "tcp") == 0)
@@ -218,7 +218,7 @@ out:
 
 static int read_prefix(struct loader *ld, const yaml_node_t *n, int si)
 {
-	const char *s;
+	const char *s = NULL;
 	char text[ADDR_STRLEN + 1], shown[SHOW_MAX + 8], fmt[ADDR_STRLEN];
 	if (scalar(ld, n, "addresses", &s))
 		return -1;
@@ -256,7 +256,7 @@ static int read_prefix(struct loader *ld, const yaml_node_t *n, int si)
 
 static int read_port(struct loader *ld, const yaml_node_t *n, int si)
 {
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar(ld, n, "ports", &s))
 		return -1;
@@ -295,7 +295,7 @@ static bool host_pattern_ok(const char *s)
 
 static int read_name(struct loader *ld, const yaml_node_t *n, int si)
 {
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar(ld, n, "names", &s))
 		return -1;
@@ -310,7 +310,7 @@ static int read_name(struct loader *ld, const yaml_node_t *n, int si)
 
 static int read_alpn(struct loader *ld, const yaml_node_t *n, int si)
 {
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (scalar(ld, n, "alpn", &s))
 		return -1;
@@ -362,7 +362,7 @@ static int read_preamble(struct loader *ld, const yaml_node_t *n, int si)
 	uint8_t bytes[SIG_PREAMBLE_MAX], mask[SIG_PREAMBLE_MAX];
 	enum sig_side side = SIDE_CLIENT;
 	unsigned long offset = 0;
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (read_mapping(ld, n, "preamble", keys, 4, v))
 		return -1;
@@ -495,7 +495,7 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 		if (!v[K_BYTES])
 			return fail_at(ld, n, "shape: a message signature needs burst_bytes: [min, max]");
 		if (v[K_DIR]) {
-			const char *s;
+			const char *s = NULL;
 			if (scalar(ld, v[K_DIR], "shape direction", &s))
 				return -1;
 			if (strcmp(s, "up") == 0)
@@ -615,7 +615,7 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 	       K_WITHIN, K_SHAPE, K_N };
 	const yaml_node_t *v[K_N];
 	struct sig *sg = &ld->set->sigs[si];
-	const char *s;
+	const char *s = NULL;
 	memset(sg, 0, sizeof *sg);
 	sg->line = (unsigned)n->start_mark.line + 1;
 	if (read_mapping(ld, n, "signature", keys, K_N, v))
@@ -715,7 +715,7 @@ static int resolve_within(struct loader *ld)
 		if (items_of(ld, ld->within_nodes[si], "within", it))
 			goto out;
 		for (size_t i = 0; i < it->n; i++) {
-			const char *s;
+			const char *s = NULL;
 			if (scalar(ld, it->v[i], "within", &s))
 				goto out;
 			int j = sigs_find(set, s);
@@ -739,7 +739,7 @@ static int load_root(struct loader *ld, const yaml_node_t *root)
 	static const char *const keys[] = { "version", "released", "signatures" };
 	const yaml_node_t *v[3];
 	struct sigset *set = ld->set;
-	const char *s;
+	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
 	if (read_mapping(ld, root, "definitions", keys, 3, v))
 		return -1;

@@ -71,7 +71,9 @@ static struct ds_open sess(const char *key, const char *alias, const char *imsi,
 	o.alias_len = alias ? strlen(alias) : 0;
 	o.protocol = "gtpv2";
 	o.source = ID_SRC_GTPV2;
-	snprintf(o.sub.imsi, sizeof o.sub.imsi, "imsi:%s", imsi);
+	/* test IMSIs are 15 digits at most: "imsi:" + 15 fits */
+	if (snprintf(o.sub.imsi, sizeof o.sub.imsi, "imsi:%.18s", imsi) < 0)
+		o.sub.imsi[0] = '\0';
 	addr_parse(addr, &o.addr[0]);
 	o.prefix_len[0] = 32;
 	o.naddr = 1;
