@@ -91,6 +91,13 @@ mkfifo "$WORK/fifo"
 pid=$!
 exec 3> "$WORK/fifo"
 cat "$WORK/a.pcap" >&3
+# wait until pentrap catches SIGHUP (its handler is installed once the definitions load;
+# before that the signal would end it): SigCgt in /proc has bit 0 for signal 1
+for _ in $(seq 1 200); do
+  cgt=$(awk '/^SigCgt:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  [ -n "$cgt" ] && [ $((16#${cgt: -1} & 1)) = 1 ] && break
+  sleep 0.1
+done
 sleep 1
 cp "$WORK/two.yaml" "$WORK/one.yaml"   # the file changed on disk: SIGHUP reads it again
 kill -HUP "$pid"
