@@ -108,6 +108,10 @@ size_t flow_table_memory(const struct flow_config *cfg);
 size_t flow_table_stream_bytes(const struct flow_table *t);
 /* Bytes of the state budget reserved now. */
 size_t flow_table_state_bytes(const struct flow_table *t);
+/* The most each budget has held at once since the table was made (the summary's
+ * memory line: what the attack tests check against the cap). */
+size_t flow_table_stream_peak(const struct flow_table *t);
+size_t flow_table_state_peak(const struct flow_table *t);
 
 /*
  * A hash of pkt's flow (addresses, ports, protocol, VLAN) that is the same in both

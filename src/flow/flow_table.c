@@ -92,6 +92,7 @@ struct flow_table {
 	struct reasm_budget budget;       /* every stream is charged to it */
 	uint32_t shed_hand;               /* next node the relief looks at */
 	size_t state_limit, state_used;   /* dissector state of all flows */
+	size_t state_peak;
 	struct lru state_lru;             /* flows holding state, by last packet */
 
 	struct stats *stats;
@@ -299,6 +300,16 @@ size_t flow_table_stream_bytes(const struct flow_table *t)
 size_t flow_table_state_bytes(const struct flow_table *t)
 {
 	return t ? t->state_used : 0;
+}
+
+size_t flow_table_stream_peak(const struct flow_table *t)
+{
+	return t ? t->budget.peak : 0;
+}
+
+size_t flow_table_state_peak(const struct flow_table *t)
+{
+	return t ? t->state_peak : 0;
 }
 
 struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *stats,
@@ -578,6 +589,8 @@ bool flow_table_state_reserve(struct flow_table *t, struct flow *f, size_t bytes
 	if (!fn->state_bytes)
 		state_append(t, idx);
 	t->state_used += bytes;
+	if (t->state_used > t->state_peak)
+		t->state_peak = t->state_used;
 	fn->state_bytes += (uint32_t)bytes;
 	return true;
 }

@@ -67,8 +67,11 @@ static bool budget_fits(const struct reasm_budget *b, size_t n)
 
 static void budget_charge(struct reasm_budget *b, size_t n)
 {
-	if (b)
+	if (b) {
 		b->used += n;
+		if (b->used > b->peak)
+			b->peak = b->used;
+	}
 }
 
 static void budget_release(struct reasm_budget *b, size_t n)

@@ -28,6 +28,7 @@ struct tcp_stream;
 struct reasm_budget {
 	size_t limit;
 	size_t used; /* stream structs and buffers charged now */
+	size_t peak; /* the most used has been */
 };
 
 /* cap: bytes held at most (in order + out of order). Returns NULL on allocation failure. */

@@ -182,6 +182,8 @@ void pipeline_set_capture(struct pipeline *p, uint32_t index, const char *sha256
 
 const struct stats *pipeline_stats(const struct pipeline *p) { return &p->stats; }
 
+const struct flow_table *pipeline_flows(const struct pipeline *p) { return p->flows; }
+
 void *pipeline_module(struct pipeline *p, size_t index)
 {
 	return p && index < p->ndissectors ? p->modules[index] : NULL;

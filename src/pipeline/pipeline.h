@@ -60,6 +60,8 @@ void *pipeline_module(struct pipeline *p, size_t index);
 /* The identity map and the name cache the pipeline owns (borrowed; for tests and later layers). */
 const struct identity_map *pipeline_identity(const struct pipeline *p);
 const struct name_cache *pipeline_names(const struct pipeline *p);
+/* The flow table (borrowed; for the summary's memory line). */
+const struct flow_table *pipeline_flows(const struct pipeline *p);
 /* Swaps the signature definitions: new flows use sigs, classified flows keep theirs (reload). */
 void pipeline_set_sigs(struct pipeline *p, struct sigset *sigs);
 

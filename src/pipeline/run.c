@@ -335,6 +335,21 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 	return status == 0 ? 0 : -1;
 }
 
+/*
+ * The memory traffic filled, against the cap: the flow table and the fragment pool are
+ * allocated whole at start; reassembly and dissector state grow with traffic, and their
+ * peaks are what a flood drives up. The attack tests read this line.
+ */
+static void print_memory(FILE *out, const struct limits_plan *plan, const struct flow_table *flows)
+{
+	size_t reasm = flow_table_stream_peak(flows), state = flow_table_state_peak(flows);
+	size_t peak = plan->table + plan->frag + reasm + state;
+	fprintf(out, "  memory     %.1f MiB at most of the %zu MiB cap (flow table %.1f, fragments %.1f, "
+		"reassembly %.1f of %.1f, dissector state %.1f of %.1f)\n",
+		peak / 1048576.0, plan->total >> 20, plan->table / 1048576.0, plan->frag / 1048576.0,
+		reasm / 1048576.0, plan->reasm / 1048576.0, state / 1048576.0, plan->state / 1048576.0);
+}
+
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen)
 {
 	const struct run_options *opt = c->opt;
@@ -354,6 +369,7 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 			size_t table = flow_table_memory(&c->pc.flow) / c->plan.max_flows;
 			fprintf(c->out, "  flow table %zu bytes per flow, + up to %zu of dissector state (%u flows, %zu MiB)\n",
 				table, c->plan.flows / c->plan.max_flows - table, c->plan.max_flows, c->plan.flows >> 20);
+			print_memory(c->out, &c->plan, pipeline_flows(c->pl));
 		}
 	}
 	if (w->resume_mismatch)

@@ -5,6 +5,8 @@ packets spread evenly between the sample's frames in time:
 
   flows.pcap   a flood of new UDP and TCP flows (one packet each, every one a new
                5-tuple), more than the flow table holds under the test's cap
+  flows_first.pcap  the same flood, all of it before the call: the table is full when
+               the target's call begins
   frags.pcap   first fragments of IPv4 datagrams that never complete, more than the
                fragment pool and byte budget hold
   gaps.pcap    TCP connections that look like SIP (an INVITE's first line) and then send
@@ -94,6 +96,15 @@ def mix(attacks):
     return out
 
 
+def before(attacks):
+    """The attack frames, 10 us apart, all ending just before the sample's first frame."""
+    extra = [f for gen in attacks for f in gen()]
+    t0 = sample[0][0] - 10 * (len(extra) + 1)
+    return [(t0 + 10 * k, f) for k, f in enumerate(extra)] + sample
+
+
+with open(os.path.join(OUT, "flows_first.pcap"), "wb") as f:
+    f.write(pcap(before([flood_flows])))
 for name, attacks in (("flows", [flood_flows]), ("frags", [flood_frags]), ("gaps", [flood_gaps]),
                       ("states", [flood_states]), ("all", [flood_flows, flood_frags, flood_gaps, flood_states])):
     frames = mix(attacks)
