@@ -421,6 +421,17 @@ void detect_facts(struct parse_ctx *ctx, const struct flow_facts *facts)
 	detect_flow_facts(pipeline_detect(ctx->pipeline), ctx->flow, ctx->dir, ctx->pkt, facts);
 }
 
+void detect_lookup(struct parse_ctx *ctx, const char *qname)
+{
+	if (!ctx || !ctx->pipeline || !ctx->flow || !qname[0])
+		return;
+	struct fstate *st = fstate_of(ctx->flow);
+	if (st && !(st->flags & FS_NAMED)) {
+		snprintf(st->name, sizeof st->name, "%s", qname);
+		st->flags |= FS_NAMED;
+	}
+}
+
 void detect_flow_end(struct detect *d, struct flow *f)
 {
 	if (!d)

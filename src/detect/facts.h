@@ -46,5 +46,11 @@ struct flow_facts {
 struct parse_ctx;
 /* Hands what a dissector learned to the signature engine (no-op without a pipeline). */
 void detect_facts(struct parse_ctx *ctx, const struct flow_facts *facts);
+/*
+ * A DNS question on ctx's flow: the name the device asked for, kept as the flow's name
+ * for its `flow` record when the flow is a target's. Not a fact signatures match:
+ * looking a service up is not using it.
+ */
+void detect_lookup(struct parse_ctx *ctx, const char *qname);
 
 #endif

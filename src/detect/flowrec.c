@@ -11,11 +11,16 @@
  * event, which decides the window and the direction.
  *
  * "Not named" means: no signature matched, and no clear-text protocol pentrap reads
- * carried it (SIP, SMPP, DNS ... are named by their own records); what is left is
+ * carried it (SIP, SMPP, GTP ... are named by their own records); what is left is
  * encrypted or unknown traffic (TLS, QUIC, STUN, RTP media, or nothing recognised).
  * Flow records are made for the encrypted or unknown flows but for RTP media (the
  * media of a call the signalling already recorded, or of an app's call): the clear-text
  * protocols' flows are recorded by what they carried.
+ *
+ * DNS is the exception among clear protocols: a lookup makes no record of its own, so a
+ * target's DNS flow gets a `flow` record (protocol `dns`, `to` the resolver) named by
+ * the first name the device asked for on it (detect_lookup), and counts as neither
+ * named nor unnamed in the summary, as SIP does not.
  */
 #include <string.h>
 
@@ -45,10 +50,15 @@ static bool opaque(const struct flow *f)
 	return strcmp(n, "tls") == 0 || strcmp(n, "quic") == 0 || strcmp(n, "stun") == 0;
 }
 
+static bool is_dissector(const struct flow *f, const char *name)
+{
+	return f->dissector < proto_registry_count() && strcmp(proto_registry[f->dissector]->name, name) == 0;
+}
+
 /* RTP/RTCP media: the media of a call some signalling already recorded. */
 static bool media(const struct flow *f)
 {
-	return f->dissector < proto_registry_count() && strcmp(proto_registry[f->dissector]->name, "rtp") == 0;
+	return is_dissector(f, "rtp");
 }
 
 /* Multicast and limited broadcast: local discovery (mDNS, SSDP, DHCP), no remote party. */
@@ -72,16 +82,19 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 		d->sum.named_bytes += bytes;
 		return; /* its session or call records say what it was */
 	}
-	if (!opaque(f)) {
-		/* SIP, SMPP, DNS, GTP ... make their own records; media belongs to its call */
+	if (is_dissector(f, "dns")) {
+		/* recorded below, but not unnamed: it was a lookup */
+	} else if (!opaque(f)) {
+		/* SIP, SMPP, GTP ... make their own records; media belongs to its call */
 		if (media(f)) {
 			d->sum.unnamed_flows++;
 			d->sum.unnamed_bytes += bytes;
 		}
 		return;
+	} else {
+		d->sum.unnamed_flows++;
+		d->sum.unnamed_bytes += bytes;
 	}
-	d->sum.unnamed_flows++;
-	d->sum.unnamed_bytes += bytes;
 	int srv = detect_server_side(f), dev = 1 - srv;
 	struct event e;
 	event_init(&e, EV_FLOW);
