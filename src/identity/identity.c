@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity/sim_links.h"
+
 #define NIL UINT32_MAX
 #define AMBIGUOUS (UINT32_MAX - 1) /* find_binding: more than one registered AoR holds */
 
@@ -48,6 +50,7 @@ struct identity_map {
 	uint32_t per_len[2][129];  /* bindings per prefix length: [0] IPv4, [1] IPv6 */
 	uint8_t lens[2][129];      /* the lengths in use, longest first */
 	unsigned nlens[2];
+	struct sim_links *links;   /* IMSI <-> MSISDN, from access bindings with both */
 };
 
 static enum id_layer layer_of(enum identity_source s)
@@ -146,7 +149,8 @@ struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats
 	m->mask = nb - 1;
 	m->slots = calloc(want, sizeof *m->slots);
 	m->buckets = malloc((size_t)nb * sizeof *m->buckets);
-	if (!m->slots || !m->buckets) {
+	m->links = sim_links_new(want / 4);
+	if (!m->slots || !m->buckets || !m->links) {
 		identity_map_free(m);
 		return NULL;
 	}
@@ -166,6 +170,7 @@ void identity_map_free(struct identity_map *m)
 		return;
 	free(m->slots);
 	free(m->buckets);
+	sim_links_free(m->links);
 	free(m);
 }
 
@@ -293,6 +298,8 @@ void identity_bind(struct identity_map *m, const struct identity_binding *b)
 	if (!m || !b || !normalise_key(&b->addr, b->prefix_len, &net, &len) || !has_identity(&b->sub))
 		return;
 	enum id_layer layer = layer_of(b->source);
+	if (layer == LAYER_ACCESS)
+		sim_links_learn(m->links, &b->sub, b->start_us);
 	uint32_t h = key_hash(&net, len);
 	for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
 		struct slot *s = &m->slots[i];
@@ -433,6 +440,8 @@ bool identity_lookup_binding(const struct identity_map *m, const struct ip_addr 
 	*out = m->slots[acc != NIL ? acc : reg].b;
 	if (acc != NIL && reg != NIL)
 		merge_subscriber(&out->sub, &m->slots[reg].b.sub);
+	/* an IMSI-only access (RADIUS on Wi-Fi) is the phone number another session paired it with */
+	sim_links_fill(m->links, &out->sub);
 	return true;
 }
 

@@ -278,6 +278,39 @@ static void test_ignored(void)
 	CHECK_EQ_STR(subscriber_party(&s), "+1");
 }
 
+/* An IMSI-only access (RADIUS on Wi-Fi) is named by the MSISDN a GTP session paired with the IMSI. */
+static void test_sim_links(void)
+{
+	struct identity_map *m = identity_map_new(64, NULL);
+	struct identity_binding wifi = binding("192.168.1.20", 32, "imsi:001010000000005", NULL, 50, ID_SRC_RADIUS);
+	identity_bind(m, &wifi);
+	CHECK_EQ_STR(who(m, "192.168.1.20", 60), "imsi:001010000000005"); /* no pair known yet */
+	struct identity_binding gtp = binding("10.45.0.9", 32, "imsi:001010000000005", "+15550000005", 100,
+					      ID_SRC_GTPV2);
+	identity_bind(m, &gtp);
+	CHECK_EQ_STR(who(m, "192.168.1.20", 150), "+15550000005");
+	struct subscriber s;
+	struct ip_addr wifi_addr = A("192.168.1.20");
+	CHECK(identity_lookup(m, &wifi_addr, 150, &s));
+	CHECK_EQ_STR(s.imsi, "imsi:001010000000005");
+	/* the other half: an MSISDN-only access (a Diameter peer) gets the IMSI */
+	struct identity_binding dia = binding("10.46.0.3", 32, NULL, "+15550000005", 200, ID_SRC_DIAMETER);
+	identity_bind(m, &dia);
+	struct ip_addr dia_addr = A("10.46.0.3");
+	CHECK(identity_lookup(m, &dia_addr, 250, &s));
+	CHECK_EQ_STR(s.imsi, "imsi:001010000000005");
+	/* a SIP registration never pairs them: a user agent's claim is not the network's */
+	identity_bind_registration(m, "+15550000006", "sip:x@192.0.2.66:5060", 300, 600);
+	struct identity_binding other = binding("192.168.1.21", 32, "imsi:001010000000006", NULL, 300, ID_SRC_RADIUS);
+	identity_bind(m, &other);
+	CHECK_EQ_STR(who(m, "192.168.1.21", 350), "imsi:001010000000006");
+	/* an unrelated IMSI stays as it is */
+	struct identity_binding third = binding("192.168.1.22", 32, "imsi:001010000000007", NULL, 400, ID_SRC_RADIUS);
+	identity_bind(m, &third);
+	CHECK_EQ_STR(who(m, "192.168.1.22", 450), "imsi:001010000000007");
+	identity_map_free(m);
+}
+
 int main(void)
 {
 	test_intervals();
@@ -288,5 +321,6 @@ int main(void)
 	test_pool_full();
 	test_lengths_reused();
 	test_ignored();
+	test_sim_links();
 	return check_done("identity");
 }
