@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+enum { READ_BUFFER_BYTES = 1 << 20 };
+
 struct file_source {
 	pcap_t *pcap;
 	uint64_t total_bytes;
@@ -102,7 +104,24 @@ int capture_file_open(const char *path, struct capture_source *out, char *errbuf
 		}
 		fs->total_bytes = (uint64_t)st.st_size;
 	}
-	fs->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, pcap_err);
+	if (strcmp(path, "-") == 0) {
+		fs->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, pcap_err);
+	} else {
+		/*
+		 * libpcap reads each record with two freads; with stdio's default 4 KiB buffer
+		 * that is a read(2) every few packets. A 1 MiB buffer makes it one per MiB.
+		 */
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+			free(fs);
+			return -1;
+		}
+		setvbuf(f, NULL, _IOFBF, READ_BUFFER_BYTES);
+		fs->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, pcap_err);
+		if (!fs->pcap)
+			fclose(f); /* pcap_close closes it on success only */
+	}
 	if (!fs->pcap) {
 		/* libpcap's words for an empty or foreign file are terse; say what it means. */
 		if (fs->total_bytes == 0 && strcmp(path, "-") != 0)

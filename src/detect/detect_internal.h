@@ -118,6 +118,7 @@ struct detect {
 	int32_t list_head;     /* sessions with message signatures */
 	struct call *calls;
 	uint32_t ncalls;
+	uint32_t calls_end;     /* 1 + the highest call slot in use (0: none): scans stop there */
 	struct port_slot *ports;
 	uint32_t nports;       /* power of two */
 	uint32_t port_gen;     /* bumped when a call adds a port */

@@ -334,7 +334,7 @@ int ott_calls_init(struct detect *d, unsigned max_calls)
 void ott_calls_fini(struct detect *d)
 {
 	if (d->calls)
-		for (uint32_t i = 0; i < d->ncalls; i++)
+		for (uint32_t i = 0; i < d->calls_end; i++)
 			if (d->calls[i].used)
 				sigs_unref(d->calls[i].set);
 	if (d->pending)
@@ -402,23 +402,31 @@ static void call_add_endpoint(struct detect *d, struct call *c, int32_t idx, con
 	d->port_gen++;
 }
 
-/* Drops a call without an end event (the input ended while it went on). */
-static void call_forget(struct detect *d, struct call *c)
+/*
+ * Frees a call's slot. The scans of the call table (every tick, every new call flow)
+ * stop at calls_end, so a table of thousands of slots with a few calls costs a few.
+ */
+static void call_release(struct detect *d, struct call *c)
 {
 	for (unsigned i = 0; i < c->neps; i++)
 		port_remove(d, &c->eps[i].addr, c->eps[i].port);
 	sigs_unref(c->set);
 	memset(c, 0, sizeof *c);
+	while (d->calls_end > 0 && !d->calls[d->calls_end - 1].used)
+		d->calls_end--;
+}
+
+/* Drops a call without an end event (the input ended while it went on). */
+static void call_forget(struct detect *d, struct call *c)
+{
+	call_release(d, c);
 }
 
 static void call_end(struct detect *d, struct call *c)
 {
 	if (c->begun)
 		call_event(d, c, EV_OTT_CALL_END);
-	for (unsigned i = 0; i < c->neps; i++)
-		port_remove(d, &c->eps[i].addr, c->eps[i].port);
-	sigs_unref(c->set);
-	memset(c, 0, sizeof *c);
+	call_release(d, c);
 }
 
 /*
@@ -452,11 +460,11 @@ static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 	const struct sig *sg = sig_of(st);
 	int dev = 1 - detect_server_side(f);
 	const struct ip_addr *device = &f->key.addr[dev];
-	int32_t free_slot = -1;
-	for (uint32_t i = 0; i < d->ncalls; i++) {
+	int32_t free_slot = d->calls_end < d->ncalls ? (int32_t)d->calls_end : -1;
+	for (uint32_t i = 0; i < d->calls_end; i++) {
 		struct call *c = &d->calls[i];
 		if (!c->used) {
-			if (free_slot < 0)
+			if (free_slot < 0 || (uint32_t)free_slot >= d->calls_end)
 				free_slot = (int32_t)i;
 			continue;
 		}
@@ -474,6 +482,8 @@ static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 	struct call *c = &d->calls[free_slot];
 	memset(c, 0, sizeof *c);
 	c->used = true;
+	if ((uint32_t)free_slot >= d->calls_end)
+		d->calls_end = (uint32_t)free_slot + 1;
 	c->set = sigs_ref(st->set);
 	c->sig = st->sig;
 	c->device = *device;
@@ -599,7 +609,7 @@ void ott_tick(struct detect *d, uint64_t now_us, bool finish)
 	}
 	if (finish)
 		pending_emit_due(d, now_us, true);
-	for (uint32_t i = 0; i < d->ncalls; i++) {
+	for (uint32_t i = 0; i < d->calls_end; i++) {
 		struct call *c = &d->calls[i];
 		if (!c->used || (!finish && c->flows > 0))
 			continue;

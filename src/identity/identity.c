@@ -25,7 +25,9 @@
 
 #include "identity/sim_links.h"
 
-#define NIL UINT32_MAX
+/* Slot 0 is never used, so 0 is "none" and a table fresh from calloc is empty: a
+ * million-binding map costs nothing at start but address space (the kernel's zero pages). */
+#define NIL 0u
 #define AMBIGUOUS (UINT32_MAX - 1) /* find_binding: more than one registered AoR holds */
 
 enum { DEFAULT_BINDINGS = 65536, MAX_BINDINGS = 1u << 24 };
@@ -46,6 +48,7 @@ struct identity_map {
 	struct slot *slots;
 	uint32_t *buckets;
 	uint32_t free_head;
+	uint32_t fresh;            /* the next slot never used yet (1..capacity) */
 	uint32_t head[3], tail[3]; /* per enum id_list (L_FREE unused); head newest */
 	uint32_t per_len[2][129];  /* bindings per prefix length: [0] IPv4, [1] IPv6 */
 	uint8_t lens[2][129];      /* the lengths in use, longest first */
@@ -147,20 +150,14 @@ struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats
 	m->stats = stats;
 	m->capacity = want;
 	m->mask = nb - 1;
-	m->slots = calloc(want, sizeof *m->slots);
-	m->buckets = malloc((size_t)nb * sizeof *m->buckets);
+	m->slots = calloc((size_t)want + 1, sizeof *m->slots);
+	m->buckets = calloc(nb, sizeof *m->buckets);
 	m->links = sim_links_new(want / 4);
 	if (!m->slots || !m->buckets || !m->links) {
 		identity_map_free(m);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < nb; i++)
-		m->buckets[i] = NIL;
-	for (uint32_t i = 0; i < want; i++)
-		m->slots[i].next = i + 1 < want ? i + 1 : NIL;
-	m->free_head = 0;
-	for (int l = 0; l < 3; l++)
-		m->head[l] = m->tail[l] = NIL;
+	m->fresh = 1;
 	return m;
 }
 
@@ -259,12 +256,17 @@ static void slot_release(struct identity_map *m, uint32_t idx)
 /* A free slot (reusing the oldest closed binding), or NIL when every binding is open. */
 static uint32_t slot_alloc(struct identity_map *m)
 {
-	if (m->free_head == NIL && m->tail[L_CLOSED] != NIL)
-		slot_release(m, m->tail[L_CLOSED]);
-	if (m->free_head == NIL)
-		return NIL;
-	uint32_t idx = m->free_head;
-	m->free_head = m->slots[idx].next;
+	uint32_t idx;
+	if (m->free_head == NIL && m->fresh <= m->capacity) {
+		idx = m->fresh++;
+	} else {
+		if (m->free_head == NIL && m->tail[L_CLOSED] != NIL)
+			slot_release(m, m->tail[L_CLOSED]);
+		if (m->free_head == NIL)
+			return NIL;
+		idx = m->free_head;
+		m->free_head = m->slots[idx].next;
+	}
 	m->used++;
 	return idx;
 }

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NIL UINT32_MAX
+/* Entry 0 is never used, so 0 is "none" and a cache fresh from calloc is empty: its
+ * size costs nothing at start but address space (the kernel's zero pages). */
+#define NIL 0u
 
 enum { DEFAULT_ENTRIES = 32768, MAX_ENTRIES = 1u << 24 };
 
@@ -33,6 +35,7 @@ struct name_cache {
 	struct name_entry *entries;
 	uint32_t *pair_buckets, *addr_buckets;
 	uint32_t free_head, head, tail;
+	uint32_t fresh; /* the next entry never used yet (1..capacity) */
 };
 
 static uint32_t pair_hash(const struct ip_addr *client, const struct ip_addr *addr)
@@ -54,19 +57,14 @@ struct name_cache *name_cache_new(unsigned max_entries, struct stats *stats)
 	c->stats = stats;
 	c->capacity = want;
 	c->mask = nb - 1;
-	c->entries = calloc(want, sizeof *c->entries);
-	c->pair_buckets = malloc((size_t)nb * sizeof *c->pair_buckets);
-	c->addr_buckets = malloc((size_t)nb * sizeof *c->addr_buckets);
+	c->entries = calloc((size_t)want + 1, sizeof *c->entries);
+	c->pair_buckets = calloc(nb, sizeof *c->pair_buckets);
+	c->addr_buckets = calloc(nb, sizeof *c->addr_buckets);
 	if (!c->entries || !c->pair_buckets || !c->addr_buckets) {
 		name_cache_free(c);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < nb; i++)
-		c->pair_buckets[i] = c->addr_buckets[i] = NIL;
-	for (uint32_t i = 0; i < want; i++)
-		c->entries[i].pair_next = i + 1 < want ? i + 1 : NIL;
-	c->free_head = 0;
-	c->head = c->tail = NIL;
+	c->fresh = 1;
 	return c;
 }
 
@@ -183,15 +181,20 @@ void name_cache_add_cname(struct name_cache *c, const struct ip_addr *client, co
 			return;
 		}
 	}
-	if (c->free_head == NIL) {
-		const struct name_entry *old = &c->entries[c->tail];
-		if (old->expires_us > ts_us)
-			stats_anomaly(c->stats, ANOM_NAME_CACHE_FULL);
-		entry_release(c, c->tail);
+	uint32_t idx;
+	if (c->free_head == NIL && c->fresh <= c->capacity) {
+		idx = c->fresh++;
+	} else {
+		if (c->free_head == NIL) {
+			const struct name_entry *old = &c->entries[c->tail];
+			if (old->expires_us > ts_us)
+				stats_anomaly(c->stats, ANOM_NAME_CACHE_FULL);
+			entry_release(c, c->tail);
+		}
+		idx = c->free_head;
+		c->free_head = c->entries[idx].pair_next;
 	}
-	uint32_t idx = c->free_head;
 	struct name_entry *e = &c->entries[idx];
-	c->free_head = e->pair_next;
 	memset(e, 0, sizeof *e);
 	e->client = *client;
 	e->addr = *addr;
