@@ -40,6 +40,7 @@ enum {
 struct frag_slot {
 	struct ip_addr src, dst;
 	uint32_t id;
+	uint32_t tunnel;
 	uint8_t proto;
 	uint8_t hdr_len;    /* 0 until the header to rebuild from is known */
 	bool total_known;   /* the last fragment (MF=0) arrived */
@@ -74,12 +75,12 @@ struct frag_table {
 	unsigned out_next;
 };
 
-static uint32_t key_hash(const struct ip_addr *src, const struct ip_addr *dst, uint32_t id,
-			 uint8_t proto)
+static uint32_t key_hash(const struct frag_piece *p)
 {
-	uint32_t h = addr_hash(src) * 0x9e3779b1u ^ addr_hash(dst);
-	h ^= id * 0x85ebca6bu;
-	h ^= proto;
+	uint32_t h = addr_hash(&p->src) * 0x9e3779b1u ^ addr_hash(&p->dst);
+	h ^= p->id * 0x85ebca6bu;
+	h ^= p->proto;
+	h ^= p->tunnel * 0xc2b2ae35u;
 	/* murmur3 finaliser: spreads the bits the mask keeps */
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
@@ -164,7 +165,7 @@ static struct frag_slot *slot_find(struct frag_table *t, const struct frag_piece
 {
 	for (int32_t i = t->buckets[h & t->bucket_mask]; i >= 0; i = t->slots[i].hnext) {
 		struct frag_slot *s = &t->slots[i];
-		if (s->hash == h && s->id == p->id && s->proto == p->proto &&
+		if (s->hash == h && s->id == p->id && s->proto == p->proto && s->tunnel == p->tunnel &&
 		    addr_eq(&s->src, &p->src) && addr_eq(&s->dst, &p->dst))
 			return s;
 	}
@@ -214,6 +215,7 @@ static struct frag_slot *slot_take(struct frag_table *t, const struct frag_piece
 	s->dst = p->dst;
 	s->id = p->id;
 	s->proto = p->proto;
+	s->tunnel = p->tunnel;
 	s->hdr_len = 0;
 	s->total_known = false;
 	s->in_use = true;
@@ -312,7 +314,7 @@ enum decode_result frag_add(struct frag_table *t, const struct frag_piece *p, st
 		stats_anomaly(t->stats, ANOM_IP_MALFORMED);
 		return DECODE_MALFORMED;
 	}
-	uint32_t h = key_hash(&p->src, &p->dst, p->id, p->proto);
+	uint32_t h = key_hash(p);
 	struct frag_slot *s = slot_find(t, p, h);
 	size_t hdr_room = v4 ? p->hdr.len : p->unfrag_len;
 	if (hdr_room + end > FRAG_MAX_IP) {

@@ -48,6 +48,15 @@ void ip_reset(struct packet *out)
 	out->payload_truncated = false;
 }
 
+/* The fragment key's tunnel part: 0 outside a tunnel, else its TEID and outer addresses hashed. */
+static uint32_t tunnel_of(const struct packet *p)
+{
+	if (!p->tunnelled)
+		return 0;
+	uint32_t h = (addr_hash(&p->outer_src) * 31u ^ addr_hash(&p->outer_dst) ^ p->tunnel_teid) * 0x9e3779b1u;
+	return h ? h : 1;
+}
+
 static enum decode_result counted(struct decoder *d, enum anomaly a, enum decode_result r)
 {
 	stats_anomaly(d->stats, a);
@@ -198,6 +207,7 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 			.dst = out->dst,
 			.id = id,
 			.proto = proto,
+			.tunnel = tunnel_of(out),
 			.more = (frag & 0x2000) != 0,
 			.offset = (uint32_t)(frag & 0x1fff) * 8,
 			.hdr = hdr,
@@ -270,6 +280,7 @@ static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
 				.dst = out->dst,
 				.id = id,
 				.proto = next,
+				.tunnel = tunnel_of(out),
 				.more = (offm & 1) != 0,
 				.offset = offm & 0xfff8,
 				.hdr = cur_span(&hc, IPV6_HDR),

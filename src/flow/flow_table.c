@@ -392,6 +392,18 @@ static uint32_t evict_oldest(struct flow_table *t, uint64_t now_us)
 	return i;
 }
 
+/*
+ * A SYN (without ACK) on the 5-tuple of a TCP connection that has closed (RST, or FIN
+ * both ways) opens a new connection (RFC 9293 3.6: TIME-WAIT accepts a new SYN): a new
+ * flow, so a client that reuses its port (a SIP phone re-registering over TCP) is
+ * parsed afresh instead of as the tail of the old stream.
+ */
+static bool reopens(const struct flow_node *n, const struct packet *pkt)
+{
+	return n->f.key.proto == IPPROTO_TCP_ && (n->rst || (n->f.closed[0] && n->f.closed[1])) &&
+	       (pkt->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+}
+
 struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, int *dir,
 			       bool *created)
 {
@@ -407,6 +419,10 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 			n = &t->nodes[i];
 			break;
 		}
+	}
+	if (n && reopens(n, pkt)) {
+		end_flow(t, i); /* its dissectors see its end before the new connection begins */
+		n = NULL;
 	}
 
 	if (!n) {

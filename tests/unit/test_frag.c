@@ -365,6 +365,37 @@ static void test_inner_fragments(void)
 	decoder_free(d);
 }
 
+/*
+ * One inner datagram on two tunnel hops (same TEID, other outer addresses), its
+ * fragments interleaved, as an "any" capture of a whole core has it: two datagrams.
+ */
+static void test_inner_two_hops(void)
+{
+	memset(&st, 0, sizeof st);
+	struct decoder *d = decoder_new(NULL, &st);
+	struct packet hop[2];
+	static uint8_t f1[2000], f2[2000];
+	size_t n = make_udp(l4, 1600, 12);
+	size_t n1 = v4_frag(f1, 78, l4, 0, 1000, 1);
+	size_t n2 = v4_frag(f2, 78, l4, 1000, n - 1000, 0);
+	for (int k = 0; k < 2; k++) {
+		memset(&hop[k], 0, sizeof hop[k]);
+		hop[k].tunnelled = true;
+		hop[k].tunnel_teid = 1;
+		addr_parse(k ? "127.0.0.6" : "127.0.0.7", &hop[k].outer_src);
+		addr_parse(k ? "127.0.1.1" : "127.0.0.6", &hop[k].outer_dst);
+	}
+	CHECK_EQ_INT(decode_ip(d, f1, n1, &hop[0]), DECODE_HELD);
+	CHECK_EQ_INT(decode_ip(d, f1, n1, &hop[1]), DECODE_HELD);
+	CHECK_EQ_INT(frag_pending(d->frag), 2);
+	CHECK_EQ_INT(decode_ip(d, f2, n2, &hop[0]), DECODE_OK);
+	check_udp(&hop[0], 1600, 12);
+	CHECK_EQ_INT(decode_ip(d, f2, n2, &hop[1]), DECODE_OK);
+	check_udp(&hop[1], 1600, 12);
+	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
+	decoder_free(d);
+}
+
 /* The real capture: every fragmented GTP-U datagram comes back whole. */
 static void test_pcap(void)
 {
@@ -426,6 +457,7 @@ int main(void)
 	test_too_big();
 	test_v6();
 	test_inner_fragments();
+	test_inner_two_hops();
 	test_pcap();
 	return check_done("test_frag");
 }
