@@ -82,16 +82,16 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 		d->sum.named_bytes += bytes;
 		return; /* its session or call records say what it was */
 	}
-	if (is_dissector(f, "dns")) {
-		/* recorded below, but not unnamed: it was a lookup */
-	} else if (!opaque(f)) {
+	bool lookup = is_dissector(f, "dns"); /* recorded below; neither named nor unnamed */
+	if (!lookup && !opaque(f)) {
 		/* SIP, SMPP, GTP ... make their own records; media belongs to its call */
 		if (media(f)) {
 			d->sum.unnamed_flows++;
 			d->sum.unnamed_bytes += bytes;
 		}
 		return;
-	} else {
+	}
+	if (!lookup) {
 		d->sum.unnamed_flows++;
 		d->sum.unnamed_bytes += bytes;
 	}

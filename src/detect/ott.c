@@ -416,12 +416,6 @@ static void call_release(struct detect *d, struct call *c)
 		d->calls_end--;
 }
 
-/* Drops a call without an end event (the input ended while it went on). */
-static void call_forget(struct detect *d, struct call *c)
-{
-	call_release(d, c);
-}
-
 static void call_end(struct detect *d, struct call *c)
 {
 	if (c->begun)
@@ -618,6 +612,6 @@ void ott_tick(struct detect *d, uint64_t now_us, bool finish)
 		if (quiet)
 			call_end(d, c);
 		else if (finish)
-			call_forget(d, c); /* still going when the input ended: no end was seen */
+			call_release(d, c); /* still going when the input ended: no end was seen */
 	}
 }
