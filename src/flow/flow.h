@@ -46,6 +46,7 @@ struct flow {
 	uint8_t probe_tries;    /* payload packets looked at while undecided */
 	bool closed[2];         /* FIN or RST seen in that direction */
 	uint8_t detect_flags;   /* the signature engine's progress on this flow (detect/detect_internal.h) */
+	uint8_t parse_done;     /* bit d: the dissector wants no more of direction d (PARSE_DONE) */
 	void *proto_state;      /* owned by the dissector (see proto.h), may be NULL */
 	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
 	void *user;             /* for later layers (signatures, identity): owned by whoever set it */
@@ -83,6 +84,8 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
  * NULL when the stream pool is exhausted (counted).
  */
 struct tcp_stream *flow_stream(struct flow_table *t, struct flow *f, int dir);
+/* Gives direction dir's stream (if any) back to the pool: its bytes are not wanted any more. */
+void flow_stream_release(struct flow_table *t, struct flow *f, int dir);
 
 /*
  * Reserves `bytes` of the state budget for f's dissector state: the caller allocates

@@ -543,6 +543,16 @@ struct tcp_stream *flow_stream(struct flow_table *t, struct flow *f, int dir)
 	return s;
 }
 
+void flow_stream_release(struct flow_table *t, struct flow *f, int dir)
+{
+	dir = dir ? 1 : 0;
+	if (!f->stream[dir])
+		return;
+	tcp_stream_reset(f->stream[dir]);
+	t->free_streams[t->nfree_streams++] = f->stream[dir];
+	f->stream[dir] = NULL;
+}
+
 /* ---- ending flows ---- */
 
 static void hash_remove(struct flow_table *t, uint32_t i)

@@ -136,14 +136,31 @@ static void merge_subscriber(struct subscriber *dst, const struct subscriber *sr
 
 /* --- the pool and its lists --- */
 
-struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats)
+static uint32_t bindings_wanted(unsigned max_bindings)
 {
 	uint32_t want = max_bindings ? max_bindings : DEFAULT_BINDINGS;
-	if (want > MAX_BINDINGS)
-		want = MAX_BINDINGS;
+	return want > MAX_BINDINGS ? MAX_BINDINGS : want;
+}
+
+static uint32_t buckets_for(uint32_t want)
+{
 	uint32_t nb = 16;
 	while (nb < want)
 		nb <<= 1;
+	return nb;
+}
+
+size_t identity_map_memory(unsigned max_bindings)
+{
+	uint32_t want = bindings_wanted(max_bindings);
+	return sizeof(struct identity_map) + ((size_t)want + 1) * sizeof(struct slot) +
+	       (size_t)buckets_for(want) * sizeof(uint32_t) + sim_links_memory(want / 4);
+}
+
+struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats)
+{
+	uint32_t want = bindings_wanted(max_bindings);
+	uint32_t nb = buckets_for(want);
 	struct identity_map *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;

@@ -26,6 +26,7 @@
 #define PENTRAP_IDENTITY_IDENTITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/addr.h"
@@ -61,6 +62,8 @@ struct identity_map;
 /* A map of at most max_bindings (0: 65536) bindings, all allocated now. stats may be NULL. */
 struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats);
 void identity_map_free(struct identity_map *m); /* accepts NULL */
+/* Bytes identity_map_new(max_bindings) allocates (what it can come to hold; pages are touched as used). */
+size_t identity_map_memory(unsigned max_bindings);
 
 /*
  * Opens a binding from b->start_us (copied). An open binding of the same address/prefix

@@ -43,14 +43,31 @@ static uint32_t pair_hash(const struct ip_addr *client, const struct ip_addr *ad
 	return addr_hash(client) * 31u ^ addr_hash(addr);
 }
 
-struct name_cache *name_cache_new(unsigned max_entries, struct stats *stats)
+static uint32_t entries_wanted(unsigned max_entries)
 {
 	uint32_t want = max_entries ? max_entries : DEFAULT_ENTRIES;
-	if (want > MAX_ENTRIES)
-		want = MAX_ENTRIES;
+	return want > MAX_ENTRIES ? MAX_ENTRIES : want;
+}
+
+static uint32_t buckets_for(uint32_t want)
+{
 	uint32_t nb = 16;
 	while (nb < want)
 		nb <<= 1;
+	return nb;
+}
+
+size_t name_cache_memory(unsigned max_entries)
+{
+	uint32_t want = entries_wanted(max_entries);
+	return sizeof(struct name_cache) + ((size_t)want + 1) * sizeof(struct name_entry) +
+	       2 * (size_t)buckets_for(want) * sizeof(uint32_t);
+}
+
+struct name_cache *name_cache_new(unsigned max_entries, struct stats *stats)
+{
+	uint32_t want = entries_wanted(max_entries);
+	uint32_t nb = buckets_for(want);
 	struct name_cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;

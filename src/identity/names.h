@@ -34,6 +34,8 @@ struct name_cache;
 
 /* A cache of at most max_entries (0: 32768) entries, all allocated now. stats may be NULL. */
 struct name_cache *name_cache_new(unsigned max_entries, struct stats *stats);
+/* Bytes name_cache_new(max_entries) allocates (what it can come to hold; pages are touched as used). */
+size_t name_cache_memory(unsigned max_entries);
 void name_cache_free(struct name_cache *c); /* accepts NULL */
 
 /* Remembers that client resolved name (lower-case, no trailing dot) to addr at ts_us, for ttl_s. */

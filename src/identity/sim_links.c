@@ -31,7 +31,7 @@ static uint32_t text_hash(const char *s)
 	return h;
 }
 
-struct sim_links *sim_links_new(unsigned capacity)
+static uint32_t table_size(unsigned capacity)
 {
 	uint32_t want = capacity ? capacity : DEFAULT_CAPACITY;
 	if (want > MAX_CAPACITY)
@@ -39,6 +39,17 @@ struct sim_links *sim_links_new(unsigned capacity)
 	uint32_t n = PROBE;
 	while (n < want)
 		n <<= 1;
+	return n;
+}
+
+size_t sim_links_memory(unsigned capacity)
+{
+	return sizeof(struct sim_links) + 2 * (size_t)table_size(capacity) * sizeof(struct pair);
+}
+
+struct sim_links *sim_links_new(unsigned capacity)
+{
+	uint32_t n = table_size(capacity);
 	struct sim_links *l = calloc(1, sizeof *l);
 	if (!l)
 		return NULL;

@@ -15,6 +15,7 @@
 #ifndef PENTRAP_IDENTITY_SIM_LINKS_H
 #define PENTRAP_IDENTITY_SIM_LINKS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "identity/identity.h"
@@ -24,6 +25,8 @@ struct sim_links;
 /* A table of about `capacity` pairs (0: 16384), or NULL when out of memory. */
 struct sim_links *sim_links_new(unsigned capacity);
 void sim_links_free(struct sim_links *l); /* accepts NULL */
+/* Bytes sim_links_new(capacity) allocates. */
+size_t sim_links_memory(unsigned capacity);
 /* Learns s's IMSI-MSISDN pair when it has both (ts_us: when the network said so). */
 void sim_links_learn(struct sim_links *l, const struct subscriber *s, uint64_t ts_us);
 /* Fills s's MSISDN from its IMSI, or its IMSI from its MSISDN, when the pair is known. */

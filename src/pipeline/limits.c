@@ -9,13 +9,24 @@
  *   fragments   min(8 MiB, cap/16) of data, plus the slot pool and output buffers
  *   flow table  the nodes, buckets and stream index: as many flows as fit in 3/8 of
  *               the cap, at most 262144 (or --max-flows, which may take up to half)
- *   state       a third of the rest: the dissector state flows take when classified
+ *   subscribers a quarter: the tables that grow with the subscribers seen, not with
+ *               flows (identity bindings 30 %, DNS names 30 %, the data-session
+ *               tables of GTP, RADIUS and Diameter 40 % among the three)
+ *   state       half of the rest: the dissector state flows take when classified
  *               (flow_table_state_reserve; SMPP's is 17 KiB a flow, TLS's about 1 KiB)
- *   reassembly  the other two thirds: TCP stream structs and buffers (flow/reasm.h)
+ *   reassembly  the other half: TCP stream structs and buffers (flow/reasm.h); TLS
+ *               gives its streams back once encrypted (PARSE_DONE), so it needs less
+ *               than it did
+ * The subscriber tables are allocated whole (calloc) and their pages touched as they
+ * fill, so a small capture costs what it uses; the plan is what they can come to.
  */
 #include "pipeline/limits.h"
 
 #include <stdio.h>
+
+#include "identity/identity.h"
+#include "identity/names.h"
+#include "proto/data_session.h"
 
 
 enum {
@@ -24,6 +35,8 @@ enum {
 	FRAG_SLOT_BYTES = 288 + 8,    /* a slot (frag.c asserts <= 288) and its two buckets */
 	FRAG_OUT_BYTES = 2 * 65576,   /* two output buffers for completed datagrams */
 	MIN_REST_BYTES = 3 << 20,     /* state and reassembly together, at the least */
+	MIN_TABLE_ENTRIES = 256,      /* each subscriber table holds at least this many */
+	DATA_SESSION_TABLES = 3,      /* GTP, RADIUS, Diameter */
 };
 #define MIB ((size_t)1 << 20)
 #define FRAG_MAX_DATA ((size_t)8 << 20)
@@ -34,6 +47,25 @@ static size_t flows_bytes(const struct flow_config *fc, unsigned n)
 	struct flow_config c = *fc;
 	c.max_flows = n;
 	return flow_table_memory(&c);
+}
+
+/* The most entries (at least MIN_TABLE_ENTRIES) whose table, as memory_of sizes it, fits in budget. */
+static unsigned entries_within(size_t (*memory_of)(unsigned), size_t budget)
+{
+	size_t per = (memory_of(1u << 17) - memory_of(1u << 16)) >> 16;
+	unsigned n = (unsigned)(budget / per < (1u << 24) ? budget / per : (1u << 24));
+	while (n > MIN_TABLE_ENTRIES && memory_of(n) > budget)
+		n -= n / 64 + 1;
+	return n > MIN_TABLE_ENTRIES ? n : MIN_TABLE_ENTRIES;
+}
+
+/* Data-session tables hold a power of two: the largest whose three tables fit in budget. */
+static unsigned sessions_within(size_t budget)
+{
+	unsigned n = 1u << 22;
+	while (n > MIN_TABLE_ENTRIES && DATA_SESSION_TABLES * ds_table_memory(n) > budget)
+		n >>= 1;
+	return n;
 }
 
 int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_config *dc,
@@ -78,13 +110,19 @@ int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_conf
 			max_flows -= max_flows / 64 + 1;
 		flows = flows_bytes(fc, max_flows);
 	}
-	if (usable < frag + flows + MIN_REST_BYTES) {
+	size_t subscribers = usable / 4;
+	unsigned bindings = entries_within(identity_map_memory, subscribers / 10 * 3);
+	unsigned names = entries_within(name_cache_memory, subscribers / 10 * 3);
+	unsigned sessions = sessions_within(subscribers / 10 * 4);
+	size_t tables = identity_map_memory(bindings) + name_cache_memory(names) +
+			DATA_SESSION_TABLES * ds_table_memory(sessions);
+	if (usable < frag + flows + tables + MIN_REST_BYTES) {
 		snprintf(errbuf, errlen, "--max-memory %u MiB leaves no room for flow state and TCP reassembly",
 			 max_memory_mib);
 		return -1;
 	}
-	size_t rest = usable - frag - flows;
-	size_t state = rest / 3, reasm = rest - state;
+	size_t rest = usable - frag - flows - tables;
+	size_t state = rest / 2, reasm = rest - state;
 
 	dc->frag_max_bytes = (unsigned)frag_data;
 	dc->frag_max_datagrams = FRAG_DATAGRAMS;
@@ -94,7 +132,8 @@ int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_conf
 	if (plan)
 		*plan = (struct limits_plan){
 			.total = total, .flows = flows + state, .table = flows, .state = state, .reasm = reasm,
-			.frag = frag, .max_flows = max_flows,
+			.frag = frag, .max_flows = max_flows, .tables = tables, .bindings = bindings,
+			.names = names, .sessions = sessions,
 		};
 	return 0;
 }

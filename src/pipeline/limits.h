@@ -1,7 +1,8 @@
 /*
  * limits.h — the run's memory cap (`pentrap run --max-memory MIB`, `--max-flows N`)
  * turned into the sizes of the pools that traffic fills: the flow table with each
- * flow's dissector state, the TCP reassembly budget, and the IP fragment budget.
+ * flow's dissector state, the TCP reassembly budget, the IP fragment budget, and the
+ * tables that grow with the subscribers seen (identity map, DNS names, data sessions).
  * Everything else a run allocates is sized at start whatever the traffic (the
  * program, its libraries, dissector tables such as SIP's call table, the SQLite page
  * cache) and is not part of the cap; docs/robustness.md has the measured numbers.
@@ -15,7 +16,7 @@
 #include "flow/flow.h"
 
 enum {
-	LIMITS_DEFAULT_MEMORY_MIB = 256,
+	LIMITS_DEFAULT_MEMORY_MIB = 512,
 	LIMITS_MIN_MEMORY_MIB = 16,
 	LIMITS_MAX_MEMORY_MIB = 1 << 20, /* 1 TiB */
 	LIMITS_MAX_FLOWS = 1 << 26,
@@ -27,6 +28,8 @@ struct limits_plan {
 	size_t flows;  /* table + state: what tracking flows may take */
 	size_t table, state, reasm, frag;
 	unsigned max_flows;
+	size_t tables;    /* the subscriber tables together, as allocated */
+	unsigned bindings, names, sessions; /* their sizes: identity map, DNS names, each data-session table */
 };
 
 /*

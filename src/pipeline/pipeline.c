@@ -135,7 +135,12 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 		p->ndissectors = MAX_DISSECTORS;
 	for (size_t i = 0; i < p->ndissectors; i++) {
 		const struct dissector *d = proto_registry[i];
-		if (d->module_new && !(p->modules[i] = d->module_new(&p->stats)))
+		const struct module_sizes sizes = { .data_sessions = cfg->data_sessions };
+		if (d->module_new_sized)
+			p->modules[i] = d->module_new_sized(&p->stats, &sizes);
+		else if (d->module_new)
+			p->modules[i] = d->module_new(&p->stats);
+		if ((d->module_new_sized || d->module_new) && !p->modules[i])
 			goto oom;
 	}
 	return p;
@@ -289,6 +294,13 @@ static void parse_stream(struct pipeline *p, struct flow *f, int dir, const stru
 			tcp_stream_consume(s, len);
 			break;
 		}
+		if (st == PARSE_DONE) {
+			/* a direction that has said all it can (TLS once encrypted) holds no buffer:
+			 * 260,000 long-lived TLS flows would otherwise keep the reassembly budget */
+			f->parse_done |= (uint8_t)(1u << dir);
+			flow_stream_release(p->flows, f, dir);
+			break;
+		}
 		tcp_stream_consume(s, consumed);
 		if (st == PARSE_NEED_MORE || consumed == 0)
 			break;
@@ -314,7 +326,8 @@ static void dispatch(struct pipeline *p, const struct packet *pkt)
 		return;
 	const struct dissector *d = proto_registry[f->dissector];
 	if (pkt->ip_proto == IPPROTO_TCP_) {
-		parse_stream(p, f, dir, pkt, d);
+		if (!(f->parse_done & (1u << dir)))
+			parse_stream(p, f, dir, pkt, d);
 	} else {
 		struct parse_ctx ctx;
 		size_t consumed = 0;

@@ -88,11 +88,26 @@ static uint32_t session_hash(const char *party, const struct ip_addr *a)
 	return fnv(h, a->bytes, sizeof a->bytes);
 }
 
-struct ds_table *ds_table_new(uint32_t capacity, struct stats *stats)
+static uint32_t table_capacity(uint32_t capacity)
 {
 	uint32_t cap = 16;
+	if (capacity == 0)
+		capacity = DS_DEFAULT_CAPACITY;
 	while (cap < capacity && cap < (1u << 22))
 		cap <<= 1;
+	return cap;
+}
+
+size_t ds_table_memory(uint32_t capacity)
+{
+	size_t cap = table_capacity(capacity);
+	return sizeof(struct ds_table) + (cap + 1) * (sizeof(struct ds_handle) + sizeof(struct ds_session)) +
+	       3 * cap * sizeof(uint32_t);
+}
+
+struct ds_table *ds_table_new(uint32_t capacity, struct stats *stats)
+{
+	uint32_t cap = table_capacity(capacity);
 	struct ds_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;

@@ -69,8 +69,10 @@ struct ds_open {
 
 struct ds_table;
 
-/* A table for `capacity` handles and as many sessions (at least 16). NULL on no memory. */
+/* A table for `capacity` handles and as many sessions (at least 16; 0: the default). NULL on no memory. */
 struct ds_table *ds_table_new(uint32_t capacity, struct stats *stats);
+/* Bytes ds_table_new(capacity) allocates (what it can come to hold; the pages are touched as used). */
+size_t ds_table_memory(uint32_t capacity);
 void ds_table_free(struct ds_table *t); /* accepts NULL */
 
 /*

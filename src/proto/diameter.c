@@ -292,11 +292,16 @@ struct diameter_module {
 
 void *diameter_module_new(struct stats *stats)
 {
+	return diameter_module_new_sized(stats, NULL);
+}
+
+void *diameter_module_new_sized(struct stats *stats, const struct module_sizes *sizes)
+{
 	struct diameter_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;
 	mod->stats = stats;
-	mod->sessions = ds_table_new(DS_DEFAULT_CAPACITY, stats);
+	mod->sessions = ds_table_new(sizes ? sizes->data_sessions : 0, stats);
 	mod->pending = calloc((size_t)PEND_SETS * PEND_WAYS, sizeof *mod->pending);
 	if (!mod->sessions || !mod->pending) {
 		diameter_module_free(mod);
@@ -497,6 +502,7 @@ const struct dissector diameter_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = diameter_module_new,
+	.module_new_sized = diameter_module_new_sized,
 	.module_free = diameter_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,

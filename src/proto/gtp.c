@@ -77,11 +77,16 @@ struct gtp_module {
 
 void *gtp_module_new(struct stats *stats)
 {
+	return gtp_module_new_sized(stats, NULL);
+}
+
+void *gtp_module_new_sized(struct stats *stats, const struct module_sizes *sizes)
+{
 	struct gtp_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;
 	mod->stats = stats;
-	mod->sessions = ds_table_new(DS_DEFAULT_CAPACITY, stats);
+	mod->sessions = ds_table_new(sizes ? sizes->data_sessions : 0, stats);
 	mod->txns = calloc((size_t)GTP_TXN_SETS * GTP_TXN_WAYS, sizeof *mod->txns);
 	if (!mod->sessions || !mod->txns) {
 		gtp_module_free(mod);
@@ -390,6 +395,7 @@ const struct dissector gtp_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = gtp_module_new,
+	.module_new_sized = gtp_module_new_sized,
 	.module_free = gtp_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,

@@ -28,6 +28,13 @@ enum parse_status {
 	PARSE_OK,        /* consumed *consumed bytes of whole messages */
 	PARSE_NEED_MORE, /* a message is incomplete: consumed what came before it */
 	PARSE_MALFORMED, /* not parseable: counted by the dissector; the rest is skipped */
+	PARSE_DONE,      /* consumed all; this direction has nothing more to say (TLS once
+			    encrypted): the pipeline stops reassembling it and frees its stream */
+};
+
+/* What a run's memory plan gives the modules that keep per-subscriber tables. */
+struct module_sizes {
+	unsigned data_sessions; /* each data-session table (GTP, RADIUS, Diameter); 0: default */
 };
 
 enum transport_bits {
@@ -67,8 +74,11 @@ struct dissector {
 	enum parse_status (*parse)(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed);
 	size_t state_size;                      /* per-flow state, 0 for none */
 	void (*state_end)(struct parse_ctx *ctx); /* flow ended: last look at state (may be NULL) */
-	/* Module instance: shared state across flows (may be NULL). cfg is opaque for now. */
+	/* Module instance: shared state across flows (may be NULL). */
 	void *(*module_new)(struct stats *stats);
+	/* The same, sized by the run's memory plan (pipeline/limits.c); NULL when the
+	 * defaults of module_new are all a module has. The pipeline prefers it. */
+	void *(*module_new_sized)(struct stats *stats, const struct module_sizes *sizes);
 	void (*module_free)(void *module);
 	/* Periodic housekeeping (timeouts) and end of input; may emit events. */
 	void (*module_tick)(void *module, uint64_t now_us, const struct event_sink *events);

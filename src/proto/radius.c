@@ -323,11 +323,16 @@ struct radius_module {
 
 void *radius_module_new(struct stats *stats)
 {
+	return radius_module_new_sized(stats, NULL);
+}
+
+void *radius_module_new_sized(struct stats *stats, const struct module_sizes *sizes)
+{
 	struct radius_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;
 	mod->stats = stats;
-	mod->sessions = ds_table_new(DS_DEFAULT_CAPACITY, stats);
+	mod->sessions = ds_table_new(sizes ? sizes->data_sessions : 0, stats);
 	mod->pending = calloc((size_t)PEND_SETS * PEND_WAYS, sizeof *mod->pending);
 	if (!mod->sessions || !mod->pending) {
 		radius_module_free(mod);
@@ -546,6 +551,7 @@ const struct dissector radius_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = radius_module_new,
+	.module_new_sized = radius_module_new_sized,
 	.module_free = radius_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,

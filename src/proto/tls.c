@@ -14,7 +14,8 @@
  * per-direction buffer made on first need (at most TLS_HANDSHAKE_MAX bytes) and freed
  * when the direction is done. A direction is done after ChangeCipherSpec or the first
  * application-data record (everything after is encrypted), after its hello in TLS 1.3,
- * or after the Certificate: from then on its bytes are skipped without being read.
+ * or after the Certificate: from then on its bytes are skipped without being read, and
+ * the next parse call says PARSE_DONE, so the pipeline stops reassembling that direction.
  */
 #include "proto/tls.h"
 
@@ -198,7 +199,7 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 	for (int n = 0; n < RECORDS_PER_CALL; n++) {
 		if (d->done) {
 			*consumed = len;
-			return PARSE_OK;
+			return PARSE_DONE;
 		}
 		if (cur_remaining(&c) < 5) {
 			*consumed = cur_pos(&c);

@@ -254,8 +254,8 @@ static void parse_stream(struct conv *cv, int dir, const struct packet *pkt)
 		free(copy);
 		if (consumed > len)
 			consumed = len;
-		if (st == PARSE_MALFORMED) {
-			tcp_stream_consume(s, len);
+		if (st == PARSE_MALFORMED || st == PARSE_DONE) {
+			tcp_stream_consume(s, len); /* (the pipeline drops a done direction's stream) */
 			break;
 		}
 		tcp_stream_consume(s, consumed);

@@ -171,6 +171,19 @@ static void test_dissector_split(void)
 	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_MALFORMED], 1);
 	tls_dissector.state_end(&bad);
 	free(state);
+	/* once the rest is encrypted (here after a TLS 1.3 client's hello), the direction is
+	 * done, whatever follows: the pipeline frees its stream */
+	state = calloc(1, tls_dissector.state_size);
+	struct parse_ctx enc = { .state = state };
+	struct stream e = { .have = 0 };
+	static const uint8_t app[] = { 23, 3, 3, 0, 2, 0xaa, 0xbb };
+	CHECK_EQ_INT(feed(&enc, &e, rec.b, rec.n), PARSE_DONE);
+	CHECK(tls_state_hello(state, &h, NULL, NULL));
+	CHECK_EQ_INT(feed(&enc, &e, app, sizeof app), PARSE_DONE);
+	CHECK_EQ_INT(feed(&enc, &e, app, 3), PARSE_DONE); /* even a record cut short */
+	CHECK_EQ_INT(e.done, e.have);
+	tls_dissector.state_end(&enc);
+	free(state);
 }
 
 static void test_certificate(void)
