@@ -13,6 +13,7 @@ enum {
 	PREFIX_MAX = 32,       /* first-payload bytes held while a preamble is incomplete */
 	NAME_MAX_LEN = 96,
 	CALL_PORTS_MAX = 16,   /* endpoints (device ports, peers) remembered per call */
+	CALL_PEERS_MAX = 4,    /* far parties' addresses a call's records name (contact) */
 	PENDING_MAX = 1024,    /* inferred messages held back at once (the oldest goes out when full) */
 };
 
@@ -87,6 +88,8 @@ struct call {
 		uint16_t port;
 	} eps[CALL_PORTS_MAX]; /* in the port table: the device's ports, and media peers */
 	uint8_t neps;
+	struct endpoint peers[CALL_PEERS_MAX]; /* the far party as ICE or TURN showed it */
+	uint8_t npeers;
 };
 
 /* An inferred message held back while it may still turn out to be a call's setup. */

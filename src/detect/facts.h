@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/addr.h"
+
 enum {
 	FACTS_NAMES_MAX = 6,
 	FACTS_ALPN_MAX = 6,
@@ -31,6 +33,7 @@ struct stun_facts {
 	char realm[STUN_REALM_MAX]; /* lower-case, "" when none */
 	uint32_t messages;          /* STUN messages parsed */
 	uint8_t request_dirs;       /* bit d: a request (or indication) came from flow direction d */
+	uint8_t binding_dirs;       /* bit d: a Binding request (an ICE check) came from direction d */
 };
 
 struct flow_facts {
@@ -40,6 +43,9 @@ struct flow_facts {
 	const char *alpn[FACTS_ALPN_MAX];
 	uint8_t nalpn;
 	const struct stun_facts *stun;       /* NULL when no STUN was seen */
+	const struct ip_addr *turn_peer;     /* XOR-PEER-ADDRESS of a TURN request (RFC 8656): the far
+						party as the relay reaches it; NULL when none */
+	uint16_t turn_peer_port;
 	bool media;                          /* RTP/RTCP/SRTP confirmed */
 };
 

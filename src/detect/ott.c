@@ -349,6 +349,34 @@ void ott_calls_fini(struct detect *d)
 	d->ports = NULL;
 }
 
+/* Remembers a far party's address for the call's records (contact), once, while there is room. */
+static void call_note_peer(struct call *c, const struct ip_addr *a, uint16_t port)
+{
+	for (unsigned i = 0; i < c->npeers; i++)
+		if (c->peers[i].port == port && addr_eq(&c->peers[i].addr, a))
+			return;
+	if (c->npeers < CALL_PEERS_MAX)
+		c->peers[c->npeers++] = (struct endpoint){ .addr = *a, .port = port };
+}
+
+/* "addr:port,[v6]:port" of the far parties known, into out. */
+static void format_peers(const struct call *c, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < c->npeers && o < len; i++) {
+		char a[ADDR_STRLEN];
+		addr_format(&c->peers[i].addr, a, sizeof a);
+		int n = snprintf(out + o, len - o, c->peers[i].addr.family == 6 ? "%s[%s]:%u" : "%s%s:%u",
+				 i ? "," : "", a, c->peers[i].port);
+		if (n < 0 || (size_t)n >= len - o) {
+			out[o] = '\0'; /* a peer that does not fit whole is left out */
+			break;
+		}
+		o += (size_t)n;
+	}
+}
+
 static void call_event(struct detect *d, const struct call *c, enum event_type type)
 {
 	const struct sig *sg = &c->set->sigs[c->sig];
@@ -367,6 +395,7 @@ static void call_event(struct detect *d, const struct call *c, enum event_type t
 	e.dport = c->server_port;
 	e.ip_proto = c->ip_proto;
 	event_add_frame(&e, c->first_frame);
+	format_peers(c, e.contact, sizeof e.contact);
 	if (type == EV_OTT_CALL_BEGIN) {
 		e.ts_us = c->first_us;
 	} else {
@@ -502,6 +531,13 @@ void ott_call_peer(struct detect *d, struct flow *f, struct fstate *st, const st
 	bool peer = facts->media || (facts->stun && (facts->stun->request_dirs & (1u << srv)));
 	if (peer)
 		call_add_endpoint(d, &d->calls[st->call], st->call, &f->key.addr[srv], f->key.port[srv]);
+	/* the far party for the records: one that sent the device an ICE check (a Binding
+	 * request: only a peer does; media alone may be a relay's), or the peer a TURN request
+	 * names (the far party as the relay reaches it, which may be its own relay) */
+	if (facts->stun && (facts->stun->binding_dirs & (1u << srv)))
+		call_note_peer(&d->calls[st->call], &f->key.addr[srv], f->key.port[srv]);
+	if (facts->turn_peer)
+		call_note_peer(&d->calls[st->call], facts->turn_peer, facts->turn_peer_port);
 }
 
 bool ott_tie_to_call(struct detect *d, struct flow *f, const struct packet *pkt)

@@ -23,6 +23,8 @@ enum {
 struct stun_state {
 	struct stun_facts facts;
 	struct stun_addrs addrs;
+	struct ip_addr reported_peer; /* the last TURN peer handed to the call tracker */
+	uint16_t reported_peer_port;
 	uint32_t media;
 	bool media_reported;
 };
@@ -184,11 +186,21 @@ void stun_note_request(struct stun_facts *f, const uint8_t *p, size_t len, int d
 		f->request_dirs |= bit;
 		*changed = true;
 	}
+	/* a Binding request (0x0001): an ICE check, which only a peer sends; a relay's Data
+	 * indications are indications too, so request_dirs alone may name a relay */
+	if (p[0] == 0x00 && p[1] == 0x01 && !(f->binding_dirs & bit)) {
+		f->binding_dirs |= bit;
+		*changed = true;
+	}
 }
 
 static void report(struct parse_ctx *ctx, struct stun_state *st)
 {
 	struct flow_facts f = { .protocol = "stun", .stun = &st->facts, .media = st->media >= MEDIA_FACT_PACKETS };
+	if (st->addrs.peer.family) {
+		f.turn_peer = &st->addrs.peer;
+		f.turn_peer_port = st->addrs.peer_port;
+	}
 	detect_facts(ctx, &f);
 }
 
@@ -202,6 +214,13 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 	case MEDIA_STUN: {
 		bool changed = false;
 		enum stun_result r = stun_parse(p, len, &st->facts, &st->addrs, &changed);
+		if (st->addrs.peer.family && (st->addrs.peer_port != st->reported_peer_port ||
+					      !addr_eq(&st->addrs.peer, &st->reported_peer))) {
+			/* a new TURN peer: reported once, not with every Send indication */
+			st->reported_peer = st->addrs.peer;
+			st->reported_peer_port = st->addrs.peer_port;
+			changed = true;
+		}
 		stun_note_request(&st->facts, p, len, ctx->dir, &changed);
 		if (r == STUN_MALFORMED)
 			stats_anomaly(ctx->stats, ANOM_STUN_MALFORMED);
