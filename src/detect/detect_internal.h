@@ -90,6 +90,7 @@ struct call {
 	uint8_t neps;
 	struct endpoint peers[CALL_PEERS_MAX]; /* the far party as ICE or TURN showed it */
 	uint8_t npeers;
+	int8_t caller;         /* +1 the device called, -1 it was called, 0 not known (its setup message) */
 };
 
 /* An inferred message held back while it may still turn out to be a call's setup. */

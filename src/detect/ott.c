@@ -166,8 +166,17 @@ static void pending_add(struct detect *d, const struct event *e, const struct ip
 }
 
 /* A call of service started on device at start_us: bursts just before it were its setup. */
-static void pending_call_started(struct detect *d, const struct ip_addr *device, const char *service, uint64_t start_us)
+/*
+ * A call of service began on device: the messages held back as its possible setup are
+ * dropped. Returns who called, from the earliest of them (the offer comes first; answers
+ * and their acknowledgements follow both ways): +1 the device (it sent the offer), -1 the
+ * far party (the device received it), 0 not known (no setup seen).
+ */
+static int pending_call_started(struct detect *d, const struct ip_addr *device, const char *service,
+				uint64_t start_us)
 {
+	int caller = 0;
+	uint64_t earliest = UINT64_MAX;
 	for (uint32_t i = 0; i < d->pending_n; i++) {
 		struct pending_msg *p = &d->pending[(d->pending_head + i) % PENDING_MAX];
 		if (!p->used || !addr_eq(&p->device, device) || p->e.ts_us > start_us ||
@@ -176,11 +185,16 @@ static void pending_call_started(struct detect *d, const struct ip_addr *device,
 		for (unsigned k = 0; k < p->sig->shape.ncall_setup; k++)
 			if (strcmp(p->sig->shape.call_setup[k], service) == 0) {
 				d->sum.call_setups++;
+				if (p->e.ts_us < earliest) {
+					earliest = p->e.ts_us;
+					caller = strncmp(p->e.from, "service:", 8) == 0 ? -1 : 1;
+				}
 				sigs_unref(p->set);
 				p->used = false;
 				break;
 			}
 	}
+	return caller;
 }
 
 static void close_burst(struct detect *d, const struct flow *f, struct fstate *st, int k)
@@ -383,9 +397,15 @@ static void call_event(struct detect *d, const struct call *c, enum event_type t
 	struct event e;
 	event_init(&e, type);
 	e.protocol = c->ip_proto == IPPROTO_TCP_ ? "tcp" : "udp";
-	addr_format(&c->device, e.from, sizeof e.from);
-	e.from_addr = c->device;
-	snprintf(e.to, sizeof e.to, "service:%s", sg->service);
+	if (c->caller < 0) { /* the device received the call's offer: the far party called */
+		snprintf(e.from, sizeof e.from, "service:%s", sg->service);
+		addr_format(&c->device, e.to, sizeof e.to);
+		e.to_addr = c->device;
+	} else {             /* it sent the offer, or nobody can tell: written as the device's */
+		addr_format(&c->device, e.from, sizeof e.from);
+		e.from_addr = c->device;
+		snprintf(e.to, sizeof e.to, "service:%s", sg->service);
+	}
 	snprintf(e.service, sizeof e.service, "%s", sg->service);
 	snprintf(e.signature, sizeof e.signature, "%s", sg->label);
 	e.capture_index = c->capture_index;
@@ -518,7 +538,7 @@ static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 	c->first_us = f->first_ts_us;
 	c->first_frame = f->first_frame;
 	c->last_us = f->last_ts_us;
-	pending_call_started(d, device, sg->service, c->first_us);
+	c->caller = (int8_t)pending_call_started(d, device, sg->service, c->first_us);
 	call_member(d, f, st, free_slot);
 }
 

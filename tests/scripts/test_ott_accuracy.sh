@@ -26,6 +26,29 @@ for typ in ott.message ott.call.begin; do
   fi
 done
 
+# who called: inferred from the call's setup message (docs/signatures.md); 20 of 25 here
+# when written, against 13 of 26 when every call was written as the device's
+python3 - ott.jsonl rec.jsonl <<'PY' && pass || fail "call direction: too few right"
+import datetime, json, sys
+def ts(s): return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+truth = [t for t in map(json.loads, open(sys.argv[1])) if t.get("type") == "ott.call.begin"]
+recs = [r for r in map(json.loads, open(sys.argv[2])) if r["type"] == "ott.call.begin"]
+right = matched = 0
+used = set()
+for r in recs:
+    near = [(abs(ts(t["ts"]) - ts(r["ts"])), i) for i, t in enumerate(truth) if i not in used
+            and t["subscriber"] == r["target"] and t["service"] == r["service"]]
+    near = [n for n in near if n[0] <= 2]
+    if not near:
+        continue
+    i = min(near)[1]
+    used.add(i)
+    matched += 1
+    right += r["direction"] == ("out" if truth[i]["leg"] == "caller" else "in")
+print(f"call direction: {right} of {matched} right")
+sys.exit(0 if matched and right / matched >= 0.7 else 1)
+PY
+
 # inference never says more than that a message was sent or received, and when
 python3 - rec.jsonl <<'PY' && pass || fail "an inferred message carries length or content"
 import json, sys
