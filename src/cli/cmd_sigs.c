@@ -90,11 +90,13 @@ int cmd_sigs(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	uint64_t now = sigs_wall_now_us();
-	if (check)
-		printf("%s: ok: version %s, released %s (%ld days ago), %zu signatures\n", file, s->version, s->released,
-		       sigs_age_days(s, now), s->nsigs);
-	else
+	if (check) {
+		long age = sigs_age_days(s, now);
+		printf("%s: ok: version %s, released %s (%ld day%s ago), %zu signatures\n", file, s->version,
+		       s->released, age, age == 1 ? "" : "s", s->nsigs);
+	} else {
 		sigs_describe(s, stdout, now, max_age);
+	}
 	sigs_unref(s);
 	return 0;
 }

@@ -105,9 +105,9 @@ void run_sigs_summary(const struct run_sigs *rs, struct pipeline *pl, FILE *out)
 	struct detect_summary sum;
 	detect_get_summary(d, &sum);
 	uint64_t now = sigs_wall_now_us();
-	fprintf(out, "  signatures %s, released %s (%ld days ago), %zu signatures%s\n", rs->current->version,
-		rs->current->released, sigs_age_days(rs->current, now), rs->current->nsigs,
-		rs->reloads ? " (reloaded)" : "");
+	long age = sigs_age_days(rs->current, now);
+	fprintf(out, "  signatures %s, released %s (%ld day%s ago), %zu signatures%s\n", rs->current->version,
+		rs->current->released, age, age == 1 ? "" : "s", rs->current->nsigs, rs->reloads ? " (reloaded)" : "");
 	fprintf(out, "  ott        %llu sessions, %llu messages (inferred), %llu calls\n",
 		(unsigned long long)sum.sessions, (unsigned long long)sum.messages, (unsigned long long)sum.calls);
 	if (sum.target_flows) {
