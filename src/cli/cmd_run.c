@@ -47,7 +47,7 @@ static const char usage[] =
 	"                 flows end early, the oldest entries go and data is dropped, all\n"
 	"                 counted\n"
 	"  --max-flows N  flows tracked at once (default: as many as fit in 3/8 of the cap,\n"
-	"                 at most 262144); a new flow ends the longest-idle one\n"
+	"                 at most 1048576); a new flow ends the longest-idle one\n"
 	"  --key FILE     the sensor's Ed25519 private key (pentrap keygen) that signs the\n"
 	"                 checkpoints; default: the store's own key DB.key, made on first use\n"
 	"                 (it proves integrity against accident only: docs/evidence.md)\n"
