@@ -18,13 +18,16 @@
  * is matched on its own fields: its MSISDN and IMSI as above, then its SIP address of
  * record as a party (so a sip target, or an msisdn target given as a tel: AoR, matches).
  *
- * The first matching target in file order wins. The scan is linear: fine for the few
- * targets an order names (at most ORDER_MAX_TARGETS = 4096). Larger orders would want a
- * hash of the exact ids (msisdn, imsi, sip) plus a prefix trie for ip targets.
+ * The first matching target in file order wins. An order from order_load has an index
+ * (order_index.h): the party is turned into the few keys an exact target could be
+ * indexed under, and only the ip targets are scanned; an order without one (made by
+ * hand, as tests do) is scanned target by target. Both give the same answer
+ * (tests/unit/test_order.c compares them).
  */
 #include "order/order.h"
 
 #include "identity/identity.h"
+#include "order/order_index.h"
 
 #include <string.h>
 #include <strings.h>
@@ -72,6 +75,80 @@ static bool sip_matches(const char *id, const char *user, size_t user_len, const
 	return tuser_len == user_len && memcmp(tuser, user, user_len) == 0 && strcasecmp(thost, host) == 0;
 }
 
+/* The party as an address, parsed once and only if an ip target needs it. */
+struct party_addr {
+	int state; /* 0 not tried, 1 parsed, -1 not an address */
+	struct ip_addr addr;
+};
+
+static bool ip_target_matches(const struct order_target *t, const char *party, const struct ip_addr *addr,
+			      struct party_addr *pa)
+{
+	if (addr && addr->family != 0 && addr_in_prefix(addr, &t->net, t->prefix_len))
+		return true;
+	if (pa->state == 0)
+		pa->state = party[0] && addr_parse(party, &pa->addr) == 0 ? 1 : -1;
+	return pa->state > 0 && addr_in_prefix(&pa->addr, &t->net, t->prefix_len);
+}
+
+/* Keeps the earlier (in file order) of best and t, either of which may be -1. */
+static int earlier(int best, int t)
+{
+	return t >= 0 && (best < 0 || t < best) ? t : best;
+}
+
+/* "+" and the number, the msisdn key of digits written without it; false when too long. */
+static bool plus_key(const char *digits, size_t n, char *key, size_t keylen)
+{
+	if (n + 2 > keylen)
+		return false;
+	key[0] = '+';
+	memcpy(key + 1, digits, n);
+	key[n + 1] = '\0';
+	return true;
+}
+
+/* The exact targets (msisdn, imsi, sip) a party is, by the index: the earliest, or -1. */
+static int indexed_exact(const struct order_index *ix, const char *party, bool is_sip, const char *user,
+			 size_t user_len, const char *host)
+{
+	char key[ORDER_KEY_MAX];
+	int best = -1;
+	if (party[0]) {
+		best = earlier(best, order_index_lookup(ix, party)); /* "+D", "imsi:D" */
+		if (party[0] != '+' && plus_key(party, strlen(party), key, sizeof key))
+			best = earlier(best, order_index_lookup(ix, key)); /* "D" for "+D" */
+	}
+	if (is_sip) {
+		if (order_sip_key(user, user_len, host, key, sizeof key))
+			best = earlier(best, order_index_lookup(ix, key));
+		/* an msisdn as the user part, up to a ';', with or without its '+' */
+		const char *semi = memchr(user, ';', user_len);
+		size_t n = semi ? (size_t)(semi - user) : user_len;
+		if (n && user[0] == '+' && n < sizeof key) {
+			memcpy(key, user, n);
+			key[n] = '\0';
+			best = earlier(best, order_index_lookup(ix, key));
+		} else if (n && plus_key(user, n, key, sizeof key)) {
+			best = earlier(best, order_index_lookup(ix, key));
+		}
+	}
+	return best;
+}
+
+static int indexed_party(const struct order *o, const char *party, const struct ip_addr *addr, bool is_sip,
+			 const char *user, size_t user_len, const char *host)
+{
+	int best = indexed_exact(o->index, party, is_sip, user, user_len, host);
+	size_t nip;
+	const int *ip = order_index_ip_targets(o->index, &nip);
+	struct party_addr pa = { 0 };
+	for (size_t k = 0; k < nip && (best < 0 || ip[k] < best); k++)
+		if (ip_target_matches(&o->targets[ip[k]], party, addr, &pa))
+			return ip[k];
+	return best;
+}
+
 int order_match_party(const struct order *o, const char *party, const struct ip_addr *addr)
 {
 	if (!o)
@@ -81,9 +158,9 @@ int order_match_party(const struct order *o, const char *party, const struct ip_
 	const char *user = NULL, *host = NULL;
 	size_t user_len = 0;
 	bool is_sip = split_sip(party, &user, &user_len, &host);
-	/* The party as an address is parsed once, and only if an ip target needs it. */
-	int party_addr_state = 0; /* 0 not tried, 1 parsed, -1 not an address */
-	struct ip_addr party_addr;
+	if (o->index)
+		return indexed_party(o, party, addr, is_sip, user, user_len, host);
+	struct party_addr pa = { 0 };
 
 	for (size_t i = 0; i < o->ntargets; i++) {
 		const struct order_target *t = &o->targets[i];
@@ -101,11 +178,7 @@ int order_match_party(const struct order *o, const char *party, const struct ip_
 				return (int)i;
 			break;
 		case TARGET_IP:
-			if (addr && addr->family != 0 && addr_in_prefix(addr, &t->net, t->prefix_len))
-				return (int)i;
-			if (party_addr_state == 0)
-				party_addr_state = party[0] && addr_parse(party, &party_addr) == 0 ? 1 : -1;
-			if (party_addr_state > 0 && addr_in_prefix(&party_addr, &t->net, t->prefix_len))
+			if (ip_target_matches(t, party, addr, &pa))
 				return (int)i;
 			break;
 		}
@@ -113,11 +186,31 @@ int order_match_party(const struct order *o, const char *party, const struct ip_
 	return -1;
 }
 
+/* The subscriber's MSISDN and IMSI against the index: the earliest target, or -1. */
+static int indexed_subscriber(const struct order_index *ix, const struct subscriber *s)
+{
+	char key[ORDER_KEY_MAX];
+	int best = -1;
+	if (s->msisdn[0]) {
+		best = earlier(best, order_index_lookup(ix, s->msisdn));
+		if (s->msisdn[0] != '+' && plus_key(s->msisdn, strlen(s->msisdn), key, sizeof key))
+			best = earlier(best, order_index_lookup(ix, key));
+	}
+	if (s->imsi[0])
+		best = earlier(best, order_index_lookup(ix, s->imsi));
+	return best;
+}
+
 int order_match_subscriber(const struct order *o, const struct subscriber *s)
 {
 	if (!o || !s)
 		return -1;
-	for (size_t i = 0; i < o->ntargets; i++) {
+	if (o->index) {
+		int t = indexed_subscriber(o->index, s);
+		if (t >= 0)
+			return t;
+	}
+	for (size_t i = 0; !o->index && i < o->ntargets; i++) {
 		const struct order_target *t = &o->targets[i];
 		switch (t->kind) {
 		case TARGET_MSISDN:

@@ -8,6 +8,7 @@
  * legal order ("vaild_until") must never be silently ignored.
  */
 #include "order/order.h"
+#include "order/order_index.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -521,6 +522,8 @@ int order_load(const char *path, struct order *out, char *errbuf, size_t errlen)
 	yaml_document_delete(&extra);
 	if (!extra_root)
 		rc = 0;
+	if (rc == 0)
+		(void)order_index_build(out); /* out of memory: matching scans the targets instead */
 out:
 	if (doc_ok)
 		yaml_document_delete(&doc);
@@ -541,5 +544,6 @@ void order_fini(struct order *o)
 	if (!o)
 		return;
 	free(o->targets);
+	order_index_free(o->index);
 	memset(o, 0, sizeof *o);
 }

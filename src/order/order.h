@@ -30,6 +30,8 @@ struct order_target {
 
 enum { ORDER_MAX_TARGETS = 4096 };
 
+struct order_index; /* order_index.h */
+
 struct order {
 	char id[64];
 	char authority[256];
@@ -38,6 +40,7 @@ struct order {
 	struct order_target *targets; /* owned */
 	size_t ntargets;
 	char file_sha256[65];         /* hex of the order file's bytes */
+	struct order_index *index;    /* owned; built by order_load; NULL: matching scans the targets */
 };
 
 /*

@@ -1,8 +1,12 @@
 /* test_order.c — loading orders (valid and every kind of mistake) and matching parties. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "identity/identity.h"
 #include "order/order.h"
+#include "order/order_index.h"
 
 /* Loads a bad order and checks the one-line message: exactly `want` when it is given in
  * full, otherwise that it starts with prefix and contains part. */
@@ -146,9 +150,9 @@ static struct order make_order(void)
 	return o;
 }
 
-static void test_match(void)
+static void check_match(struct order *op)
 {
-	struct order o = make_order();
+	struct order o = *op;
 	struct ip_addr a, none;
 	memset(&none, 0, sizeof none);
 
@@ -193,6 +197,74 @@ static void test_match(void)
 	CHECK_EQ_INT(order_match_party(&o, "service:imessage", NULL), -1);
 }
 
+/* The rules, by the linear scan (an order made by hand) and by the index (order_load's). */
+static void test_match(void)
+{
+	struct order o = make_order();
+	check_match(&o);
+	CHECK_EQ_INT(order_index_build(&o), 0);
+	CHECK(o.index != NULL);
+	check_match(&o);
+	order_index_free(o.index);
+}
+
+/* The index gives the scan's answer on every party made from a crowd of overlapping targets. */
+static void test_index_equals_scan(void)
+{
+	static struct order_target many[40];
+	static const char *ids[] = { "+15551234567", "+15551234567", "imsi:310150123456789", "sip:Bob@Example.net",
+				     "+4930123456", "sip:+15557654321@ims.example", "imsi:001010000000001",
+				     "+15557654321" };
+	static const char *nets[] = { "10.45.0.0/16", "10.45.0.7/32", "2001:db8::/32" };
+	size_t n = 0;
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < sizeof nets / sizeof nets[0] && n < 40; i++, n++) {
+			memset(&many[n], 0, sizeof many[n]);
+			many[n].kind = TARGET_IP;
+			strcpy(many[n].id, nets[i]);
+			char a[64];
+			snprintf(a, sizeof a, "%.*s", (int)(strchr(nets[i], '/') - nets[i]), nets[i]);
+			addr_parse(a, &many[n].net);
+			many[n].prefix_len = (unsigned)atoi(strchr(nets[i], '/') + 1);
+		}
+		for (size_t i = round; i < sizeof ids / sizeof ids[0] && n < 40; i += 2, n++) {
+			memset(&many[n], 0, sizeof many[n]);
+			strcpy(many[n].id, ids[i]);
+			many[n].kind = ids[i][0] == '+' ? TARGET_MSISDN : ids[i][0] == 'i' ? TARGET_IMSI : TARGET_SIP;
+		}
+	}
+	struct order scan = { .targets = many, .ntargets = n, .kind = ORDER_BOTH };
+	struct order indexed = scan;
+	CHECK_EQ_INT(order_index_build(&indexed), 0);
+	static const char *parties[] = { "+15551234567", "15551234567", "sip:15551234567@x", "sip:+15551234567;a=b@x",
+					 "imsi:310150123456789", "sip:Bob@EXAMPLE.NET", "sip:bob@example.net",
+					 "sips:Bob@example.net", "sip:+15557654321@IMS.example", "15557654321",
+					 "sip:15557654321@other", "+4930123456", "4930123456", "10.45.0.7", "10.45.1.1",
+					 "2001:db8::1", "imsi:001010000000001", "", "service:x", "sip:@x", "+", "sip:+@x" };
+	static const char *addrs[] = { NULL, "10.45.0.7", "10.46.0.1", "2001:db8::5" };
+	unsigned same = 0, total = 0;
+	for (size_t i = 0; i < sizeof parties / sizeof parties[0]; i++)
+		for (size_t k = 0; k < sizeof addrs / sizeof addrs[0]; k++) {
+			struct ip_addr a;
+			memset(&a, 0, sizeof a);
+			if (addrs[k])
+				addr_parse(addrs[k], &a);
+			total++;
+			same += order_match_party(&scan, parties[i], &a) == order_match_party(&indexed, parties[i], &a);
+		}
+	CHECK_EQ_INT(same, total);
+	struct subscriber sub;
+	memset(&sub, 0, sizeof sub);
+	strcpy(sub.msisdn, "15557654321");
+	strcpy(sub.imsi, "imsi:001010000000001");
+	CHECK_EQ_INT(order_match_subscriber(&scan, &sub), order_match_subscriber(&indexed, &sub));
+	CHECK(order_match_subscriber(&indexed, &sub) >= 0);
+	memset(&sub, 0, sizeof sub);
+	strcpy(sub.sip, "sip:Bob@example.NET");
+	CHECK_EQ_INT(order_match_subscriber(&scan, &sub), order_match_subscriber(&indexed, &sub));
+	order_index_free(indexed.index);
+}
+
 /* Loaded targets match what their own ids normalise to. */
 static void test_loaded_match(void)
 {
@@ -219,6 +291,7 @@ int main(void)
 	test_sip_number_and_times();
 	test_errors();
 	test_match();
+	test_index_equals_scan();
 	test_loaded_match();
 	return check_done("test_order");
 }
