@@ -201,16 +201,10 @@ static int indexed_subscriber(const struct order_index *ix, const struct subscri
 	return best;
 }
 
-int order_match_subscriber(const struct order *o, const struct subscriber *s)
+/* The subscriber's MSISDN and IMSI, target by target: the first, or -1. */
+static int scanned_subscriber(const struct order *o, const struct subscriber *s)
 {
-	if (!o || !s)
-		return -1;
-	if (o->index) {
-		int t = indexed_subscriber(o->index, s);
-		if (t >= 0)
-			return t;
-	}
-	for (size_t i = 0; !o->index && i < o->ntargets; i++) {
+	for (size_t i = 0; i < o->ntargets; i++) {
 		const struct order_target *t = &o->targets[i];
 		switch (t->kind) {
 		case TARGET_MSISDN:
@@ -226,9 +220,19 @@ int order_match_subscriber(const struct order *o, const struct subscriber *s)
 			break; /* the AoR below; an address target is matched on the address itself */
 		}
 	}
+	return -1;
+}
+
+int order_match_subscriber(const struct order *o, const struct subscriber *s)
+{
+	if (!o || !s)
+		return -1;
+	int t = o->index ? indexed_subscriber(o->index, s) : scanned_subscriber(o, s);
+	if (t >= 0)
+		return t;
 	/* the SIP address of record is a party like any other ("sip:user@host", local digits) */
 	if (s->sip[0]) {
-		int t = order_match_party(o, s->sip, NULL);
+		t = order_match_party(o, s->sip, NULL);
 		if (t >= 0 && o->targets[t].kind != TARGET_IP)
 			return t;
 	}
