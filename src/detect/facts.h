@@ -43,7 +43,7 @@ struct flow_facts {
 	const char *alpn[FACTS_ALPN_MAX];
 	uint8_t nalpn;
 	const struct stun_facts *stun;       /* NULL when no STUN was seen */
-	const struct ip_addr *turn_peer;     /* XOR-PEER-ADDRESS of a TURN request (RFC 8656): the far
+	const struct ip_addr *turn_peer;     /* XOR-PEER-ADDRESS of a TURN message (RFC 8656): the far
 						party as the relay reaches it; NULL when none */
 	uint16_t turn_peer_port;
 	bool media;                          /* RTP/RTCP/SRTP confirmed */
