@@ -25,6 +25,7 @@
 
 enum {
 	ORDER_FILE_MAX = 16 * 1024 * 1024, /* an order is a few KiB; refuse anything absurd */
+	ORDER_MAX_NESTING = 32,            /* an order nests three or four levels (too_deep_at) */
 	SHOW_MAX = 64,                     /* how much of a bad value an error message quotes */
 	MSISDN_MIN_DIGITS = 5,
 	MSISDN_MAX_DIGITS = 15,
@@ -416,6 +417,58 @@ static int yaml_failure(struct loader *ld, const yaml_parser_t *p, const unsigne
 	}
 }
 
+/*
+ * The line of the first place the text nests deeper than ORDER_MAX_NESTING: flow
+ * collections ('[', '{' outside quotes and comments) or a chain of block sequence
+ * items on one line ("- - - x"); 0 when it never does. An order is a mapping with a
+ * list of flat targets, three or four levels; libyaml's scanner takes time quadratic in
+ * the nesting (100,000 levels, 200 KB, took 90 s), so deeper text is refused before it.
+ */
+static unsigned too_deep_at(const unsigned char *b, size_t len)
+{
+	unsigned line = 1, depth = 0, dashes = 0;
+	bool line_start = true;
+	char quote = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = b[i];
+		if (c == '\n') {
+			line++;
+			line_start = true;
+			dashes = 0;
+			quote = quote == '"' ? quote : 0; /* a single-quoted scalar may not span lines here */
+			continue;
+		}
+		if (quote) {
+			if (c == '\\' && quote == '"')
+				i++;
+			else if ((char)c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '#' && (i == 0 || b[i - 1] == ' ' || b[i - 1] == '\t' || b[i - 1] == '\n')) {
+			while (i + 1 < len && b[i + 1] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			quote = (char)c;
+			line_start = false;
+		} else if (c == '[' || c == '{') {
+			depth++;
+			line_start = false;
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		} else if (c == '-' && line_start && (i + 1 == len || b[i + 1] == ' ' || b[i + 1] == '\n')) {
+			dashes++; /* still at the line's start: the next "- " nests inside this one */
+		} else if (c != ' ' && c != '\t') {
+			line_start = false;
+		}
+		if (depth > ORDER_MAX_NESTING || dashes > ORDER_MAX_NESTING)
+			return line;
+	}
+	return 0;
+}
+
 /* Reads the whole file into *buf (caller frees). */
 static int read_file(struct loader *ld, unsigned char **buf, size_t *len)
 {
@@ -487,6 +540,12 @@ int order_load(const char *path, struct order *out, char *errbuf, size_t errlen)
 	if (read_file(&ld, &buf, &len))
 		goto out;
 	sha256_hex(buf, len, out->file_sha256);
+	unsigned deep = too_deep_at(buf, len);
+	if (deep) {
+		snprintf(errbuf, errlen, "%s:%u: nested deeper than %d levels: not an order", path, deep,
+			 ORDER_MAX_NESTING);
+		goto out;
+	}
 
 	if (!yaml_parser_initialize(&parser)) {
 		fail_at(&ld, NULL, "out of memory");

@@ -226,6 +226,8 @@ order("order_alias_bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a
       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
       "order: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n")
 order("order_deep_nesting.yaml", GOOD.replace("id: T-1", "id: " + "[" * 5000 + "]" * 5000))
+# 100,000 levels of block sequences: libyaml alone took 90 s on this (quadratic scanner)
+order("order_deep_dashes.yaml", GOOD.replace("id: T-1", "id: T-1\n  x:\n    " + "- " * 100000 + "deep"))
 
 # ---------------------------------------------------------------- definitions (sigs)
 SIGS = """version: "2026.01.1"
