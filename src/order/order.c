@@ -435,7 +435,8 @@ static unsigned too_deep_at(const unsigned char *b, size_t len)
 			line++;
 			line_start = true;
 			dashes = 0;
-			quote = quote == '"' ? quote : 0; /* a single-quoted scalar may not span lines here */
+			/* an apostrophe in a plain scalar (O'Brien) opens no quote past its line */
+			quote = quote == '"' ? quote : 0;
 			continue;
 		}
 		if (quote) {
