@@ -133,14 +133,10 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 	p->ndissectors = proto_registry_count();
 	if (p->ndissectors > MAX_DISSECTORS)
 		p->ndissectors = MAX_DISSECTORS;
+	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions };
 	for (size_t i = 0; i < p->ndissectors; i++) {
 		const struct dissector *d = proto_registry[i];
-		const struct module_sizes sizes = { .data_sessions = cfg->data_sessions };
-		if (d->module_new_sized)
-			p->modules[i] = d->module_new_sized(&p->stats, &sizes);
-		else if (d->module_new)
-			p->modules[i] = d->module_new(&p->stats);
-		if ((d->module_new_sized || d->module_new) && !p->modules[i])
+		if (d->module_new && !(p->modules[i] = d->module_new(&p->stats, &sizes)))
 			goto oom;
 	}
 	return p;

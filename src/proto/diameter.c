@@ -290,12 +290,7 @@ struct diameter_module {
 	struct pending *pending;  /* PEND_SETS * PEND_WAYS */
 };
 
-void *diameter_module_new(struct stats *stats)
-{
-	return diameter_module_new_sized(stats, NULL);
-}
-
-void *diameter_module_new_sized(struct stats *stats, const struct module_sizes *sizes)
+void *diameter_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
 	struct diameter_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
@@ -502,7 +497,6 @@ const struct dissector diameter_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = diameter_module_new,
-	.module_new_sized = diameter_module_new_sized,
 	.module_free = diameter_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,

@@ -65,8 +65,7 @@ enum diameter_result {
  */
 enum diameter_result diameter_parse(const uint8_t *p, size_t len, struct diameter_msg *m);
 
-void *diameter_module_new(struct stats *stats);
-void *diameter_module_new_sized(struct stats *stats, const struct module_sizes *sizes);
+void *diameter_module_new(struct stats *stats, const struct module_sizes *sizes);
 void diameter_module_free(void *module);
 
 #endif

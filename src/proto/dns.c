@@ -399,8 +399,9 @@ struct dns_module {
 	struct dns_scratch scratch;
 };
 
-static void *module_new(struct stats *stats)
+static void *module_new(struct stats *stats, const struct module_sizes *sizes)
 {
+	(void)sizes;
 	struct dns_module *m = calloc(1, sizeof *m);
 	if (m)
 		m->stats = stats;

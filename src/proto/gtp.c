@@ -75,12 +75,7 @@ struct gtp_module {
 	struct gtp_txn *txns; /* GTP_TXN_SETS * GTP_TXN_WAYS */
 };
 
-void *gtp_module_new(struct stats *stats)
-{
-	return gtp_module_new_sized(stats, NULL);
-}
-
-void *gtp_module_new_sized(struct stats *stats, const struct module_sizes *sizes)
+void *gtp_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
 	struct gtp_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
@@ -395,7 +390,6 @@ const struct dissector gtp_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = gtp_module_new,
-	.module_new_sized = gtp_module_new_sized,
 	.module_free = gtp_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,

@@ -88,7 +88,7 @@ enum {
  */
 #define MAP_RESPONSE_TIMEOUT_US (600ull * 1000000)
 
-void *map_module_new(struct stats *stats);
+void *map_module_new(struct stats *stats, const struct module_sizes *sizes);
 struct map_module *map_module_new_sized(struct stats *stats, uint32_t capacity);
 void map_module_free(void *module);
 void map_module_tick(void *module, uint64_t now_us, const struct event_sink *events);

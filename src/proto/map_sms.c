@@ -122,8 +122,9 @@ struct map_module *map_module_new_sized(struct stats *stats, uint32_t capacity)
 	return mod;
 }
 
-void *map_module_new(struct stats *stats)
+void *map_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
+	(void)sizes;
 	return map_module_new_sized(stats, MAP_MAX_PENDING);
 }
 

@@ -74,11 +74,9 @@ struct dissector {
 	enum parse_status (*parse)(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed);
 	size_t state_size;                      /* per-flow state, 0 for none */
 	void (*state_end)(struct parse_ctx *ctx); /* flow ended: last look at state (may be NULL) */
-	/* Module instance: shared state across flows (may be NULL). */
-	void *(*module_new)(struct stats *stats);
-	/* The same, sized by the run's memory plan (pipeline/limits.c); NULL when the
-	 * defaults of module_new are all a module has. The pipeline prefers it. */
-	void *(*module_new_sized)(struct stats *stats, const struct module_sizes *sizes);
+	/* Module instance: shared state across flows (may be NULL). sizes: what the run's
+	 * memory plan gives the module's tables (pipeline/limits.c); NULL for the defaults. */
+	void *(*module_new)(struct stats *stats, const struct module_sizes *sizes);
 	void (*module_free)(void *module);
 	/* Periodic housekeeping (timeouts) and end of input; may emit events. */
 	void (*module_tick)(void *module, uint64_t now_us, const struct event_sink *events);

@@ -417,8 +417,9 @@ static void state_end(struct parse_ctx *ctx)
 	}
 }
 
-static void *module_new(struct stats *stats)
+static void *module_new(struct stats *stats, const struct module_sizes *sizes)
 {
+	(void)sizes;
 	struct quic_module *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;

@@ -321,12 +321,7 @@ struct radius_module {
 	struct pending *pending; /* PEND_SETS * PEND_WAYS */
 };
 
-void *radius_module_new(struct stats *stats)
-{
-	return radius_module_new_sized(stats, NULL);
-}
-
-void *radius_module_new_sized(struct stats *stats, const struct module_sizes *sizes)
+void *radius_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
 	struct radius_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
@@ -551,7 +546,6 @@ const struct dissector radius_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = radius_module_new,
-	.module_new_sized = radius_module_new_sized,
 	.module_free = radius_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,

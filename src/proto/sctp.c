@@ -64,8 +64,9 @@ struct sctp_module {
 _Static_assert(sizeof(struct sctp_flow_state) <= 64, "sctp_flow_state grew: every SCTP flow has one");
 _Static_assert(sizeof(struct reasm_slot) <= SCTP_REASM_MAX + 64, "reasm_slot: the buffer and a few fields");
 
-void *sctp_module_new(struct stats *stats)
+void *sctp_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
+	(void)sizes;
 	struct sctp_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;

@@ -53,7 +53,7 @@ struct sctp_flow_state {
 
 struct sctp_module;
 
-void *sctp_module_new(struct stats *stats);
+void *sctp_module_new(struct stats *stats, const struct module_sizes *sizes);
 void sctp_module_free(void *module);
 
 typedef void (*sctp_deliver_fn)(void *ud, const struct sctp_user_msg *m);

@@ -109,7 +109,7 @@ struct sip_module;
 
 /* A module with room for `capacity` calls and registrations (rounded up to a power of 2). */
 struct sip_module *sip_module_new_sized(struct stats *stats, uint32_t capacity);
-void *sip_module_new(struct stats *stats); /* default capacity 65536 */
+void *sip_module_new(struct stats *stats, const struct module_sizes *sizes); /* capacity 65536 */
 void sip_module_free(void *module);        /* accepts NULL */
 void sip_module_tick(void *module, uint64_t now_us, const struct event_sink *events);
 void sip_module_finish(void *module, const struct event_sink *events);

@@ -118,8 +118,9 @@ struct sip_module *sip_module_new_sized(struct stats *stats, uint32_t capacity)
 	return mod;
 }
 
-void *sip_module_new(struct stats *stats)
+void *sip_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
+	(void)sizes;
 	return sip_module_new_sized(stats, SIP_DEFAULT_CAPACITY);
 }
 

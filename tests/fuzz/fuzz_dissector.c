@@ -342,10 +342,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cv->flow.first_frame = 1;
 	cv->flow.dissector = (uint8_t)target_index;
 	if (keep_module && target->module_new && !kept_module)
-		kept_module = target->module_new(&kept_stats);
+		kept_module = target->module_new(&kept_stats, NULL);
 	if (keep_module)
 		cv->module = kept_module;
-	else if (target->module_new && !(cv->module = target->module_new(&cv->stats)))
+	else if (target->module_new && !(cv->module = target->module_new(&cv->stats, NULL)))
 		goto out;
 	if (target->module_new && !cv->module)
 		goto out;

@@ -385,7 +385,7 @@ static void test_dissector(void)
 	struct stats st;
 	memset(&st, 0, sizeof st);
 	struct name_cache *names = name_cache_new(64, &st);
-	void *module = dns_dissector.module_new(&st);
+	void *module = dns_dissector.module_new(&st, NULL);
 	struct packet resp = udp_packet("10.0.0.53", "10.45.0.2", 53, 40000, IPPROTO_UDP_);
 	struct parse_ctx ctx;
 	memset(&ctx, 0, sizeof ctx);

@@ -255,7 +255,7 @@ static void collect(void *ud, const struct event *e)
 static struct harness *h_new(void)
 {
 	struct harness *h = calloc(1, sizeof *h);
-	h->mod = gtp_dissector.module_new(&h->stats);
+	h->mod = gtp_dissector.module_new(&h->stats, NULL);
 	h->ids = identity_map_new(1024, &h->stats);
 	h->sink.emit = collect;
 	h->sink.ud = h;

@@ -128,7 +128,7 @@ static void reset(void)
 
 static void test_outcomes(void)
 {
-	struct map_module *mod = map_module_new(&stats);
+	struct map_module *mod = map_module_new(&stats, NULL);
 	reset();
 	feed(mod, BEGIN_MO, &msc, &smsc, 1, 0);
 	CHECK_EQ_INT(nevents, 0);
@@ -184,7 +184,7 @@ static void test_outcomes(void)
 
 static void test_matching(void)
 {
-	struct map_module *mod = map_module_new(&stats);
+	struct map_module *mod = map_module_new(&stats, NULL);
 	reset();
 	/* an answer sent to another address, or answering another transaction: not ours */
 	feed(mod, BEGIN_MO, &msc, &smsc, 1, 0);
@@ -236,7 +236,7 @@ static void test_matching(void)
 
 static void test_counters(void)
 {
-	struct map_module *mod = map_module_new(&stats);
+	struct map_module *mod = map_module_new(&stats, NULL);
 	reset();
 	feed(mod, BEGIN_SRI, &smsc, &other, 1, 0);
 	feed(mod, BEGIN_UL, &other, &msc, 2, 0);

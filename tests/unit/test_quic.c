@@ -79,7 +79,7 @@ static void test_header_protection(void)
 
 static void test_dissector_garbage(void)
 {
-	void *module = quic_dissector.module_new(NULL);
+	void *module = quic_dissector.module_new(NULL, NULL);
 	CHECK(module != NULL);
 	/* a long header of version 1 with a DCID, then nothing that opens */
 	uint8_t p[1300];

@@ -365,7 +365,7 @@ static void test_route(void)
 
 int main(void)
 {
-	mod = sctp_module_new(&stats);
+	mod = sctp_module_new(&stats, NULL);
 	test_bundles();
 	test_lies();
 	test_fragments();

@@ -36,7 +36,7 @@ static void collect(void *ud, const struct event *e)
 static struct harness *h_new(uint32_t capacity)
 {
 	struct harness *h = calloc(1, sizeof *h);
-	h->mod = capacity ? sip_module_new_sized(&h->stats, capacity) : sip_module_new(&h->stats);
+	h->mod = capacity ? sip_module_new_sized(&h->stats, capacity) : sip_module_new(&h->stats, NULL);
 	h->sink.emit = collect;
 	h->sink.ud = h;
 	addr_parse("192.0.2.1", &h->a);
