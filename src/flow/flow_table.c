@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
 #include "flow/reasm.h"
 
 /* The goal is at most 256 bytes per tracked flow including the table's overhead. */
@@ -254,14 +255,6 @@ static inline uint8_t lru_list_of(const struct flow_node *n)
 
 /* ---- setup ---- */
 
-static uint32_t pow2_at_least(uint32_t n)
-{
-	uint32_t p = 16;
-	while (p < n && p < (UINT32_C(1) << 31))
-		p <<= 1;
-	return p;
-}
-
 static struct flow_config with_defaults(const struct flow_config *cfg)
 {
 	struct flow_config c = cfg ? *cfg : (struct flow_config){0};
@@ -288,7 +281,7 @@ size_t flow_table_memory(const struct flow_config *cfg)
 {
 	struct flow_config c = with_defaults(cfg);
 	return sizeof(struct flow_table) + (size_t)c.max_flows * sizeof(struct flow_node) +
-	       (size_t)pow2_at_least(c.max_flows) * sizeof(uint32_t) +
+	       (size_t)pow2_at_least(c.max_flows, 16) * sizeof(uint32_t) +
 	       (size_t)c.max_streams * sizeof(struct tcp_stream *);
 }
 
@@ -322,7 +315,7 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 	t->max_flows = c.max_flows;
 	/* calloc: large enough to come straight from mmap, so untouched slots cost no RAM. */
 	t->nodes = calloc(c.max_flows, sizeof *t->nodes);
-	uint32_t nb = pow2_at_least(c.max_flows);
+	uint32_t nb = pow2_at_least(c.max_flows, 16);
 	t->buckets = malloc((size_t)nb * sizeof *t->buckets);
 	t->free_streams = calloc(c.max_streams, sizeof *t->free_streams);
 	if (!t->nodes || !t->buckets || !t->free_streams)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
 #include "identity/sim_links.h"
 
 /* Slot 0 is never used, so 0 is "none" and a table fresh from calloc is empty: a
@@ -142,25 +143,17 @@ static uint32_t bindings_wanted(unsigned max_bindings)
 	return want > MAX_BINDINGS ? MAX_BINDINGS : want;
 }
 
-static uint32_t buckets_for(uint32_t want)
-{
-	uint32_t nb = 16;
-	while (nb < want)
-		nb <<= 1;
-	return nb;
-}
-
 size_t identity_map_memory(unsigned max_bindings)
 {
 	uint32_t want = bindings_wanted(max_bindings);
 	return sizeof(struct identity_map) + ((size_t)want + 1) * sizeof(struct slot) +
-	       (size_t)buckets_for(want) * sizeof(uint32_t) + sim_links_memory(want / 4);
+	       (size_t)pow2_at_least(want, 16) * sizeof(uint32_t) + sim_links_memory(want / 4);
 }
 
 struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats)
 {
 	uint32_t want = bindings_wanted(max_bindings);
-	uint32_t nb = buckets_for(want);
+	uint32_t nb = pow2_at_least(want, 16);
 	struct identity_map *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;

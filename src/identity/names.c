@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
+
 /* Entry 0 is never used, so 0 is "none" and a cache fresh from calloc is empty: its
  * size costs nothing at start but address space (the kernel's zero pages). */
 #define NIL 0u
@@ -49,25 +51,17 @@ static uint32_t entries_wanted(unsigned max_entries)
 	return want > MAX_ENTRIES ? MAX_ENTRIES : want;
 }
 
-static uint32_t buckets_for(uint32_t want)
-{
-	uint32_t nb = 16;
-	while (nb < want)
-		nb <<= 1;
-	return nb;
-}
-
 size_t name_cache_memory(unsigned max_entries)
 {
 	uint32_t want = entries_wanted(max_entries);
 	return sizeof(struct name_cache) + ((size_t)want + 1) * sizeof(struct name_entry) +
-	       2 * (size_t)buckets_for(want) * sizeof(uint32_t);
+	       2 * (size_t)pow2_at_least(want, 16) * sizeof(uint32_t);
 }
 
 struct name_cache *name_cache_new(unsigned max_entries, struct stats *stats)
 {
 	uint32_t want = entries_wanted(max_entries);
-	uint32_t nb = buckets_for(want);
+	uint32_t nb = pow2_at_least(want, 16);
 	struct name_cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
+
 enum { DEFAULT_CAPACITY = 16384, MAX_CAPACITY = 1u << 22, PROBE = 8 };
 
 struct pair {
@@ -36,10 +38,7 @@ static uint32_t table_size(unsigned capacity)
 	uint32_t want = capacity ? capacity : DEFAULT_CAPACITY;
 	if (want > MAX_CAPACITY)
 		want = MAX_CAPACITY;
-	uint32_t n = PROBE;
-	while (n < want)
-		n <<= 1;
-	return n;
+	return pow2_at_least(want, PROBE);
 }
 
 size_t sim_links_memory(unsigned capacity)

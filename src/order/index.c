@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
+
 struct slot {
 	char key[ORDER_KEY_MAX]; /* "" when empty */
 	int target;
@@ -87,9 +89,7 @@ static struct slot *find(const struct order_index *ix, const char *key)
 
 int order_index_build(struct order *o)
 {
-	uint32_t n = 16;
-	while (n < 2 * o->ntargets)
-		n <<= 1;
+	uint32_t n = pow2_at_least((uint32_t)(2 * o->ntargets), 16); /* ntargets <= ORDER_MAX_TARGETS */
 	struct order_index *ix = calloc(1, sizeof *ix);
 	if (!ix || !(ix->slots = calloc(n, sizeof *ix->slots)) ||
 	    !(ix->ip_targets = calloc(o->ntargets ? o->ntargets : 1, sizeof *ix->ip_targets))) {

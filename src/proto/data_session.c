@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
+
 /* Index 0 is never used, so 0 can mean "none" and a zeroed allocation is an empty table:
  * creating one touches no page of its pools (a module per fuzz input stays cheap). */
 #define NIL 0u
@@ -90,12 +92,9 @@ static uint32_t session_hash(const char *party, const struct ip_addr *a)
 
 static uint32_t table_capacity(uint32_t capacity)
 {
-	uint32_t cap = 16;
 	if (capacity == 0)
 		capacity = DS_DEFAULT_CAPACITY;
-	while (cap < capacity && cap < (1u << 22))
-		cap <<= 1;
-	return cap;
+	return pow2_at_least(capacity < (1u << 22) ? capacity : (1u << 22), 16);
 }
 
 size_t ds_table_memory(uint32_t capacity)
