@@ -15,7 +15,9 @@
 #include "identity/identity.h"
 #include "proto/diameter.h"
 
-enum { MAX_EVENTS = 32, APP_GX = 16777238 };
+#include "module_harness.h"
+
+enum { APP_GX = 16777238 };
 
 struct buf {
 	uint8_t b[16384];
@@ -128,45 +130,9 @@ static void cca(struct buf *w, uint32_t hbh, unsigned type, const char *session,
 	msg_end(w, at);
 }
 
-struct harness {
-	void *mod;
-	struct identity_map *ids;
-	struct stats stats;
-	struct event ev[MAX_EVENTS];
-	int nev;
-	struct event_sink sink;
-	struct packet pkt;
-	struct parse_ctx ctx;
-	uint64_t frame;
-};
-
-static void collect(void *ud, const struct event *e)
-{
-	struct harness *h = ud;
-	if (h->nev < MAX_EVENTS)
-		h->ev[h->nev++] = *e;
-}
-
 static struct harness *h_new(void)
 {
-	struct harness *h = calloc(1, sizeof *h);
-	h->mod = diameter_dissector.module_new(&h->stats, NULL);
-	h->ids = identity_map_new(256, &h->stats);
-	h->sink.emit = collect;
-	h->sink.ud = h;
-	h->ctx.pkt = &h->pkt;
-	h->ctx.module = h->mod;
-	h->ctx.events = &h->sink;
-	h->ctx.stats = &h->stats;
-	h->ctx.identity = h->ids;
-	return h;
-}
-
-static void h_free(struct harness *h)
-{
-	diameter_dissector.module_free(h->mod);
-	identity_map_free(h->ids);
-	free(h);
+	return harness_new(&diameter_dissector, 256);
 }
 
 /* Stream bytes p[0..n) from the PCEF (dir 0) or the PCRF (dir 1); *consumed set. */
@@ -276,7 +242,7 @@ static void test_malformed(void)
 	b.b[0] = 2;
 	CHECK_EQ_INT(feed(h, b.b, b.n, 1.0, 0, &c), PARSE_MALFORMED);
 	CHECK_EQ_INT(h->stats.anomalies[ANOM_DIAMETER_MALFORMED], 1);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_gx_session(void)
@@ -354,7 +320,7 @@ static void test_gx_session(void)
 	feed(h, w.b, w.n, 120.1, 1, &c);
 	CHECK_EQ_INT(h->nev, 3);
 	CHECK_EQ_INT(stats_anomaly_total(&h->stats), 0);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_stream_framing(void)
@@ -390,7 +356,7 @@ static void test_stream_framing(void)
 	CHECK_EQ_INT(c, one);
 	CHECK_EQ_INT(h->nev, 2);
 	(void)first;
-	h_free(h);
+	harness_free(h);
 }
 
 static bool recognise(const void *p, size_t n)

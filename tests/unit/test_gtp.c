@@ -17,7 +17,7 @@
 #include "identity/identity.h"
 #include "proto/gtp.h"
 
-enum { MAX_EVENTS = 64 };
+#include "module_harness.h"
 
 /* --- a byte builder --- */
 
@@ -233,45 +233,9 @@ static void v2_delete_resp(struct buf *w, unsigned seq, uint32_t teid, unsigned 
 
 /* --- the harness --- */
 
-struct harness {
-	void *mod;
-	struct identity_map *ids;
-	struct stats stats;
-	struct event ev[MAX_EVENTS];
-	int nev;
-	struct event_sink sink;
-	struct packet pkt;
-	struct parse_ctx ctx;
-	uint64_t frame;
-};
-
-static void collect(void *ud, const struct event *e)
-{
-	struct harness *h = ud;
-	if (h->nev < MAX_EVENTS)
-		h->ev[h->nev++] = *e;
-}
-
 static struct harness *h_new(void)
 {
-	struct harness *h = calloc(1, sizeof *h);
-	h->mod = gtp_dissector.module_new(&h->stats, NULL);
-	h->ids = identity_map_new(1024, &h->stats);
-	h->sink.emit = collect;
-	h->sink.ud = h;
-	h->ctx.pkt = &h->pkt;
-	h->ctx.module = h->mod;
-	h->ctx.events = &h->sink;
-	h->ctx.stats = &h->stats;
-	h->ctx.identity = h->ids;
-	return h;
-}
-
-static void h_free(struct harness *h)
-{
-	gtp_dissector.module_free(h->mod);
-	identity_map_free(h->ids);
-	free(h);
+	return harness_new(&gtp_dissector, 1024);
 }
 
 /* Sends w's bytes (the first `len`, all when 0) from src to dst at ts seconds. */
@@ -430,7 +394,7 @@ static void test_v1_session(void)
 	CHECK(!who_is(h, "10.1.2.3", 200.0, &s));
 	CHECK(who_is(h, "10.1.2.3", 150.0, &s)); /* still known inside the interval */
 	CHECK_EQ_INT(stats_anomaly_total(&h->stats), 0);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_v1_not_opened(void)
@@ -466,7 +430,7 @@ static void test_v1_not_opened(void)
 	feed(h, &w, 0, 4.1, "192.0.2.20", 2123, "192.0.2.10", 2123, false);
 	CHECK_EQ_INT(h->nev, 1);
 	CHECK_EQ_STR(h->ev[0].from, "imsi:001010123456789");
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_v2_session(void)
@@ -537,7 +501,7 @@ static void test_v2_session(void)
 	CHECK_EQ_STR(s.imsi, "imsi:001010000000002"); /* the address moved on to the second subscriber */
 	CHECK(who_is(h, "10.45.0.2", 15.0, &s));
 	CHECK_EQ_STR(s.imsi, "imsi:001010000000001"); /* ... and was the first one's before */
-	h_free(h);
+	harness_free(h);
 }
 
 /* One subscriber's session on S11 (MME-SGW) and S5 (SGW-PGW): one begin, one end. */
@@ -574,7 +538,7 @@ static void test_v2_two_interfaces(void)
 	CHECK_EQ_INT(h->nev, 2);
 	CHECK_EQ_INT(h->ev[1].type, EV_DATA_SESSION_END);
 	CHECK_EQ_INT(h->ev[1].duration_us, 8100000);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_truncated_and_malformed(void)
@@ -644,7 +608,7 @@ static void test_truncated_and_malformed(void)
 	put8(&w, 0); put8(&w, 0); put8(&w, 0); put8(&w, 0);
 	CHECK_EQ_INT(gtp_msg_parse(w.b, w.n, false, &m), GTP_MALFORMED);
 	CHECK_EQ_INT(h->nev, 0);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_lookalikes(void)
@@ -732,7 +696,7 @@ static void test_v0_session(void)
 	CHECK(who_is(h, "10.1.2.3", 6.0, &s));
 	CHECK_EQ_STR(s.imsi, "imsi:001010123456789");
 	CHECK_EQ_INT(stats_anomaly_total(&h->stats), 0);
-	h_free(h);
+	harness_free(h);
 }
 
 /* Without an identity map the events still come. */
@@ -751,7 +715,7 @@ static void test_no_identity_map(void)
 	h->ctx.module = NULL;
 	feed(h, &w, 0, 1.2, "192.0.2.20", 2123, "192.0.2.10", 2123, false);
 	CHECK_EQ_INT(h->nev, 1);
-	h_free(h);
+	harness_free(h);
 }
 
 int main(void)

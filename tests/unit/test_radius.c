@@ -15,7 +15,7 @@
 #include "identity/identity.h"
 #include "proto/radius.h"
 
-enum { MAX_EVENTS = 32 };
+#include "module_harness.h"
 
 struct buf {
 	uint8_t b[4200];
@@ -83,45 +83,9 @@ static void accounting(struct buf *w, unsigned id, unsigned status, const char *
 	finish(w);
 }
 
-struct harness {
-	void *mod;
-	struct identity_map *ids;
-	struct stats stats;
-	struct event ev[MAX_EVENTS];
-	int nev;
-	struct event_sink sink;
-	struct packet pkt;
-	struct parse_ctx ctx;
-	uint64_t frame;
-};
-
-static void collect(void *ud, const struct event *e)
-{
-	struct harness *h = ud;
-	if (h->nev < MAX_EVENTS)
-		h->ev[h->nev++] = *e;
-}
-
 static struct harness *h_new(void)
 {
-	struct harness *h = calloc(1, sizeof *h);
-	h->mod = radius_dissector.module_new(&h->stats, NULL);
-	h->ids = identity_map_new(256, &h->stats);
-	h->sink.emit = collect;
-	h->sink.ud = h;
-	h->ctx.pkt = &h->pkt;
-	h->ctx.module = h->mod;
-	h->ctx.events = &h->sink;
-	h->ctx.stats = &h->stats;
-	h->ctx.identity = h->ids;
-	return h;
-}
-
-static void h_free(struct harness *h)
-{
-	radius_dissector.module_free(h->mod);
-	identity_map_free(h->ids);
-	free(h);
+	return harness_new(&radius_dissector, 256);
 }
 
 /* From the NAS (dir 0) or the server (dir 1). */
@@ -248,7 +212,7 @@ static void test_malformed_and_truncated(void)
 	finish(&w);
 	CHECK_EQ_INT(radius_parse(w.b, w.n, false, &m), RADIUS_MALFORMED);
 	CHECK_EQ_INT(h->nev, 0);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_accounting_session(void)
@@ -309,7 +273,7 @@ static void test_accounting_session(void)
 	feed(h, &w, 0, 961.0, 0, 1813, false);
 	CHECK_EQ_INT(h->nev, 4);
 	CHECK_EQ_INT(stats_anomaly_total(&h->stats), 0);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_access_accept(void)
@@ -340,7 +304,7 @@ static void test_access_accept(void)
 	finish(&w);
 	feed(h, &w, 0, 20.1, 1, 1812, false);
 	CHECK(!who_is(h, "255.255.255.254", 21.0, &s));
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_who(void)
