@@ -8,10 +8,11 @@
 #include "cli/cli.h"
 #include "pipeline/limits.h"
 #include "pipeline/run.h"
+#include "pipeline/shard.h"
 
 static const char usage[] =
 	"usage: pentrap run --order ORDER.yaml [--db records.db] [--jsonl FILE|-] [--sigs FILE]\n"
-	"                   -r CAPTURE [-r CAPTURE ...] [--table] [--no-db] [-q]\n"
+	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [-q]\n"
 	"       pentrap run --order ORDER.yaml [--db records.db] -i IFACE [-i IFACE ...] [-f BPF]\n"
 	"                   [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
 	"                   [--stats-interval S] [--max-db-mb N]\n"
@@ -22,6 +23,10 @@ static const char usage[] =
 	"\n"
 	"  --order FILE   the order (YAML; see docs/order.md)\n"
 	"  -r FILE        a pcap or pcapng capture; '-' reads standard input; repeatable\n"
+	"  -j THREADS     captures: threads that read the traffic (default 1); with 2 or\n"
+	"                 more, a reader thread shares flows out between them by device,\n"
+	"                 the records keep one order, and --max-memory and --max-flows\n"
+	"                 are split between them (docs/performance.md)\n"
 	"  -i IFACE       capture live from an interface (repeatable; not with -r) until\n"
 	"                 SIGTERM/SIGINT or the order's valid_until (docs/live.md)\n"
 	"  -f BPF         live: a capture filter (pcap-filter syntax), e.g. 'udp port 5060'\n"
@@ -216,8 +221,18 @@ int cmd_run(int argc, char **argv)
 				opt.max_flows = (unsigned)v;
 			break;
 		}
-		case 'j':
-			break; /* one worker until sharding lands; accepted so scripts keep working */
+		case 'j': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || v == 0 || v > SHARD_MAX_WORKERS) {
+				fprintf(stderr, "pentrap run: -j: not a number of threads from 1 to %d: '%s'\n",
+					SHARD_MAX_WORKERS, optarg);
+				return EXIT_USAGE;
+			}
+			opt.workers = (unsigned)v;
+			break;
+		}
 		case 'r':
 			if (opt.ncaptures == RUN_MAX_CAPTURES) {
 				fprintf(stderr, "pentrap run: at most %d captures\n", RUN_MAX_CAPTURES);
@@ -277,6 +292,10 @@ int cmd_run(int argc, char **argv)
 			opt.live.bpf ? "-f" : opt.user ? "-Z" : "--max-db-mb");
 		return EXIT_USAGE;
 	}
+	if (opt.nifaces && opt.workers > 1) {
+		fprintf(stderr, "pentrap run: -j works on capture files (-r); a live sensor reads with one thread\n");
+		return EXIT_USAGE;
+	}
 	if (no_db)
 		opt.db_path = NULL;
 	if (!opt.db_path && (opt.resume || opt.key_path)) {
@@ -288,7 +307,8 @@ int cmd_run(int argc, char **argv)
 		struct decode_config dc = { 0 };
 		struct flow_config fc = { 0 };
 		char lerr[256];
-		if (limits_apply(opt.max_memory_mib, opt.max_flows, &dc, &fc, NULL, lerr, sizeof lerr) != 0) {
+		if (limits_apply_workers(opt.max_memory_mib, opt.max_flows, opt.workers, &dc, &fc, NULL, lerr,
+					 sizeof lerr) != 0) {
 			fprintf(stderr, "pentrap run: %s\n", lerr);
 			return EXIT_USAGE;
 		}

@@ -78,3 +78,14 @@ uint64_t stats_anomaly_total(const struct stats *s)
 		t += s->anomalies[i];
 	return t;
 }
+
+/* struct stats is counters only, so adding is element by element. */
+_Static_assert(sizeof(struct stats) % sizeof(uint64_t) == 0, "struct stats holds uint64_t counters only");
+
+void stats_add(struct stats *sum, const struct stats *s)
+{
+	uint64_t *d = (uint64_t *)(void *)sum;
+	const uint64_t *a = (const uint64_t *)(const void *)s;
+	for (size_t i = 0; i < sizeof *s / sizeof(uint64_t); i++)
+		d[i] += a[i];
+}

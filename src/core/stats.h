@@ -3,7 +3,7 @@
  * anomalies by kind. Traffic that cannot be parsed is counted here, never logged
  * packet by packet (an attacker can flood a log; a counter costs nothing).
  *
- * One struct stats per pipeline (per worker thread later); modules get a pointer.
+ * One struct stats per pipeline (one per worker thread); modules get a pointer.
  */
 #ifndef PENTRAP_CORE_STATS_H
 #define PENTRAP_CORE_STATS_H
@@ -109,5 +109,7 @@ static inline void stats_anomaly(struct stats *s, enum anomaly a)
 		s->anomalies[a]++;
 }
 uint64_t stats_anomaly_total(const struct stats *s);
+/* Adds every counter of s into sum (the workers' statistics into the run's). */
+void stats_add(struct stats *sum, const struct stats *s);
 
 #endif

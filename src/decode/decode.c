@@ -51,6 +51,11 @@ struct decoder *decoder_new(const struct decode_config *cfg, struct stats *stats
 	return d;
 }
 
+struct decoder *decoder_new_peek(void)
+{
+	return calloc(1, sizeof(struct decoder)); /* no fragment table: fragments come back DECODE_HELD */
+}
+
 void decoder_free(struct decoder *d)
 {
 	if (!d)
@@ -61,7 +66,8 @@ void decoder_free(struct decoder *d)
 
 void decoder_expire(struct decoder *d, uint64_t now_us)
 {
-	frag_expire(d->frag, now_us);
+	if (d->frag)
+		frag_expire(d->frag, now_us);
 }
 
 /* The frame ended inside its link-layer header. */

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hashmix.h"
+
 enum {
 	FRAG_BLOCK = 1024,                         /* bytes per budget block */
 	FRAG_UNITS_PER_BLOCK = FRAG_BLOCK / 8,     /* 128: two 64-bit words of bitmap */
@@ -81,13 +83,7 @@ static uint32_t key_hash(const struct frag_piece *p)
 	h ^= p->id * 0x85ebca6bu;
 	h ^= p->proto;
 	h ^= p->tunnel * 0xc2b2ae35u;
-	/* murmur3 finaliser: spreads the bits the mask keeps */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return hash_mix32(h); /* spreads the bits the mask keeps */
 }
 
 struct frag_table *frag_new(const struct decode_config *cfg, struct stats *stats)

@@ -214,6 +214,8 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 			.data = cur_rest(&w),
 			.ts_us = out->ts_us,
 		};
+		if (!d->frag) /* peeking (decode.h): a fragment is only reported */
+			return DECODE_HELD;
 		struct span done = { NULL, 0 };
 		enum decode_result r = frag_add(d->frag, &p, &done);
 		return reassembled(d, r, done, 4, out);
@@ -288,6 +290,8 @@ static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
 				.data = cur_rest(&w),
 				.ts_us = out->ts_us,
 			};
+			if (!d->frag)
+				return DECODE_HELD;
 			struct span done = { NULL, 0 };
 			enum decode_result r = frag_add(d->frag, &p, &done);
 			return reassembled(d, r, done, 6, out);

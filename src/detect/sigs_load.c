@@ -901,14 +901,15 @@ int sigs_load_builtin(struct sigset **out, char *errbuf, size_t errlen)
 
 struct sigset *sigs_ref(struct sigset *s)
 {
+	/* atomic: the workers of a run (pipeline/workers.c) share one set */
 	if (s)
-		s->refs++;
+		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 	return s;
 }
 
 void sigs_unref(struct sigset *s)
 {
-	if (!s || --s->refs > 0)
+	if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	sigs_index_free(s->index);
 	free(s->sigs);

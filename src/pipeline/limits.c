@@ -75,8 +75,17 @@ static unsigned sessions_within(size_t budget)
 int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_config *dc,
 		 struct flow_config *fc, struct limits_plan *plan, char *errbuf, size_t errlen)
 {
-	if (!max_memory_mib)
-		max_memory_mib = LIMITS_DEFAULT_MEMORY_MIB;
+	return limits_apply_workers(max_memory_mib, max_flows, 1, dc, fc, plan, errbuf, errlen);
+}
+
+int limits_apply_workers(unsigned max_memory_mib, unsigned max_flows, unsigned nworkers,
+			 struct decode_config *dc, struct flow_config *fc, struct limits_plan *plan,
+			 char *errbuf, size_t errlen)
+{
+	if (nworkers < 1)
+		nworkers = 1;
+	if (!max_memory_mib) /* the subscriber tables a worker more keeps, a quarter each */
+		max_memory_mib = LIMITS_DEFAULT_MEMORY_MIB + (nworkers - 1) * (LIMITS_DEFAULT_MEMORY_MIB / 4);
 	if (max_memory_mib < LIMITS_MIN_MEMORY_MIB || max_memory_mib > LIMITS_MAX_MEMORY_MIB) {
 		snprintf(errbuf, errlen, "--max-memory %u: must be between %d and %d MiB", max_memory_mib,
 			 LIMITS_MIN_MEMORY_MIB, LIMITS_MAX_MEMORY_MIB);
@@ -87,16 +96,34 @@ int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_conf
 		return -1;
 	}
 	size_t total = (size_t)max_memory_mib * MIB;
-	size_t usable = total - total / 10;
+	size_t usable_all = total - total / 10;
+	/* One worker's share; but every worker keeps every subscriber (pipeline/shard.h),
+	 * so each one's tables take a quarter of the whole cap, as with one worker, as long
+	 * as that leaves it half its share. */
+	size_t usable = usable_all / nworkers;
+	size_t subscribers = usable_all / 4 < usable / 2 ? usable_all / 4 : usable / 2;
+	if (max_flows)
+		max_flows = max_flows / nworkers ? max_flows / nworkers : 1;
 
 	size_t frag_data = usable / 16 < FRAG_MAX_DATA ? usable / 16 : FRAG_MAX_DATA;
 	size_t frag = frag_data + (size_t)FRAG_DATAGRAMS * FRAG_SLOT_BYTES + FRAG_OUT_BYTES;
 
+	unsigned bindings = entries_within(identity_map_memory, subscribers / 10 * 3);
+	unsigned names = entries_within(name_cache_memory, subscribers / 10 * 3);
+	unsigned sessions = sessions_within(subscribers / 10 * 4);
+	size_t tables = identity_map_memory(bindings) + name_cache_memory(names) +
+			DATA_SESSION_TABLES * ds_table_memory(sessions);
+
+	/* Flows take 3/8 of the cap; a worker, whose subscriber tables are a bigger part
+	 * of its share, half of what they and the fragments leave (as much for state and
+	 * reassembly, the workers together about what one would have). */
 	size_t flows;
 	size_t share = usable / 8 * 3;
+	if (nworkers > 1)
+		share = usable > tables + frag ? (usable - tables - frag) / 2 : 0;
 	if (max_flows) {
 		flows = flows_bytes(fc, max_flows);
-		if (flows > total / 2) {
+		if (flows > total / 2 / nworkers) {
 			snprintf(errbuf, errlen,
 				 "--max-flows %u needs %zu MiB, more than half of --max-memory %u MiB",
 				 max_flows, (flows + MIB - 1) / MIB, max_memory_mib);
@@ -114,15 +141,13 @@ int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_conf
 			max_flows -= max_flows / 64 + 1;
 		flows = flows_bytes(fc, max_flows);
 	}
-	size_t subscribers = usable / 4;
-	unsigned bindings = entries_within(identity_map_memory, subscribers / 10 * 3);
-	unsigned names = entries_within(name_cache_memory, subscribers / 10 * 3);
-	unsigned sessions = sessions_within(subscribers / 10 * 4);
-	size_t tables = identity_map_memory(bindings) + name_cache_memory(names) +
-			DATA_SESSION_TABLES * ds_table_memory(sessions);
 	if (usable < frag + flows + tables + MIN_REST_BYTES) {
-		snprintf(errbuf, errlen, "--max-memory %u MiB leaves no room for flow state and TCP reassembly",
-			 max_memory_mib);
+		if (nworkers > 1)
+			snprintf(errbuf, errlen, "--max-memory %u MiB is too little for %u workers", max_memory_mib,
+				 nworkers);
+		else
+			snprintf(errbuf, errlen, "--max-memory %u MiB leaves no room for flow state and TCP reassembly",
+				 max_memory_mib);
 		return -1;
 	}
 	size_t rest = usable - frag - flows - tables;
@@ -135,9 +160,10 @@ int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_conf
 	fc->state_budget_bytes = state;
 	if (plan)
 		*plan = (struct limits_plan){
-			.total = total, .flows = flows + state, .table = flows, .state = state, .reasm = reasm,
+			.total = total / nworkers, .flows = flows + state, .table = flows, .state = state, .reasm = reasm,
 			.frag = frag, .max_flows = max_flows, .tables = tables, .bindings = bindings,
 			.names = names, .sessions = sessions,
 		};
 	return 0;
 }
+

@@ -43,4 +43,13 @@ struct limits_plan {
 int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_config *dc,
 		 struct flow_config *fc, struct limits_plan *plan, char *errbuf, size_t errlen);
 
+/*
+ * The same for one of nworkers workers (`run -j`): each gets an equal share of the cap
+ * and of --max-flows. Its subscriber tables are a share too, though every worker keeps
+ * every subscriber (pipeline/shard.h): more workers, fewer subscribers in the cap.
+ */
+int limits_apply_workers(unsigned max_memory_mib, unsigned max_flows, unsigned nworkers,
+			 struct decode_config *dc, struct flow_config *fc, struct limits_plan *plan,
+			 char *errbuf, size_t errlen);
+
 #endif

@@ -18,6 +18,7 @@
 #include "identity/identity.h"
 #include "identity/names.h"
 #include "order/filter.h"
+#include "pipeline/shard.h"
 #include "proto/proto.h"
 
 enum {
@@ -45,6 +46,12 @@ struct pipeline {
 	void (*on_packet)(void *ud, const struct packet *pkt);
 	void *on_packet_ud;
 	struct detect *detect;         /* signatures, OTT events, flow records (detect/detect.h) */
+	/* one of several workers (pipeline/shard.h) */
+	unsigned worker, nworkers;
+	bool frame_shared;             /* the frame being read was given to every worker */
+	bool frame_owned;              /* ... and a packet of it turned out to be this worker's */
+	void (*on_record)(void *ud, const struct record *r);
+	void *on_record_ud;
 };
 
 /* The summary's sms line: every sms event by the protocol that carried it. */
@@ -62,6 +69,9 @@ static void count_sms(struct stats *st, const struct event *e)
 static void on_event(void *ud, const struct event *e)
 {
 	struct pipeline *p = ud;
+	/* shared signalling is read by every worker and recorded by worker 0 alone */
+	if (p->worker != 0 && shard_is_shared(e->ip_proto, &e->src, &e->dst, e->sport, e->dport))
+		return;
 	struct record recs[2];
 	size_t n = order_filter_identity(p->order, e, p->identity, p->capture_sha256, recs);
 	/* Minimisation (docs/evidence.md): only events the order keeps are counted, so the
@@ -70,9 +80,14 @@ static void on_event(void *ud, const struct event *e)
 		p->stats.events[e->type]++;
 	if (n > 0 && e->type == EV_SMS)
 		count_sms(&p->stats, e);
-	for (size_t i = 0; i < n; i++)
-		if (writer_write(p->writer, &recs[i]) == 0)
+	for (size_t i = 0; i < n; i++) {
+		if (p->on_record) {
+			p->on_record(p->on_record_ud, &recs[i]);
 			p->stats.records++;
+		} else if (writer_write(p->writer, &recs[i]) == 0) {
+			p->stats.records++;
+		}
+	}
 }
 
 static void parse_ctx_init(struct pipeline *p, struct parse_ctx *ctx, struct flow *f, int dir,
@@ -118,6 +133,10 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 	p->events.ud = p;
 	p->on_packet = cfg->on_packet;
 	p->on_packet_ud = cfg->on_packet_ud;
+	p->worker = cfg->nworkers > 1 ? cfg->worker : 0;
+	p->nworkers = cfg->nworkers > 1 ? cfg->nworkers : 1;
+	p->on_record = cfg->on_record;
+	p->on_record_ud = cfg->on_record_ud;
 	p->identity = identity_map_new(cfg->identity_bindings, &p->stats);
 	p->names = name_cache_new(cfg->name_entries, &p->stats);
 	p->decoder = decoder_new(&cfg->decode, &p->stats);
@@ -307,6 +326,15 @@ static void dispatch(struct pipeline *p, const struct packet *pkt)
 {
 	int dir;
 	bool created;
+	if (p->frame_shared) {
+		/* a reassembled datagram belongs to one worker; shared signalling to all */
+		int owner = shard_owner(pkt, p->nworkers);
+		if (owner != SHARD_ALL) {
+			if (owner != (int)p->worker)
+				return;
+			p->frame_owned = true;
+		}
+	}
 	if (p->on_packet)
 		p->on_packet(p->on_packet_ud, pkt);
 	struct flow *f = flow_table_packet(p->flows, pkt, &dir, &created);
@@ -384,10 +412,35 @@ void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint6
 	pkt.tunnelled = false;
 	pkt.caplen = frame->caplen;
 	pkt.wirelen = frame->wirelen;
+	tick(p, frame->ts_us);
 	p->stats.packets++;
 	p->stats.bytes += frame->wirelen;
-	tick(p, frame->ts_us);
 	if (decode_frame(p->decoder, frame->linktype, frame->data, &pkt) != DECODE_OK)
 		return;
 	process_packet(p, &pkt);
+}
+
+void pipeline_shared_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)
+{
+	if (p->worker == 0) {
+		p->frame_shared = true;
+		pipeline_frame(p, frame, frame_no);
+		p->frame_shared = false;
+		return;
+	}
+	/* Worker 0 counts the frame and what it holds; this worker's counts are kept only
+	 * for a packet of it that was its own (then without the frame's). */
+	tick(p, frame->ts_us);
+	struct stats before = p->stats;
+	p->frame_shared = true;
+	p->frame_owned = false;
+	pipeline_frame(p, frame, frame_no);
+	p->frame_shared = false;
+	if (!p->frame_owned) {
+		p->stats = before;
+	} else {
+		p->stats.packets = before.packets;
+		p->stats.bytes = before.bytes;
+		p->stats.ip_packets = before.ip_packets;
+	}
 }

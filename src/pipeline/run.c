@@ -23,6 +23,8 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/run_ctx.h"
 #include "pipeline/run_sigs.h"
+#include "pipeline/shard.h"
+#include "pipeline/workers.h"
 #include "record/jsonl.h"
 #include "record/store.h"
 #include "record/writer.h"
@@ -49,8 +51,13 @@ static double mono_s(void)
 struct progress {
 	bool on;
 	double last;
-	const struct stats *stats;
+	const struct run_ctx *c;
 };
+
+static uint64_t frames_read(const struct run_ctx *c)
+{
+	return c->ws ? workers_frames(c->ws) : pipeline_stats(c->pl)->packets;
+}
 
 static void progress_show(struct progress *pr, struct capture_source *src, bool force)
 {
@@ -63,11 +70,11 @@ static void progress_show(struct progress *pr, struct capture_source *src, bool 
 		src->ops->progress(src, &done, &total);
 	if (total)
 		fprintf(stderr, "\r\033[Kpentrap: %s %3.0f%%  %llu packets  %llu records", src->name,
-			100.0 * (double)done / (double)total, (unsigned long long)pr->stats->packets,
-			(unsigned long long)pr->stats->records);
+			100.0 * (double)done / (double)total, (unsigned long long)frames_read(pr->c),
+			(unsigned long long)pr->c->writer.written);
 	else
 		fprintf(stderr, "\r\033[Kpentrap: %s  %llu packets  %llu records", src->name,
-			(unsigned long long)pr->stats->packets, (unsigned long long)pr->stats->records);
+			(unsigned long long)frames_read(pr->c), (unsigned long long)pr->c->writer.written);
 }
 
 static void progress_clear(struct progress *pr)
@@ -76,9 +83,32 @@ static void progress_clear(struct progress *pr)
 		fprintf(stderr, "\r\033[K");
 }
 
+/* The run's pipelines: the one, or each worker's (only while they are idle). Returns how many. */
+static unsigned pipelines_of(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS])
+{
+	if (!c->ws) {
+		pls[0] = c->pl;
+		return c->pl ? 1 : 0;
+	}
+	unsigned n = workers_count(c->ws);
+	for (unsigned i = 0; i < n; i++)
+		pls[i] = workers_pipeline(c->ws, i);
+	return n;
+}
+
+/* A SIGHUP's reload lands between frames; with workers, once they have read what they were given. */
+static void poll_reload(struct run_ctx *c)
+{
+	if (!run_sigs_hup_pending())
+		return;
+	if (c->ws)
+		workers_sync(c->ws);
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	run_sigs_poll(&c->rs, pls, pipelines_of(c, pls));
+}
+
 /* Reads one capture through the pipeline. Returns RUN_OK or RUN_BAD_INPUT (errbuf set). */
-static int read_capture(struct pipeline *pl, const char *path, struct progress *pr, struct run_sigs *rs,
-			char *errbuf, size_t errlen)
+static int read_capture(struct run_ctx *c, const char *path, struct progress *pr, char *errbuf, size_t errlen)
 {
 	struct capture_source src;
 	if (capture_file_open(path, &src, errbuf, errlen) != 0)
@@ -94,8 +124,11 @@ static int read_capture(struct pipeline *pl, const char *path, struct progress *
 			status = RUN_BAD_INPUT;
 			break;
 		}
-		run_sigs_poll(rs, pl); /* a SIGHUP reload lands between frames */
-		pipeline_frame(pl, &frame, ++frame_no);
+		poll_reload(c);
+		if (c->ws)
+			workers_frame(c->ws, &frame, ++frame_no);
+		else
+			pipeline_frame(c->pl, &frame, ++frame_no);
 		if ((frame_no & 1023) == 0)
 			progress_show(pr, &src, false);
 	}
@@ -283,14 +316,17 @@ int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_captur
 	if (opt->table)
 		c->writer.table = stdout;
 	c->pc = (struct pipeline_config){ .order = &c->order, .writer = &c->writer, .sigs = c->rs.current };
-	if (limits_apply(opt->max_memory_mib, opt->max_flows, &c->pc.decode, &c->pc.flow, &c->plan, errbuf,
-			 errlen) != 0)
+	if (limits_apply_workers(opt->max_memory_mib, opt->max_flows, opt->workers, &c->pc.decode, &c->pc.flow,
+				 &c->plan, errbuf, errlen) != 0)
 		return RUN_BAD_INPUT;
 	c->pc.identity_bindings = c->plan.bindings;
 	c->pc.name_entries = c->plan.names;
 	c->pc.data_sessions = c->plan.sessions;
-	c->pl = pipeline_new(&c->pc, errbuf, errlen);
-	return c->pl ? RUN_OK : RUN_FAILED;
+	if (opt->workers > 1)
+		c->ws = workers_new(opt->workers, &c->pc, errbuf, errlen);
+	else
+		c->pl = pipeline_new(&c->pc, errbuf, errlen);
+	return c->pl || c->ws ? RUN_OK : RUN_FAILED;
 }
 
 int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new_db_path,
@@ -344,17 +380,54 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
  * gives the tables' pages only as they fill); reassembly and dissector state grow with
  * traffic, and their peaks are what a flood drives up. The attack tests read this line.
  */
-static void print_memory(FILE *out, const struct limits_plan *plan, const struct flow_table *flows)
+static void print_memory(FILE *out, const struct limits_plan *plan, struct pipeline *const *pls, unsigned n)
 {
 	const double mib = 1048576.0;
-	size_t reasm = flow_table_stream_peak(flows), state = flow_table_state_peak(flows);
-	size_t peak = plan->table + plan->frag + plan->tables + reasm + state;
+	size_t reasm = 0, state = 0;
+	for (unsigned i = 0; i < n; i++) { /* the workers' peaks, added: an upper bound of them together */
+		reasm += flow_table_stream_peak(pipeline_flows(pls[i]));
+		state += flow_table_state_peak(pipeline_flows(pls[i]));
+	}
+	size_t table = n * plan->table, frag = n * plan->frag, tables = n * plan->tables;
+	size_t peak = table + frag + tables + reasm + state;
 	fprintf(out, "  memory     %.1f MiB at most of the %zu MiB cap (flow table %.1f, fragments %.1f, "
 		"subscriber tables %.1f, reassembly %.1f of %.1f, dissector state %.1f of %.1f)\n",
-		peak / mib, plan->total >> 20, plan->table / mib, plan->frag / mib, plan->tables / mib,
-		reasm / mib, plan->reasm / mib, state / mib, plan->state / mib);
-	fprintf(out, "  tables     %u identity bindings, %u DNS names, %u data sessions per protocol\n",
-		plan->bindings, plan->names, plan->sessions);
+		peak / mib, (n * plan->total) >> 20, table / mib, frag / mib, tables / mib, reasm / mib,
+		n * plan->reasm / mib, state / mib, n * plan->state / mib);
+	fprintf(out, "  tables     %u identity bindings, %u DNS names, %u data sessions per protocol%s\n",
+		plan->bindings, plan->names, plan->sessions, n > 1 ? ", in each worker" : "");
+	if (n > 1)
+		fprintf(out, "  workers    %u, each with %zu MiB of the cap and %u flows\n", n, plan->total >> 20,
+			plan->max_flows);
+}
+
+/* The run's statistics and detect summary: the workers' added. have_detect: definitions in use. */
+static void run_totals(struct pipeline *const *pls, unsigned n, struct stats *st, struct detect_summary *ds,
+		       bool *have_detect)
+{
+	memset(st, 0, sizeof *st);
+	memset(ds, 0, sizeof *ds);
+	*have_detect = false;
+	for (unsigned i = 0; i < n; i++) {
+		stats_add(st, pipeline_stats(pls[i]));
+		struct detect *d = pipeline_detect(pls[i]);
+		if (!d)
+			continue;
+		struct detect_summary one;
+		detect_get_summary(d, &one);
+		ds->target_flows += one.target_flows;
+		ds->target_bytes += one.target_bytes;
+		ds->unnamed_flows += one.unnamed_flows;
+		ds->unnamed_bytes += one.unnamed_bytes;
+		ds->named_flows += one.named_flows;
+		ds->named_bytes += one.named_bytes;
+		ds->sessions += one.sessions;
+		ds->messages += one.messages;
+		ds->calls += one.calls;
+		ds->call_setups += one.call_setups;
+		ds->reloads = one.reloads;
+		*have_detect = true;
+	}
 }
 
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen)
@@ -362,28 +435,38 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 	const struct run_options *opt = c->opt;
 	struct record_writer *w = &c->writer;
 	/* Even after a bad capture, what was read is finished and kept. */
-	pipeline_finish(c->pl);
+	if (c->ws)
+		workers_finish(c->ws);
+	else
+		pipeline_finish(c->pl);
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	unsigned npl = pipelines_of(c, pls);
+	struct stats st;
+	struct detect_summary ds;
+	bool have_detect;
+	run_totals(pls, npl, &st, &ds, &have_detect);
 	if (writer_flush(w) != 0 || w->failed) {
 		snprintf(errbuf, errlen, "%s", w->error);
 		status = RUN_FAILED;
 	}
 	if (!opt->quiet) {
-		print_summary(c->out, pipeline_stats(c->pl), ncaptures, w, c->db_path, mono_s() - c->t0);
-		run_sigs_summary(&c->rs, c->pl, c->out);
+		print_summary(c->out, &st, ncaptures, w, c->db_path, mono_s() - c->t0);
+		run_sigs_summary(&c->rs, have_detect ? &ds : NULL, c->out);
 		/* what tracking one flow costs (bench/run reads it): the table's slot, allocated
 		 * at start, and the dissector state reserved for it, allocated on classification */
 		if (c->plan.max_flows) {
 			size_t table = flow_table_memory(&c->pc.flow) / c->plan.max_flows;
 			fprintf(c->out, "  flow table %zu bytes per flow, + up to %zu of dissector state (%u flows, %zu MiB)\n",
-				table, c->plan.flows / c->plan.max_flows - table, c->plan.max_flows, c->plan.flows >> 20);
-			print_memory(c->out, &c->plan, pipeline_flows(c->pl));
+				table, c->plan.flows / c->plan.max_flows - table, npl * c->plan.max_flows,
+				(npl * c->plan.flows) >> 20);
+			print_memory(c->out, &c->plan, pls, npl);
 		}
 	}
 	if (w->resume_mismatch)
 		status = RUN_BAD_INPUT;
 	if (c->ev_begun) {
 		/* The final checkpoint signs the run's end and commits its last records. */
-		char *sum = summary_json(pipeline_stats(c->pl));
+		char *sum = summary_json(&st);
 		if (evidence_end(&c->ev, w, status, sum ? sum : "{}", wall_us()) != 0 && status == RUN_OK) {
 			snprintf(errbuf, errlen, "%s", w->error);
 			status = w->resume_mismatch ? RUN_BAD_INPUT : RUN_FAILED;
@@ -399,6 +482,8 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 void run_ctx_close(struct run_ctx *c)
 {
 	evidence_fini(&c->ev);
+	workers_free(c->ws);
+	c->ws = NULL;
 	pipeline_free(c->pl);
 	c->pl = NULL;
 	run_sigs_close(&c->rs);
@@ -453,11 +538,17 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 	}
 	if ((status = run_ctx_open(&c, caps, stdin_capture, errbuf, errlen)) != RUN_OK)
 		goto out;
-	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .stats = pipeline_stats(c.pl) };
+	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .c = &c };
 	for (size_t i = 0; i < opt->ncaptures && status == RUN_OK; i++) {
-		pipeline_set_capture(c.pl, (uint32_t)i, cust[i].sha256);
-		run_sigs_before_capture(&c.rs, c.pl, i);
-		status = read_capture(c.pl, opt->captures[i], &pr, &c.rs, errbuf, errlen);
+		struct pipeline *pls[SHARD_MAX_WORKERS];
+		if (c.ws) {
+			workers_sync(c.ws); /* idle workers: definitions may change between captures */
+			workers_set_capture(c.ws, (uint32_t)i, cust[i].sha256);
+		} else {
+			pipeline_set_capture(c.pl, (uint32_t)i, cust[i].sha256);
+		}
+		run_sigs_before_capture(&c.rs, pls, pipelines_of(&c, pls), i);
+		status = read_capture(&c, opt->captures[i], &pr, errbuf, errlen);
 	}
 	progress_clear(&pr);
 	status = run_ctx_end(&c, status, opt->ncaptures, errbuf, errlen);

@@ -36,6 +36,7 @@ struct run_options {
 	FILE *summary_out;         /* where the summary goes (stderr by default) */
 	unsigned max_memory_mib;   /* cap on traffic-driven memory (pipeline/limits.h), 0 default */
 	unsigned max_flows;        /* flow table size, 0: as many as fit in 3/8 of the cap */
+	unsigned workers;          /* -j: worker threads (pipeline/workers.h), 0 or 1: none */
 	/* evidence (docs/evidence.md) */
 	const char *key_path;      /* the sensor's private key; NULL: the store's own DB.key */
 	const char *sensor_id;     /* NULL: the host name */

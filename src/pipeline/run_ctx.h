@@ -22,6 +22,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/run.h"
 #include "pipeline/run_sigs.h"
+#include "pipeline/workers.h"
 #include "record/store.h"
 #include "record/writer.h"
 
@@ -38,7 +39,8 @@ struct run_ctx {
 	bool ev_begun;                 /* a run is open in the store (evidence_begin done) */
 	struct pipeline_config pc;
 	struct limits_plan plan;
-	struct pipeline *pl;
+	struct pipeline *pl;           /* the pipeline; NULL with workers */
+	struct workers *ws;            /* run -j N, N > 1: the workers and their pipelines */
 	uint64_t started_us;           /* wall clock at start */
 	double t0;                     /* monotonic clock at start */
 	FILE *out;                     /* where the summary goes */

@@ -177,7 +177,7 @@ static void on_reload(void *ud)
 	char err[512];
 	char sigs_before[sizeof c->rs.current->sha256];
 	snprintf(sigs_before, sizeof sigs_before, "%s", c->rs.current ? c->rs.current->sha256 : "");
-	run_sigs_poll(&c->rs, c->pl); /* its own SIGHUP flag was set by the chained handler */
+	run_sigs_poll(&c->rs, &c->pl, 1); /* its own SIGHUP flag was set by the chained handler */
 	/* the same file read again is the same definitions: no new run for it */
 	bool sigs_changed = c->rs.current && strcmp(sigs_before, c->rs.current->sha256) != 0;
 

@@ -64,9 +64,11 @@ int run_sigs_open(struct run_sigs *rs, const struct run_options *opt, char *errb
 	return RUN_OK;
 }
 
-static void swap_in(struct run_sigs *rs, struct pipeline *pl, struct sigset *s, const char *why)
+static void swap_in(struct run_sigs *rs, struct pipeline *const *pls, unsigned n, struct sigset *s,
+		    const char *why)
 {
-	pipeline_set_sigs(pl, s);
+	for (unsigned i = 0; i < n; i++)
+		pipeline_set_sigs(pls[i], s);
 	sigs_unref(rs->current);
 	rs->current = sigs_ref(s);
 	rs->reloads++;
@@ -75,13 +77,15 @@ static void swap_in(struct run_sigs *rs, struct pipeline *pl, struct sigset *s, 
 		s->version, s->nsigs);
 }
 
-void run_sigs_before_capture(struct run_sigs *rs, struct pipeline *pl, size_t i)
+void run_sigs_before_capture(struct run_sigs *rs, struct pipeline *const *pls, unsigned n, size_t i)
 {
 	if (i < RUN_MAX_CAPTURES && rs->planned[i])
-		swap_in(rs, pl, rs->planned[i], "reloaded before the next capture");
+		swap_in(rs, pls, n, rs->planned[i], "reloaded before the next capture");
 }
 
-void run_sigs_poll(struct run_sigs *rs, struct pipeline *pl)
+bool run_sigs_hup_pending(void) { return hup_pending != 0; }
+
+void run_sigs_poll(struct run_sigs *rs, struct pipeline *const *pls, unsigned n)
 {
 	if (!hup_pending)
 		return;
@@ -93,17 +97,15 @@ void run_sigs_poll(struct run_sigs *rs, struct pipeline *pl)
 		fprintf(rs->err, "pentrap: SIGHUP: reload failed, keeping %s: %s\n", rs->current->version, err);
 		return;
 	}
-	swap_in(rs, pl, s, "reloaded on SIGHUP");
+	swap_in(rs, pls, n, s, "reloaded on SIGHUP");
 	sigs_unref(s);
 }
 
-void run_sigs_summary(const struct run_sigs *rs, struct pipeline *pl, FILE *out)
+void run_sigs_summary(const struct run_sigs *rs, const struct detect_summary *s, FILE *out)
 {
-	struct detect *d = pipeline_detect(pl);
-	if (!rs->current || !d)
+	if (!rs->current || !s)
 		return;
-	struct detect_summary sum;
-	detect_get_summary(d, &sum);
+	const struct detect_summary sum = *s;
 	uint64_t now = sigs_wall_now_us();
 	long age = sigs_age_days(rs->current, now);
 	fprintf(out, "  signatures %s, released %s (%ld day%s ago), %zu signatures%s\n", rs->current->version,

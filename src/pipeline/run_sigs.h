@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "detect/detect.h"
 #include "detect/sigs.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/run.h"
@@ -30,12 +31,21 @@ struct run_sigs {
  * installs the SIGHUP handler. RUN_OK, or RUN_BAD_INPUT with errbuf set.
  */
 int run_sigs_open(struct run_sigs *rs, const struct run_options *opt, char *errbuf, size_t errlen);
+/*
+ * The set goes to every pipeline of the run (one, or each worker's while the workers
+ * are idle: pipeline/workers.h).
+ */
 /* Before capture i: switches to a planned set, if one was given. */
-void run_sigs_before_capture(struct run_sigs *rs, struct pipeline *pl, size_t i);
+void run_sigs_before_capture(struct run_sigs *rs, struct pipeline *const *pls, unsigned n, size_t i);
+/* True when a SIGHUP waits (a volatile read: cheap between frames). */
+bool run_sigs_hup_pending(void);
 /* Between frames: a pending SIGHUP reloads rs->path (or keeps the set when it fails). Cheap. */
-void run_sigs_poll(struct run_sigs *rs, struct pipeline *pl);
-/* The summary's lines: definitions, OTT events, target traffic pentrap could not name, staleness. */
-void run_sigs_summary(const struct run_sigs *rs, struct pipeline *pl, FILE *out);
+void run_sigs_poll(struct run_sigs *rs, struct pipeline *const *pls, unsigned n);
+/*
+ * The summary's lines: definitions, OTT events, target traffic pentrap could not name,
+ * staleness. sum: the run's detect summary (the workers' added), NULL without one.
+ */
+void run_sigs_summary(const struct run_sigs *rs, const struct detect_summary *sum, FILE *out);
 void run_sigs_close(struct run_sigs *rs);
 
 #endif
