@@ -72,8 +72,9 @@ static bool local_only(const struct ip_addr *a)
 
 void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 {
-	if (!(f->detect_flags & DF_TARGET) || local_only(&f->key.addr[0]) || local_only(&f->key.addr[1]))
-		return;
+	if (!(f->detect_flags & DF_TARGET) || f->replica || local_only(&f->key.addr[0]) ||
+	    local_only(&f->key.addr[1]))
+		return; /* a replica: worker 0 records and counts the shared flow */
 	uint64_t bytes = f->bytes[0] + f->bytes[1];
 	d->sum.target_flows++;
 	d->sum.target_bytes += bytes;

@@ -37,8 +37,9 @@ struct pipeline {
 	struct event_sink events;
 	const struct order *order;
 	struct record_writer *writer;
-	char capture_sha256[65];
-	uint32_t capture_index;
+	uint32_t capture_index;        /* the capture being read */
+	char (*capture_sha256)[65];    /* every capture's SHA-256 by index, as set so far */
+	uint32_t ncaptures;
 	uint64_t last_tick_us;
 	int tunnel_depth;
 	struct identity_map *identity; /* who is behind an address (identity/identity.h) */
@@ -73,7 +74,9 @@ static void on_event(void *ud, const struct event *e)
 	if (p->worker != 0 && shard_is_shared(e->ip_proto, &e->src, &e->dst, e->sport, e->dport))
 		return;
 	struct record recs[2];
-	size_t n = order_filter_identity(p->order, e, p->identity, p->capture_sha256, recs);
+	/* the capture the event was seen in, which a timeout noticed in the next one is not */
+	const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";
+	size_t n = order_filter_identity(p->order, e, p->identity, sha, recs);
 	/* Minimisation (docs/evidence.md): only events the order keeps are counted, so the
 	 * summary says nothing about communications between non-targets. */
 	if (n > 0 && (unsigned)e->type < EV__COUNT)
@@ -189,6 +192,7 @@ void pipeline_free(struct pipeline *p)
 		if (p->modules[i] && proto_registry[i]->module_free)
 			proto_registry[i]->module_free(p->modules[i]);
 	decoder_free(p->decoder);
+	free(p->capture_sha256);
 	identity_map_free(p->identity);
 	name_cache_free(p->names);
 	free(p);
@@ -197,7 +201,15 @@ void pipeline_free(struct pipeline *p)
 void pipeline_set_capture(struct pipeline *p, uint32_t index, const char *sha256)
 {
 	p->capture_index = index;
-	snprintf(p->capture_sha256, sizeof p->capture_sha256, "%s", sha256 ? sha256 : "");
+	if (index >= p->ncaptures) {
+		char(*grown)[65] = realloc(p->capture_sha256, ((size_t)index + 1) * sizeof *grown);
+		if (!grown)
+			return; /* the records of this capture name none: out of memory at a capture's start */
+		memset(grown + p->ncaptures, 0, (index + 1 - p->ncaptures) * sizeof *grown);
+		p->capture_sha256 = grown;
+		p->ncaptures = index + 1;
+	}
+	snprintf(p->capture_sha256[index], sizeof p->capture_sha256[index], "%s", sha256 ? sha256 : "");
 }
 
 const struct stats *pipeline_stats(const struct pipeline *p) { return &p->stats; }
@@ -228,7 +240,11 @@ static void tick(struct pipeline *p, uint64_t now_us)
 		return;
 	p->last_tick_us = now_us;
 	flow_table_expire(p->flows, now_us);
+	/* every worker holds every fragment (they are shared): worker 0 counts their timeouts */
+	uint64_t frag_timeouts = p->stats.anomalies[ANOM_FRAG_TIMEOUT];
 	decoder_expire(p->decoder, now_us);
+	if (p->worker != 0)
+		p->stats.anomalies[ANOM_FRAG_TIMEOUT] = frag_timeouts;
 	detect_tick(p->detect, now_us);
 	for (size_t i = 0; i < p->ndissectors; i++) {
 		const struct dissector *d = proto_registry[i];
@@ -325,7 +341,7 @@ static void parse_stream(struct pipeline *p, struct flow *f, int dir, const stru
 static void dispatch(struct pipeline *p, const struct packet *pkt)
 {
 	int dir;
-	bool created;
+	bool created, replica = false;
 	if (p->frame_shared) {
 		/* a reassembled datagram belongs to one worker; shared signalling to all */
 		int owner = shard_owner(pkt, p->nworkers);
@@ -333,13 +349,17 @@ static void dispatch(struct pipeline *p, const struct packet *pkt)
 			if (owner != (int)p->worker)
 				return;
 			p->frame_owned = true;
+		} else {
+			replica = p->worker != 0;
 		}
 	}
 	if (p->on_packet)
 		p->on_packet(p->on_packet_ud, pkt);
 	struct flow *f = flow_table_packet(p->flows, pkt, &dir, &created);
-	if (f && created)
+	if (f && created) {
+		f->replica = replica;
 		detect_flow_start(p->detect, f, pkt);
+	}
 	if (f)
 		detect_packet(p->detect, f, dir, pkt); /* returns at once for flows it has no use for */
 	if (!f || pkt->payload_len == 0)

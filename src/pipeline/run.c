@@ -396,9 +396,6 @@ static void print_memory(FILE *out, const struct limits_plan *plan, struct pipel
 		n * plan->reasm / mib, state / mib, n * plan->state / mib);
 	fprintf(out, "  tables     %u identity bindings, %u DNS names, %u data sessions per protocol%s\n",
 		plan->bindings, plan->names, plan->sessions, n > 1 ? ", in each worker" : "");
-	if (n > 1)
-		fprintf(out, "  workers    %u, each with %zu MiB of the cap and %u flows\n", n, plan->total >> 20,
-			plan->max_flows);
 }
 
 /* The run's statistics and detect summary: the workers' added. have_detect: definitions in use. */
@@ -461,6 +458,8 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 				(npl * c->plan.flows) >> 20);
 			print_memory(c->out, &c->plan, pls, npl);
 		}
+		if (c->ws)
+			workers_report(c->ws, c->out);
 	}
 	if (w->resume_mismatch)
 		status = RUN_BAD_INPUT;

@@ -58,7 +58,6 @@ static bool signalling(uint8_t ip_proto, uint16_t sport, uint16_t dport)
 	if (ip_proto != IPPROTO_UDP_ && ip_proto != IPPROTO_TCP_)
 		return false;
 	static const uint16_t ports[] = {
-		53,                     /* DNS: names for flows anywhere */
 		2123,                   /* GTP-C: who is behind a UE address */
 		1812, 1813, 1645, 1646, /* RADIUS authentication and accounting */
 		3799,                   /* RADIUS dynamic authorisation */

@@ -3,13 +3,14 @@
  * "Worker threads").
  *
  * Two kinds of traffic:
- *  - shared: the signalling every worker needs, because it names subscribers or
- *    resolves names for flows that may be anywhere (GTP-C, RADIUS, Diameter, SCTP and
- *    so SIGTRAN, SIP, DNS), and two subscribers' peer-to-peer media. Every worker
- *    reads it and keeps the same tables; only worker 0 records what it says.
+ *  - shared: the signalling every worker needs, because it names subscribers whose
+ *    flows may be anywhere (GTP-C, RADIUS, Diameter, SCTP and so SIGTRAN, SIP), and
+ *    two subscribers' peer-to-peer media. Every worker reads it and keeps the same
+ *    tables; only worker 0 records what it says.
  *  - everything else goes to one worker, chosen by the device it belongs to: the
  *    subscriber's side of the innermost packet (inside GTP-U), so that one device's
- *    flows — its push connection, its media relay, its calls — meet in one place.
+ *    flows — its DNS lookups, its push connection, its media relay, its calls — meet
+ *    in one place.
  * Both choices depend on a packet's endpoints as a set, so both directions of a flow
  * go to the same worker.
  */

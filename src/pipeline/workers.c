@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pipeline/run.h"
 #include "pipeline/shard.h"
@@ -60,6 +61,7 @@ struct worker {
 	CACHE_LINE struct batch *filling;   /* frames not yet given; NULL when none */
 	uint64_t filling_first;  /* the ordinal of its first frame */
 	uint64_t sent;           /* batches given */
+	uint64_t frames;         /* frames given to it alone */
 	/* between the two, under mu */
 	CACHE_LINE pthread_mutex_t mu;
 	pthread_cond_t wake;     /* to the worker: a batch, or stop */
@@ -69,6 +71,7 @@ struct worker {
 	struct batch *spare[BATCHES];
 	unsigned nspare;
 	uint64_t done, done_upto;
+	double cpu_s;            /* the thread's CPU time after its last batch */
 	bool stop;
 	struct keyed_record *out; /* the records made, oldest at out_head */
 	size_t out_head, out_n, out_cap;
@@ -84,6 +87,7 @@ struct workers {
 	struct decoder *peek;         /* the reader's, for shard_of_frame */
 	struct record_writer *writer; /* the run's single writer */
 	uint64_t ordinal;             /* frames read */
+	uint64_t shared;              /* frames given to every worker */
 	uint32_t capture;
 	char sha256[RUN_MAX_CAPTURES][65];
 };
@@ -106,6 +110,13 @@ static void on_record(void *ud, const struct record *r)
 	w->out[w->out_n].key = w->key;
 	w->out[w->out_n++].rec = *r;
 	pthread_mutex_unlock(&w->mu);
+}
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void read_batch(struct worker *w, const struct batch *b)
@@ -147,7 +158,9 @@ static void *worker_main(void *arg)
 
 		read_batch(w, b);
 
+		double cpu = thread_cpu_s();
 		pthread_mutex_lock(&w->mu);
+		w->cpu_s = cpu;
 		w->spare[w->nspare++] = b;
 		w->done++;
 		w->done_upto = b->upto;
@@ -264,11 +277,14 @@ void workers_frame(struct workers *ws, const struct capture_frame *frame, uint64
 {
 	ws->ordinal++;
 	int to = shard_of_frame(ws->peek, frame->linktype, frame->data, frame->caplen, ws->n);
-	if (to == SHARD_ALL)
+	if (to == SHARD_ALL) {
+		ws->shared++;
 		for (unsigned i = 0; i < ws->n; i++)
 			put(ws, &ws->w[i], frame, frame_no, true);
-	else
+	} else {
+		ws->w[to].frames++;
 		put(ws, &ws->w[to], frame, frame_no, false);
+	}
 }
 
 void workers_set_capture(struct workers *ws, uint32_t index, const char *sha256)
@@ -303,6 +319,21 @@ void workers_finish(struct workers *ws)
 		pipeline_finish(ws->w[i].pl);
 	}
 	write_ready(ws, UINT64_MAX);
+}
+
+void workers_report(struct workers *ws, FILE *out)
+{
+	double all = ws->ordinal ? (double)ws->ordinal : 1.0;
+	fprintf(out, "  threads    reader and %u workers: frames", ws->n);
+	for (unsigned i = 0; i < ws->n; i++)
+		fprintf(out, "%s%.1f%%", i ? " / " : " ", 100.0 * (double)ws->w[i].frames / all);
+	fprintf(out, ", %.1f%% to all; CPU s reader %.2f, workers", 100.0 * (double)ws->shared / all, thread_cpu_s());
+	for (unsigned i = 0; i < ws->n; i++) {
+		pthread_mutex_lock(&ws->w[i].mu);
+		fprintf(out, "%s%.2f", i ? " / " : " ", ws->w[i].cpu_s);
+		pthread_mutex_unlock(&ws->w[i].mu);
+	}
+	fputc('\n', out);
 }
 
 unsigned workers_count(const struct workers *ws) { return ws->n; }

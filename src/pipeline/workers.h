@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capture/capture.h"
 #include "pipeline/pipeline.h"
@@ -40,6 +41,10 @@ void workers_sync(struct workers *ws);
 
 /* End of input: every pipeline's last events (pipeline_finish), their records written. */
 void workers_finish(struct workers *ws);
+
+/* The summary's threads line: frames per worker, shared with all, each thread's CPU time.
+ * Call from the reader's thread (its own CPU time is read). */
+void workers_report(struct workers *ws, FILE *out);
 
 unsigned workers_count(const struct workers *ws);
 /* Worker i's pipeline: only while the workers are idle (after workers_sync). */
