@@ -35,6 +35,7 @@
 #include "pipeline/limits.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/run.h"
+#include "pipeline/shard.h"
 #include "record/jsonl.h"
 #include "record/writer.h"
 
@@ -55,6 +56,7 @@ static struct order order;
 static struct record_writer writer;
 static struct sigset *sigs;
 static struct pipeline *pipeline;
+static struct decoder *peek; /* as run -j's reader has it */
 static uint32_t inputs;
 
 static void die(const char *what, const char *err)
@@ -80,6 +82,8 @@ static void persistent_setup(void)
 		die("limits", err);
 	if (!(pipeline = pipeline_new(&pc, err, sizeof err)))
 		die("pipeline", err);
+	if (!(peek = decoder_new_peek()))
+		die("peek", "out of memory");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -125,11 +129,17 @@ static void persistent_input(const char *path)
 	struct capture_source src;
 	if (capture_file_open(path, &src, err, sizeof err) != 0)
 		return;
-	pipeline_set_capture(pipeline, inputs++, "fuzz");
+	/* the index wraps: the pipeline keeps each capture's hash, and fuzzing runs millions */
+	pipeline_set_capture(pipeline, inputs++ % 64, "fuzz");
 	struct capture_frame frame;
 	uint64_t frame_no = 0;
-	while (src.ops->next(&src, &frame, err, sizeof err) == CAPTURE_FRAME)
+	while (src.ops->next(&src, &frame, err, sizeof err) == CAPTURE_FRAME) {
+		/* run -j's reader looks at every frame first (pipeline/shard.h) */
+		int worker = shard_of_frame(peek, frame.linktype, frame.data, frame.caplen, 3);
+		if (worker < SHARD_ALL || worker >= 3)
+			abort();
 		pipeline_frame(pipeline, &frame, ++frame_no);
+	}
 	capture_close(&src);
 	pipeline_finish(pipeline);
 	writer_flush(&writer);
