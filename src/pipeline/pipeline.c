@@ -67,11 +67,24 @@ static void count_sms(struct stats *st, const struct event *e)
 		st->sms_map++;
 }
 
+/*
+ * Shared traffic (pipeline/shard.h) is read by every worker and recorded by one: worker
+ * 0, but an app call by its device's worker, the one that saw all the device's flows
+ * (others may have put a partial call together from the peer-to-peer ones alone).
+ */
+static bool recorded_by_another_worker(const struct pipeline *p, const struct event *e)
+{
+	if (p->nworkers <= 1 || !shard_is_shared(e->ip_proto, &e->src, &e->dst, e->sport, e->dport))
+		return false;
+	if (e->type == EV_OTT_CALL_BEGIN || e->type == EV_OTT_CALL_END)
+		return shard_device_worker(&e->src, p->nworkers) != (int)p->worker;
+	return p->worker != 0;
+}
+
 static void on_event(void *ud, const struct event *e)
 {
 	struct pipeline *p = ud;
-	/* shared signalling is read by every worker and recorded by worker 0 alone */
-	if (p->worker != 0 && shard_is_shared(e->ip_proto, &e->src, &e->dst, e->sport, e->dport))
+	if (recorded_by_another_worker(p, e))
 		return;
 	struct record recs[2];
 	/* the capture the event was seen in, which a timeout noticed in the next one is not */

@@ -50,7 +50,7 @@ static int subscriber_rank(const struct ip_addr *a)
 	return 0;
 }
 
-
+/* The signalling every worker needs (shard.h), by transport and ports. */
 static bool signalling(uint8_t ip_proto, uint16_t sport, uint16_t dport)
 {
 	if (ip_proto == IPPROTO_SCTP_)
@@ -104,13 +104,18 @@ bool shard_is_shared(uint8_t ip_proto, const struct ip_addr *src, const struct i
 	return !device_hash(ip_proto, src, dst, sport, dport, &h);
 }
 
+int shard_device_worker(const struct ip_addr *device, unsigned nworkers)
+{
+	/* mixed: the table hash's low bits alone would split devices unevenly */
+	return nworkers > 1 ? (int)(hash_mix32(addr_hash(device)) % nworkers) : 0;
+}
+
 int shard_owner(const struct packet *pkt, unsigned nworkers)
 {
 	uint32_t h;
 	if (!device_hash(pkt->ip_proto, &pkt->src, &pkt->dst, pkt->sport, pkt->dport, &h))
 		return SHARD_ALL;
-	/* mixed: the table hash's low bits alone would split devices unevenly */
-	return nworkers > 1 ? (int)(hash_mix32(h) % nworkers) : 0;
+	return nworkers > 1 ? (int)(hash_mix32(h) % nworkers) : 0; /* as shard_device_worker */
 }
 
 int shard_of_frame(struct decoder *peek, int linktype, const uint8_t *data, uint32_t caplen,

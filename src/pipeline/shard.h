@@ -29,6 +29,12 @@ enum { SHARD_ALL = -1, SHARD_MAX_WORKERS = 64 };
 bool shard_is_shared(uint8_t ip_proto, const struct ip_addr *src, const struct ip_addr *dst, uint16_t sport,
 		     uint16_t dport);
 
+/*
+ * The worker of a device: where every flow it is the subscriber side of goes (shared
+ * ones too), so where its app calls are whole.
+ */
+int shard_device_worker(const struct ip_addr *device, unsigned nworkers);
+
 /* The worker 0..nworkers-1 an innermost packet belongs to, or SHARD_ALL when shared. */
 int shard_owner(const struct packet *pkt, unsigned nworkers);
 

@@ -169,7 +169,11 @@ static void *worker_main(void *arg)
 	}
 }
 
-/* How far worker w has read: no record with a smaller or equal key is still to come from it. */
+/*
+ * How far worker w has read: no record with a smaller or equal key is still to come
+ * from it. A worker that has read all it was given has read every frame before the one
+ * being given out now (which a shared frame may still bring it).
+ */
 static uint64_t read_upto(struct workers *ws, struct worker *w)
 {
 	pthread_mutex_lock(&w->mu);
@@ -177,7 +181,7 @@ static uint64_t read_upto(struct workers *ws, struct worker *w)
 	if (w->done != w->sent)
 		upto = w->done_upto;
 	else
-		upto = w->filling ? w->filling_first - 1 : ws->ordinal;
+		upto = w->filling ? w->filling_first - 1 : ws->ordinal - 1;
 	pthread_mutex_unlock(&w->mu);
 	return upto;
 }
