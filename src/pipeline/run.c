@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "core/sha256file.h"
 #include "core/timefmt.h"
 #include "order/order.h"
+#include "pipeline/custody.h"
 #include "pipeline/limits.h"
 #include "pipeline/evidence.h"
 #include "pipeline/pipeline.h"
@@ -28,11 +28,6 @@
 #include "record/jsonl.h"
 #include "record/store.h"
 #include "record/writer.h"
-
-struct capture_custody {
-	char sha256[65];
-	uint64_t size;
-};
 
 static uint64_t wall_us(void)
 {
@@ -107,8 +102,46 @@ static void poll_reload(struct run_ctx *c)
 	run_sigs_poll(&c->rs, pls, pipelines_of(c, pls));
 }
 
-/* Reads one capture through the pipeline. Returns RUN_OK or RUN_BAD_INPUT (errbuf set). */
-static int read_capture(struct run_ctx *c, const char *path, struct progress *pr, char *errbuf, size_t errlen)
+/*
+ * Custody beside the reading (custody.h): once the captures are hashed, or once the
+ * workers hold so many records that memory matters more than speed, the store's run
+ * begins (waiting for the hash if need be) and the held records are written.
+ */
+enum { HELD_RECORDS_MAX = 16384 }; /* about 40 MiB of records */
+
+static int begin_records(struct run_ctx *c, struct custody *cu, char *errbuf, size_t errlen)
+{
+	c->records_tried = true;
+	int status = custody_wait(cu, errbuf, errlen);
+	if (status != RUN_OK)
+		return status;
+	free(c->captures_json);
+	if (!(c->captures_json = custody_json(cu))) {
+		snprintf(errbuf, errlen, "out of memory");
+		return RUN_FAILED;
+	}
+	if ((status = run_ctx_open_records(c, c->captures_json, cu->stdin_capture, errbuf, errlen)) != RUN_OK)
+		return status;
+	for (size_t i = 0; i < c->opt->ncaptures; i++)
+		workers_name_capture(c->ws, (uint32_t)i, cu->caps[i].sha256);
+	workers_release(c->ws);
+	return RUN_OK;
+}
+
+static int begin_records_when_hashed(struct run_ctx *c, struct custody *cu, char *errbuf, size_t errlen)
+{
+	if (c->records_tried || (!custody_hashed(cu) && workers_held(c->ws) < HELD_RECORDS_MAX))
+		return RUN_OK;
+	return begin_records(c, cu, errbuf, errlen);
+}
+
+/*
+ * Reads one capture through the pipeline. cu: the custody being hashed beside the
+ * reading, or NULL. Returns RUN_OK or RUN_BAD_INPUT (errbuf set), or the failure of
+ * beginning the store's run.
+ */
+static int read_capture(struct run_ctx *c, const char *path, struct progress *pr, struct custody *cu,
+			char *errbuf, size_t errlen)
 {
 	struct capture_source src;
 	if (capture_file_open(path, &src, errbuf, errlen) != 0)
@@ -129,8 +162,11 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 			workers_frame(c->ws, &frame, ++frame_no);
 		else
 			pipeline_frame(c->pl, &frame, ++frame_no);
-		if ((frame_no & 1023) == 0)
-			progress_show(pr, &src, false);
+		if ((frame_no & 1023) != 0)
+			continue;
+		progress_show(pr, &src, false);
+		if (cu && (status = begin_records_when_hashed(c, cu, errbuf, errlen)) != RUN_OK)
+			break;
 	}
 	progress_show(pr, &src, true);
 	capture_close(&src);
@@ -225,29 +261,6 @@ static char *summary_json(const struct stats *st)
 	return buf;
 }
 
-static char *captures_json(const struct run_options *opt, const struct capture_custody *cust)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return NULL;
-	fputc('[', m);
-	for (size_t i = 0; i < opt->ncaptures; i++) {
-		fprintf(m, "%s{\"path\":\"", i ? "," : "");
-		for (const char *c = opt->captures[i]; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				fputc('\\', m);
-			if ((unsigned char)*c >= 0x20)
-				fputc(*c, m);
-		}
-		fprintf(m, "\",\"sha256\":\"%s\",\"size\":%llu}", cust[i].sha256, (unsigned long long)cust[i].size);
-	}
-	fputc(']', m);
-	fclose(m);
-	return buf;
-}
-
 uint64_t run_wall_us(void) { return wall_us(); }
 double run_mono_s(void) { return mono_s(); }
 char *run_summary_json(const struct stats *st) { return summary_json(st); }
@@ -296,7 +309,8 @@ static int begin_evidence(struct run_ctx *c, const char *captures_json, bool std
 	return status;
 }
 
-int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_capture, char *errbuf, size_t errlen)
+int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdin_capture, char *errbuf,
+			 size_t errlen)
 {
 	const struct run_options *opt = c->opt;
 	if (c->db_path) {
@@ -315,6 +329,13 @@ int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_captur
 	}
 	if (opt->table)
 		c->writer.table = stdout;
+	c->records_open = true;
+	return RUN_OK;
+}
+
+int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen)
+{
+	const struct run_options *opt = c->opt;
 	c->pc = (struct pipeline_config){ .order = &c->order, .writer = &c->writer, .sigs = c->rs.current };
 	if (limits_apply_workers(opt->max_memory_mib, opt->max_flows, opt->workers, &c->pc.decode, &c->pc.flow,
 				 &c->plan, errbuf, errlen) != 0)
@@ -327,6 +348,12 @@ int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_captur
 	else
 		c->pl = pipeline_new(&c->pc, errbuf, errlen);
 	return c->pl || c->ws ? RUN_OK : RUN_FAILED;
+}
+
+int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_capture, char *errbuf, size_t errlen)
+{
+	int status = run_ctx_open_records(c, captures_json, stdin_capture, errbuf, errlen);
+	return status == RUN_OK ? run_ctx_open_pipeline(c, errbuf, errlen) : status;
 }
 
 int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new_db_path,
@@ -481,6 +508,8 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 void run_ctx_close(struct run_ctx *c)
 {
 	evidence_fini(&c->ev);
+	free(c->captures_json);
+	c->captures_json = NULL;
 	workers_free(c->ws);
 	c->ws = NULL;
 	pipeline_free(c->pl);
@@ -494,66 +523,57 @@ void run_ctx_close(struct run_ctx *c)
 
 int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 {
-	int status = RUN_FAILED;
+	int status;
 	struct run_ctx c;
-	bool stdin_capture = false;
-	struct capture_custody *cust = calloc(opt->ncaptures ? opt->ncaptures : 1, sizeof *cust);
-	char *caps = NULL;
+	struct custody cu;
+	bool beside = opt->workers > 1; /* the custody hash beside the reading (custody.h) */
 
 	if ((status = run_ctx_load(&c, opt, errbuf, errlen)) != RUN_OK)
+		goto out_loaded;
+	if ((status = custody_probe(&cu, opt, errbuf, errlen)) != RUN_OK)
 		goto out;
-	status = RUN_FAILED;
-	if (!cust) {
-		snprintf(errbuf, errlen, "out of memory");
-		goto out;
-	}
-	/*
-	 * Every capture is opened once before any is read, so a missing or foreign file is
-	 * refused before a record is written; and hashed, so custody names exactly what
-	 * was read.
-	 */
-	for (size_t i = 0; i < opt->ncaptures; i++) {
-		if (strcmp(opt->captures[i], "-") == 0) {
-			stdin_capture = true;
-			snprintf(cust[i].sha256, sizeof cust[i].sha256, "stdin");
-			continue;
-		}
-		struct capture_source probe;
-		if (capture_file_open(opt->captures[i], &probe, errbuf, errlen) != 0) {
-			status = RUN_BAD_INPUT;
+	if (beside) {
+		if ((status = custody_hash_beside(&cu, errbuf, errlen)) != RUN_OK ||
+		    (status = run_ctx_open_pipeline(&c, errbuf, errlen)) != RUN_OK)
+			goto out;
+		workers_hold(c.ws);
+	} else {
+		if ((status = custody_hash(&cu, errbuf, errlen)) != RUN_OK)
+			goto out;
+		if (!(c.captures_json = custody_json(&cu))) {
+			snprintf(errbuf, errlen, "out of memory");
+			status = RUN_FAILED;
 			goto out;
 		}
-		capture_close(&probe);
-		if (sha256_file(opt->captures[i], cust[i].sha256, &cust[i].size) != 0) {
-			snprintf(errbuf, errlen, "%s: cannot read", opt->captures[i]);
-			status = RUN_BAD_INPUT;
+		if ((status = run_ctx_open(&c, c.captures_json, cu.stdin_capture, errbuf, errlen)) != RUN_OK)
 			goto out;
-		}
 	}
-	caps = captures_json(opt, cust);
-	if (!caps) {
-		snprintf(errbuf, errlen, "out of memory");
-		goto out;
-	}
-	if ((status = run_ctx_open(&c, caps, stdin_capture, errbuf, errlen)) != RUN_OK)
-		goto out;
 	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .c = &c };
 	for (size_t i = 0; i < opt->ncaptures && status == RUN_OK; i++) {
 		struct pipeline *pls[SHARD_MAX_WORKERS];
+		const char *sha = beside && custody_is_file(&cu, i) ? NULL : cu.caps[i].sha256;
 		if (c.ws) {
 			workers_sync(c.ws); /* idle workers: definitions may change between captures */
-			workers_set_capture(c.ws, (uint32_t)i, cust[i].sha256);
+			workers_set_capture(c.ws, (uint32_t)i, sha);
 		} else {
-			pipeline_set_capture(c.pl, (uint32_t)i, cust[i].sha256);
+			pipeline_set_capture(c.pl, (uint32_t)i, sha);
 		}
 		run_sigs_before_capture(&c.rs, pls, pipelines_of(&c, pls), i);
-		status = read_capture(&c, opt->captures[i], &pr, errbuf, errlen);
+		status = read_capture(&c, opt->captures[i], &pr, beside ? &cu : NULL, errbuf, errlen);
 	}
 	progress_clear(&pr);
+	if (beside && !c.records_open) {
+		/* a capture that broke off keeps what was read before: its records too */
+		int begun = c.records_tried ? status : begin_records(&c, &cu, errbuf, errlen);
+		if (begun != RUN_OK) {
+			status = begun;
+			goto out;
+		}
+	}
 	status = run_ctx_end(&c, status, opt->ncaptures, errbuf, errlen);
 out:
+	custody_fini(&cu);
+out_loaded:
 	run_ctx_close(&c);
-	free(cust);
-	free(caps);
 	return status;
 }

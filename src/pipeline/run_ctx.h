@@ -39,6 +39,9 @@ struct run_ctx {
 	bool ev_begun;                 /* a run is open in the store (evidence_begin done) */
 	struct pipeline_config pc;
 	struct limits_plan plan;
+	bool records_open;             /* store and sinks open: records can be written */
+	bool records_tried;            /* opening them was tried (the custody beside the reading) */
+	char *captures_json;           /* the run's captures for its custody (owned) */
 	struct pipeline *pl;           /* the pipeline; NULL with workers */
 	struct workers *ws;            /* run -j N, N > 1: the workers and their pipelines */
 	uint64_t started_us;           /* wall clock at start */
@@ -63,6 +66,14 @@ int run_ctx_load(struct run_ctx *c, const struct run_options *opt, char *errbuf,
  * enum run_status with errbuf set on failure.
  */
 int run_ctx_open(struct run_ctx *c, const char *captures_json, bool stdin_capture, char *errbuf, size_t errlen);
+/*
+ * Its two halves: the store, its run and the other sinks (records_open after); and
+ * the pipeline or workers. A run whose custody is known only once reading has begun
+ * (run -j: custody.h) opens the pipeline first.
+ */
+int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdin_capture, char *errbuf,
+			 size_t errlen);
+int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen);
 
 /*
  * Ends the run in the store (its final checkpoint, summary_json as its statistics),

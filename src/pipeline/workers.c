@@ -89,8 +89,29 @@ struct workers {
 	uint64_t ordinal;             /* frames read */
 	uint64_t shared;              /* frames given to every worker */
 	uint32_t capture;
-	char sha256[RUN_MAX_CAPTURES][65];
+	char sha256[RUN_MAX_CAPTURES][65];  /* what the workers put in records: a hash, or a placeholder */
+	char custody[RUN_MAX_CAPTURES][65]; /* the hash a placeholder stands for, once known */
+	bool held;                    /* records are kept, not written (workers_hold) */
 };
+
+/*
+ * A capture whose hash is not known yet is named in records by a placeholder of the
+ * hash's length, replaced as the record is written. The evidence object always begins
+ * with the capture (order/filter.c), so the placeholder is found at one place.
+ */
+#define EVIDENCE_CAPTURE "{\"capture\":\""
+#define PLACEHOLDER "pending-capture-"
+enum { HASH_HEX = 64 };
+
+static void name_capture(struct workers *ws, struct record *r)
+{
+	const size_t at = sizeof EVIDENCE_CAPTURE - 1;
+	if (strncmp(r->evidence, EVIDENCE_CAPTURE PLACEHOLDER, at + sizeof PLACEHOLDER - 1) != 0)
+		return;
+	unsigned long index = strtoul(r->evidence + at + sizeof PLACEHOLDER - 1, NULL, 10);
+	if (index < RUN_MAX_CAPTURES && strlen(ws->custody[index]) == HASH_HEX)
+		memcpy(r->evidence + at, ws->custody[index], HASH_HEX);
+}
 
 static void on_record(void *ud, const struct record *r)
 {
@@ -186,10 +207,10 @@ static uint64_t read_upto(struct workers *ws, struct worker *w)
 	return upto;
 }
 
-/* Writes, in key order, every record whose key is at most safe. */
+/* Writes, in key order, every record whose key is at most safe (none while held). */
 static void write_ready(struct workers *ws, uint64_t safe)
 {
-	for (;;) {
+	while (!ws->held) {
 		struct worker *best = NULL;
 		uint64_t best_key = 0;
 		for (unsigned i = 0; i < ws->n; i++) {
@@ -217,6 +238,7 @@ static void write_ready(struct workers *ws, uint64_t safe)
 		if (best->out_head == best->out_n)
 			best->out_head = best->out_n = 0;
 		pthread_mutex_unlock(&best->mu);
+		name_capture(ws, &r);
 		writer_write(ws->writer, &r);
 	}
 }
@@ -296,7 +318,36 @@ void workers_set_capture(struct workers *ws, uint32_t index, const char *sha256)
 	if (index >= RUN_MAX_CAPTURES)
 		return;
 	ws->capture = index;
-	snprintf(ws->sha256[index], sizeof ws->sha256[index], "%s", sha256 ? sha256 : "");
+	if (sha256)
+		snprintf(ws->sha256[index], sizeof ws->sha256[index], "%s", sha256);
+	else
+		snprintf(ws->sha256[index], sizeof ws->sha256[index], PLACEHOLDER "%0*u",
+			 HASH_HEX - (int)(sizeof PLACEHOLDER - 1), index);
+}
+
+void workers_hold(struct workers *ws) { ws->held = true; }
+
+void workers_name_capture(struct workers *ws, uint32_t index, const char *sha256)
+{
+	if (index < RUN_MAX_CAPTURES)
+		snprintf(ws->custody[index], sizeof ws->custody[index], "%s", sha256);
+}
+
+void workers_release(struct workers *ws)
+{
+	ws->held = false;
+	write_safe(ws);
+}
+
+size_t workers_held(struct workers *ws)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < ws->n; i++) {
+		pthread_mutex_lock(&ws->w[i].mu);
+		n += ws->w[i].out_n - ws->w[i].out_head;
+		pthread_mutex_unlock(&ws->w[i].mu);
+	}
+	return n;
 }
 
 void workers_sync(struct workers *ws)

@@ -28,8 +28,22 @@ struct workers;
  */
 struct workers *workers_new(unsigned n, const struct pipeline_config *cfg, char *errbuf, size_t errlen);
 
-/* The capture whose frames follow: its index and SHA-256, as pipeline_set_capture. */
+/*
+ * The capture whose frames follow: its index and SHA-256, as pipeline_set_capture; or
+ * NULL while the hash is being computed (the custody hash beside the reading, run.c):
+ * its records carry a placeholder until workers_release names the hash.
+ */
 void workers_set_capture(struct workers *ws, uint32_t index, const char *sha256);
+
+/* From now on records are kept, not written, until workers_release (the store's run
+ * cannot begin before the captures' custody is known). */
+void workers_hold(struct workers *ws);
+/* The SHA-256 of capture index, for the records that carry its placeholder. */
+void workers_name_capture(struct workers *ws, uint32_t index, const char *sha256);
+/* Records are written again (every placeholder's capture named first). */
+void workers_release(struct workers *ws);
+/* Records made and not yet written. */
+size_t workers_held(struct workers *ws);
 
 /* One frame of the current capture (frame_no 1-based within it). Records made so far
  * are written as their turn comes. */

@@ -97,6 +97,21 @@ if crash rerun.db 3000; then
   "$PENTRAP" verify -q --db rerun.db --pubkey sensor.pub > v.out && pass || { fail "rerun: verify"; cat v.out; }
 fi
 
+# 5. The same with worker threads (run -j 2): the records' order does not depend on the
+#    threads' timing, so a killed -j 2 run resumes with -j 2 to what an uninterrupted
+#    -j 2 run stores (the custody hashed beside the reading, records held until then).
+run --db ref2.db -j 2 || fail "reference run with -j 2"
+[ "$(count ref2.db)" = $WANT ] && pass || fail "-j 2 reference: $(count ref2.db) records, want $WANT"
+[ "$(sqlite3 ref2.db 'SELECT captures FROM runs')" = "$(sqlite3 ref.db 'SELECT captures FROM runs')" ] && pass \
+  || fail "-j 2: the custody's captures differ from -j 1's"
+if crash crash2.db 6000 -j 2; then
+  verify_crashed crash2.db "-j 2 crash"
+  run --db crash2.db --resume -j 2 2> resume2.err && pass || { fail "-j 2 resume"; cat resume2.err; }
+  "$PENTRAP" verify -q --db crash2.db --pubkey sensor.pub > v.out && pass || { fail "-j 2 resumed store does not verify"; cat v.out; }
+  [ "$(content crash2.db | sha256sum)" = "$(content ref2.db | sha256sum)" ] && pass \
+    || fail "-j 2 resumed store: records differ from the uninterrupted -j 2 run's"
+fi
+
 # 4. --resume refuses what is not the interrupted run.
 expect_run "resume a store whose last run ended" 2 "no interrupted run to resume" -- \
   run -q --key sensor.key --order order.yaml -r big.pcap --db ref.db --resume

@@ -1,0 +1,110 @@
+/* custody.c — the captures of a run and their hashes (custody.h). */
+#include "pipeline/custody.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture.h"
+#include "core/sha256file.h"
+
+int custody_probe(struct custody *cu, const struct run_options *opt, char *errbuf, size_t errlen)
+{
+	memset(cu, 0, sizeof *cu);
+	cu->opt = opt;
+	for (size_t i = 0; i < opt->ncaptures; i++) {
+		if (strcmp(opt->captures[i], "-") == 0) {
+			cu->stdin_capture = true;
+			snprintf(cu->caps[i].sha256, sizeof cu->caps[i].sha256, "stdin");
+			continue;
+		}
+		struct capture_source probe;
+		if (capture_file_open(opt->captures[i], &probe, errbuf, errlen) != 0)
+			return RUN_BAD_INPUT;
+		capture_close(&probe);
+	}
+	return RUN_OK;
+}
+
+bool custody_is_file(const struct custody *cu, size_t i)
+{
+	return strcmp(cu->opt->captures[i], "-") != 0;
+}
+
+int custody_hash(struct custody *cu, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < cu->opt->ncaptures; i++) {
+		if (!custody_is_file(cu, i))
+			continue;
+		if (sha256_file(cu->opt->captures[i], cu->caps[i].sha256, &cu->caps[i].size) != 0) {
+			snprintf(errbuf, errlen, "%s: cannot read", cu->opt->captures[i]);
+			return RUN_BAD_INPUT;
+		}
+	}
+	return RUN_OK;
+}
+
+static void *hash_thread(void *arg)
+{
+	struct custody *cu = arg;
+	cu->status = custody_hash(cu, cu->err, sizeof cu->err);
+	__atomic_store_n(&cu->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+int custody_hash_beside(struct custody *cu, char *errbuf, size_t errlen)
+{
+	if (pthread_create(&cu->thread, NULL, hash_thread, cu) != 0) {
+		snprintf(errbuf, errlen, "cannot start the thread that hashes the captures");
+		return RUN_FAILED;
+	}
+	cu->started = true;
+	return RUN_OK;
+}
+
+bool custody_hashed(struct custody *cu)
+{
+	return !cu->started || __atomic_load_n(&cu->done, __ATOMIC_ACQUIRE);
+}
+
+int custody_wait(struct custody *cu, char *errbuf, size_t errlen)
+{
+	if (!cu->started)
+		return RUN_OK;
+	pthread_join(cu->thread, NULL);
+	cu->started = false;
+	if (cu->status != RUN_OK)
+		snprintf(errbuf, errlen, "%s", cu->err);
+	return cu->status;
+}
+
+char *custody_json(const struct custody *cu)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	fputc('[', m);
+	for (size_t i = 0; i < cu->opt->ncaptures; i++) {
+		fprintf(m, "%s{\"path\":\"", i ? "," : "");
+		for (const char *c = cu->opt->captures[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				fputc('\\', m);
+			if ((unsigned char)*c >= 0x20)
+				fputc(*c, m);
+		}
+		fprintf(m, "\",\"sha256\":\"%s\",\"size\":%llu}", cu->caps[i].sha256,
+			(unsigned long long)cu->caps[i].size);
+	}
+	fputc(']', m);
+	fclose(m);
+	return buf;
+}
+
+void custody_fini(struct custody *cu)
+{
+	if (cu->started)
+		pthread_join(cu->thread, NULL);
+	cu->started = false;
+}

@@ -1,0 +1,54 @@
+/*
+ * custody.h — the captures of a run, for its custody record (docs/evidence.md): each
+ * opened once before anything is read (a missing or foreign file is refused before a
+ * record is written) and hashed (SHA-256), so the custody names exactly the bytes read.
+ *
+ * The hash is computed either before the reading (one thread: the run's records need
+ * it from the first one) or beside it, in a thread of its own (run -j: the records wait
+ * in the workers until it is known; it reads at about twice the speed the reader does,
+ * so they wait for a part of the run only). Internal to src/pipeline/.
+ */
+#ifndef PENTRAP_PIPELINE_CUSTODY_H
+#define PENTRAP_PIPELINE_CUSTODY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pipeline/run.h"
+
+struct capture_custody {
+	char sha256[65]; /* "stdin" for standard input, which is not hashed */
+	uint64_t size;
+};
+
+struct custody {
+	const struct run_options *opt;
+	struct capture_custody caps[RUN_MAX_CAPTURES];
+	bool stdin_capture;
+	/* hashing beside the reading */
+	pthread_t thread;
+	bool started;
+	bool done;       /* set by the thread when it has finished (atomic) */
+	int status;      /* RUN_OK, or RUN_BAD_INPUT with err */
+	char err[512];
+};
+
+/* Opens every capture once. RUN_OK, or RUN_BAD_INPUT with errbuf ("FILE: problem"). */
+int custody_probe(struct custody *cu, const struct run_options *opt, char *errbuf, size_t errlen);
+/* Hashes every capture now. RUN_OK, or RUN_BAD_INPUT with errbuf. */
+int custody_hash(struct custody *cu, char *errbuf, size_t errlen);
+/* Starts hashing them in a thread of its own. RUN_OK, or RUN_FAILED with errbuf. */
+int custody_hash_beside(struct custody *cu, char *errbuf, size_t errlen);
+/* True once the thread has hashed every capture (or failed). */
+bool custody_hashed(struct custody *cu);
+/* Waits for the thread. RUN_OK, or its failure with errbuf. */
+int custody_wait(struct custody *cu, char *errbuf, size_t errlen);
+/* Whether capture i is a file (hashed) rather than standard input. */
+bool custody_is_file(const struct custody *cu, size_t i);
+/* The captures as the custody's JSON array: path, sha256, size. Caller frees; NULL: no memory. */
+char *custody_json(const struct custody *cu);
+/* Waits for the thread if one runs. */
+void custody_fini(struct custody *cu);
+
+#endif
