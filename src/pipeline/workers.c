@@ -10,6 +10,10 @@
  * record is written once no worker can still make one with a smaller key: each worker
  * tells how far it has read, and a worker with nothing left to read is as far as the
  * reader. Equal keys (a timeout noticed by two workers at the same frame) go by worker.
+ *
+ * Until the captures' custody hashes are known (pipeline/custody.h) nothing is written:
+ * records wait in the queues, naming their capture by a placeholder that is replaced by
+ * the hash as they are written.
  */
 #include "pipeline/workers.h"
 
