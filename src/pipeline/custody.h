@@ -48,6 +48,16 @@ int custody_wait(struct custody *cu, char *errbuf, size_t errlen);
 bool custody_is_file(const struct custody *cu, size_t i);
 /* The captures as the custody's JSON array: path, sha256, size. Caller frees; NULL: no memory. */
 char *custody_json(const struct custody *cu);
+/*
+ * A capture whose hash is not known yet is named in records by a placeholder of the
+ * hash's length (pending-capture-000…0<index>), replaced as the record is written. The
+ * evidence object always begins with the capture (order/filter.c), so the placeholder
+ * is found at one place.
+ */
+void custody_placeholder(uint32_t index, char out[65]);
+/* Replaces the placeholder at the start of evidence, if any, by hashes[index] (n of them). */
+void custody_fill(char *evidence, const char (*hashes)[65], size_t n);
+
 /* Waits for the thread if one runs. */
 void custody_fini(struct custody *cu);
 

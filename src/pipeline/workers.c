@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pipeline/custody.h"
 #include "pipeline/run.h"
 #include "pipeline/shard.h"
 
@@ -98,24 +99,6 @@ struct workers {
 	bool held;                    /* records are kept, not written (workers_hold) */
 };
 
-/*
- * A capture whose hash is not known yet is named in records by a placeholder of the
- * hash's length, replaced as the record is written. The evidence object always begins
- * with the capture (order/filter.c), so the placeholder is found at one place.
- */
-#define EVIDENCE_CAPTURE "{\"capture\":\""
-#define PLACEHOLDER "pending-capture-"
-enum { HASH_HEX = 64 };
-
-static void name_capture(struct workers *ws, struct record *r)
-{
-	const size_t at = sizeof EVIDENCE_CAPTURE - 1;
-	if (strncmp(r->evidence, EVIDENCE_CAPTURE PLACEHOLDER, at + sizeof PLACEHOLDER - 1) != 0)
-		return;
-	unsigned long index = strtoul(r->evidence + at + sizeof PLACEHOLDER - 1, NULL, 10);
-	if (index < RUN_MAX_CAPTURES && strlen(ws->custody[index]) == HASH_HEX)
-		memcpy(r->evidence + at, ws->custody[index], HASH_HEX);
-}
 
 static void on_record(void *ud, const struct record *r)
 {
@@ -242,7 +225,7 @@ static void write_ready(struct workers *ws, uint64_t safe)
 		if (best->out_head == best->out_n)
 			best->out_head = best->out_n = 0;
 		pthread_mutex_unlock(&best->mu);
-		name_capture(ws, &r);
+		custody_fill(r.evidence, (const char(*)[65])ws->custody, RUN_MAX_CAPTURES);
 		writer_write(ws->writer, &r);
 	}
 }
@@ -325,8 +308,7 @@ void workers_set_capture(struct workers *ws, uint32_t index, const char *sha256)
 	if (sha256)
 		snprintf(ws->sha256[index], sizeof ws->sha256[index], "%s", sha256);
 	else
-		snprintf(ws->sha256[index], sizeof ws->sha256[index], PLACEHOLDER "%0*u",
-			 HASH_HEX - (int)(sizeof PLACEHOLDER - 1), index);
+		custody_placeholder(index, ws->sha256[index]);
 }
 
 void workers_hold(struct workers *ws) { ws->held = true; }
