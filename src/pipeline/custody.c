@@ -31,7 +31,7 @@ bool custody_is_file(const struct custody *cu, size_t i)
 	return strcmp(cu->opt->captures[i], "-") != 0;
 }
 
-int custody_hash(struct custody *cu, char *errbuf, size_t errlen)
+static int custody_hash(struct custody *cu, char *errbuf, size_t errlen)
 {
 	for (size_t i = 0; i < cu->opt->ncaptures; i++) {
 		if (!custody_is_file(cu, i))

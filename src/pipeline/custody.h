@@ -3,10 +3,11 @@
  * opened once before anything is read (a missing or foreign file is refused before a
  * record is written) and hashed (SHA-256), so the custody names exactly the bytes read.
  *
- * The hash is computed either before the reading (one thread: the run's records need
- * it from the first one) or beside it, in a thread of its own (run -j: the records wait
- * in the workers until it is known; it reads at about twice the speed the reader does,
- * so they wait for a part of the run only). Internal to src/pipeline/.
+ * The hash is computed beside the reading, in a thread of its own: the store's run,
+ * whose custody names the hashes, begins once they are known, and the records made
+ * before wait (in the workers with run -j, in run.c with one pipeline). Hashing goes at
+ * about twice the speed of the reading, so records wait for a part of the run only.
+ * Internal to src/pipeline/.
  */
 #ifndef PENTRAP_PIPELINE_CUSTODY_H
 #define PENTRAP_PIPELINE_CUSTODY_H
@@ -36,8 +37,6 @@ struct custody {
 
 /* Opens every capture once. RUN_OK, or RUN_BAD_INPUT with errbuf ("FILE: problem"). */
 int custody_probe(struct custody *cu, const struct run_options *opt, char *errbuf, size_t errlen);
-/* Hashes every capture now. RUN_OK, or RUN_BAD_INPUT with errbuf. */
-int custody_hash(struct custody *cu, char *errbuf, size_t errlen);
 /* Starts hashing them in a thread of its own. RUN_OK, or RUN_FAILED with errbuf. */
 int custody_hash_beside(struct custody *cu, char *errbuf, size_t errlen);
 /* True once the thread has hashed every capture (or failed). */

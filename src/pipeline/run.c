@@ -109,6 +109,40 @@ static void poll_reload(struct run_ctx *c)
  */
 enum { HELD_RECORDS_MAX = 16384 }; /* about 40 MiB of records */
 
+static void one_thread_write(struct run_ctx *c, struct record *r)
+{
+	custody_fill(r->evidence, (const char(*)[65])c->hashes, c->nhashes);
+	writer_write(&c->writer, r);
+}
+
+/* The one pipeline's records: kept until the store's run begins, then written. */
+static void one_thread_record(void *ud, const struct record *r)
+{
+	struct run_ctx *c = ud;
+	struct record copy = *r;
+	if (c->records_open) {
+		one_thread_write(c, &copy);
+		return;
+	}
+	if (c->nheld == c->held_cap) {
+		size_t cap = c->held_cap ? 2 * c->held_cap : 64;
+		struct record *grown = realloc(c->held, cap * sizeof *grown);
+		if (!grown) {
+			c->writer.failed = true;
+			snprintf(c->writer.error, sizeof c->writer.error, "out of memory holding records");
+			return;
+		}
+		c->held = grown;
+		c->held_cap = cap;
+	}
+	c->held[c->nheld++] = copy;
+}
+
+static size_t records_held(struct run_ctx *c)
+{
+	return c->ws ? workers_held(c->ws) : c->nheld;
+}
+
 static int begin_records(struct run_ctx *c, struct custody *cu, char *errbuf, size_t errlen)
 {
 	c->records_tried = true;
@@ -123,22 +157,33 @@ static int begin_records(struct run_ctx *c, struct custody *cu, char *errbuf, si
 	if ((status = run_ctx_open_records(c, c->captures_json, cu->stdin_capture, errbuf, errlen)) != RUN_OK)
 		return status;
 	for (size_t i = 0; i < c->opt->ncaptures; i++)
-		workers_name_capture(c->ws, (uint32_t)i, cu->caps[i].sha256);
-	workers_release(c->ws);
+		snprintf(c->hashes[i], sizeof c->hashes[i], "%s", cu->caps[i].sha256);
+	c->nhashes = c->opt->ncaptures;
+	if (c->ws) {
+		for (size_t i = 0; i < c->opt->ncaptures; i++)
+			workers_name_capture(c->ws, (uint32_t)i, c->hashes[i]);
+		workers_release(c->ws);
+		return RUN_OK;
+	}
+	for (size_t i = 0; i < c->nheld; i++) /* one thread: what it made until now, in order */
+		one_thread_write(c, &c->held[i]);
+	free(c->held);
+	c->held = NULL;
+	c->nheld = c->held_cap = 0;
 	return RUN_OK;
 }
 
 static int begin_records_when_hashed(struct run_ctx *c, struct custody *cu, char *errbuf, size_t errlen)
 {
-	if (c->records_tried || (!custody_hashed(cu) && workers_held(c->ws) < HELD_RECORDS_MAX))
+	if (c->records_tried || (!custody_hashed(cu) && records_held(c) < HELD_RECORDS_MAX))
 		return RUN_OK;
 	return begin_records(c, cu, errbuf, errlen);
 }
 
 /*
  * Reads one capture through the pipeline. cu: the custody being hashed beside the
- * reading, or NULL. Returns RUN_OK or RUN_BAD_INPUT (errbuf set), or the failure of
- * beginning the store's run.
+ * reading. Returns RUN_OK or RUN_BAD_INPUT (errbuf set), or the failure of beginning
+ * the store's run.
  */
 static int read_capture(struct run_ctx *c, const char *path, struct progress *pr, struct custody *cu,
 			char *errbuf, size_t errlen)
@@ -165,7 +210,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 		if ((frame_no & 1023) != 0)
 			continue;
 		progress_show(pr, &src, false);
-		if (cu && (status = begin_records_when_hashed(c, cu, errbuf, errlen)) != RUN_OK)
+		if ((status = begin_records_when_hashed(c, cu, errbuf, errlen)) != RUN_OK)
 			break;
 	}
 	progress_show(pr, &src, true);
@@ -343,6 +388,10 @@ int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen)
 	c->pc.identity_bindings = c->plan.bindings;
 	c->pc.name_entries = c->plan.names;
 	c->pc.data_sessions = c->plan.sessions;
+	if (!c->records_open) { /* the custody hash beside the reading: records wait (custody.h) */
+		c->pc.on_record = one_thread_record;
+		c->pc.on_record_ud = c;
+	}
 	if (opt->workers > 1)
 		c->ws = workers_new(opt->workers, &c->pc, errbuf, errlen);
 	else
@@ -510,6 +559,8 @@ void run_ctx_close(struct run_ctx *c)
 	evidence_fini(&c->ev);
 	free(c->captures_json);
 	c->captures_json = NULL;
+	free(c->held);
+	c->held = NULL;
 	workers_free(c->ws);
 	c->ws = NULL;
 	pipeline_free(c->pl);
@@ -526,43 +577,35 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 	int status;
 	struct run_ctx c;
 	struct custody cu;
-	bool beside = opt->workers > 1; /* the custody hash beside the reading (custody.h) */
 
 	if ((status = run_ctx_load(&c, opt, errbuf, errlen)) != RUN_OK)
 		goto out_loaded;
 	if ((status = custody_probe(&cu, opt, errbuf, errlen)) != RUN_OK)
 		goto out;
-	if (beside) {
-		if ((status = custody_hash_beside(&cu, errbuf, errlen)) != RUN_OK ||
-		    (status = run_ctx_open_pipeline(&c, errbuf, errlen)) != RUN_OK)
-			goto out;
+	/* The captures are hashed for custody beside the reading (custody.h): the store's
+	 * run begins once the hashes are known, records wait until then. */
+	if ((status = custody_hash_beside(&cu, errbuf, errlen)) != RUN_OK ||
+	    (status = run_ctx_open_pipeline(&c, errbuf, errlen)) != RUN_OK)
+		goto out;
+	if (c.ws)
 		workers_hold(c.ws);
-	} else {
-		if ((status = custody_hash(&cu, errbuf, errlen)) != RUN_OK)
-			goto out;
-		if (!(c.captures_json = custody_json(&cu))) {
-			snprintf(errbuf, errlen, "out of memory");
-			status = RUN_FAILED;
-			goto out;
-		}
-		if ((status = run_ctx_open(&c, c.captures_json, cu.stdin_capture, errbuf, errlen)) != RUN_OK)
-			goto out;
-	}
 	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .c = &c };
 	for (size_t i = 0; i < opt->ncaptures && status == RUN_OK; i++) {
 		struct pipeline *pls[SHARD_MAX_WORKERS];
-		const char *sha = beside && custody_is_file(&cu, i) ? NULL : cu.caps[i].sha256;
+		const char *sha = custody_is_file(&cu, i) ? NULL : cu.caps[i].sha256;
 		if (c.ws) {
 			workers_sync(c.ws); /* idle workers: definitions may change between captures */
 			workers_set_capture(c.ws, (uint32_t)i, sha);
 		} else {
-			pipeline_set_capture(c.pl, (uint32_t)i, sha);
+			char placeholder[65];
+			custody_placeholder((uint32_t)i, placeholder);
+			pipeline_set_capture(c.pl, (uint32_t)i, sha ? sha : placeholder);
 		}
 		run_sigs_before_capture(&c.rs, pls, pipelines_of(&c, pls), i);
-		status = read_capture(&c, opt->captures[i], &pr, beside ? &cu : NULL, errbuf, errlen);
+		status = read_capture(&c, opt->captures[i], &pr, &cu, errbuf, errlen);
 	}
 	progress_clear(&pr);
-	if (beside && !c.records_open) {
+	if (!c.records_open) {
 		/* a capture that broke off keeps what was read before: its records too */
 		int begun = c.records_tried ? status : begin_records(&c, &cu, errbuf, errlen);
 		if (begun != RUN_OK) {

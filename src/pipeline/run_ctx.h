@@ -42,6 +42,10 @@ struct run_ctx {
 	bool records_open;             /* store and sinks open: records can be written */
 	bool records_tried;            /* opening them was tried (the custody beside the reading) */
 	char *captures_json;           /* the run's captures for its custody (owned) */
+	char hashes[RUN_MAX_CAPTURES][65]; /* their SHA-256, once known, for the placeholders */
+	size_t nhashes;
+	struct record *held;           /* one pipeline's records until the store's run begins */
+	size_t nheld, held_cap;
 	struct pipeline *pl;           /* the pipeline; NULL with workers */
 	struct workers *ws;            /* run -j N, N > 1: the workers and their pipelines */
 	uint64_t started_us;           /* wall clock at start */
