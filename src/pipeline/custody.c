@@ -78,6 +78,16 @@ int custody_wait(struct custody *cu, char *errbuf, size_t errlen)
 	return cu->status;
 }
 
+void custody_text(FILE *m, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', m);
+		if ((unsigned char)*s >= 0x20)
+			fputc(*s, m);
+	}
+}
+
 char *custody_json(const struct custody *cu)
 {
 	char *buf = NULL;
@@ -88,12 +98,7 @@ char *custody_json(const struct custody *cu)
 	fputc('[', m);
 	for (size_t i = 0; i < cu->opt->ncaptures; i++) {
 		fprintf(m, "%s{\"path\":\"", i ? "," : "");
-		for (const char *c = cu->opt->captures[i]; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				fputc('\\', m);
-			if ((unsigned char)*c >= 0x20)
-				fputc(*c, m);
-		}
+		custody_text(m, cu->opt->captures[i]);
 		fprintf(m, "\",\"sha256\":\"%s\",\"size\":%llu}", cu->caps[i].sha256,
 			(unsigned long long)cu->caps[i].size);
 	}

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pipeline/run.h"
 
@@ -45,6 +46,11 @@ bool custody_hashed(struct custody *cu);
 int custody_wait(struct custody *cu, char *errbuf, size_t errlen);
 /* Whether capture i is a file (hashed) rather than standard input. */
 bool custody_is_file(const struct custody *cu, size_t i);
+/*
+ * A path (or filter) as custody text inside JSON quotes: quotes and backslashes
+ * escaped, control bytes dropped; the file and the live custody (run_live.c) both.
+ */
+void custody_text(FILE *m, const char *s);
 /* The captures as the custody's JSON array: path, sha256, size. Caller frees; NULL: no memory. */
 char *custody_json(const struct custody *cu);
 /*

@@ -34,6 +34,7 @@
 #include "core/timefmt.h"
 #include "detect/sigs.h"
 #include "detect/sigs_info.h"
+#include "pipeline/custody.h"
 #include "pipeline/live.h"
 #include "pipeline/run_ctx.h"
 
@@ -62,17 +63,6 @@ struct live_state {
 	char error[512];
 };
 
-/* JSON string body with quotes and backslashes escaped, control bytes dropped. */
-static void json_str(FILE *m, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', m);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, m);
-	}
-}
-
 /*
  * The custody's captures for a live run: each interface with how it is captured, and,
  * for the first run of a rotated store, the store it continues and that store's last
@@ -89,14 +79,14 @@ static char *live_captures_json(const struct run_options *opt, const char *conti
 	fputc('[', m);
 	for (size_t i = 0; i < opt->nifaces; i++) {
 		fprintf(m, "%s{\"path\":\"live:", i ? "," : "");
-		json_str(m, opt->ifaces[i]);
+		custody_text(m, opt->ifaces[i]);
 		fprintf(m, "\",\"sha256\":\"live\",\"size\":0,\"filter\":\"");
-		json_str(m, opt->live.bpf ? opt->live.bpf : "");
+		custody_text(m, opt->live.bpf ? opt->live.bpf : "");
 		fprintf(m, "\",\"snaplen\":%d,\"promisc\":%s}", opt->live.snaplen, opt->live.promisc ? "true" : "false");
 	}
 	if (continues) {
 		fprintf(m, ",{\"path\":\"continues:");
-		json_str(m, continues);
+		custody_text(m, continues);
 		fprintf(m, "\",\"sha256\":\"%s\",\"size\":0,\"last_seq\":%" PRIu64 "}", last_hash, last_seq);
 	}
 	fputc(']', m);
