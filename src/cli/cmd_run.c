@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "pipeline/limits.h"
-#include "pipeline/run.h"
-#include "pipeline/shard.h"
+#include "run/limits.h"
+#include "run/run.h"
+#include "run/shard.h"
 
 static const char usage[] =
 	"usage: pentrap run --order ORDER.yaml [--db records.db] [--jsonl FILE|-] [--sigs FILE]\n"

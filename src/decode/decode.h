@@ -34,7 +34,7 @@ struct decoder;
 /* Returns a decoder or NULL on allocation failure. cfg may be NULL for defaults. */
 struct decoder *decoder_new(const struct decode_config *cfg, struct stats *stats);
 /*
- * A decoder that only looks (pipeline/shard.c): it keeps no fragments and counts
+ * A decoder that only looks (run/shard.c): it keeps no fragments and counts
  * nothing; a fragment comes back DECODE_HELD at once, its datagram never completed.
  */
 struct decoder *decoder_new_peek(void);

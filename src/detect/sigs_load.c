@@ -901,7 +901,7 @@ int sigs_load_builtin(struct sigset **out, char *errbuf, size_t errlen)
 
 struct sigset *sigs_ref(struct sigset *s)
 {
-	/* atomic: the workers of a run (pipeline/workers.c) share one set */
+	/* atomic: the workers of a run (run/workers.c) share one set */
 	if (s)
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 	return s;

@@ -47,7 +47,7 @@ struct flow {
 	bool closed[2];         /* FIN or RST seen in that direction */
 	uint8_t detect_flags;   /* the signature engine's progress on this flow (detect/detect_internal.h) */
 	uint8_t parse_done;     /* bit d: the dissector wants no more of direction d (PARSE_DONE) */
-	bool replica;           /* shared traffic another worker records and counts (pipeline/shard.h) */
+	bool replica;           /* shared traffic another worker records and counts (run/shard.h) */
 	void *proto_state;      /* owned by the dissector (see proto.h), may be NULL */
 	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
 	void *user;             /* for later layers (signatures, identity): owned by whoever set it */

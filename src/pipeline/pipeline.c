@@ -18,7 +18,7 @@
 #include "identity/identity.h"
 #include "identity/names.h"
 #include "order/filter.h"
-#include "pipeline/shard.h"
+#include "run/shard.h"
 #include "proto/proto.h"
 
 enum {
@@ -47,7 +47,7 @@ struct pipeline {
 	void (*on_packet)(void *ud, const struct packet *pkt);
 	void *on_packet_ud;
 	struct detect *detect;         /* signatures, OTT events, flow records (detect/detect.h) */
-	/* one of several workers (pipeline/shard.h) */
+	/* one of several workers (run/shard.h) */
 	unsigned worker, nworkers;
 	bool frame_shared;             /* the frame being read was given to every worker */
 	bool frame_owned;              /* ... and a packet of it turned out to be this worker's */
@@ -68,7 +68,7 @@ static void count_sms(struct stats *st, const struct event *e)
 }
 
 /*
- * Shared traffic (pipeline/shard.h) is read by every worker and recorded by one: worker
+ * Shared traffic (run/shard.h) is read by every worker and recorded by one: worker
  * 0, but an app call by its device's worker, the one that saw all the device's flows
  * (others may have put a partial call together from the peer-to-peer ones alone).
  */

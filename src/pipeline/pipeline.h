@@ -32,7 +32,7 @@ struct pipeline_config {
 	 * (tests and diagnostics). */
 	void (*on_packet)(void *ud, const struct packet *pkt);
 	void *on_packet_ud;
-	/* One of several workers (pipeline/workers.h): its index and how many there are
+	/* One of several workers (run/workers.h): its index and how many there are
 	 * (0 and 0 or 1: the only one), and where its records go instead of the writer. */
 	unsigned worker, nworkers;
 	void (*on_record)(void *ud, const struct record *r);
@@ -52,7 +52,7 @@ void pipeline_set_capture(struct pipeline *p, uint32_t index, const char *sha256
 void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no);
 
 /*
- * A frame every worker was given (pipeline/shard.h: shared signalling, or an IP
+ * A frame every worker was given (run/shard.h: shared signalling, or an IP
  * fragment): each reads it; a packet that turns out to be another worker's (a
  * reassembled datagram) is left to that worker, and only worker 0 counts the frame
  * and records what shared traffic says.

@@ -45,7 +45,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
-#include "proto/data_session.h"
+#include "identity/data_session.h"
 
 enum {
 	AVP_USER_NAME = 1,

@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/data_session.h"
+#include "identity/data_session.h"
 
 enum {
 	GTP_TXN_SETS = 1024,

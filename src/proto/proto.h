@@ -75,7 +75,7 @@ struct dissector {
 	size_t state_size;                      /* per-flow state, 0 for none */
 	void (*state_end)(struct parse_ctx *ctx); /* flow ended: last look at state (may be NULL) */
 	/* Module instance: shared state across flows (may be NULL). sizes: what the run's
-	 * memory plan gives the module's tables (pipeline/limits.c); NULL for the defaults. */
+	 * memory plan gives the module's tables (run/limits.c); NULL for the defaults. */
 	void *(*module_new)(struct stats *stats, const struct module_sizes *sizes);
 	void (*module_free)(void *module);
 	/* Periodic housekeeping (timeouts) and end of input; may emit events. */

@@ -32,10 +32,10 @@
 #include "capture/capture.h"
 #include "detect/sigs.h"
 #include "order/order.h"
-#include "pipeline/limits.h"
+#include "run/limits.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/run.h"
-#include "pipeline/shard.h"
+#include "run/run.h"
+#include "run/shard.h"
 #include "record/jsonl.h"
 #include "record/writer.h"
 
@@ -134,7 +134,7 @@ static void persistent_input(const char *path)
 	struct capture_frame frame;
 	uint64_t frame_no = 0;
 	while (src.ops->next(&src, &frame, err, sizeof err) == CAPTURE_FRAME) {
-		/* run -j's reader looks at every frame first (pipeline/shard.h) */
+		/* run -j's reader looks at every frame first (run/shard.h) */
 		int worker = shard_of_frame(peek, frame.linktype, frame.data, frame.caplen, 3);
 		if (worker < SHARD_ALL || worker >= 3)
 			abort();

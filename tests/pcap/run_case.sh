@@ -8,7 +8,7 @@
 #   expected_status    (optional) the exit status, default 0
 # With UPDATE_EXPECTED=1 it rewrites expected.jsonl instead of comparing (check the
 # result against the capture's truth.tsv before committing it).
-# Then the same run with two worker threads (run -j 2, pipeline/workers.h) must give the
+# Then the same run with two worker threads (run -j 2, run/workers.h) must give the
 # same records, every field (in any order), and the same counts in its summary.
 set -euo pipefail
 pentrap=$(realpath "$1"); case_dir=$(realpath "$2")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run -j N (pipeline/workers.h): worker threads change neither what is recorded nor
+# run -j N (run/workers.h): worker threads change neither what is recorded nor
 # what is counted, and the records' order (so their numbers and chain) is the same on
 # every run. On generated mobile-core traffic with retransmissions, reordering and IP
 # fragments (outer and inside GTP-U), an app-heavy mix, and two captures in one run:
@@ -49,7 +49,7 @@ grep -q '"type":"ott.message"' ott.j1.jsonl && pass || fail "the ott mix gave no
 cat noisy.truth.jsonl ott.truth.jsonl > two.truth.jsonl
 python3 "$ACC" order two.truth.jsonl --fraction 0.3 --id WORKERS-TWO > two.order.yaml || fail "order failed"
 same_as_one two --order two.order.yaml -r noisy.pcap -r ott.pcap
-# with workers the capture is hashed beside the reading (pipeline/custody.h): records made
+# with workers the capture is hashed beside the reading (run/custody.h): records made
 # before the hash was known carry it all the same, and no placeholder is left
 want=$(sha256sum noisy.pcap ott.pcap | awk '{print $1}' | sort)
 got=$(grep -o '"capture":"[^"]*"' two.j2.jsonl | cut -d'"' -f4 | sort -u)

@@ -12,7 +12,7 @@
 #include "core/addr.h"
 #include "core/stats.h"
 #include "identity/identity.h"
-#include "proto/data_session.h"
+#include "identity/data_session.h"
 
 enum { MAX_EVENTS = 64 };
 

@@ -1,10 +1,10 @@
 /*
- * test_shard.c — which worker a packet goes to (pipeline/shard.h), from hand-built raw
+ * test_shard.c — which worker a packet goes to (run/shard.h), from hand-built raw
  * IPv4 frames: both directions of a flow meet, one device's flows meet, shared
  * signalling and peer-to-peer media go to all, fragments go to all, GTP-U goes by the
  * packet inside, and what is not IP goes to worker 0.
  */
-#include "pipeline/shard.h"
+#include "run/shard.h"
 
 #include <pcap/dlt.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* custody.c — the captures of a run and their hashes (custody.h). */
-#include "pipeline/custody.h"
+#include "run/custody.h"
 
 #include <stdio.h>
 #include <stdlib.h>

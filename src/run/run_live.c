@@ -9,7 +9,7 @@
  * what is opened later — the key read again and a new store file when a run is begun
  * again (SIGHUP, rotation) — is opened as the -Z user.
  *
- * Between frames (pipeline/live.c): SIGHUP reloads the definitions and the order (a new
+ * Between frames (run/live.c): SIGHUP reloads the definitions and the order (a new
  * order ends the run in the store and begins a new one, so each run's custody names the
  * order its records were made under; a file that does not load is refused and the old
  * order stays); SIGUSR1 and every --stats-interval print statistics; the order's
@@ -18,7 +18,7 @@
  * the previous file's last record. A store that cannot be written ends the run with
  * status 1: records are never dropped silently.
  */
-#include "pipeline/run.h"
+#include "run/run.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -34,9 +34,9 @@
 #include "core/timefmt.h"
 #include "detect/sigs.h"
 #include "detect/sigs_info.h"
-#include "pipeline/custody.h"
-#include "pipeline/live.h"
-#include "pipeline/run_ctx.h"
+#include "run/custody.h"
+#include "run/live.h"
+#include "run/run_ctx.h"
 
 enum {
 	LIVE_SERIES_MAX = 100000,   /* DB.1.db ... DB.99999.db */

@@ -7,8 +7,8 @@
  * program, its libraries, dissector tables such as SIP's call table, the SQLite page
  * cache) and is not part of the cap; docs/robustness.md has the measured numbers.
  */
-#ifndef PENTRAP_PIPELINE_LIMITS_H
-#define PENTRAP_PIPELINE_LIMITS_H
+#ifndef PENTRAP_RUN_LIMITS_H
+#define PENTRAP_RUN_LIMITS_H
 
 #include <stddef.h>
 
@@ -46,7 +46,7 @@ int limits_apply(unsigned max_memory_mib, unsigned max_flows, struct decode_conf
 /*
  * The same for one of nworkers workers (`run -j`): each gets an equal share of the cap
  * and of --max-flows. Its subscriber tables are a share too, though every worker keeps
- * every subscriber (pipeline/shard.h): more workers, fewer subscribers in the cap.
+ * every subscriber (run/shard.h): more workers, fewer subscribers in the cap.
  */
 int limits_apply_workers(unsigned max_memory_mib, unsigned max_flows, unsigned nworkers,
 			 struct decode_config *dc, struct flow_config *fc, struct limits_plan *plan,

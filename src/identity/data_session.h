@@ -21,8 +21,8 @@
  *
  * One table per dissector module instance; not shared between threads.
  */
-#ifndef PENTRAP_PROTO_DATA_SESSION_H
-#define PENTRAP_PROTO_DATA_SESSION_H
+#ifndef PENTRAP_IDENTITY_DATA_SESSION_H
+#define PENTRAP_IDENTITY_DATA_SESSION_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -11,7 +11,7 @@
  * and order must be the same (their hashes); its committed records are made again and
  * checked against the stored ones (writer_resume), then the run goes on appending.
  */
-#include "pipeline/evidence.h"
+#include "run/evidence.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -13,7 +13,7 @@
  *     peer-to-peer media: each device's worker needs it); between two public ones,
  *     both endpoints together.
  */
-#include "pipeline/shard.h"
+#include "run/shard.h"
 
 #include "core/hashmix.h"
 #include "decode/gtpu.h"

@@ -3,8 +3,8 @@
  * operator sends a running sensor (SIGHUP reload, SIGTERM/SIGINT stop cleanly, SIGUSR1
  * statistics), handled between frames, never inside a signal handler.
  */
-#ifndef PENTRAP_PIPELINE_LIVE_H
-#define PENTRAP_PIPELINE_LIVE_H
+#ifndef PENTRAP_RUN_LIVE_H
+#define PENTRAP_RUN_LIVE_H
 
 #include <signal.h>
 #include <stddef.h>
@@ -28,7 +28,7 @@ struct live_hooks {
 
 /*
  * Installs the handlers (they only set flags). A SIGHUP handler already installed (the
- * definitions' reload, pipeline/run_sigs.c) is called too, so one SIGHUP reloads both.
+ * definitions' reload, run/run_sigs.c) is called too, so one SIGHUP reloads both.
  */
 void live_signals_install(void);
 /* One line on stderr, "2026-11-27T20:52:50Z pentrap: ..." (journald keeps stderr). */

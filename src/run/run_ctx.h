@@ -3,26 +3,26 @@
  * run.c, live interfaces in run_live.c): the order and the definitions, the store with
  * its evidence (key, genesis, custody, signed checkpoints), the other sinks, the
  * pipeline; and how a run ends (last events, summary, final checkpoint). Internal to
- * src/pipeline/.
+ * src/run/.
  *
  * The steps are separate so the live sensor can open its interfaces and the store as
  * root, then drop privileges, then capture; and can end one run and begin the next in
  * the same process (a reloaded order, a rotated store: docs/live.md).
  */
-#ifndef PENTRAP_PIPELINE_RUN_CTX_H
-#define PENTRAP_PIPELINE_RUN_CTX_H
+#ifndef PENTRAP_RUN_RUN_CTX_H
+#define PENTRAP_RUN_RUN_CTX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "order/order.h"
-#include "pipeline/evidence.h"
-#include "pipeline/limits.h"
+#include "run/evidence.h"
+#include "run/limits.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/run.h"
-#include "pipeline/run_sigs.h"
-#include "pipeline/workers.h"
+#include "run/run.h"
+#include "run/run_sigs.h"
+#include "run/workers.h"
 #include "record/store.h"
 #include "record/writer.h"
 

@@ -7,17 +7,17 @@
  * whose custody names the hashes, begins once they are known, and the records made
  * before wait (in the workers with run -j, in run.c with one pipeline). Hashing goes at
  * about twice the speed of the reading, so records wait for a part of the run only.
- * Internal to src/pipeline/.
+ * Internal to src/run/.
  */
-#ifndef PENTRAP_PIPELINE_CUSTODY_H
-#define PENTRAP_PIPELINE_CUSTODY_H
+#ifndef PENTRAP_RUN_CUSTODY_H
+#define PENTRAP_RUN_CUSTODY_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "pipeline/run.h"
+#include "run/run.h"
 
 struct capture_custody {
 	char sha256[65]; /* "stdin" for standard input, which is not hashed */

@@ -8,7 +8,7 @@
  * reference-counted), so no flow and no record is lost, and each record names the
  * id@version that matched it.
  */
-#include "pipeline/run_sigs.h"
+#include "run/run_sigs.h"
 
 #include <signal.h>
 #include <string.h>

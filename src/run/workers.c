@@ -11,11 +11,11 @@
  * tells how far it has read, and a worker with nothing left to read is as far as the
  * reader. Equal keys (a timeout noticed by two workers at the same frame) go by worker.
  *
- * Until the captures' custody hashes are known (pipeline/custody.h) nothing is written:
+ * Until the captures' custody hashes are known (run/custody.h) nothing is written:
  * records wait in the queues, naming their capture by a placeholder that is replaced by
  * the hash as they are written.
  */
-#include "pipeline/workers.h"
+#include "run/workers.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -24,9 +24,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "pipeline/custody.h"
-#include "pipeline/run.h"
-#include "pipeline/shard.h"
+#include "run/custody.h"
+#include "run/run.h"
+#include "run/shard.h"
 
 enum { BATCH_BYTES = 1 << 20, BATCH_FRAMES = 4096, BATCHES = 4 };
 

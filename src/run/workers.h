@@ -3,14 +3,14 @@
  * pipeline (decoder, flow table, dissector modules, identity map, name cache).
  *
  * The reader (the caller's thread) reads the captures, gives each frame to its worker
- * (pipeline/shard.h: by the device behind the innermost packet; shared signalling and
+ * (run/shard.h: by the device behind the innermost packet; shared signalling and
  * IP fragments to all), in batches. Workers hand their records back; the reader puts
  * them into one total order — by the frame that made them, then by worker — and
  * writes them through the run's single writer, which numbers and chains them. So the
  * store is the same for the same input whatever the threads' timing.
  */
-#ifndef PENTRAP_PIPELINE_WORKERS_H
-#define PENTRAP_PIPELINE_WORKERS_H
+#ifndef PENTRAP_RUN_WORKERS_H
+#define PENTRAP_RUN_WORKERS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
  * A handle refers to its session by index and generation, so a session forgotten
  * under pressure leaves no dangling reference: the handle is simply found stale.
  */
-#include "proto/data_session.h"
+#include "identity/data_session.h"
 
 #include <stdio.h>
 #include <stdlib.h>

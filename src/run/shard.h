@@ -14,8 +14,8 @@
  * Both choices depend on a packet's endpoints as a set, so both directions of a flow
  * go to the same worker.
  */
-#ifndef PENTRAP_PIPELINE_SHARD_H
-#define PENTRAP_PIPELINE_SHARD_H
+#ifndef PENTRAP_RUN_SHARD_H
+#define PENTRAP_RUN_SHARD_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * run's custody recorded when it starts, the writer sealed with signed checkpoints, the
  * final checkpoint at its end, and resuming an interrupted run.
  */
-#ifndef PENTRAP_PIPELINE_EVIDENCE_H
-#define PENTRAP_PIPELINE_EVIDENCE_H
+#ifndef PENTRAP_RUN_EVIDENCE_H
+#define PENTRAP_RUN_EVIDENCE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * run.h — `pentrap run` as a library call: open the order, the store and the sinks,
  * read every capture through one pipeline, and end with a summary.
  */
-#ifndef PENTRAP_PIPELINE_RUN_H
-#define PENTRAP_PIPELINE_RUN_H
+#ifndef PENTRAP_RUN_RUN_H
+#define PENTRAP_RUN_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,9 +34,9 @@ struct run_options {
 	bool progress;             /* progress line on stderr (when it is a terminal) */
 	bool quiet;                /* no summary */
 	FILE *summary_out;         /* where the summary goes (stderr by default) */
-	unsigned max_memory_mib;   /* cap on traffic-driven memory (pipeline/limits.h), 0 default */
+	unsigned max_memory_mib;   /* cap on traffic-driven memory (run/limits.h), 0 default */
 	unsigned max_flows;        /* flow table size, 0: as many as fit in 3/8 of the cap */
-	unsigned workers;          /* -j: worker threads (pipeline/workers.h), 0 or 1: none */
+	unsigned workers;          /* -j: worker threads (run/workers.h), 0 or 1: none */
 	/* evidence (docs/evidence.md) */
 	const char *key_path;      /* the sensor's private key; NULL: the store's own DB.key */
 	const char *sensor_id;     /* NULL: the host name */

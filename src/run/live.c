@@ -4,7 +4,7 @@
  * flags; the loop acts on them between frames, where the state is consistent. Frame
  * numbers count per interface from 1, like a capture file's.
  */
-#include "pipeline/live.h"
+#include "run/live.h"
 
 #include <errno.h>
 #include <stdarg.h>

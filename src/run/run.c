@@ -4,7 +4,7 @@
  * records. A capture that breaks off mid-file keeps every record before the break and
  * ends the run with RUN_BAD_INPUT and one line naming the file and byte offset.
  */
-#include "pipeline/run.h"
+#include "run/run.h"
 
 #include <stdint.h>
 #include <sys/stat.h>
@@ -17,14 +17,14 @@
 #include "capture/capture.h"
 #include "core/timefmt.h"
 #include "order/order.h"
-#include "pipeline/custody.h"
-#include "pipeline/limits.h"
-#include "pipeline/evidence.h"
+#include "run/custody.h"
+#include "run/limits.h"
+#include "run/evidence.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/run_ctx.h"
-#include "pipeline/run_sigs.h"
-#include "pipeline/shard.h"
-#include "pipeline/workers.h"
+#include "run/run_ctx.h"
+#include "run/run_sigs.h"
+#include "run/shard.h"
+#include "run/workers.h"
 #include "record/jsonl.h"
 #include "record/store.h"
 #include "record/writer.h"

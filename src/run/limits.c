@@ -20,13 +20,13 @@
  * The subscriber tables are allocated whole (calloc) and their pages touched as they
  * fill, so a small capture costs what it uses; the plan is what they can come to.
  */
-#include "pipeline/limits.h"
+#include "run/limits.h"
 
 #include <stdio.h>
 
 #include "identity/identity.h"
 #include "identity/names.h"
-#include "proto/data_session.h"
+#include "identity/data_session.h"
 
 
 enum {
@@ -97,7 +97,7 @@ int limits_apply_workers(unsigned max_memory_mib, unsigned max_flows, unsigned n
 	}
 	size_t total = (size_t)max_memory_mib * MIB;
 	size_t usable_all = total - total / 10;
-	/* One worker's share; but every worker keeps every subscriber (pipeline/shard.h),
+	/* One worker's share; but every worker keeps every subscriber (run/shard.h),
 	 * so each one's tables take a quarter of the whole cap, as with one worker, as long
 	 * as that leaves it half its share. */
 	size_t usable = usable_all / nworkers;

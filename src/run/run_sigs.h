@@ -4,8 +4,8 @@
  * between captures (--reload-sigs FILE before a -r) or on SIGHUP (the same file read
  * again), without losing flow state; the versions used go into the run's custody.
  */
-#ifndef PENTRAP_PIPELINE_RUN_SIGS_H
-#define PENTRAP_PIPELINE_RUN_SIGS_H
+#ifndef PENTRAP_RUN_RUN_SIGS_H
+#define PENTRAP_RUN_RUN_SIGS_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "detect/detect.h"
 #include "detect/sigs.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/run.h"
+#include "run/run.h"
 
 struct run_sigs {
 	struct sigset *current;                    /* what new flows use (a reference) */
@@ -33,7 +33,7 @@ struct run_sigs {
 int run_sigs_open(struct run_sigs *rs, const struct run_options *opt, char *errbuf, size_t errlen);
 /*
  * The set goes to every pipeline of the run (one, or each worker's while the workers
- * are idle: pipeline/workers.h).
+ * are idle: run/workers.h).
  */
 /* Before capture i: switches to a planned set, if one was given. */
 void run_sigs_before_capture(struct run_sigs *rs, struct pipeline *const *pls, unsigned n, size_t i);
