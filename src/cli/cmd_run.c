@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "record/store.h"
 #include "run/limits.h"
 #include "run/run.h"
 #include "run/shard.h"
@@ -298,6 +299,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (no_db)
 		opt.db_path = NULL;
+	if (store_is_central(opt.db_path)) {
+		fprintf(stderr, "pentrap run: --db %s: a sensor records into its own SQLite store (its spool and "
+				"evidence); 'pentrap collect' fills the central store (docs/scale.md)\n", opt.db_path);
+		return EXIT_USAGE;
+	}
 	if (!opt.db_path && (opt.resume || opt.key_path)) {
 		fprintf(stderr, "pentrap run: --%s needs a store (not --no-db)\n", opt.resume ? "resume" : "key");
 		return EXIT_USAGE;

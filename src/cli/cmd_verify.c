@@ -14,7 +14,7 @@
 enum { EXIT_VERIFY_FAILED = 3 };
 
 static const char usage[] =
-	"usage: pentrap verify --db records.db [--pubkey FILE ...] [-q]\n"
+	"usage: pentrap verify --db records.db|postgresql://... [--pubkey FILE ...] [-q]\n"
 	"\n"
 	"Recomputes the hash chain of every record from the store's genesis, checks every\n"
 	"signed checkpoint and what it covers, and each run's custody; prints the custody\n"
@@ -22,7 +22,8 @@ static const char usage[] =
 	"exactly what is wrong and where: an edited, deleted, inserted or reordered record,\n"
 	"records cut off, a bad signature (docs/evidence.md).\n"
 	"\n"
-	"  --db FILE      the store\n"
+	"  --db STORE     the store: an SQLite file, or a central store (postgresql://...):\n"
+	"                 then every sensor's chain is checked, each line naming its sensor\n"
 	"  --pubkey FILE  the sensor's public key (from 'pentrap keygen'), given apart from\n"
 	"                 the records: every checkpoint must be signed by it (repeatable).\n"
 	"                 Without it, the keys kept in the store are used, which shows the\n"
@@ -35,17 +36,21 @@ static const char usage[] =
 struct out_ctx {
 	bool quiet;
 	uint64_t notes;
+	const char *sensor;  /* a central store: the sensor whose chain is checked, named on each line */
 };
 
 static void on_line(void *ud, bool problem, const char *line)
 {
 	struct out_ctx *o = ud;
+	char who[300] = "";
+	if (o->sensor)
+		snprintf(who, sizeof who, "sensor %s: ", o->sensor);
 	if (problem)
-		printf("  FAIL  %s\n", line);
+		printf("  FAIL  %s%s\n", who, line);
 	else {
 		o->notes++;
 		if (!o->quiet)
-			printf("  note  %s\n", line);
+			printf("  note  %s%s\n", who, line);
 	}
 }
 
@@ -119,6 +124,87 @@ static int print_run(const struct run_info *ri, void *ud)
 	return 0;
 }
 
+/* The chains of a central store, kept to be checked one by one. */
+struct chain_entry {
+	char genesis[HASH_HEX_LEN];
+	char sensor[128];
+	uint64_t records;
+};
+
+struct chain_list {
+	struct chain_entry *v;
+	size_t n, cap;
+};
+
+static int keep_chain(const struct store_chain *c, void *ud)
+{
+	struct chain_list *cl = ud;
+	if (cl->n == cl->cap) {
+		size_t cap = cl->cap ? cl->cap * 2 : 8;
+		struct chain_entry *v = realloc(cl->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		cl->v = v;
+		cl->cap = cap;
+	}
+	struct chain_entry *e = &cl->v[cl->n++];
+	snprintf(e->genesis, sizeof e->genesis, "%s", c->genesis);
+	snprintf(e->sensor, sizeof e->sensor, "%s", c->sensor);
+	e->records = c->records;
+	return 0;
+}
+
+/*
+ * The store's chain (a central store: the one selected): its genesis and custody, the
+ * checks and what they found, added into total. 0, or -1 with err when it could not be read.
+ */
+static int check_chain(struct store *s, const struct verify_options *opt, size_t npub, struct out_ctx *o,
+		       struct verify_result *total, char *err, size_t errlen)
+{
+	if (!o->quiet) {
+		char ts[TS_STRLEN];
+		struct chain_genesis g;
+		if (store_genesis(s, &g, err, errlen) == 1)
+			printf("  genesis    %.16s  order %s, sensor %s, created %s\n", g.hash, g.order_id, g.sensor,
+			       ts_format(g.created_us, ts, sizeof ts));
+		else
+			printf("  genesis    (none: the store has never been written)\n");
+		printf("custody\n");
+		if (store_each_run(s, print_run, NULL, err, errlen) != 0)
+			return -1;
+		printf("checks\n");
+	}
+	struct verify_result res;
+	if (verify_store(s, opt, on_line, o, &res, err, errlen) != 0)
+		return -1;
+	if (!o->quiet) {
+		if (res.records)
+			printf("  records    %" PRIu64 " (seq %" PRIu64 "..%" PRIu64 ")\n", res.records, res.first_seq,
+			       res.last_seq);
+		else
+			printf("  records    none\n");
+		printf("  checkpoints %" PRIu64 ", %" PRIu64 " with a good signature", res.checkpoints, res.signatures_good);
+		for (size_t i = 0; i < res.nkeys; i++)
+			printf("%s%.16s", i ? ", " : " by key ", res.keys[i]);
+		putchar('\n');
+		if (res.last_cp.sig[0]) {
+			char ts[TS_STRLEN];
+			printf("  last       checkpoint at seq %" PRIu64 ", hash %s, signed %s\n", res.last_cp.seq,
+			       res.last_cp.hash, ts_format(res.last_cp.time_us, ts, sizeof ts));
+		}
+		if (npub == 0 && res.checkpoints)
+			printf("  trust      signatures checked with the public key kept in the store itself: this shows\n"
+			       "             the records were not altered by accident, not that nobody rewrote the\n"
+			       "             store; give the sensor's public key with --pubkey for that\n");
+		else if (npub)
+			printf("  trust      every checkpoint checked against the given public key%s\n", npub > 1 ? "s" : "");
+	}
+	total->records += res.records;
+	total->signatures_good += res.signatures_good;
+	total->problems += res.problems;
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -177,63 +263,57 @@ int cmd_verify(int argc, char **argv)
 		}
 		opt.pubkeys[opt.npubkeys++] = keys[i];
 	}
-	if (store_open_readonly(db, &s, err, sizeof err) != 0) {
+	int orc = store_open_readonly(db, &s, err, sizeof err);
+	if (orc != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
+		status = store_is_central(db) && orc != STORE_OPEN_BAD ? 1 : EXIT_USAGE;
 		goto out;
 	}
-	printf("pentrap verify: %s\n", db);
-	if (!o.quiet) {
-		char ts[TS_STRLEN];
-		struct chain_genesis g;
-		if (store_genesis(s, &g, err, sizeof err) == 1)
-			printf("  genesis    %.16s  order %s, sensor %s, created %s\n", g.hash, g.order_id, g.sensor,
-			       ts_format(g.created_us, ts, sizeof ts));
-		else
-			printf("  genesis    (none: the store has never been written)\n");
-		printf("custody\n");
-		if (store_each_run(s, print_run, NULL, err, sizeof err) != 0) {
-			fprintf(stderr, "pentrap: %s\n", err);
+	printf("pentrap verify: %s\n", store_name(s));
+	struct verify_result total = { 0 };
+	size_t nchains = 0;
+	if (store_is_central(db)) {
+		/* every sensor store's chain, one after the other, each line naming its sensor */
+		struct chain_list cl = { 0 };
+		if (store_each_chain(s, keep_chain, &cl, err, sizeof err) != 0) {
+			fprintf(stderr, "pentrap: %s\n", err[0] ? err : "out of memory");
+			free(cl.v);
 			status = 1;
 			goto out;
 		}
-		printf("checks\n");
-	}
-	struct verify_result res;
-	if (verify_store(s, &opt, on_line, &o, &res, err, sizeof err) != 0) {
+		for (size_t i = 0; i < cl.n && status != 1; i++) {
+			if (!o.quiet)
+				printf("sensor %s  chain %.16s  %" PRIu64 " records\n", cl.v[i].sensor, cl.v[i].genesis,
+				       cl.v[i].records);
+			o.sensor = cl.v[i].sensor;
+			if (store_use_chain(s, cl.v[i].genesis, err, sizeof err) != 0 ||
+			    check_chain(s, &opt, npub, &o, &total, err, sizeof err) != 0) {
+				fprintf(stderr, "pentrap: %s\n", err);
+				status = 1;
+			}
+			nchains++;
+		}
+		free(cl.v);
+		if (status == 1)
+			goto out;
+	} else if (check_chain(s, &opt, npub, &o, &total, err, sizeof err) != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
 		status = 1;
 		goto out;
 	}
-	if (!o.quiet) {
-		if (res.records)
-			printf("  records    %" PRIu64 " (seq %" PRIu64 "..%" PRIu64 ")\n", res.records, res.first_seq,
-			       res.last_seq);
-		else
-			printf("  records    none\n");
-		printf("  checkpoints %" PRIu64 ", %" PRIu64 " with a good signature", res.checkpoints, res.signatures_good);
-		for (size_t i = 0; i < res.nkeys; i++)
-			printf("%s%.16s", i ? ", " : " by key ", res.keys[i]);
-		putchar('\n');
-		if (res.last_cp.sig[0]) {
-			char ts[TS_STRLEN];
-			printf("  last       checkpoint at seq %" PRIu64 ", hash %s, signed %s\n", res.last_cp.seq,
-			       res.last_cp.hash, ts_format(res.last_cp.time_us, ts, sizeof ts));
-		}
-		if (npub == 0 && res.checkpoints)
-			printf("  trust      signatures checked with the public key kept in the store itself: this shows\n"
-			       "             the records were not altered by accident, not that nobody rewrote the\n"
-			       "             store; give the sensor's public key with --pubkey for that\n");
-		else if (npub)
-			printf("  trust      every checkpoint checked against the given public key%s\n", npub > 1 ? "s" : "");
-	}
-	if (res.problems) {
-		printf("result: FAILED: %" PRIu64 " problem%s\n", res.problems, res.problems == 1 ? "" : "s");
-		fprintf(stderr, "pentrap: %s: verification failed: %" PRIu64 " problem%s (listed on standard output)\n", db,
-			res.problems, res.problems == 1 ? "" : "s");
+	if (total.problems) {
+		printf("result: FAILED: %" PRIu64 " problem%s\n", total.problems, total.problems == 1 ? "" : "s");
+		fprintf(stderr, "pentrap: %s: verification failed: %" PRIu64 " problem%s (listed on standard output)\n",
+			store_name(s), total.problems, total.problems == 1 ? "" : "s");
 		status = EXIT_VERIFY_FAILED;
+	} else if (store_is_central(db)) {
+		printf("result: verified: %zu chain%s, %" PRIu64 " records, chains and %" PRIu64
+		       " signed checkpoint%s hold\n", nchains, nchains == 1 ? "" : "s", total.records,
+		       total.signatures_good, total.signatures_good == 1 ? "" : "s");
+		status = 0;
 	} else {
-		printf("result: verified: %" PRIu64 " records, chain and %" PRIu64 " signed checkpoint%s hold\n", res.records,
-		       res.signatures_good, res.signatures_good == 1 ? "" : "s");
+		printf("result: verified: %" PRIu64 " records, chain and %" PRIu64 " signed checkpoint%s hold\n",
+		       total.records, total.signatures_good, total.signatures_good == 1 ? "" : "s");
 		status = 0;
 	}
 out:
