@@ -43,6 +43,22 @@ skip() {
   exit 77
 }
 
+# wait_stopped PID: waits (up to 60 s) until the process has stopped itself
+# (PENTRAP_TEST_HOOK=STOP@...); fails, and returns 1, when it ended or did not stop.
+wait_stopped() {
+  local state
+  for _ in $(seq 1200); do
+    state=$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null) || state=""
+    case "$state" in
+      T) return 0 ;;
+      ''|Z) break ;;
+    esac
+    sleep 0.05
+  done
+  fail "process $1 did not stop itself (state '${state:-gone}')"
+  return 1
+}
+
 finish() {
   echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
