@@ -20,21 +20,34 @@ A_target='sip:francisco@bestel.com'
 write_order "$WORK/a.yaml" LIVE-A "sip: \"francisco@bestel.com\""
 write_order "$WORK/b.yaml" LIVE-B 'sip: "101@10.33.6.100"' 'msisdn: "+12675941249"' 'sip: "061963177@italtel.it"'
 cp "$WORK/a.yaml" "$WORK/order.yaml"
+# A's target's calls again, as new calls (Call-IDs changed, lengths kept): sent after a
+# reload, they would be recorded if order A were still in force. (The same capture again
+# would not show it: its calls are known, so it makes no records under any order.)
+again() {
+  python3 - "$udp" "$2" "$1" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(re.sub(rb"Call-ID: ?.", lambda m: m.group(0)[:-1] + sys.argv[3].encode(), data))
+PY
+}
+udp2="$WORK/udp2.pcap"; udp3="$WORK/udp3.pcap"
+again x "$udp2"; again y "$udp3"
 
 # What file mode records for each order (the expected counts).
 count_file() { "$PENTRAP" run --order "$1" --no-db --jsonl - -q "${@:2}" | grep -vc '"type": *"flow"'; }
 want_a=$(count_file "$WORK/a.yaml" -r "$udp" -r "$aaa")
-want_b1=$(count_file "$WORK/b.yaml" -r "$tcp" -r "$ws")
-want_b2=$(count_file "$WORK/b.yaml" -r "$fax")
-[ "$want_a" -ge 3 ] && [ "$want_b1" -ge 3 ] && [ "$want_b2" -ge 3 ] && pass ||
-  fail "file mode: $want_a, $want_b1, $want_b2 records (the captures changed?)"
+want_b1=$(count_file "$WORK/b.yaml" -r "$udp2" -r "$tcp" -r "$ws")
+want_b2=$(count_file "$WORK/b.yaml" -r "$fax" -r "$udp3")
+a_again=$(count_file "$WORK/a.yaml" -r "$udp" -r "$aaa" -r "$udp2" -r "$fax" -r "$udp3")
+[ "$want_a" -ge 3 ] && [ "$want_b1" -ge 3 ] && [ "$want_b2" -ge 3 ] && [ "$a_again" = $((3 * want_a)) ] && pass ||
+  fail "file mode: $want_a, $want_b1, $want_b2, $a_again records (the captures changed?)"
 
 # The sensor stops itself after the last frame of each reload's batch
 # (PENTRAP_TEST_HOOK, docs/robustness.md): the test changes the order, sends SIGHUP and
 # lets it go on, so each reload lands at a known frame, not when a sleep ends.
 f1=$(live_count "$udp" "$aaa")
-f2=$((f1 + $(live_count "$udp" "$tcp" "$ws")))
-PENTRAP_TEST_HOOK="STOP@frame:$f1,STOP@frame:$f2" \
+f2=$((f1 + $(live_count "$udp2" "$tcp" "$ws")))
+PENTRAP_TEST_HOOK="STOP@frame:1,STOP@frame:$f1,STOP@frame:$f2" \
   live_start "$WORK/sensor" --order "$WORK/order.yaml" --db "$WORK/r.db" --jsonl "$WORK/live.jsonl" \
   --checkpoint-every 3 --stats-interval 0
 wait_log() {
@@ -45,14 +58,17 @@ wait_log() {
 hup_and_go() { kill -HUP "$SENSOR_PID"; kill -CONT "$SENSOR_PID"; }
 
 # Order A for the first batch; at its last frame the sensor stops: SIGHUP with order B.
-live_replay "$udp" "$aaa"
+# Both batches are sent while the sensor is stopped at its first frame, so it reads them
+# back to back: the reload must land at frame f1 + 1, not after the frames read with f1.
+live_replay "$udp" "$aaa" "$udp2" "$tcp" "$ws"
+wait_stopped "$SENSOR_PID" || exit 1
+kill -CONT "$SENSOR_PID"
 wait_stopped "$SENSOR_PID" || exit 1
 cp "$WORK/b.yaml" "$WORK/order.yaml"
 hup_and_go
 wait_log "order LIVE-B (sha256 [0-9a-f]*) now in force, replacing LIVE-A" && pass
 
 # Order B for the second batch; then the same file again: nothing changes.
-live_replay "$udp" "$tcp" "$ws"
 wait_stopped "$SENSOR_PID" || exit 1
 hup_and_go
 wait_log "order LIVE-B unchanged" && pass
@@ -63,8 +79,8 @@ kill -HUP "$SENSOR_PID"
 wait_log "SIGHUP: order refused, keeping order LIVE-B" && pass
 grep -q "order refused, keeping order LIVE-B (sha256 [0-9a-f]*): $WORK/order.yaml:[0-9]*: " "$SENSOR_ERR" && pass ||
   { fail "the refusal does not name the file and line"; grep refused "$SENSOR_ERR"; }
-live_replay "$fax" "$udp"
-live_wait_received $((f2 + $(live_count "$fax" "$udp"))) || exit 1
+live_replay "$fax" "$udp3"
+live_wait_received $((f2 + $(live_count "$fax" "$udp3"))) || exit 1
 live_stop
 [ "$SENSOR_STATUS" = 0 ] && pass || { fail "exit status $SENSOR_STATUS"; sed 's/^/  | /' "$SENSOR_ERR"; }
 
