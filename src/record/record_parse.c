@@ -18,7 +18,10 @@
 #include "core/timefmt.h"
 #include "record/json_read.h"
 
-enum { MAX_LINE = 16384 };
+enum {
+	MAX_LINE = 16384,
+	RECORD_MAX_TOKENS = 1024,  /* a record's line: its fields, and the evidence's members */
+};
 
 /* The string fields, by their JSON name. */
 #define TEXT(name, member) { name, offsetof(struct record, member), sizeof(((struct record *)0)->member) }
@@ -30,7 +33,8 @@ static const struct text_field {
 	TEXT("from", from),           TEXT("to", to),             TEXT("protocol", protocol),
 	TEXT("service", service),     TEXT("signature", signature), TEXT("outcome", outcome),
 	TEXT("call_id", call_id),     TEXT("contact", contact),   TEXT("subtype", subtype),
-	TEXT("prev_hash", prev_hash), TEXT("hash", hash),
+	TEXT("prev_hash", prev_hash), TEXT("hash", hash),         TEXT("event", event),
+	TEXT("counterpart", counterpart),
 };
 
 static int refuse(char *why, size_t whylen, const char *what)
@@ -49,8 +53,8 @@ static bool parse_duration(const char *t, size_t n, int64_t *us)
 	memcpy(buf, t, n);
 	buf[n] = '\0';
 	char *dot = strchr(buf, '.');
-	if (!dot || strlen(dot + 1) != 6 || strspn(buf, "0123456789") != (size_t)(dot - buf) ||
-	    strspn(dot + 1, "0123456789") != 6 || dot == buf)
+	if (!dot || dot == buf || strlen(dot + 1) != 6 || strspn(buf, "0123456789") != (size_t)(dot - buf) ||
+	    strspn(dot + 1, "0123456789") != 6)
 		return false;
 	*dot = '\0';
 	uint64_t whole = strtoull(buf, NULL, 10), frac = strtoull(dot + 1, NULL, 10);
@@ -60,54 +64,58 @@ static bool parse_duration(const char *t, size_t n, int64_t *us)
 	return true;
 }
 
-static int parse_member(struct json_reader *jr, const char *key, struct record *r, char *why, size_t whylen)
+/* A string value into out (size bytes with its NUL); false when not a string or too long. */
+static bool text_of(const struct json_doc *d, size_t v, char *out, size_t size)
 {
+	long n = json_string(d, v, out, size);
+	return n >= 0 && (size_t)n < size && strlen(out) == (size_t)n;
+}
+
+/* One member (its value at token v) into r; 0, or -1 naming the field in why. */
+static int parse_member(const struct json_doc *d, const char *key, size_t v, struct record *r, char *why,
+			size_t whylen)
+{
+	const struct json_token *t = &d->tok[v];
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
 		const struct text_field *f = &text_fields[i];
 		if (strcmp(key, f->name) == 0)
-			return json_read_string(jr, (char *)r + f->off, f->size, NULL) ? 0
-											  : refuse(why, whylen, f->name);
+			return text_of(d, v, (char *)r + f->off, f->size) ? 0 : refuse(why, whylen, f->name);
 	}
 	char text[64];
 	if (strcmp(key, "seq") == 0)
-		return json_read_u64(jr, &r->seq) ? 0 : refuse(why, whylen, "seq");
-	if (strcmp(key, "ts") == 0) {
-		if (!json_read_string(jr, text, sizeof text, NULL) || ts_parse(text, &r->ts_us) != 0)
-			return refuse(why, whylen, "ts");
-		return 0;
-	}
+		return json_u64(d, v, &r->seq) == 0 ? 0 : refuse(why, whylen, "seq");
+	if (strcmp(key, "ts") == 0)
+		return text_of(d, v, text, sizeof text) && ts_parse(text, &r->ts_us) == 0 ? 0 : refuse(why, whylen, "ts");
 	if (strcmp(key, "type") == 0) {
-		int t = json_read_string(jr, text, sizeof text, NULL) ? event_type_from_name(text) : -1;
-		if (t < 0)
+		int type = text_of(d, v, text, sizeof text) ? event_type_from_name(text) : -1;
+		if (type < 0)
 			return refuse(why, whylen, "type");
-		r->type = (enum event_type)t;
+		r->type = (enum event_type)type;
 		return 0;
 	}
 	if (strcmp(key, "confidence") == 0) {
-		if (!json_read_string(jr, text, sizeof text, NULL) ||
-		    (strcmp(text, "inferred") != 0 && strcmp(text, "certain") != 0))
+		if (!text_of(d, v, text, sizeof text) || (strcmp(text, "inferred") != 0 && strcmp(text, "certain") != 0))
 			return refuse(why, whylen, "confidence");
 		r->inferred = strcmp(text, "inferred") == 0;
 		return 0;
 	}
 	if (strcmp(key, "score") == 0) {
-		uint64_t v;
-		if (!json_read_u64(jr, &v) || v > 255)
+		uint64_t score;
+		if (json_u64(d, v, &score) != 0 || score > 255)
 			return refuse(why, whylen, "score");
-		r->score = (uint8_t)v;
+		r->score = (uint8_t)score;
 		return 0;
 	}
-	const char *raw;
-	size_t n;
 	if (strcmp(key, "duration_s") == 0) {
-		if (!json_read_raw(jr, &raw, &n) || !parse_duration(raw, n, &r->duration_us))
+		if (t->type != JSON_NUMBER || !parse_duration(d->text + t->start, t->end - t->start, &r->duration_us))
 			return refuse(why, whylen, "duration_s");
 		return 0;
 	}
 	if (strcmp(key, "evidence") == 0) {
-		if (!json_read_raw(jr, &raw, &n) || n == 0 || raw[0] != '{' || n >= sizeof r->evidence)
+		size_t n = t->end - t->start;
+		if (t->type != JSON_OBJECT || n >= sizeof r->evidence)
 			return refuse(why, whylen, "evidence");
-		memcpy(r->evidence, raw, n);
+		memcpy(r->evidence, d->text + t->start, n);
 		r->evidence[n] = '\0';
 		return 0;
 	}
@@ -116,26 +124,29 @@ static int parse_member(struct json_reader *jr, const char *key, struct record *
 
 int record_from_line(const char *line, size_t len, struct record *r, char *why, size_t whylen)
 {
-	struct json_reader jr;
-	char key[32];
-	int more;
+	struct json_token tok[RECORD_MAX_TOKENS];
+	struct json_doc d;
 	memset(r, 0, sizeof *r);
 	r->duration_us = -1;
 	if (len == 0 || len > MAX_LINE)
 		return refuse(why, whylen, len ? "longer than a record can be" : "empty");
-	json_reader_init(&jr, line, len);
-	if (!json_object_open(&jr))
-		return refuse(why, whylen, "not a JSON object");
-	while ((more = json_object_next(&jr, key, sizeof key)) == 1) {
-		char field[64];
-		if (parse_member(&jr, key, r, field, sizeof field) != 0) {
+	long ntok = json_parse(line, len, tok, RECORD_MAX_TOKENS, &d);
+	if (ntok < 0 || tok[0].type != JSON_OBJECT)
+		return refuse(why, whylen, ntok == JSON_ERR_TOO_MANY || ntok == JSON_ERR_TOO_DEEP
+						   ? "more or deeper than a record can be"
+						   : "not a JSON object");
+	long k = json_first(&d, 0);
+	for (uint32_t m = 0; m < tok[0].size && k >= 0; m++) {
+		char key[32], field[64];
+		if (!text_of(&d, (size_t)k, key, sizeof key))
+			key[0] = '\0';
+		if (parse_member(&d, key, (size_t)k + 1, r, field, sizeof field) != 0) {
 			if (whylen)
 				snprintf(why, whylen, "field %s: not as pentrap writes it", field);
 			return -1;
 		}
+		k = (long)tok[k + 1].next;
 	}
-	if (more < 0 || !json_reader_done(&jr))
-		return refuse(why, whylen, "not a JSON object");
 	/* canonical: the same bytes when written again */
 	char *again = NULL;
 	size_t alen = 0;

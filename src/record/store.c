@@ -33,6 +33,11 @@ int store_open_readonly(const char *path, struct store **out, char *errbuf, size
 	return backend_for(path)->open(path, true, out, errbuf, errlen);
 }
 
+int store_migrated_from(const struct store *s)
+{
+	return s->be->migrated_from ? s->be->migrated_from(s) : 0;
+}
+
 const char *store_name(const struct store *s)
 {
 	return s->where;

@@ -41,6 +41,12 @@ int store_open(const char *path, struct store **out, char *errbuf, size_t errlen
 int store_open_readonly(const char *path, struct store **out, char *errbuf, size_t errlen);
 /* The store's name as it may be shown (a URL with its password hidden). Borrowed. */
 const char *store_name(const struct store *s);
+/*
+ * The format version store_open brought the store from (2), or 0 when it was already
+ * current. A version-2 store opened read-only is read as it is (its records have no
+ * event or counterpart).
+ */
+int store_migrated_from(const struct store *s);
 /* Rolls back what no checkpoint committed (see store_sink), then frees; accepts NULL. */
 void store_close(struct store *s);
 

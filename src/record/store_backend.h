@@ -48,6 +48,7 @@ struct store_backend {
 	int (*ingest)(struct store *s, const struct store_ingest *items, size_t n, struct store_ingest_result *res,
 		      char *errbuf, size_t errlen);
 	int (*migrate)(struct store *s, struct store_migration_report *rep, char *errbuf, size_t errlen);
+	int (*migrated_from)(const struct store *s);
 };
 
 /* Every store begins with this. */

@@ -32,7 +32,7 @@ enum {
 	PG_FETCH = 2000,           /* rows per cursor fetch */
 	PG_MIGRATE_LOCK = 0x70656e74, /* advisory lock key ("pent") held while migrating */
 	PG_MAX_PARAMS = 65535,
-	PG_RECORD_COLS = 13,
+	PG_RECORD_COLS = 15,
 };
 
 struct pg_store {
@@ -112,10 +112,9 @@ static void unesc(const char *col, char *out, size_t outlen)
 	quoted[0] = '"';
 	memcpy(quoted + 1, col, n);
 	quoted[n + 1] = '"';
-	struct json_reader jr;
-	json_reader_init(&jr, quoted, n + 2);
-	size_t got;
-	if (!json_read_string(&jr, out, outlen, &got))
+	struct json_token tok;
+	struct json_doc d;
+	if (json_parse(quoted, n + 2, &tok, 1, &d) != 1 || json_string(&d, 0, out, outlen) < 0)
 		out[0] = '\0';
 	free(quoted);
 }
@@ -591,7 +590,8 @@ static int pg_find_hash(struct store *base, const char *hash, uint64_t *seq)
 }
 
 /* The columns a record row is read from, in this order. */
-#define PG_RECORD_READ "seq, ts_us, type, order_id, target, from_party, to_party, prev_hash, hash, line"
+#define PG_RECORD_READ \
+	"seq, ts_us, type, order_id, target, from_party, to_party, prev_hash, hash, event, counterpart, line"
 
 /*
  * Row i as a record, from its line. problem: NULL, or the first column that is not what
@@ -599,9 +599,9 @@ static int pg_find_hash(struct store *base, const char *hash, uint64_t *seq)
  */
 static const char *read_record(PGresult *res, int i, struct record *r)
 {
-	const char *line = PQgetvalue(res, i, 9);
+	const char *line = PQgetvalue(res, i, 11);
 	char why[128];
-	if (record_from_line(line, (size_t)PQgetlength(res, i, 9), r, why, sizeof why) != 0) {
+	if (record_from_line(line, (size_t)PQgetlength(res, i, 11), r, why, sizeof why) != 0) {
 		memset(r, 0, sizeof *r);
 		r->seq = col_u64(res, i, 0);
 		r->type = EV__COUNT;
@@ -612,10 +612,10 @@ static const char *read_record(PGresult *res, int i, struct record *r)
 	if (col_u64(res, i, 1) != r->ts_us)
 		return "ts_us";
 	static const char *const names[] = { "type", "order_id", "target", "from_party", "to_party", "prev_hash",
-					     "hash" };
+					     "hash", "event", "counterpart" };
 	const char *want[] = { event_type_name(r->type), r->order, r->target, r->from, r->to, r->prev_hash,
-			       r->hash };
-	for (int k = 0; k < 7; k++) {
+			       r->hash, r->event, r->counterpart };
+	for (int k = 0; k < 9; k++) {
 		char *e = esc(want[k]);
 		bool same = e && strcmp(e, PQgetvalue(res, i, 2 + k)) == 0;
 		free(e);
@@ -693,7 +693,8 @@ static int pg_query(struct store *base, const char *id, uint64_t from_us, uint64
 	struct rec_cb c = { .rcb = cb, .ud = ud, .errbuf = errbuf, .errlen = errlen };
 	rc = each_row(s,
 		      "SELECT " PG_RECORD_READ " FROM records"
-		      " WHERE (target IN ($1, $2, $3) OR from_party IN ($1, $2, $3) OR to_party IN ($1, $2, $3))"
+		      " WHERE (target IN ($1, $2, $3) OR from_party IN ($1, $2, $3) OR to_party IN ($1, $2, $3)"
+		      "        OR counterpart IN ($1, $2, $3))"
 		      "   AND ($4::bigint = 0 OR ts_us >= $4::bigint) AND ($5::bigint = 0 OR ts_us <= $5::bigint)"
 		      " ORDER BY ts_us, sensor_id, chain, seq",
 		      5, p, on_record_row, &c, "cannot query", errbuf, errlen);
@@ -913,7 +914,7 @@ static int ingest_records(struct pg_store *s, const struct store_ingest *in, str
 	if (n * PG_RECORD_COLS > PG_MAX_PARAMS)
 		return fail(s, errbuf, errlen, "too many records in one message (%zu)", n);
 	const char **p = calloc(n * PG_RECORD_COLS, sizeof *p);
-	char **owned = calloc(n * 6 + 1, sizeof *owned);
+	char **owned = calloc(n * 7 + 1, sizeof *owned);
 	char (*num)[24] = calloc(n * 3 + 1, sizeof *num);
 	char *sensor = esc(in->sensor);
 	char *sql = NULL;
@@ -932,14 +933,15 @@ static int ingest_records(struct pg_store *s, const struct store_ingest *in, str
 	}
 	fprintf(q_out,
 				"WITH incoming (chain, seq, run_id, sensor_id, ts_us, type, order_id, target, from_party,"
-				" to_party, prev_hash, hash, line) AS (VALUES ");
+				" to_party, prev_hash, hash, event, counterpart, line) AS (VALUES ");
 	u64s(num, (int)(n * 3), in->run_id);
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &in->records[i];
 		const char **q = p + i * PG_RECORD_COLS;
-		const char *texts[] = { event_type_name(r->type), r->order, r->target, r->from, r->to };
-		char *e[5];
-		for (int k = 0; k < 5; k++) {
+		const char *texts[] = { event_type_name(r->type), r->order, r->target, r->from, r->to, r->event,
+					r->counterpart };
+		char *e[7];
+		for (int k = 0; k < 7; k++) {
 			e[k] = esc(texts[k]);
 			if (!e[k]) {
 				fail(s, errbuf, errlen, "out of memory");
@@ -959,16 +961,18 @@ static int ingest_records(struct pg_store *s, const struct store_ingest *in, str
 		q[9] = e[4];
 		q[10] = r->prev_hash;
 		q[11] = r->hash;
-		q[12] = in->lines[i];
+		q[12] = e[5];
+		q[13] = e[6];
+		q[14] = in->lines[i];
 		int b = (int)(i * PG_RECORD_COLS);
 		fprintf(q_out,
-					"%s($%d, $%d::bigint, $%d::bigint, $%d, $%d::bigint, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-					i ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10,
-					b + 11, b + 12, b + 13);
+			"%s($%d, $%d::bigint, $%d::bigint, $%d, $%d::bigint, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
+			i ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
+			b + 12, b + 13, b + 14, b + 15);
 	}
 	fprintf(q_out,
 				"), ins AS (INSERT INTO records (chain, seq, run_id, sensor_id, ts_us, type, order_id, target,"
-				" from_party, to_party, prev_hash, hash, line) SELECT * FROM incoming"
+				" from_party, to_party, prev_hash, hash, event, counterpart, line) SELECT * FROM incoming"
 				" ON CONFLICT (chain, seq) DO NOTHING"
 				" RETURNING seq)"
 				" SELECT (SELECT count(*) FROM ins),"
