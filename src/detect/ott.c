@@ -125,7 +125,8 @@ static void pending_emit_due(struct detect *d, uint64_t now_us, bool all)
 		if (p->used) {
 			if (!all && p->due_us > now_us)
 				return;
-			d->sum.messages++;
+			if (detect_counts(d, &p->device, p->e.ts_us))
+				d->sum.messages++;
 			emit(d, &p->e);
 			sigs_unref(p->set);
 			p->used = false;
@@ -139,7 +140,8 @@ static void pending_add(struct detect *d, const struct event *e, const struct ip
 			struct sigset *set)
 {
 	if (!d->pending && !(d->pending = calloc(PENDING_MAX, sizeof *d->pending))) {
-		d->sum.messages++;
+		if (detect_counts(d, device, e->ts_us))
+			d->sum.messages++;
 		emit(d, e); /* no room to wait: say it now */
 		return;
 	}
@@ -147,7 +149,8 @@ static void pending_add(struct detect *d, const struct event *e, const struct ip
 		/* the oldest goes out undecided rather than be lost */
 		struct pending_msg *old = &d->pending[d->pending_head];
 		if (old->used) {
-			d->sum.messages++;
+			if (detect_counts(d, &old->device, old->e.ts_us))
+				d->sum.messages++;
 			emit(d, &old->e);
 			sigs_unref(old->set);
 			old->used = false;
@@ -184,7 +187,8 @@ static int pending_call_started(struct detect *d, const struct ip_addr *device, 
 			continue;
 		for (unsigned k = 0; k < p->sig->shape.ncall_setup; k++)
 			if (strcmp(p->sig->shape.call_setup[k], service) == 0) {
-				d->sum.call_setups++;
+				if (detect_counts(d, &p->device, p->e.ts_us))
+					d->sum.call_setups++;
 				if (p->e.ts_us < earliest) {
 					earliest = p->e.ts_us;
 					caller = strncmp(p->e.from, "service:", 8) == 0 ? -1 : 1;
@@ -229,7 +233,8 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 			pending_add(d, &e, &f->key.addr[1 - detect_server_side(f)], m, st->set);
 			return;
 		}
-		d->sum.messages++;
+		if (detect_counts(d, &f->key.addr[1 - detect_server_side(f)], e.ts_us))
+			d->sum.messages++;
 		emit(d, &e);
 		return;
 	}
@@ -431,7 +436,8 @@ static void call_maybe_begin(struct detect *d, struct call *c)
 	const struct sig *sg = &c->set->sigs[c->sig];
 	if (!c->begun && c->packets >= sg->shape.min_packets) {
 		c->begun = true;
-		d->sum.calls++;
+		if (detect_counts(d, &c->device, c->first_us))
+			d->sum.calls++;
 		call_event(d, c, EV_OTT_CALL_BEGIN);
 	}
 }
@@ -598,7 +604,8 @@ void ott_classified(struct detect *d, struct flow *f, struct fstate *st, const s
 	}
 	st->flags |= FS_SESSION;
 	st->protocol = detect_protocol_name(f);
-	d->sum.sessions++;
+	if (detect_counts(d, &f->key.addr[1 - detect_server_side(f)], f->first_ts_us))
+		d->sum.sessions++;
 	session_event(d, f, st, EV_OTT_SESSION_BEGIN);
 	int msgs[MSG_SIGS_MAX];
 	st->nmsgs = (uint8_t)sigs_messages_for(st->set, st->sig, msgs, MSG_SIGS_MAX);

@@ -261,15 +261,25 @@ static int pg_migrate(struct store *base, struct store_migration_report *rep, ch
 	if (have > current_version())
 		return fail(s, errbuf, errlen, "schema version %d is newer than this pentrap's (%d)", have,
 			    current_version());
-	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", PG_MIGRATE_LOCK);
+	/*
+	 * A session lock, taken before the transaction: what another process committed
+	 * while we waited is then seen by the catalog lookups of a transaction begun after
+	 * (a lock taken inside one leaves its catalog snapshot behind: two migrations at once
+	 * both created the schema).
+	 */
+	char unlock[64];
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(%d)", PG_MIGRATE_LOCK);
+	snprintf(unlock, sizeof unlock, "SELECT pg_advisory_unlock(%d)", PG_MIGRATE_LOCK);
+	if (run_ok(s, lock, "cannot migrate", errbuf, errlen))
+		return -1;
 	for (size_t i = 0; i < pg_nmigrations; i++) {
 		const struct pg_migration *m = &pg_migrations[i];
 		if (m->version <= have)
 			continue;
 		if (run_ok(s, "BEGIN", "cannot migrate", errbuf, errlen))
-			return -1;
+			goto unlock;
 		/* another process may have migrated while we waited for the lock: look again */
-		int now = run_ok(s, lock, "cannot migrate", errbuf, errlen) ? -1 : schema_version(s, errbuf, errlen);
+		int now = schema_version(s, errbuf, errlen);
 		if (now < 0)
 			goto fail;
 		if (now >= m->version) {
@@ -293,14 +303,17 @@ static int pg_migrate(struct store *base, struct store_migration_report *rep, ch
 			goto fail;
 		PQclear(r);
 		if (run_ok(s, "COMMIT", "cannot migrate", errbuf, errlen))
-			return -1;
+			goto unlock;
 		have = m->version;
 	}
+	PQclear(PQexec(s->conn, unlock));
 	if (rep)
 		rep->to_version = have;
 	return 0;
 fail:
 	PQclear(PQexec(s->conn, "ROLLBACK"));
+unlock:
+	PQclear(PQexec(s->conn, unlock));
 	return -1;
 }
 
@@ -773,6 +786,28 @@ static int u64s(char buf[][24], int k, uint64_t v)
 }
 
 /*
+ * Registers key_sql's row when new, and answers the value held for it: inserted now, or
+ * held already. The holder is read by a statement of its own: the inserting one, having
+ * waited for another collector's insert of the same row to commit, still has the
+ * snapshot from before it (two collectors meeting a new sensor at once each saw none).
+ * Caller frees the value; NULL on error.
+ */
+static char *claim(struct pg_store *s, const char *insert_sql, const char *select_sql, int n,
+		   const char *const *params, const char *what, char *errbuf, size_t errlen)
+{
+	PGresult *res = run(s, insert_sql, n, params, what, errbuf, errlen);
+	if (res && PQntuples(res) == 0) {
+		PQclear(res);
+		res = run(s, select_sql, 1, params, what, errbuf, errlen);
+	}
+	char *v = res && PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+	if (res && !v)
+		fail(s, errbuf, errlen, "%s: no row", what);
+	PQclear(res);
+	return v;
+}
+
+/*
  * The item's sensor and chain, registered when new. STORE_INGESTED when they are this
  * sensor's, STORE_SENSOR_REUSED when the sensor id is held by another key or the
  * chain by another sensor; -1 on error.
@@ -782,40 +817,35 @@ static int claim_chain(struct pg_store *s, const struct store_ingest *in, char *
 	char num[2][24];
 	u64s(num, 0, now_us());
 	char *sensor = esc(in->sensor), *order = esc(in->genesis->order_id), *gsensor = esc(in->genesis->sensor);
+	char *key = NULL, *holder = NULL;
 	int rc = -1;
-	PGresult *res = NULL;
 	if (!sensor || !order || !gsensor) {
 		fail(s, errbuf, errlen, "out of memory");
 		goto out;
 	}
 	const char *p1[] = { sensor, in->key_id, num[0] };
-	/* the inserting statement does not see its own row: the other half reads what was there */
-	res = run(s,
-		  "WITH ins AS (INSERT INTO sensors (sensor_id, key_id, first_seen_us) VALUES ($1, $2, $3)"
-		  " ON CONFLICT (sensor_id) DO NOTHING RETURNING key_id)"
-		  " SELECT key_id FROM ins UNION ALL SELECT key_id FROM sensors WHERE sensor_id = $1",
-		  3, p1, "cannot register the sensor", errbuf, errlen);
-	if (!res)
+	key = claim(s,
+		    "INSERT INTO sensors (sensor_id, key_id, first_seen_us) VALUES ($1, $2, $3)"
+		    " ON CONFLICT (sensor_id) DO NOTHING RETURNING key_id",
+		    "SELECT key_id FROM sensors WHERE sensor_id = $1", 3, p1, "cannot register the sensor", errbuf, errlen);
+	if (!key)
 		goto out;
-	bool same_key = PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), in->key_id) == 0;
-	PQclear(res);
-	if (!same_key) {
+	if (strcmp(key, in->key_id) != 0) {
 		rc = STORE_SENSOR_REUSED;
 		goto out;
 	}
 	u64s(num, 1, in->genesis->created_us);
 	const char *p2[] = { in->genesis->hash, sensor, order, in->genesis->order_sha256, gsensor, num[1] };
-	res = run(s,
-		  "WITH ins AS (INSERT INTO chains (genesis, sensor_id, order_id, order_sha256, genesis_sensor, created_us)"
-		  " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (genesis) DO NOTHING RETURNING sensor_id)"
-		  " SELECT sensor_id FROM ins UNION ALL SELECT sensor_id FROM chains WHERE genesis = $1",
-		  6, p2, "cannot register the chain", errbuf, errlen);
-	if (!res)
+	holder = claim(s,
+		       "INSERT INTO chains (genesis, sensor_id, order_id, order_sha256, genesis_sensor, created_us)"
+		       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (genesis) DO NOTHING RETURNING sensor_id",
+		       "SELECT sensor_id FROM chains WHERE genesis = $1", 6, p2, "cannot register the chain", errbuf, errlen);
+	if (!holder)
 		goto out;
-	bool same_sensor = PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), sensor) == 0;
-	PQclear(res);
-	rc = same_sensor ? STORE_INGESTED : STORE_SENSOR_REUSED;
+	rc = strcmp(holder, sensor) == 0 ? STORE_INGESTED : STORE_SENSOR_REUSED;
 out:
+	free(key);
+	free(holder);
 	free(sensor);
 	free(order);
 	free(gsensor);
@@ -827,7 +857,7 @@ static int ingest_key(struct pg_store *s, const struct store_ingest *in, struct 
 {
 	char num[1][24];
 	u64s(num, 0, now_us());
-	const char *p[] = { in->key_id, in->key_pem ? in->key_pem : "", num[0] };
+	const char *p[] = { in->new_key_id ? in->new_key_id : "", in->key_pem ? in->key_pem : "", num[0] };
 	return count_row(run(s,
 			     "INSERT INTO keys (key_id, public_key, added_us) VALUES ($1, $2, $3)"
 			     " ON CONFLICT (key_id) DO NOTHING",
