@@ -9,12 +9,16 @@
  */
 #include "broker/amqp_link.h"
 
+#include <stdarg.h>
+
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+
+#include "core/url.h"
 
 enum {
 	LINK_FRAME_MAX = 131072,
@@ -30,25 +34,11 @@ struct amqp_link {
 	char shown[512];
 };
 
-/* The URL with the password hidden: amqp://user:***@host:port/vhost. */
-static void hide_password(const char *url, char *out, size_t len)
-{
-	snprintf(out, len, "%s", url);
-	char *scheme = strstr(out, "://");
-	char *at = scheme ? strrchr(scheme + 3, '@') : NULL;
-	char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-	if (at && colon && colon < at) {
-		char rest[512];
-		snprintf(rest, sizeof rest, "%s", at);
-		snprintf(colon, len - (size_t)(colon - out), ":***%s", rest);
-	}
-}
-
 /* Parses url into info (its strings point into buf, which must outlive it). */
 static int parse(const char *url, char *buf, size_t buflen, struct amqp_connection_info *info, char *shown,
 		 size_t shown_len, char *errbuf, size_t errlen)
 {
-	hide_password(url ? url : "", shown, shown_len);
+	url_hide_password(url, shown, shown_len);
 	if (!url || strncmp(url, "amqp://", 7) != 0) {
 		snprintf(errbuf, errlen, "%s: not a broker URL (amqp://USER:PASS@HOST:PORT/VHOST)", shown);
 		return BROKER_BAD_URL;
@@ -319,4 +309,16 @@ size_t amqp_link_headers(const void *table, struct message_header *out, size_t m
 		n++;
 	}
 	return n;
+}
+
+void broker_say(void (*say)(const char *line), const char *fmt, ...)
+{
+	if (!say)
+		return;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	say(line);
 }

@@ -69,4 +69,7 @@ int amqp_link_publish(struct amqp_link *l, const char *queue, const char *type, 
  */
 size_t amqp_link_headers(const void *table, struct message_header *out, size_t max);
 
+/* One line through say (a state change, a refusal), formatted; nothing when say is NULL. */
+void broker_say(void (*say)(const char *line), const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

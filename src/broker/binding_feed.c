@@ -11,7 +11,6 @@
 #include <amqp.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,17 +51,7 @@ struct binding_feed {
 	uint64_t last_tag;
 };
 
-__attribute__((format(printf, 2, 3))) static void say(struct binding_feed *f, const char *fmt, ...)
-{
-	if (!f->say)
-		return;
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	f->say(line);
-}
+#define say(who, ...) broker_say((who)->say, __VA_ARGS__)
 
 static void pause_ms(unsigned ms)
 {

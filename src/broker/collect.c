@@ -14,7 +14,6 @@
 
 #include <amqp.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,17 +63,7 @@ static void pause_s(double s)
 	nanosleep(&t, NULL);
 }
 
-__attribute__((format(printf, 2, 3))) static void say(struct collector *c, const char *fmt, ...)
-{
-	if (!c->o->say)
-		return;
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	c->o->say(line);
-}
+#define say(who, ...) broker_say((who)->o->say, __VA_ARGS__)
 
 void collect_stats_line(const struct collect_stats *st, char *line, size_t len)
 {

@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -84,17 +83,7 @@ static uint64_t wall_us(void)
 	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
 }
 
-__attribute__((format(printf, 2, 3))) static void say(struct publisher *p, const char *fmt, ...)
-{
-	if (!p->say)
-		return;
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	p->say(line);
-}
+#define say(who, ...) broker_say((who)->say, __VA_ARGS__)
 
 /* --- the connection --- */
 
@@ -235,6 +224,23 @@ static int wait_confirms(struct publisher *p, char *why, size_t whylen)
 	return 0;
 }
 
+/* Appends text[0..n) and a newline to a growing message body. false: out of memory. */
+static bool append_line(char **body, size_t *len, size_t *cap, const char *text, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t want = (*len + n + 1) * 2;
+		char *grown = realloc(*body, want);
+		if (!grown)
+			return false;
+		*body = grown;
+		*cap = want;
+	}
+	memcpy(*body + *len, text, n);
+	(*body)[*len + n] = '\n';
+	*len += n + 1;
+	return true;
+}
+
 /* The records of a cycle, gathered into messages of one run's consecutive records. */
 struct rec_batch {
 	struct publisher *p;
@@ -269,20 +275,10 @@ static int on_spool_record(const struct record *r, void *ud)
 	char *line = record_to_line(r, &n);
 	if (!line)
 		return b->fail = -1;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *nb = realloc(b->body, cap);
-		if (!nb) {
-			free(line);
-			return b->fail = -1;
-		}
-		b->body = nb;
-		b->cap = cap;
-	}
-	memcpy(b->body + b->len, line, n);
-	b->body[b->len + n] = '\n';
-	b->len += n + 1;
+	bool ok = append_line(&b->body, &b->len, &b->cap, line, n);
 	free(line);
+	if (!ok)
+		return b->fail = -1;
 	if (b->count == 0) {
 		b->run = run;
 		b->first = r->seq;
@@ -343,17 +339,8 @@ static int on_spool_binding(uint64_t id, uint64_t ts_us, const char *text, void 
 		return b->fail = -1;
 	if (b->count == 0 && window_full(b->p, 1))
 		return 1;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *nb = realloc(b->body, cap);
-		if (!nb)
-			return b->fail = -1;
-		b->body = nb;
-		b->cap = cap;
-	}
-	memcpy(b->body + b->len, text, n);
-	b->body[b->len + n] = '\n';
-	b->len += n + 1;
+	if (!append_line(&b->body, &b->len, &b->cap, text, n))
+		return b->fail = -1;
 	b->count++;
 	b->last = id;
 	return 0;

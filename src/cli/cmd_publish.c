@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "broker/amqp_link.h"
 #include "broker/publish.h"
 #include "cli/cli.h"
 #include "cli/opt.h"
@@ -78,8 +79,12 @@ int cmd_publish(int argc, char **argv)
 		return cli_usage_error("publish", "needs --db FILE and --broker amqp://... (see --help)");
 	if (store_is_central(db))
 		return cli_usage_error("publish", "--db %s: publish sends a sensor's own store (SQLite)", db);
-	char err[1024] = "";
+	char err[1024] = "", shown[512];
 	struct store *s = NULL;
+	if (amqp_url_check(url, shown, sizeof shown, err, sizeof err) != BROKER_OK) {
+		fprintf(stderr, "pentrap: %s\n", err);
+		return EXIT_USAGE;
+	}
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "pentrap: %s: cannot open store: no such file\n", db);
 		return EXIT_USAGE;

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "core/timefmt.h"
+#include "core/url.h"
 #include "record/json.h"
 #include "record/json_read.h"
 #include "record/store_pg_schema.h"
@@ -69,20 +70,6 @@ static int db_fail(const struct pg_store *s, char *errbuf, size_t errlen, const 
 	if (!msg || !msg[0])
 		msg = PQerrorMessage(s->conn);
 	return fail(s, errbuf, errlen, "%s: %s", what, first_line(msg, line, sizeof line));
-}
-
-/* The URL as it may be shown: postgresql://user:secret@host/db → postgresql://user:***@host/db. */
-static void redact(const char *url, char *out, size_t len)
-{
-	snprintf(out, len, "%s", url);
-	char *scheme = strstr(out, "://");
-	char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-	if (at && colon && colon < at) {
-		char rest[1024];
-		snprintf(rest, sizeof rest, "%s", at);
-		snprintf(colon, len - (size_t)(colon - out), ":***%s", rest);
-	}
 }
 
 /* --- escaping text for the columns --- */
@@ -336,7 +323,7 @@ static int pg_open(const char *url, bool readonly, struct store **out, char *err
 {
 	char shown[1024], line[384];
 	int rc = -1;
-	redact(url, shown, sizeof shown);
+	url_hide_password(url, shown, sizeof shown);
 	struct pg_store *s = calloc(1, sizeof *s + strlen(shown) + 1);
 	*out = NULL;
 	if (!s) {

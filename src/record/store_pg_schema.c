@@ -38,10 +38,8 @@ static const char STEP1[] =
 	"CREATE INDEX records_target_ts ON records (target, ts_us);"
 	"CREATE INDEX records_from ON records (from_party);"
 	"CREATE INDEX records_to ON records (to_party);"
-	"CREATE INDEX records_ts ON records (ts_us);"
-	"CREATE INDEX records_event ON records (event);"
+	/* what queries search (query --target); verify's rare look-ups by hash scan a chain */
 	"CREATE INDEX records_counterpart ON records (counterpart);"
-	"CREATE INDEX records_hash ON records (chain, hash);"
 	"CREATE TABLE runs ("
 	" chain TEXT NOT NULL REFERENCES chains, id BIGINT NOT NULL, sensor_id TEXT NOT NULL,"
 	" status TEXT NOT NULL, order_id TEXT NOT NULL, order_file TEXT NOT NULL, order_sha256 TEXT NOT NULL,"

@@ -64,10 +64,11 @@ pg_start() {
   PG_URL="postgresql://pentrap@127.0.0.1:$PG_PORT/pentrap"
 }
 
-# pg_up / pg_down: start and stop the cluster made by pg_start (fsync off: a test machine).
+# pg_up / pg_down: start and stop the cluster made by pg_start (fsync off, a test machine,
+# unless PG_FSYNC=on: the benchmark).
 pg_up() {
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
-    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off" start > /dev/null
+    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off}" start > /dev/null
 }
 pg_down() {
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop > /dev/null
