@@ -35,7 +35,6 @@ struct packet {
 	struct ip_addr src, dst;
 	uint8_t ip_proto;        /* IPPROTO_TCP_, IPPROTO_UDP_, IPPROTO_SCTP_, or other */
 	uint8_t ttl;
-	uint16_t vlan;           /* outermost 802.1Q id, 0 when untagged */
 	bool reassembled;        /* rebuilt from IP fragments */
 	const uint8_t *l3;       /* borrowed: the IP header onwards */
 	uint32_t l3_len;
