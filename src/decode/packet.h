@@ -37,7 +37,10 @@ struct packet {
 	uint8_t ttl;
 	bool reassembled;        /* rebuilt from IP fragments */
 	const uint8_t *l3;       /* borrowed: the IP header onwards */
-	uint32_t l3_len;
+	uint32_t l3_len;         /* captured bytes of it */
+	uint32_t ip_len;         /* its length as its header declares it (IPv4 total length,
+				    IPv6 40 + payload length): what it was on the wire, whatever
+				    link or tunnel carried it and however the capture cut it */
 
 	/* encapsulations (decode/tunnel.c): every layer between the capture's link and
 	   this IP packet, VLAN tags included, and two hashes of them */

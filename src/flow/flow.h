@@ -45,7 +45,7 @@ struct flow {
 	uint64_t first_ts_us, last_ts_us;
 	uint64_t first_frame;
 	uint32_t capture_index;
-	uint64_t packets[2], bytes[2];
+	uint64_t packets[2], bytes[2]; /* bytes: the IP packets' declared lengths (packet.h ip_len) */
 	uint8_t dissector;      /* index into the registry, or FLOW_UNDECIDED / FLOW_NO_DISSECTOR */
 	uint8_t probe_tries;    /* payload packets looked at while undecided */
 	bool closed[2];         /* FIN or RST seen in that direction */

@@ -456,7 +456,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 
 	struct flow *f = &n->f;
 	f->packets[d]++;
-	f->bytes[d] += pkt->wirelen;
+	f->bytes[d] += pkt->ip_len; /* the IP packet's bytes: the same on any link, in any tunnel */
 	/* Captures merged from several files may step back in time; keep the latest. */
 	if (pkt->ts_us > f->last_ts_us)
 		f->last_ts_us = pkt->ts_us;
