@@ -99,6 +99,26 @@ int store_query(struct store *s, const char *id, uint64_t from_us, uint64_t to_u
 int store_each(struct store *s, store_record_fn cb, void *ud, char *errbuf, size_t errlen);
 
 /*
+ * The records of one order whose seq is past after_seq, in seq order, at most max of
+ * them (0: all): the handover reads a store in batches this way, also while a sensor
+ * is appending to it. Stops early when cb returns non-zero (and returns that value).
+ */
+int store_each_after(struct store *s, const char *order_id, uint64_t after_seq, size_t max,
+		     store_record_fn cb, void *ud, char *errbuf, size_t errlen);
+
+/*
+ * Where a handover stands (docs/handover.md): the last seq of order_id's records that
+ * destination acknowledged under liid, kept in the store beside the records so a
+ * delivery resumes where it stopped. get: 0 and *last_seq (0 when never delivered);
+ * set: 0; both -1 with one line in errbuf on error (set: also while another process
+ * holds the store's write lock past the busy timeout, so the caller may try again).
+ */
+int store_delivery_get(struct store *s, const char *order_id, const char *liid, const char *destination,
+		       uint64_t *last_seq, char *errbuf, size_t errlen);
+int store_delivery_set(struct store *s, const char *order_id, const char *liid, const char *destination,
+		       uint64_t last_seq, char *errbuf, size_t errlen);
+
+/*
  * Every row of the records table in seq order, for verify: a row that cannot be read
  * back as written (an unknown type, a column that disagrees with the hashed fields,
  * text longer than its field) is still passed, with `problem` naming the column;

@@ -1062,3 +1062,104 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int store_each_after(struct store *s, const char *order_id, uint64_t after_seq, size_t max,
+		     store_record_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT " RECORD_COLUMNS " FROM records WHERE seq > ?1 AND order_id = ?2"
+			       " ORDER BY seq LIMIT ?3",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, after_seq > INT64_MAX ? INT64_MAX : (sqlite3_int64)after_seq);
+	sqlite3_bind_text(st, 2, order_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, max == 0 || max > INT64_MAX ? -1 : (sqlite3_int64)max);
+	rc = run_rows(s, st, cb, ud, errbuf, errlen);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The handover's progress lives in a table of its own, made when first written (a store
+ * that was never delivered from has none, and older pentraps ignore it): it is not
+ * evidence, so it is outside the chain and verify does not read it.
+ */
+static const char DELIVERIES_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS deliveries ("
+	" order_id TEXT NOT NULL, liid TEXT NOT NULL, destination TEXT NOT NULL,"
+	" last_seq INTEGER NOT NULL, updated_us INTEGER NOT NULL,"
+	" PRIMARY KEY (order_id, liid, destination))";
+
+int store_delivery_get(struct store *s, const char *order_id, const char *liid, const char *destination,
+		       uint64_t *last_seq, char *errbuf, size_t errlen)
+{
+	int64_t has_table = 0;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	*last_seq = 0;
+	if (query_int(s->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'",
+		      &has_table))
+		return db_fail(s, errbuf, errlen, "cannot read the schema");
+	if (!has_table)
+		return 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT last_seq FROM deliveries WHERE order_id = ?1 AND liid = ?2 AND destination = ?3",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, liid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, destination, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*last_seq = (uint64_t)sqlite3_column_int64(st, 0);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(s, errbuf, errlen, "cannot read the delivery state");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_delivery_set(struct store *s, const char *order_id, const char *liid, const char *destination,
+		       uint64_t last_seq, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (s->readonly)
+		return fail(s, errbuf, errlen, "opened read-only: cannot keep the delivery state");
+	if (s->in_tx)
+		return fail(s, errbuf, errlen, "records are being written: the delivery state waits");
+	if (sqlite3_exec(s->db, DELIVERIES_SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot keep the delivery state");
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO deliveries (order_id, liid, destination, last_seq, updated_us)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot prepare");
+		goto out;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, liid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, destination, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, last_seq > INT64_MAX ? INT64_MAX : (sqlite3_int64)last_seq);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)now.tv_sec * 1000000 + now.tv_nsec / 1000);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(s, errbuf, errlen, "cannot keep the delivery state");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
