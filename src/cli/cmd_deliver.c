@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "handover/deliver.h"
 
 static const char usage[] =
@@ -24,14 +25,6 @@ static const char usage[] =
 	"Exit status: 0 done, 1 runtime failure (LEMF unreachable or refusing), 2 bad usage\n"
 	"or bad input. docs/handover.md.\n";
 
-/* A whole number from min to max, or -1. */
-static long number(const char *s, long min, long max)
-{
-	char *end = NULL;
-	long v = strtol(s, &end, 10);
-	return (*s && !*end && v >= min && v <= max) ? v : -1;
-}
-
 int cmd_deliver(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -46,7 +39,6 @@ int cmd_deliver(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
 	};
 	struct deliver_options o = { .retries = 10, .keepalive_s = 30, .ack_timeout_s = 60, .poll_ms = 500 };
-	long v;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -65,17 +57,20 @@ int cmd_deliver(int argc, char **argv)
 		case 'p': o.operator_id = optarg; break;
 		case 'e': o.element_id = optarg; break;
 		case 'r':
-		case 'K':
-		case 'a':
-		case 'P':
-			if ((v = number(optarg, c == 'r' ? 0 : 1, c == 'P' ? 60000 : 86400)) < 0) {
-				fprintf(stderr, "pentrap deliver: --%s: not a number in range: '%s'\n",
-					c == 'r' ? "retries" : c == 'K' ? "keepalive" : c == 'a' ? "ack-timeout" : "poll-ms",
-					optarg);
+			if (cli_opt_uint("deliver", "--retries", optarg, 0, 1000000, "attempts", &o.retries))
 				return EXIT_USAGE;
-			}
-			*(c == 'r' ? &o.retries : c == 'K' ? &o.keepalive_s : c == 'a' ? &o.ack_timeout_s : &o.poll_ms) =
-				(unsigned)v;
+			break;
+		case 'K':
+			if (cli_opt_uint("deliver", "--keepalive", optarg, 1, 86400, "seconds", &o.keepalive_s))
+				return EXIT_USAGE;
+			break;
+		case 'a':
+			if (cli_opt_uint("deliver", "--ack-timeout", optarg, 1, 86400, "seconds", &o.ack_timeout_s))
+				return EXIT_USAGE;
+			break;
+		case 'P':
+			if (cli_opt_uint("deliver", "--poll-ms", optarg, 1, 60000, "milliseconds", &o.poll_ms))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -85,26 +80,16 @@ int cmd_deliver(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc || !o.db || !o.order) {
-		fprintf(stderr, "pentrap deliver: needs --db STORE and --order ID (see --help)\n");
-		return EXIT_USAGE;
-	}
-	if (o.out_path && (o.to || o.follow || o.tls)) {
-		fprintf(stderr, "pentrap deliver: -o FILE writes a file: --to, --follow and --tls go with a LEMF\n");
-		return EXIT_USAGE;
-	}
-	if ((o.tls_ca || o.tls_cert || o.tls_key) && !o.tls) {
-		fprintf(stderr, "pentrap deliver: --ca, --cert and --key go with --tls\n");
-		return EXIT_USAGE;
-	}
-	if (o.operator_id && (strlen(o.operator_id) < 1 || strlen(o.operator_id) > 5)) {
-		fprintf(stderr, "pentrap deliver: --operator: 1 to 5 octets, not '%s'\n", o.operator_id);
-		return EXIT_USAGE;
-	}
-	if (o.element_id && (strlen(o.element_id) < 1 || strlen(o.element_id) > 25)) {
-		fprintf(stderr, "pentrap deliver: --element: 1 to 25 octets, not '%s'\n", o.element_id);
-		return EXIT_USAGE;
-	}
+	if (optind < argc || !o.db || !o.order)
+		return cli_usage_error("deliver", "needs --db STORE and --order ID (see --help)");
+	if (o.out_path && (o.to || o.follow || o.tls))
+		return cli_usage_error("deliver", "-o FILE writes a file: --to, --follow and --tls go with a LEMF");
+	if ((o.tls_ca || o.tls_cert || o.tls_key) && !o.tls)
+		return cli_usage_error("deliver", "--ca, --cert and --key go with --tls");
+	if (o.operator_id && (strlen(o.operator_id) < 1 || strlen(o.operator_id) > 5))
+		return cli_usage_error("deliver", "--operator: 1 to 5 octets, not '%.64s'", o.operator_id);
+	if (o.element_id && (strlen(o.element_id) < 1 || strlen(o.element_id) > 25))
+		return cli_usage_error("deliver", "--element: 1 to 25 octets, not '%.64s'", o.element_id);
 	struct deliver_stats st;
 	char err[1024];
 	int rc = deliver_run(&o, &st, err, sizeof err);

@@ -21,6 +21,7 @@ enum {
 struct deliver_liid {
 	char liid[ORDER_LIID_MAX + 1];
 	uint64_t acked;
+	uint64_t acked_before; /* acked when this delivery began */
 	bool dirty; /* acked moved since it was last kept in the store */
 };
 

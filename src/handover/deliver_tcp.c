@@ -223,7 +223,7 @@ static enum session_end run_session(struct session *s, char *errbuf, size_t errl
 			if (li < 0)
 				continue;
 			if (r->seq <= d->liids[li].acked) {
-				d->st->already++;
+				d->st->already += r->seq <= d->liids[li].acked_before;
 				continue;
 			}
 			enum session_end e = send_record(s, r, li, cin, errbuf, errlen);
@@ -255,6 +255,7 @@ int deliver_tcp(struct deliverer *d, char *errbuf, size_t errlen)
 			free(s);
 			return DELIVER_EXIT_FAILURE;
 		}
+		d->liids[i].acked_before = d->liids[i].acked;
 		d->liids[i].dirty = o->again; /* --again: the state starts over with this delivery */
 	}
 	for (;;) {

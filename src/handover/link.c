@@ -206,7 +206,9 @@ int link_send(struct link *l, const void *p, size_t n, char *errbuf, size_t errl
 				continue;
 			if (k <= 0) {
 				snprintf(errbuf, errlen, "%s: cannot send: %s", l->name,
-					 k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? "timed out" : strerror(errno));
+					 k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? "timed out"
+					 : k < 0 && (errno == EPIPE || errno == ECONNRESET) ? "the LEMF closed the connection"
+					 : strerror(errno));
 				return -1;
 			}
 		}
@@ -249,7 +251,9 @@ ssize_t link_recv(struct link *l, void *p, size_t n, int timeout_ms, char *errbu
 	if (k < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
 	if (k <= 0) {
-		snprintf(errbuf, errlen, "%s: %s", l->name, k == 0 ? "the LEMF closed the connection" : strerror(errno));
+		snprintf(errbuf, errlen, "%s: %s", l->name,
+			 k == 0 ? "the LEMF closed the connection"
+			 : errno == ECONNRESET ? "the LEMF reset the connection" : strerror(errno));
 		return -1;
 	}
 	return k;
