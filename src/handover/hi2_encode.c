@@ -361,6 +361,12 @@ static void collect_parties(const struct record *r, struct identity *orig, struc
 	/* the target's own identity, on its side, when it adds one (an IMSI beside a number) */
 	if (r->target[0])
 		identity_add(out ? orig : term, r->target);
+	/* an app's message or call names the service as the other party: the other target it
+	 * went to or came from (counterpart, inferred) is the party the LEMF wants there */
+	const char *other = out ? r->to : r->from;
+	if (r->counterpart[0] && (!other[0] || strcmp(other, service_party) == 0) &&
+	    !identity_add(out ? term : orig, r->counterpart))
+		national_add(nat, "counterpart", r->counterpart);
 }
 
 int hi2_encode(const struct record *r, const struct hi2_context *c, uint8_t *buf, size_t cap, size_t *len,

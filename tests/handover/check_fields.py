@@ -73,8 +73,9 @@ def parties(r):
     frm = r.get("from", "") if r.get("from", "") != service else ""
     to = r.get("to", "") if r.get("to", "") != service else ""
     out = r.get("direction") == "out"
-    a = identity([frm] + ([r["target"]] if out else []))
-    b = identity([to] + ([] if out else [r["target"]]))
+    counterpart = r.get("counterpart", "")
+    a = identity([frm] + ([r["target"]] if out else [counterpart if not frm else ""]))
+    b = identity([to] + ([counterpart if not to else ""] if out else [r["target"]]))
     return [(q, i) for q, i in ((0, a), (1, b)) if i]
 
 
