@@ -31,24 +31,32 @@ static void put(struct ber_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
+/* v in base 128, most significant group first, all but the last with bit 8 set
+ * (§8.1.2.4.2 tag numbers, §8.19.2 subidentifiers); returns the octets written (<= 10). */
+static size_t base128(uint64_t v, uint8_t *out)
+{
+	uint8_t groups[10];
+	size_t g = 0, n = 0;
+	do {
+		groups[g++] = v & 0x7f;
+		v >>= 7;
+	} while (v);
+	while (g--)
+		out[n++] = groups[g] | (g ? 0x80 : 0);
+	return n;
+}
+
 /* Identifier octets (§8.1.2): the low-tag form below 31, else base-128 after 0x1f. */
 static void put_identifier(struct ber_writer *w, uint8_t cls, bool constructed, uint32_t tag)
 {
-	uint8_t id[6];
+	uint8_t id[11];
 	size_t n = 0;
 	uint8_t first = (uint8_t)((cls & 3) << 6 | (constructed ? 0x20 : 0));
 	if (tag < 0x1f) {
 		id[n++] = first | (uint8_t)tag;
 	} else {
 		id[n++] = first | 0x1f;
-		uint8_t groups[5];
-		size_t g = 0;
-		do {
-			groups[g++] = tag & 0x7f;
-			tag >>= 7;
-		} while (tag);
-		while (g--)
-			id[n++] = groups[g] | (g ? 0x80 : 0);
+		n += base128(tag, id + n);
 	}
 	put(w, id, n);
 }
@@ -149,18 +157,11 @@ void berw_oid(struct ber_writer *w, uint8_t cls, uint32_t tag, const uint32_t *a
 	for (int i = 1; i < n; i++) {
 		/* §8.19.4: the first two arcs share one subidentifier */
 		uint64_t v = i == 1 ? (uint64_t)arcs[0] * 40 + arcs[1] : arcs[i];
-		uint8_t groups[10];
-		size_t g = 0;
-		do {
-			groups[g++] = v & 0x7f;
-			v >>= 7;
-		} while (v);
-		if (len + g > sizeof out) {
+		if (len + 10 > sizeof out) {
 			w->failed = true;
 			return;
 		}
-		while (g--)
-			out[len++] = groups[g] | (g ? 0x80 : 0);
+		len += base128(v, out + len);
 	}
 	berw_bytes(w, cls, tag, out, len);
 }

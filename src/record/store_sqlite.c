@@ -1217,6 +1217,14 @@ static const char DELIVERIES_SCHEMA[] =
 	" last_seq INTEGER NOT NULL, updated_us INTEGER NOT NULL,"
 	" PRIMARY KEY (order_id, liid, destination))";
 
+/* The key of a delivery's progress as parameters 1 to 3. */
+static void bind_delivery_key(sqlite3_stmt *st, const char *order_id, const char *liid, const char *destination)
+{
+	sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, liid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, destination, -1, SQLITE_STATIC);
+}
+
 int store_delivery_get(struct store *s, const char *order_id, const char *liid, const char *destination,
 		       uint64_t *last_seq, char *errbuf, size_t errlen)
 {
@@ -1235,9 +1243,7 @@ int store_delivery_get(struct store *s, const char *order_id, const char *liid, 
 		db_fail(s, errbuf, errlen, "cannot prepare");
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, liid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, destination, -1, SQLITE_STATIC);
+	bind_delivery_key(st, order_id, liid, destination);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
 		*last_seq = (uint64_t)sqlite3_column_int64(st, 0);
@@ -1271,9 +1277,7 @@ int store_delivery_set(struct store *s, const char *order_id, const char *liid, 
 	}
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, liid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, destination, -1, SQLITE_STATIC);
+	bind_delivery_key(st, order_id, liid, destination);
 	sqlite3_bind_int64(st, 4, last_seq > INT64_MAX ? INT64_MAX : (sqlite3_int64)last_seq);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)now.tv_sec * 1000000 + now.tv_nsec / 1000);
 	if (sqlite3_step(st) != SQLITE_DONE) {
