@@ -154,17 +154,41 @@ static int resolve_destination(struct deliverer *d, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* Keeps the order's records of a batch (a store may hold several orders' records). */
 static int on_record(const struct record *r, void *ud)
 {
 	struct deliverer *d = ud;
-	d->batch[d->nbatch++] = *r;
+	d->last_read = r->seq;
+	if (strcmp(r->order, d->order.id) == 0)
+		d->batch[d->nbatch++] = *r;
 	return 0;
 }
 
 int deliver_fetch(struct deliverer *d, uint64_t after, char *errbuf, size_t errlen)
 {
+	/* read on past batches of other orders' records, so an empty batch means the end */
 	d->nbatch = 0;
-	return store_each_after(d->store, d->order.id, after, DELIVER_BATCH, on_record, d, errbuf, errlen) ? -1 : 0;
+	d->last_read = after;
+	for (;;) {
+		uint64_t from = d->last_read;
+		if (store_records_after(d->store, from, DELIVER_BATCH, on_record, d, errbuf, errlen))
+			return -1;
+		if (d->nbatch > 0 || d->last_read == from)
+			return 0;
+	}
+}
+
+/* The store cursor that keeps what destination acknowledged of order under liid. */
+static void state_name(const struct deliverer *d, const char *liid, char *out, size_t len)
+{
+	snprintf(out, len, "deliver %s %s %s", d->order.id, liid, d->st->destination);
+}
+
+int deliver_state_get(struct deliverer *d, const char *liid, uint64_t *seq, char *errbuf, size_t errlen)
+{
+	char name[512];
+	state_name(d, liid, name, sizeof name);
+	return store_cursor_get(d->store, name, seq, errbuf, errlen);
 }
 
 static int target_index(const struct order *o, const char *target)
@@ -208,8 +232,9 @@ int deliver_keep_state(struct deliverer *d, char *errbuf, size_t errlen)
 	for (size_t i = 0; i < d->nliids; i++) {
 		if (!d->liids[i].dirty)
 			continue;
-		if (store_delivery_set(d->store, d->order.id, d->liids[i].liid, d->st->destination, d->liids[i].acked,
-				       errbuf, errlen))
+		char name[512];
+		state_name(d, d->liids[i].liid, name, sizeof name);
+		if (store_cursor_set(d->store, name, d->liids[i].acked, errbuf, errlen))
 			rc = -1;
 		else
 			d->liids[i].dirty = false;

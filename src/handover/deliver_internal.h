@@ -39,14 +39,20 @@ struct deliverer {
 	unsigned port;
 	struct record *batch;       /* DELIVER_BATCH records */
 	size_t nbatch;
+	uint64_t last_read;         /* the last seq deliver_fetch looked at */
 	uint8_t pdu[HI2_PDU_MAX];
 };
 
 /* Set by SIGINT/SIGTERM during a --follow delivery: finish what is in flight and stop. */
 extern volatile sig_atomic_t deliver_stop;
 
-/* Reads the order's next records after seq `after` into d->batch: 0, or -1 (errbuf). */
+/*
+ * Reads the order's next records after seq `after` into d->batch (none: the store has no
+ * more of them yet): 0, or -1 (errbuf).
+ */
 int deliver_fetch(struct deliverer *d, uint64_t after, char *errbuf, size_t errlen);
+/* What the destination acknowledged under liid (a store cursor, store.h): 0, or -1. */
+int deliver_state_get(struct deliverer *d, const char *liid, uint64_t *seq, char *errbuf, size_t errlen);
 /* Which LIID a record goes under (index into d->liids), or -1 when it is not delivered (counted). */
 int deliver_scope(struct deliverer *d, const struct record *r);
 /*
@@ -56,7 +62,10 @@ int deliver_scope(struct deliverer *d, const struct record *r);
  */
 int deliver_encode(struct deliverer *d, const struct record *r, int li, uint64_t cin, size_t *len, char *errbuf,
 		   size_t errlen);
-/* Keeps the LIIDs' acknowledged seqs in the store: 0, or -1 (errbuf) leaving them dirty. */
+/*
+ * Keeps the LIIDs' acknowledged seqs in the store (named cursors "deliver ORDER LIID
+ * DESTINATION", outside the evidence): 0, or -1 (errbuf) leaving them dirty.
+ */
 int deliver_keep_state(struct deliverer *d, char *errbuf, size_t errlen);
 
 /* The delivery to d->host:d->port (deliver_tcp.c). Exit status as deliver_run. */

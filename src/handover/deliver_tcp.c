@@ -250,8 +250,7 @@ int deliver_tcp(struct deliverer *d, char *errbuf, size_t errlen)
 		return DELIVER_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < d->nliids; i++) {
-		if (!o->again && store_delivery_get(d->store, d->order.id, d->liids[i].liid, d->st->destination,
-						    &d->liids[i].acked, errbuf, errlen)) {
+		if (!o->again && deliver_state_get(d, d->liids[i].liid, &d->liids[i].acked, errbuf, errlen)) {
 			free(s);
 			return DELIVER_EXIT_FAILURE;
 		}

@@ -314,33 +314,6 @@ static void test_store(void)
 	memset(&c, 0, sizeof c);
 	CHECK_EQ_INT(store_query(s, "+10000000000", 0, 0, collect_cb, &c, err, sizeof err), 0);
 	CHECK_EQ_INT(c.n, 0);
-	/* one order's records after a seq, in batches (the handover's reading) */
-	memset(&c, 0, sizeof c);
-	CHECK_EQ_INT(store_each_after(s, "2026-MJ-0142", 1, 0, collect_cb, &c, err, sizeof err), 0);
-	CHECK_EQ_INT(c.n, 2);
-	CHECK(c.seqs[0] == 2 && c.seqs[1] == 3);
-	memset(&c, 0, sizeof c);
-	CHECK_EQ_INT(store_each_after(s, "2026-MJ-0142", 0, 2, collect_cb, &c, err, sizeof err), 0);
-	CHECK_EQ_INT(c.n, 2);
-	CHECK(c.seqs[0] == 1 && c.seqs[1] == 2);
-	memset(&c, 0, sizeof c);
-	CHECK_EQ_INT(store_each_after(s, "another-order", 0, 0, collect_cb, &c, err, sizeof err), 0);
-	CHECK_EQ_INT(c.n, 0);
-
-	/* the handover's progress: none yet, then kept per (order, LIID, destination) */
-	uint64_t last = 99;
-	CHECK_EQ_INT(store_delivery_get(s, "2026-MJ-0142", "LI-1", "127.0.0.1:6000", &last, err, sizeof err), 0);
-	CHECK_EQ_INT(last, 0);
-	CHECK_EQ_INT(store_delivery_set(s, "2026-MJ-0142", "LI-1", "127.0.0.1:6000", 2, err, sizeof err), 0);
-	CHECK_EQ_INT(store_delivery_set(s, "2026-MJ-0142", "LI-2", "127.0.0.1:6000", 3, err, sizeof err), 0);
-	CHECK_EQ_INT(store_delivery_get(s, "2026-MJ-0142", "LI-1", "127.0.0.1:6000", &last, err, sizeof err), 0);
-	CHECK_EQ_INT(last, 2);
-	CHECK_EQ_INT(store_delivery_get(s, "2026-MJ-0142", "LI-1", "127.0.0.1:6001", &last, err, sizeof err), 0);
-	CHECK_EQ_INT(last, 0);
-	CHECK_EQ_INT(store_delivery_set(s, "2026-MJ-0142", "LI-1", "127.0.0.1:6000", 3, err, sizeof err), 0);
-	CHECK_EQ_INT(store_delivery_get(s, "2026-MJ-0142", "LI-1", "127.0.0.1:6000", &last, err, sizeof err), 0);
-	CHECK_EQ_INT(last, 3);
-
 	/* a callback's non-zero return stops and is returned */
 	int calls = 0;
 	CHECK_EQ_INT(store_query(s, "+15551234567", 0, 0, stop_cb, &calls, err, sizeof err), 7);
