@@ -16,7 +16,8 @@ static struct packet mkpkt(const char *src, uint16_t sport, const char *dst, uin
 	p.dport = dport;
 	p.ip_proto = proto;
 	p.ts_us = ts_us;
-	p.wirelen = 100;
+	p.wirelen = 114;
+	p.ip_len = 100; /* a flow counts the IP packet's bytes, not the frame's */
 	p.frame_no = ts_us / 1000000u + 1;
 	return p;
 }
@@ -61,7 +62,8 @@ static void test_both_directions(void)
 	a.capture_index = 2;
 	struct packet b = reversed(&a);
 	b.ts_us = 2 * S;
-	b.wirelen = 300;
+	b.wirelen = 314;
+	b.ip_len = 300;
 	int dir = -1;
 	bool created = false;
 	struct flow *f1 = flow_table_packet(t, &a, &dir, &created);
