@@ -4,7 +4,8 @@
  * Held legs. An app message or call record of a target (when the order has two targets
  * or more) is copied into a slot and passed out once it is decided: when the clock (the
  * latest time of any record passed in, or a live run's tick) is PAIRING_HOLD_S past it.
- * That is long enough for every leg it could pair with to have come in: a receive comes
+ * That is long enough for every leg it could pair with, and every leg up to
+ * PAIRING_LOOKAHEAD_S after it that teaches the model, to have come in: a receive comes
  * at most PAIR_WINDOW_MAX_S after its send, and a message record at most call_setup_s
  * (15 s in the built-in definitions) after its time, while detection waits to see
  * whether it was a call's setup (detect/ott.c). A decided slot is kept as a competitor
@@ -50,11 +51,15 @@ enum {
 	SEEN_SLOTS = 1 << 15,       /* per generation, a power of two */
 };
 
+/* the hold covers the lookahead, a receive's lag, and message records' delay (call_setup_s) */
+_Static_assert(PAIRING_HOLD_S >= PAIRING_LOOKAHEAD_S + PAIR_WINDOW_MAX_S + 20, "the hold is too short");
+
 enum kind { K_NONE, K_SEND, K_RECV, K_CALL_BEGIN, K_CALL_END };
 
 struct slot {
 	struct record r;
 	bool used, decided;
+	bool learned;               /* a send whose candidate pairs were counted */
 	uint8_t kind;
 	uint8_t score;
 	int32_t partner;            /* slot of the other leg, -1 */
@@ -262,6 +267,22 @@ static void pair_slots(struct pairing *p, struct slot *x, struct slot *y, int sc
 	evidence_score(&y->r, (unsigned)score);
 }
 
+/*
+ * Which of two legs is decided first: the older, then by target, type and id — by what
+ * they are, never by the order they came in, which run -j N may change.
+ */
+static bool before(const struct slot *a, const struct slot *b)
+{
+	if (a->r.ts_us != b->r.ts_us)
+		return a->r.ts_us < b->r.ts_us;
+	int c = strcmp(a->r.target, b->r.target);
+	if (c)
+		return c < 0;
+	if (a->r.type != b->r.type)
+		return a->r.type < b->r.type;
+	return strcmp(a->r.event, b->r.event) < 0;
+}
+
 static int64_t lag(const struct slot *send, const struct slot *recv)
 {
 	return (int64_t)recv->r.ts_us - (int64_t)send->r.ts_us;
@@ -275,16 +296,30 @@ static int msg_score(const struct slot *send, const struct slot *recv)
 }
 
 /*
- * What a send and every receive that could be its own teach (pair_model.h): learned when
- * the send is decided, in the order sends are decided (by time), so what is learned
- * depends on the records alone, not on the order they came in (run -j N).
+ * What sends and the receives that could be their own teach (pair_model.h). Before a
+ * send is decided, every send up to PAIRING_LOOKAHEAD_S after it is learned, once, in
+ * the order they are decided in: by then all their candidate receives are in (the hold
+ * covers the lookahead, the window and the delay of message records), so what is
+ * learned depends on the records alone, not on the order they came in (run -j N), and
+ * a busy service's relation is known from its first minute on.
  */
-static void learn_send(struct pairing *p, const struct slot *x)
+static void learn_until(struct pairing *p, uint64_t until_us)
 {
-	for (size_t i = 0; i < PAIRING_HELD_MAX; i++) {
-		const struct slot *y = &p->slots[i];
-		if (y->used && y->kind == K_RECV && apart(x, y))
-			pair_learn(x->svc, x->r.hint.shape_bytes, y->r.hint.shape_bytes, lag(x, y));
+	for (;;) {
+		struct slot *z = NULL;
+		for (size_t i = 0; i < PAIRING_HELD_MAX; i++) {
+			struct slot *s = &p->slots[i];
+			if (s->used && s->kind == K_SEND && !s->learned && s->r.ts_us <= until_us && (!z || before(s, z)))
+				z = s;
+		}
+		if (!z)
+			return;
+		z->learned = true;
+		for (size_t i = 0; i < PAIRING_HELD_MAX; i++) {
+			const struct slot *y = &p->slots[i];
+			if (y->used && y->kind == K_RECV && apart(z, y))
+				pair_learn(z->svc, z->r.hint.shape_bytes, y->r.hint.shape_bytes, lag(z, y));
+		}
 	}
 }
 
@@ -330,14 +365,38 @@ static bool contested(struct pairing *p, const struct slot *x, const struct slot
 	return false;
 }
 
+/*
+ * By time alone, a send and a receive are told to belong together only when nothing
+ * else could be either's: no other receive of the service within PAIR_ALONE_S of the
+ * send, and no other send within PAIR_ALONE_S before the receive (all have come in by
+ * the time the send is decided: PAIRING_HOLD_S covers them).
+ */
+static bool alone(struct pairing *p, const struct slot *x, const struct slot *y)
+{
+	const int64_t a = (int64_t)PAIR_ALONE_S * 1000000;
+	for (size_t i = 0; i < PAIRING_HELD_MAX; i++) {
+		const struct slot *z = &p->slots[i];
+		if (!z->used || z == x || z == y || strcmp(z->r.service, x->r.service) != 0)
+			continue;
+		int64_t from_x = (int64_t)z->r.ts_us - (int64_t)x->r.ts_us;
+		int64_t before_y = (int64_t)y->r.ts_us - (int64_t)z->r.ts_us;
+		if (z->kind == K_RECV && apart(x, z) && from_x >= -a && from_x <= a)
+			return false;
+		if (z->kind == K_SEND && apart(z, y) && before_y >= 0 && before_y <= a)
+			return false;
+	}
+	return true;
+}
+
 static void decide_send(struct pairing *p, struct slot *x)
 {
-	learn_send(p, x);
+	learn_until(p, x->r.ts_us + (uint64_t)PAIRING_LOOKAHEAD_S * 1000000);
 	int best_score, second;
 	struct slot *best = best_fit(p, x, K_RECV, true, msg_score, &best_score, &second);
 	if (!best)
 		return;
-	if ((second >= 0 && second + AMBIGUITY > best_score) || contested(p, x, best, K_SEND, msg_score, best_score)) {
+	if ((second >= 0 && second + AMBIGUITY > best_score) || contested(p, x, best, K_SEND, msg_score, best_score) ||
+	    (!pair_sized(x->svc) && !alone(p, x, best))) {
 		p->st.msg_ambiguous++;
 		return;
 	}
@@ -464,22 +523,6 @@ static void decide(struct pairing *p, struct slot *x, pairing_out_fn out, void *
 	p->held--;
 	struct record copy = x->r;
 	pass_out(p, &copy, out, ud);
-}
-
-/*
- * Which of two legs is decided first: the older, then by target, type and id — by what
- * they are, never by the order they came in, which run -j N may change.
- */
-static bool before(const struct slot *a, const struct slot *b)
-{
-	if (a->r.ts_us != b->r.ts_us)
-		return a->r.ts_us < b->r.ts_us;
-	int c = strcmp(a->r.target, b->r.target);
-	if (c)
-		return c < 0;
-	if (a->r.type != b->r.type)
-		return a->r.type < b->r.type;
-	return strcmp(a->r.event, b->r.event) < 0;
 }
 
 /* The undecided slot to decide first, or NULL. */

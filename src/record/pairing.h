@@ -30,8 +30,9 @@
 #include "record/record.h"
 
 enum {
-	PAIRING_HOLD_S = 30,      /* a held leg is decided this long (capture time) after it */
-	PAIRING_HELD_MAX = 1024,  /* legs waiting at once */
+	PAIRING_HOLD_S = 120,     /* a held leg is decided this long (capture time) after it */
+	PAIRING_LOOKAHEAD_S = 90, /* what is learned before deciding reaches this far past it */
+	PAIRING_HELD_MAX = 4096,  /* legs waiting at once */
 	SMS_JOIN_S = 300,         /* an SMS delivered this long after its submission is still one event */
 };
 
