@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/test_hook.h"
+#include "proto/proto.h"
 
 static const char usage[] =
 	"usage: pentrap COMMAND [OPTIONS]\n"
@@ -18,6 +20,7 @@ static const char usage[] =
 	"  keygen  make the sensor's Ed25519 key pair for signing the records\n"
 	"  gen     write synthetic mobile-core traffic with its ground truth\n"
 	"  sigs    check or describe signature definitions (check FILE, info [FILE])\n"
+	"  db      the central store: migrate its schema, import a sensor's store\n"
 	"  version print the version\n"
 	"\n"
 	"'pentrap COMMAND --help' describes each command. Exit status: 0 done, 1 runtime\n"
@@ -36,6 +39,7 @@ static const struct command commands[] = {
 	{ "keygen", cmd_keygen },
 	{ "gen", cmd_gen },
 	{ "sigs", cmd_sigs },
+	{ "db", cmd_db },
 };
 
 int main(int argc, char **argv)
@@ -50,8 +54,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
-		printf("pentrap %s\n", PENTRAP_VERSION);
+		/* the registry's dissectors too, so scripts ask the binary what it parses */
+		printf("pentrap %s\ndissectors:", PENTRAP_VERSION);
+		for (size_t i = 0; proto_registry[i]; i++)
+			printf(" %s", proto_registry[i]->name);
+		printf("\n");
 		return 0;
+	}
+	char err[256];
+	if (test_hook_load(err, sizeof err) != 0) { /* tests only: docs/robustness.md */
+		fprintf(stderr, "pentrap: %s\n", err);
+		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(name, commands[i].name) == 0)

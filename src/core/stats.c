@@ -13,6 +13,7 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_FRAG_TIMEOUT] = "frag.timeout",
 	[ANOM_FRAG_POOL_FULL] = "frag.pool-full",
 	[ANOM_TUNNEL_MALFORMED] = "tunnel.malformed",
+	[ANOM_TUNNEL_DEPTH] = "tunnel.depth",
 	[ANOM_L4_TRUNCATED] = "l4.truncated",
 	[ANOM_L4_MALFORMED] = "l4.malformed",
 	[ANOM_FLOW_TABLE_FULL] = "flow.table-full",
@@ -62,6 +63,8 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_TCAP_TRUNCATED] = "tcap.truncated",
 	[ANOM_TCAP_COMPONENT_LIMIT] = "tcap.component-limit",
 	[ANOM_MAP_PENDING_FULL] = "map.pending-full",
+	[ANOM_TLS_GATHER_EVICTED] = "tls.gather-evicted",
+	[ANOM_QUIC_GATHER_EVICTED] = "quic.gather-evicted",
 };
 
 const char *anomaly_name(enum anomaly a)

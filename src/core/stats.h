@@ -25,7 +25,8 @@ enum anomaly {
 	ANOM_FRAG_TOO_BIG,         /* reassembled datagram over 65535 */
 	ANOM_FRAG_TIMEOUT,         /* incomplete datagram expired */
 	ANOM_FRAG_POOL_FULL,       /* no reassembly slot free: fragment dropped */
-	ANOM_TUNNEL_MALFORMED,
+	ANOM_TUNNEL_MALFORMED,     /* a tunnel header that lies, or a look-alike on a tunnel's port */
+	ANOM_TUNNEL_DEPTH,         /* encapsulations nested past TUNNEL_MAX_LAYERS: not read */
 	/* transport */
 	ANOM_L4_TRUNCATED,
 	ANOM_L4_MALFORMED,
@@ -78,6 +79,8 @@ enum anomaly {
 	ANOM_TCAP_TRUNCATED,       /* TCAP or MAP cut by the capture */
 	ANOM_TCAP_COMPONENT_LIMIT, /* more TCAP components than TCAP_MAX_COMPONENTS: the rest unread */
 	ANOM_MAP_PENDING_FULL,     /* MAP SMS awaiting its answer pushed out: recorded without outcome */
+	ANOM_TLS_GATHER_EVICTED,   /* TLS gathering buffers all in use: the one left longest taken back, its message given up */
+	ANOM_QUIC_GATHER_EVICTED,  /* the same for QUIC's ClientHello buffers */
 	ANOM__COUNT
 };
 

@@ -27,6 +27,7 @@ struct pipeline_config {
 	unsigned identity_bindings;    /* identity map size, 0: 65536 (identity/identity.h) */
 	unsigned name_entries;         /* DNS name cache size, 0: 32768 (identity/names.h) */
 	unsigned data_sessions;        /* each data-session table (GTP, RADIUS, Diameter), 0: 16384 */
+	unsigned gather_buffers;       /* TLS's and QUIC's handshake gathering buffers, each; 0: 64 */
 	struct sigset *sigs;           /* signature definitions (detect/sigs.h); NULL: no OTT detection */
 	/* Optional: sees every packet that reaches the flow table, inner ones of a tunnel too
 	 * (tests and diagnostics). */
@@ -58,9 +59,6 @@ void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint6
  * and records what shared traffic says.
  */
 void pipeline_shared_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no);
-
-/* Feeds an inner IP packet (from a tunnel) through the pipeline; outer fields are kept. */
-void pipeline_inner_ip(struct pipeline *p, const uint8_t *ip, size_t len, struct packet *pkt);
 
 /* End of input: ends flows and lets modules emit what they still hold. */
 void pipeline_finish(struct pipeline *p);
