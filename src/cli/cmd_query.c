@@ -104,7 +104,7 @@ int cmd_query(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	fclose(probe);
-	if (store_open(db, &s, err, sizeof err) != 0) {
+	if (store_open_readonly(db, &s, err, sizeof err) != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -361,6 +361,9 @@ int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdi
 	if (c->db_path) {
 		if (run_store_open(c->db_path, &c->store, errbuf, errlen) != 0)
 			return RUN_BAD_INPUT;
+		if (store_migrated_from(c->store))
+			fprintf(stderr, "pentrap: %s: store format version %d brought to the current version (its records "
+				"and their hashes unchanged)\n", c->db_path, store_migrated_from(c->store));
 		/* The chain goes on, sealed with signed checkpoints (evidence.c). */
 		int status = begin_evidence(c, captures_json, stdin_capture, opt->resume, c->started_us, errbuf, errlen);
 		if (status != 0)

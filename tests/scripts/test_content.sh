@@ -49,7 +49,8 @@ if grep -aEq '9[^0-9]{0,12}0[^0-9]{0,12}2[^0-9]{0,12}1[^0-9]{0,12}0[^0-9]{0,12}7
 else pass; fi
 python3 - syn/r.jsonl <<'PY' && pass || fail "synthetic call: a record has fields beyond the record's"
 import json, sys
-FIELDS = {"seq", "ts", "type", "order", "target", "direction", "from", "to", "protocol", "service", "signature",
+FIELDS = {"seq", "ts", "type", "event", "order", "target", "direction", "from", "to", "counterpart", "protocol",
+          "service", "signature",
           "confidence", "score", "duration_s", "outcome", "call_id", "contact", "subtype", "evidence",
           "prev_hash", "hash"}
 EVIDENCE = {"capture", "frames", "transport", "src", "sport", "dst", "dport", "bytes_up", "bytes_down",
