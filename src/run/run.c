@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "core/test_hook.h"
 #include "core/timefmt.h"
 #include "order/order.h"
 #include "run/custody.h"
@@ -207,6 +208,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 			workers_frame(c->ws, &frame, ++frame_no);
 		else
 			pipeline_frame(c->pl, &frame, ++frame_no);
+		test_hook_frame(++c->frames);
 		if ((frame_no & 1023) != 0)
 			continue;
 		progress_show(pr, &src, false);

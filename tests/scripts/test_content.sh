@@ -9,6 +9,7 @@
 #     text tshark decodes from it (o=, s=, m=, a= values) appears.
 # (SMS texts in the SMS captures: test_sms_content.sh.)
 source "$(dirname "$0")/lib.sh"
+command -v tshark > /dev/null || skip "needs tshark (scripts/install-deps.sh --test installs it)"
 PENTRAP=$(realpath "$PENTRAP")
 cd "$WORK"
 
@@ -63,10 +64,6 @@ for l in open(sys.argv[1]):
 PY
 
 # 2. SDP in every test capture.
-if ! command -v tshark > /dev/null; then
-  fail "tshark is not installed (scripts/install-deps.sh --test installs it): the capture checks cannot run"
-  finish; exit
-fi
 n=0
 for capture in "$SRC"/tests/pcap/*/*/capture.pcap "$SRC"/tests/pcap/*/*/capture.pcapng; do
   [ -f "$capture" ] || continue
