@@ -146,7 +146,9 @@ static int make_modules(struct pipeline *p, const struct pipeline_config *cfg)
 	p->ndissectors = proto_registry_count();
 	if (p->ndissectors > MAX_DISSECTORS)
 		p->ndissectors = MAX_DISSECTORS;
-	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions };
+	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions,
+					    .tls_gather = cfg->gather_buffers,
+					    .quic_gather = cfg->gather_buffers };
 	struct proto_user users[MAX_DISSECTORS];
 	for (size_t i = 0; i < p->ndissectors; i++) {
 		const struct dissector *d = proto_registry[i];
