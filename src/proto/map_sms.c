@@ -63,6 +63,7 @@ struct pending {
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	char call_id[CALL_ID_LEN];
 	char subtype[SUBTYPE_LEN];
+	uint8_t sms_leg;          /* enum sms_leg */
 };
 
 _Static_assert(sizeof(struct pending) <= 320, "pending grew: the table holds MAP_MAX_PENDING of them");
@@ -179,6 +180,7 @@ static void emit(const struct event_sink *events, const struct pending *p, const
 	str_copy(e.call_id, sizeof e.call_id, p->call_id);
 	str_copy(e.subtype, sizeof e.subtype, p->subtype);
 	str_copy(e.outcome, sizeof e.outcome, outcome);
+	e.sms_leg = p->sms_leg;
 	event_emit(events, &e);
 }
 
@@ -231,6 +233,7 @@ static uint64_t sender_hash(const struct sccp_addr *a, bool has_mtp_pc, uint32_t
 struct sms_parties {
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	const char *subtype;
+	uint8_t sms_leg;          /* enum sms_leg */
 };
 
 /*
@@ -270,12 +273,14 @@ static bool sms_parties(struct stats *stats, const struct tcap_component *c, str
 		str_copy(out->from, sizeof out->from, fs.oa.text);
 		str_copy(out->to, sizeof out->to, ti.address);
 		out->subtype = ti.type == TPDU_COMMAND ? "command" : "";
+		out->sms_leg = ti.type == TPDU_COMMAND ? SMS_LEG_UNKNOWN : SMS_LEG_SUBMIT;
 		break;
 	case TPDU_DELIVER:
 	case TPDU_STATUS_REPORT:
 		str_copy(out->from, sizeof out->from, ti.address);
 		str_copy(out->to, sizeof out->to, fs.da.text);
 		out->subtype = ti.type == TPDU_STATUS_REPORT ? "delivery-receipt" : "";
+		out->sms_leg = ti.type == TPDU_STATUS_REPORT ? SMS_LEG_UNKNOWN : SMS_LEG_DELIVER;
 		break;
 	default: /* a report TPDU in a forward: not an SMS */
 		stats_anomaly(stats, ANOM_SMS_TPDU_MALFORMED);
@@ -301,6 +306,7 @@ static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const s
 	str_copy(p->from, sizeof p->from, sp->from);
 	str_copy(p->to, sizeof p->to, sp->to);
 	str_copy(p->subtype, sizeof p->subtype, sp->subtype);
+	p->sms_leg = sp->sms_leg;
 	char hex[2 * TCAP_TID_MAX + 1];
 	tcap_tid_hex(tid, hex);
 	snprintf(p->call_id, sizeof p->call_id, "tcap:%s", hex);

@@ -56,6 +56,7 @@ enum { SMS_MAX_CAPACITY = 1 << 20, L_ARRIVAL = 0 };
 struct sms_entry {
 	uint32_t id_len, cseq;
 	uint8_t state, ip_proto;
+	uint8_t sms_leg;      /* enum sms_leg */
 	uint16_t sport, dport;
 	uint32_t capture_index;
 	uint64_t ts_us, frame_no;
@@ -157,6 +158,7 @@ static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_f
 	str_copy(e.call_id, sizeof e.call_id, s->call_id);
 	str_copy(e.subtype, sizeof e.subtype, s->subtype);
 	str_copy(e.outcome, sizeof e.outcome, outcome);
+	e.sms_leg = s->sms_leg;
 	event_emit(events, &e);
 }
 
@@ -231,6 +233,7 @@ static bool body_is_rp_error(const struct sip_msg *m)
 struct parties {
 	char from[PARTY_MAX], to[PARTY_MAX];
 	const char *subtype;
+	uint8_t sms_leg;          /* enum sms_leg */
 };
 
 static void norm(struct span uri, char *out, size_t outlen)
@@ -289,6 +292,8 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 			str_copy(p->to, sizeof p->to, tp.address);
 		if (tp.type == TPDU_COMMAND)
 			p->subtype = "command";
+		else
+			p->sms_leg = SMS_LEG_SUBMIT;
 		return true;
 	case TPDU_DELIVER:
 	case TPDU_STATUS_REPORT:
@@ -296,6 +301,8 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 			str_copy(p->from, sizeof p->from, tp.address);
 		if (tp.type == TPDU_STATUS_REPORT)
 			p->subtype = "delivery-receipt";
+		else
+			p->sms_leg = SMS_LEG_DELIVER;
 		return true;
 	default:
 		return false; /* a report inside RP-DATA: an acknowledgement, not a message */
@@ -306,6 +313,7 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 static bool message_parties(const struct sip_msg *m, struct parties *p, struct stats *stats)
 {
 	p->subtype = "";
+	p->sms_leg = SMS_LEG_UNKNOWN;
 	sip_parties(m, p);
 	if (sip_content_type_is(m, "application/im-iscomposing+xml"))
 		return false;
@@ -345,6 +353,7 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 	str_copy(s->from, sizeof s->from, p.from);
 	str_copy(s->to, sizeof s->to, p.to);
 	str_copy(s->subtype, sizeof s->subtype, p.subtype);
+	s->sms_leg = p.sms_leg;
 	const struct packet *pkt = ctx->pkt;
 	if (pkt) {
 		s->ts_us = pkt->ts_us;
