@@ -11,6 +11,7 @@
 static const char usage[] =
 	"usage: pentrap run --order ORDER.yaml [--db records.db] [--jsonl FILE|-] [--sigs FILE]\n"
 	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [-q]\n"
+	"                   [--merge-mirrors]\n"
 	"       pentrap run --order ORDER.yaml [--db records.db] -i IFACE [-i IFACE ...] [-f BPF]\n"
 	"                   [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
 	"                   [--stats-interval S] [--max-db-mb N]\n"
@@ -50,6 +51,9 @@ static const char usage[] =
 	"                 data-session tables (default 512); past it, the longest-idle\n"
 	"                 flows end early, the oldest entries go and data is dropped, all\n"
 	"                 counted\n"
+	"  --merge-mirrors  the same inner packets mirrored through two tunnels (two\n"
+	"                 switches' ERSPAN sessions, two VNIs) are one flow: the tunnel is\n"
+	"                 no part of a flow's key (docs/tunnels.md)\n"
 	"  --max-flows N  flows tracked at once (default: as many as fit in 3/8 of the cap,\n"
 	"                 at most 1048576); a new flow ends the longest-idle one\n"
 	"  --key FILE     the sensor's Ed25519 private key (pentrap keygen) that signs the\n"
@@ -148,6 +152,7 @@ int cmd_run(int argc, char **argv)
 		{ "no-shared-identity", no_argument, NULL, 'U' },
 		{ "broker-wait", required_argument, NULL, 'W' },
 		{ "identity-wait", required_argument, NULL, 'Y' },
+		{ "merge-mirrors", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -211,6 +216,7 @@ int cmd_run(int argc, char **argv)
 			if (cli_opt_double("run", "--identity-wait", optarg, 0, 3600, "seconds", &opt.identity_wait_s) != 0)
 				return EXIT_USAGE;
 			break;
+		case 'G': opt.merge_mirrors = true; break;
 		case 'T': opt.table = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'h':

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
+#include "decode/tunnel_path.h"
 
 enum event_type {
 	EV_CALL_ATTEMPT,
@@ -34,6 +35,10 @@ enum event_type {
 };
 
 enum { PARTY_MAX = 160, CALL_ID_MAX = 160, EVENT_MAX_FRAMES = 8 };
+
+/* Which observation of an SMS an event is: its submission by the sender's side or its
+ * delivery to the recipient's (docs/records.md, "Events and legs"). */
+enum sms_leg { SMS_LEG_UNKNOWN, SMS_LEG_SUBMIT, SMS_LEG_DELIVER };
 
 struct event {
 	enum event_type type;
@@ -55,6 +60,9 @@ struct event {
 	/* sessions and flows: traffic each way, from the originator's side ("up") */
 	uint64_t bytes_up, bytes_down, packets_up, packets_down;
 	char name[128];           /* the remote name (DNS, SNI) where known, or "" */
+	/* never recorded: what joins the legs of one event (record/pairing.c) */
+	uint8_t sms_leg;          /* SMS: enum sms_leg (SMS-SUBMIT / submit_sm, SMS-DELIVER / deliver_sm) */
+	uint32_t shape_bytes;     /* inferred message: its burst's payload bytes */
 	/* evidence: where it was seen */
 	uint32_t capture_index;
 	uint8_t nframes;
@@ -62,6 +70,7 @@ struct event {
 	struct ip_addr src, dst;  /* the packet's addresses */
 	uint16_t sport, dport;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the encapsulations it came through (evidence.tunnel), n 0 for none */
 };
 
 /* Clears e and sets the fields that have non-zero defaults (duration_us = -1). */

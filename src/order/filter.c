@@ -49,6 +49,19 @@ static void format_evidence(const struct event *e, const char *capture_sha256, c
 				      e->sport, addr_format(&e->dst, dst, sizeof dst), e->dport);
 	else if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, "]}");
+	/* The encapsulations the packets came through (docs/tunnels.md), when any. */
+	if (n < len && n > 0 && e->tunnel.n) {
+		char path[TUNNEL_TEXT_MAX];
+		tunnel_path_format(&e->tunnel, path, sizeof path);
+		n--; /* reopen the object */
+		n += (size_t)snprintf(buf + n, len - n, ",\"tunnel\":\"");
+		if (n < len) {
+			json_escape(path, strlen(path), buf + n, len - n);
+			n += strlen(buf + n);
+		}
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, "\"}");
+	}
 	/* Sessions and flows also say how much went each way, and the remote name. */
 	if (n < len && n > 0 && (e->packets_up || e->packets_down)) {
 		n--; /* reopen the object */
@@ -169,6 +182,13 @@ static void fill_record(const struct order *o, const struct event *e, const stru
 	memcpy(r->subtype, e->subtype, sizeof r->subtype);
 	snprintf(r->evidence, sizeof r->evidence, "%s", evidence);
 	snprintf(r->event, sizeof r->event, "%s", event_id);
+	r->hint.sms_leg = e->sms_leg;
+	r->hint.shape_bytes = e->shape_bytes;
+	if (e->type == EV_OTT_CALL_BEGIN || e->type == EV_OTT_CALL_END) {
+		r->hint.capture_index = e->capture_index;
+		r->hint.call_frame = e->nframes ? e->frames[0] : 0;
+		r->hint.device = e->src;
+	}
 }
 
 /* A withheld identity (RFC 3323 4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>). */

@@ -309,6 +309,7 @@ static int on_tick(void *ud, uint64_t now_us)
 		fatal(ls, ls->c.writer.error);
 	if (ls->status != RUN_OK || past_window(ls, now_us, "clock"))
 		return 1;
+	writer_tick(&ls->c.writer, now_us); /* legs held for pairing wait at most PAIRING_HOLD_S */
 	double t = run_mono_s();
 	/* the other sensors' bindings in, this one's out, and what waited for one */
 	run_broker_step(&ls->c, true);

@@ -1,12 +1,16 @@
 /*
  * test_tls.c — the clear parts of TLS: a ClientHello's server name, ALPN and versions;
  * truncated and malformed hellos; the dissector on a stream cut anywhere (a record
- * split over segments, a handshake message split over records); a certificate's names.
+ * split over segments, a handshake message split over records); the fixed pool of
+ * gathering buffers, spent by hellos that never finish; a certificate's names; the
+ * names and ALPN handed to the facts sink of the parse context.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "flow/flow.h"
 #include "proto/tls.h"
 
 struct buf {
@@ -117,14 +121,20 @@ static enum parse_status feed(struct parse_ctx *ctx, struct stream *s, const uin
 	return st;
 }
 
+/* One handshake record holding the whole ClientHello body hello. */
+static void hello_record(struct buf *rec, const struct buf *hello)
+{
+	rec->n = 0;
+	u8(rec, 22); u16(rec, 0x0301); u16(rec, (unsigned)(4 + hello->n));
+	u8(rec, 1); u24(rec, (unsigned)hello->n); mem(rec, hello->b, hello->n);
+}
+
 static void test_dissector_split(void)
 {
 	struct buf hello, rec;
 	client_hello(&hello, "courier2.push.apple.com", 32);
 	/* one handshake message in one record */
-	rec.n = 0;
-	u8(&rec, 22); u16(&rec, 0x0301); u16(&rec, (unsigned)(4 + hello.n));
-	u8(&rec, 1); u24(&rec, (unsigned)hello.n); mem(&rec, hello.b, hello.n);
+	hello_record(&rec, &hello);
 	CHECK(tls_dissector.recognise(rec.b, 3, NULL));
 	CHECK(tls_dissector.recognise(rec.b, rec.n, NULL));
 	CHECK(!tls_dissector.recognise((const uint8_t *)"GET / HTTP/1.1", 14, NULL));
@@ -153,8 +163,10 @@ static void test_dissector_split(void)
 	u8(&two, 1); u24(&two, (unsigned)hello.n); mem(&two, hello.b, first - 4);
 	u8(&two, 22); u16(&two, 0x0301); u16(&two, (unsigned)(hello.n - (first - 4)));
 	mem(&two, hello.b + first - 4, hello.n - (first - 4));
+	void *module = tls_dissector.module_new(NULL, NULL);
+	CHECK(module != NULL);
 	void *state = calloc(1, tls_dissector.state_size);
-	struct parse_ctx ctx = { .state = state };
+	struct parse_ctx ctx = { .state = state, .module = module };
 	struct stream s = { .have = 0 };
 	struct tls_hello h;
 	feed(&ctx, &s, two.b, two.n);
@@ -162,6 +174,17 @@ static void test_dissector_split(void)
 	CHECK_EQ_STR(h.sni, "courier2.push.apple.com");
 	tls_dissector.state_end(&ctx);
 	free(state);
+	/* without a module there is no buffer to gather in: the direction gives up, counted */
+	state = calloc(1, tls_dissector.state_size);
+	struct stats nostats = { 0 };
+	struct parse_ctx nomod = { .state = state, .stats = &nostats };
+	struct stream n = { .have = 0 };
+	feed(&nomod, &n, two.b, two.n);
+	CHECK(!tls_state_hello(state, &h, NULL, NULL));
+	CHECK_EQ_INT(nostats.anomalies[ANOM_STATE_POOL_FULL], 1);
+	tls_dissector.state_end(&nomod);
+	free(state);
+	tls_dissector.module_free(module);
 	/* not TLS after all: malformed, counted, the rest skipped */
 	state = calloc(1, tls_dissector.state_size);
 	struct stats stats = { 0 };
@@ -184,6 +207,141 @@ static void test_dissector_split(void)
 	CHECK_EQ_INT(e.done, e.have);
 	tls_dissector.state_end(&enc);
 	free(state);
+}
+
+/* What reached the facts sink (detect/facts.h): the dissector's only way to the signatures. */
+struct facts_seen {
+	unsigned calls;
+	struct flow *flow;
+	int dir;
+	char name[64], alpn[16];
+	const char *protocol;
+};
+
+static void on_facts(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts)
+{
+	(void)pkt;
+	struct facts_seen *fs = ud;
+	fs->calls++;
+	fs->flow = f;
+	fs->dir = dir;
+	fs->protocol = facts->protocol;
+	snprintf(fs->name, sizeof fs->name, "%s", facts->nnames ? facts->names[0] : "");
+	snprintf(fs->alpn, sizeof fs->alpn, "%s", facts->nalpn ? facts->alpn[0] : "");
+}
+
+static void on_lookup(void *ud, struct flow *f, const char *qname)
+{
+	(void)ud;
+	(void)f;
+	(void)qname;
+	CHECK(!"TLS asks no name");
+}
+
+/* The dissector hands the hello's names to the facts sink its context holds: no pipeline. */
+static void test_facts_sink(void)
+{
+	struct buf hello, rec;
+	client_hello(&hello, "Chat.Signal.org", 32);
+	hello_record(&rec, &hello);
+	struct facts_seen seen = { 0 };
+	const struct facts_sink sink = { .facts = on_facts, .lookup = on_lookup, .ud = &seen };
+	struct flow flow;
+	memset(&flow, 0, sizeof flow);
+	void *state = calloc(1, tls_dissector.state_size);
+	struct parse_ctx ctx = { .flow = &flow, .dir = 0, .state = state, .facts = &sink };
+	struct stream s = { .have = 0 };
+	feed(&ctx, &s, rec.b, rec.n);
+	CHECK_EQ_INT(seen.calls, 1);
+	CHECK(seen.flow == &flow);
+	CHECK_EQ_INT(seen.dir, 0);
+	CHECK_EQ_STR(seen.protocol, "tls");
+	CHECK_EQ_STR(seen.name, "chat.signal.org");
+	CHECK_EQ_STR(seen.alpn, "h2");
+	tls_dissector.state_end(&ctx);
+	free(state);
+	/* without a flow (a fuzz driver's context) or without a sink, nothing is handed on */
+	state = calloc(1, tls_dissector.state_size);
+	struct parse_ctx noflow = { .state = state, .facts = &sink };
+	struct stream t = { .have = 0 };
+	feed(&noflow, &t, rec.b, rec.n);
+	CHECK_EQ_INT(seen.calls, 1);
+	tls_dissector.state_end(&noflow);
+	free(state);
+}
+
+/*
+ * Hellos that start in one record and never finish hold a gathering buffer each; the
+ * pool has a fixed number (module_sizes.tls_gather). Past it, the buffer left alone
+ * longest is taken back (tls.gather-evicted) and that direction gives up, while one
+ * whose message is being finished keeps its buffer.
+ */
+static void test_gather_pool(void)
+{
+	struct buf hello, start, rest;
+	client_hello(&hello, "courier2.push.apple.com", 32);
+	size_t first = 40; /* the record's share of the hello: the header and 36 bytes */
+	start.n = 0;
+	u8(&start, 22); u16(&start, 0x0301); u16(&start, (unsigned)first);
+	u8(&start, 1); u24(&start, (unsigned)hello.n); mem(&start, hello.b, first - 4);
+	rest.n = 0;
+	u8(&rest, 22); u16(&rest, 0x0301); u16(&rest, (unsigned)(hello.n - (first - 4)));
+	mem(&rest, hello.b + first - 4, hello.n - (first - 4));
+
+	const struct module_sizes sizes = { .tls_gather = 2 };
+	void *module = tls_dissector.module_new(NULL, &sizes);
+	CHECK(module != NULL);
+	struct stats stats = { 0 };
+	enum { FLOWS = 3 };
+	void *state[FLOWS];
+	struct parse_ctx ctx[FLOWS];
+	struct stream s[FLOWS];
+	for (int i = 0; i < FLOWS; i++) {
+		state[i] = calloc(1, tls_dissector.state_size);
+		ctx[i] = (struct parse_ctx){ .state = state[i], .module = module, .stats = &stats };
+		s[i] = (struct stream){ .have = 0 };
+	}
+	/* flows 0 and 1 start their hellos: the pool's two buffers */
+	feed(&ctx[0], &s[0], start.b, start.n);
+	feed(&ctx[1], &s[1], start.b, start.n);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 0);
+	/* flow 0 goes on (its buffer is the most recently used now), flow 2 starts: flow 1's
+	 * buffer, left alone longest, is taken back */
+	struct buf more;
+	more.n = 0;
+	u8(&more, 22); u16(&more, 0x0301); u16(&more, 10);
+	mem(&more, hello.b + first - 4, 10);
+	feed(&ctx[0], &s[0], more.b, more.n);
+	feed(&ctx[2], &s[2], start.b, start.n);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 1);
+	/* the rest arrives for all three: 0 and 2 read their hellos, 1 gave up */
+	struct buf rest0;
+	rest0.n = 0;
+	u8(&rest0, 22); u16(&rest0, 0x0301); u16(&rest0, (unsigned)(hello.n - (first - 4) - 10));
+	mem(&rest0, hello.b + first - 4 + 10, hello.n - (first - 4) - 10);
+	feed(&ctx[0], &s[0], rest0.b, rest0.n);
+	CHECK_EQ_INT(feed(&ctx[1], &s[1], rest.b, rest.n), PARSE_DONE);
+	feed(&ctx[2], &s[2], rest.b, rest.n);
+	struct tls_hello h;
+	CHECK(tls_state_hello(state[0], &h, NULL, NULL) && strcmp(h.sni, "courier2.push.apple.com") == 0);
+	CHECK(!tls_state_hello(state[1], &h, NULL, NULL));
+	CHECK(tls_state_hello(state[2], &h, NULL, NULL) && strcmp(h.sni, "courier2.push.apple.com") == 0);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 1);
+	/* buffers given back as hellos completed: a fourth flow gathers without taking any */
+	void *st4 = calloc(1, tls_dissector.state_size);
+	struct parse_ctx c4 = { .state = st4, .module = module, .stats = &stats };
+	struct stream s4 = { .have = 0 };
+	feed(&c4, &s4, start.b, start.n);
+	feed(&c4, &s4, rest.b, rest.n);
+	CHECK(tls_state_hello(st4, &h, NULL, NULL));
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 1);
+	tls_dissector.state_end(&c4);
+	free(st4);
+	for (int i = 0; i < FLOWS; i++) {
+		tls_dissector.state_end(&ctx[i]);
+		free(state[i]);
+	}
+	tls_dissector.module_free(module);
 }
 
 static void test_certificate(void)
@@ -219,6 +377,8 @@ int main(void)
 {
 	test_client_hello();
 	test_dissector_split();
+	test_facts_sink();
+	test_gather_pool();
 	test_certificate();
 	return check_done("test_tls");
 }
