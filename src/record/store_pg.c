@@ -1078,6 +1078,48 @@ fail:
 	return -1;
 }
 
+/* --- named positions (a delivery's progress) --- */
+
+static int pg_cursor_get(struct store *base, const char *name, uint64_t *value, char *errbuf, size_t errlen)
+{
+	struct pg_store *s = pg(base);
+	char *n = esc(name);
+	*value = 0;
+	if (!n)
+		return fail(s, errbuf, errlen, "out of memory");
+	const char *p[] = { n };
+	PGresult *r = run(s, "SELECT value FROM cursors WHERE name = $1", 1, p, "cannot read a position", errbuf, errlen);
+	free(n);
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 1)
+		*value = col_u64(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+static int pg_cursor_set(struct store *base, const char *name, uint64_t value, char *errbuf, size_t errlen)
+{
+	struct pg_store *s = pg(base);
+	char num[1][24];
+	char *n = esc(name);
+	if (!n)
+		return fail(s, errbuf, errlen, "out of memory");
+	if (s->readonly) {
+		free(n);
+		return fail(s, errbuf, errlen, "opened read-only");
+	}
+	u64s(num, 0, value);
+	const char *p[] = { n, num[0] };
+	PGresult *r = run(s,
+			  "INSERT INTO cursors (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = "
+			  "EXCLUDED.value",
+			  2, p, "cannot keep a position", errbuf, errlen);
+	free(n);
+	PQclear(r);
+	return r ? 0 : -1;
+}
+
 const struct store_backend store_pg_backend = {
 	.name = "PostgreSQL",
 	.open = pg_open,
@@ -1096,4 +1138,6 @@ const struct store_backend store_pg_backend = {
 	.use_chain = pg_use_chain,
 	.ingest = pg_ingest,
 	.migrate = pg_migrate,
+	.cursor_get = pg_cursor_get,
+	.cursor_set = pg_cursor_set,
 };
