@@ -4,7 +4,8 @@
 # two user-plane halves (by tunnel endpoint), three sensors publishing to one broker, two
 # collectors at once writing PostgreSQL. The central store must hold the same records as
 # one sensor on the whole capture, field by field (not sensor, seq, hashes, the event id
-# that hashes frame numbers, nor the capture hash and frame numbers of the evidence);
+# that hashes frame numbers, the capture hash and frame numbers of the evidence, nor the
+# counterpart: app messages are paired within one sensor's records, docs/scale.md);
 # every chain verifies there; the user-plane sensors name every subscriber the single
 # sensor names only through the shared identity bindings. Then bad input: broker URLs
 # and passwords, an unreachable broker and database, and messages a collector must refuse.
@@ -54,11 +55,11 @@ cat > "$WORK/same.py" << 'EOF'
 import collections, json, sys
 def key(line):
     r = json.loads(line)
-    for k in ('seq', 'prev_hash', 'hash', 'event'):
+    for k in ('seq', 'prev_hash', 'hash', 'event', 'counterpart'):
         r.pop(k, None)
     ev = r.get('evidence', {})
-    ev.pop('capture', None)
-    ev.pop('frames', None)
+    for k in ('capture', 'frames', 'counterpart_score'):
+        ev.pop(k, None)
     return json.dumps(r, sort_keys=True)
 a = collections.Counter(key(l) for l in open(sys.argv[1]))
 b = collections.Counter(key(l) for l in open(sys.argv[2]))
