@@ -2,10 +2,9 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "gen/gen.h"
 
 static const char usage[] =
@@ -31,16 +30,6 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage.\n";
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (!*s || *end || s[0] == '-')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int cmd_gen(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -58,46 +47,34 @@ int cmd_gen(int argc, char **argv)
 	struct gen_options opt = { .seed = 1, .mix = "default" };
 	bool quiet = false;
 	uint64_t v;
-	char *end;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (parse_u64(optarg, &opt.seed) != 0) {
-				fprintf(stderr, "pentrap gen: --seed wants a number, not '%s'\n", optarg);
+			if (cli_opt_u64("gen", "--seed", optarg, 0, UINT64_MAX, NULL, &opt.seed) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'S':
-			if (parse_u64(optarg, &v) != 0 || v < 2 || v > 5000000) {
-				fprintf(stderr, "pentrap gen: --subscribers wants 2..5000000, not '%s'\n", optarg);
+			if (cli_opt_u64("gen", "--subscribers", optarg, 2, 5000000, NULL, &v) != 0)
 				return EXIT_USAGE;
-			}
 			opt.subscribers = (uint32_t)v;
 			break;
 		case 'p':
-			if (parse_u64(optarg, &opt.packets) != 0 || opt.packets == 0) {
-				fprintf(stderr, "pentrap gen: --packets wants a positive number, not '%s'\n", optarg);
+			if (cli_opt_u64("gen", "--packets", optarg, 1, UINT64_MAX, NULL, &opt.packets) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'd':
-			opt.duration_s = strtod(optarg, &end);
-			if (*end || !(opt.duration_s > 0) || opt.duration_s > 30 * 86400.0) {
-				fprintf(stderr, "pentrap gen: --duration wants seconds (up to 30 days), not '%s'\n", optarg);
+			if (cli_opt_double("gen", "--duration", optarg, 0, 30 * 86400.0, "seconds", &opt.duration_s) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'm':
 			opt.mix = optarg;
 			break;
 		case 'n':
-			if (gen_parse_noise(optarg, &opt.noise) != 0) {
-				fprintf(stderr, "pentrap gen: --noise: unknown item in '%s' (retrans, reorder, frag, snaplen)\n",
-					optarg);
-				return EXIT_USAGE;
-			}
+			if (gen_parse_noise(optarg, &opt.noise) != 0)
+				return cli_usage_error("gen", "--noise: not a list of retrans, reorder, frag, snaplen "
+							      "or none: '%s'", optarg);
 			break;
 		case 'o':
 			opt.out_path = optarg;
@@ -116,14 +93,10 @@ int cmd_gen(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pentrap gen: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	if (!opt.out_path) {
-		fprintf(stderr, "pentrap gen: needs -o OUT.pcap (see --help)\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("gen", "unexpected argument '%s'", argv[optind]);
+	if (!opt.out_path)
+		return cli_usage_error("gen", "needs -o OUT.pcap (see --help)");
 	if (!opt.packets && opt.duration_s == 0)
 		opt.duration_s = 60;
 	char err[512] = "";

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "record/sign.h"
 
 static const char usage[] =
@@ -39,24 +40,18 @@ int cmd_keygen(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pentrap keygen: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	if (!path || !path[0]) {
-		fprintf(stderr, "pentrap keygen: needs -o FILE.key (see --help)\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("keygen", "unexpected argument '%s'", argv[optind]);
+	if (!path || !path[0])
+		return cli_usage_error("keygen", "needs -o FILE.key (see --help)");
 	/* FILE.key → FILE.pub; any other name → NAME.pub */
 	char pub[4096];
 	size_t n = strlen(path);
 	int w = (n > 4 && strcmp(path + n - 4, ".key") == 0)
 			? snprintf(pub, sizeof pub, "%.*s.pub", (int)(n - 4), path)
 			: snprintf(pub, sizeof pub, "%s.pub", path);
-	if (w < 0 || (size_t)w >= sizeof pub) {
-		fprintf(stderr, "pentrap keygen: %s: path too long\n", path);
-		return EXIT_USAGE;
-	}
+	if (w < 0 || (size_t)w >= sizeof pub)
+		return cli_usage_error("keygen", "%s: path too long", path);
 	struct sign_key *k = sign_key_generate();
 	if (!k) {
 		fprintf(stderr, "pentrap keygen: cannot make a key\n");

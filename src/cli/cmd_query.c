@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/timefmt.h"
+#include "cli/opt.h"
 #include "record/store.h"
 #include "record/table.h"
 
@@ -17,7 +17,9 @@ static const char usage[] =
 	"TIME is RFC 3339 (2026-11-01T00:00:00Z) or a date (2026-11-01).\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage or bad input.\n";
 
-enum query_format { FMT_TABLE, FMT_JSONL, FMT_CSV };
+/* --format's names, in the order of enum query_format ("json" is jsonl too) */
+enum query_format { FMT_TABLE, FMT_JSONL, FMT_CSV, FMT_JSON };
+static const char *const format_names[] = { "table", "jsonl", "csv", "json" };
 
 struct query_out {
 	enum query_format fmt;
@@ -35,7 +37,7 @@ static int print_record(const struct record *r, void *ud)
 		if (q->rows == 0)
 			record_csv_header(stdout);
 		record_csv_row(r, stdout);
-	} else {
+	} else { /* FMT_JSONL, FMT_JSON */
 		record_write_json(r, stdout);
 		fputc('\n', stdout);
 	}
@@ -68,25 +70,20 @@ int cmd_query(int argc, char **argv)
 			target = optarg;
 			break;
 		case 'F':
+			if (cli_opt_time("query", "--from", optarg, &from_us) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'T':
-			if (ts_parse(optarg, c == 'F' ? &from_us : &to_us) != 0) {
-				fprintf(stderr, "pentrap query: --%s: not an RFC 3339 time: '%s'\n",
-					c == 'F' ? "from" : "to", optarg);
+			if (cli_opt_time("query", "--to", optarg, &to_us) != 0)
 				return EXIT_USAGE;
-			}
 			break;
-		case 'f':
-			if (strcmp(optarg, "table") == 0)
-				q.fmt = FMT_TABLE;
-			else if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
-				q.fmt = FMT_JSONL;
-			else if (strcmp(optarg, "csv") == 0)
-				q.fmt = FMT_CSV;
-			else {
-				fprintf(stderr, "pentrap query: --format: expected table, jsonl or csv, not '%s'\n", optarg);
+		case 'f': {
+			int i;
+			if (cli_opt_choice("query", "--format", optarg, format_names, 4, &i) != 0)
 				return EXIT_USAGE;
-			}
+			q.fmt = (enum query_format)i;
 			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -95,10 +92,10 @@ int cmd_query(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!db || !target) {
-		fprintf(stderr, "pentrap query: needs --db FILE and --target ID (see --help)\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("query", "unexpected argument '%s'", argv[optind]);
+	if (!db || !target)
+		return cli_usage_error("query", "needs --db FILE and --target ID (see --help)");
 	char err[1024] = "";
 	struct store *s = NULL;
 	FILE *probe = fopen(db, "rb");
@@ -107,7 +104,7 @@ int cmd_query(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	fclose(probe);
-	if (store_open(db, &s, err, sizeof err) != 0) {
+	if (store_open_readonly(db, &s, err, sizeof err) != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -1,12 +1,11 @@
 /* cmd_report.c — `pentrap report`: options in, report_write out. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "core/party.h"
-#include "core/timefmt.h"
 #include "report/report.h"
 
 static const char usage[] =
@@ -18,6 +17,11 @@ static const char usage[] =
 	"target, who was in contact with whom); or the graph and pair summary as Graphviz\n"
 	"DOT, CSV or JSON for other tools. '-o -' writes to standard output.\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage or bad input.\n";
+
+/* --format's names, in the order of enum report_format */
+static const char *const format_names[] = { "html", "dot", "csv", "json" };
+
+enum { MAX_NODES_LIMIT = 100000 }; /* more than Graphviz lays out in reasonable time */
 
 int cmd_report(int argc, char **argv)
 {
@@ -48,44 +52,32 @@ int cmd_report(int argc, char **argv)
 			opt.output = optarg;
 			break;
 		case 'F':
-		case 'T':
-			if (ts_parse(optarg, c == 'F' ? &opt.from_us : &opt.to_us) != 0) {
-				fprintf(stderr, "pentrap report: --%s: not an RFC 3339 time: '%s'\n",
-					c == 'F' ? "from" : "to", optarg);
+			if (cli_opt_time("report", "--from", optarg, &opt.from_us) != 0)
 				return EXIT_USAGE;
-			}
+			break;
+		case 'T':
+			if (cli_opt_time("report", "--to", optarg, &opt.to_us) != 0)
+				return EXIT_USAGE;
 			break;
 		case 't':
-			if (opt.ntargets == REPORT_MAX_TARGET_FILTER) {
-				fprintf(stderr, "pentrap report: at most %d --target\n", REPORT_MAX_TARGET_FILTER);
-				return EXIT_USAGE;
-			}
+			if (opt.ntargets == REPORT_MAX_TARGET_FILTER)
+				return cli_usage_error("report", "at most %d --target", REPORT_MAX_TARGET_FILTER);
 			party_normalise(optarg, strlen(optarg), targets[opt.ntargets], sizeof targets[0]);
 			if (!targets[opt.ntargets][0])
 				snprintf(targets[opt.ntargets], sizeof targets[0], "%s", optarg);
 			opt.targets[opt.ntargets] = targets[opt.ntargets];
 			opt.ntargets++;
 			break;
-		case 'f':
-			if (strcmp(optarg, "html") == 0)
-				opt.format = REPORT_HTML;
-			else if (strcmp(optarg, "dot") == 0)
-				opt.format = REPORT_DOT;
-			else if (strcmp(optarg, "csv") == 0)
-				opt.format = REPORT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				opt.format = REPORT_JSON;
-			else {
-				fprintf(stderr, "pentrap report: --format: expected html, dot, csv or json, not '%s'\n", optarg);
+		case 'f': {
+			int i;
+			if (cli_opt_choice("report", "--format", optarg, format_names, 4, &i) != 0)
 				return EXIT_USAGE;
-			}
+			opt.format = (enum report_format)i;
 			break;
+		}
 		case 'm':
-			opt.max_nodes = (unsigned)strtoul(optarg, NULL, 10);
-			if (opt.max_nodes < 2) {
-				fprintf(stderr, "pentrap report: --max-nodes: expected a number of at least 2\n");
+			if (cli_opt_uint("report", "--max-nodes", optarg, 2, MAX_NODES_LIMIT, NULL, &opt.max_nodes) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -95,14 +87,13 @@ int cmd_report(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!opt.db_path || !opt.output) {
-		fprintf(stderr, "pentrap report: needs --db FILE and -o FILE (see --help)\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if (!opt.db_path || !opt.output)
+		return cli_usage_error("report", "needs --db FILE and -o FILE (see --help)");
 	char err[1024] = "";
-	if (report_write(&opt, err, sizeof err) != 0) {
+	int status = report_write(&opt, err, sizeof err);
+	if (status != 0)
 		fprintf(stderr, "pentrap: %s\n", err);
-		return strstr(err, "Graphviz") || strstr(err, "cannot write") ? 1 : EXIT_USAGE;
-	}
-	return 0;
+	return status;
 }

@@ -1,12 +1,10 @@
 /* cmd_run.c — `pentrap run`: options in, run_captures out. */
-#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
-#include "run/limits.h"
+#include "cli/opt.h"
 #include "run/run.h"
 #include "run/shard.h"
 
@@ -66,6 +64,48 @@ static const char usage[] =
 	"on a terminal a progress line shows while captures are read.\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage or bad input.\n";
 
+/* The options that take a whole number: their range and what they count (cli/opt.h). */
+struct number_option {
+	int c;
+	const char *name;
+	unsigned lo, hi; /* hi UINT_MAX: no bound here (run_options_check has the real one) */
+	const char *unit;
+};
+
+static const struct number_option number_options[] = {
+	{ 'j', "-j", 1, SHARD_MAX_WORKERS, "threads" },
+	{ 'M', "--max-memory", 1, UINT_MAX, NULL },
+	{ 'F', "--max-flows", 1, UINT_MAX, NULL },
+	{ 'C', "--checkpoint-every", 1, 100000000, NULL },
+	{ 'A', "--sigs-max-age", 1, 100000, "days" },
+	{ 's', "--snaplen", 64, 262144, NULL },
+	{ 'B', "--buffer-mb", 1, 4096, NULL },
+	{ 'V', "--stats-interval", 0, 86400 * 366, NULL },
+};
+
+/* Puts the number option c's value into opt. 0, or -1 after the one-line error. */
+static int set_number(struct run_options *opt, int c, const char *arg)
+{
+	const struct number_option *n = NULL;
+	for (size_t i = 0; i < sizeof number_options / sizeof number_options[0]; i++)
+		if (number_options[i].c == c)
+			n = &number_options[i];
+	unsigned v;
+	if (cli_opt_uint("run", n->name, arg, n->lo, n->hi, n->unit, &v) != 0)
+		return -1;
+	switch (c) {
+	case 'j': opt->workers = v; break;
+	case 'M': opt->max_memory_mib = v; break;
+	case 'F': opt->max_flows = v; break;
+	case 'C': opt->checkpoint_every = v; break;
+	case 'A': opt->sigs_max_age_days = (long)v; break;
+	case 's': opt->live.snaplen = (int)v; break;
+	case 'B': opt->live.buffer_mb = (int)v; break;
+	case 'V': opt->stats_interval_s = v; break;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -109,156 +149,46 @@ int cmd_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:f:Z:qj:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i':
-			if (opt.nifaces == RUN_MAX_IFACES) {
-				fprintf(stderr, "pentrap run: at most %d interfaces\n", RUN_MAX_IFACES);
+		case 'j': case 'M': case 'F': case 'C': case 'A': case 's': case 'B': case 'V':
+			if (set_number(&opt, c, optarg) != 0)
 				return EXIT_USAGE;
-			}
+			break;
+		case 'X':
+			if (cli_opt_megabytes("run", "--max-db-mb", optarg, 1e9, &opt.max_db_bytes) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'i':
+			if (opt.nifaces == RUN_MAX_IFACES)
+				return cli_usage_error("run", "at most %d interfaces", RUN_MAX_IFACES);
 			opt.ifaces[opt.nifaces++] = optarg;
 			break;
-		case 'f':
-			opt.live.bpf = optarg;
-			break;
-		case 'Z':
-			opt.user = optarg;
-			break;
-		case 'P':
-			opt.live.promisc = 0;
-			break;
-		case 's':
-		case 'B':
-		case 'V': {
-			static const struct { int c; const char *name; unsigned long lo, hi; } lim[] = {
-				{ 's', "snaplen", 64, 262144 },
-				{ 'B', "buffer-mb", 1, 4096 },
-				{ 'V', "stats-interval", 0, 86400 * 366 },
-			};
-			size_t k = c == 's' ? 0 : c == 'B' ? 1 : 2;
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' || v < lim[k].lo || v > lim[k].hi) {
-				fprintf(stderr, "pentrap run: --%s: not a number from %lu to %lu: '%s'\n", lim[k].name,
-					lim[k].lo, lim[k].hi, optarg);
-				return EXIT_USAGE;
-			}
-			if (c == 's')
-				opt.live.snaplen = (int)v;
-			else if (c == 'B')
-				opt.live.buffer_mb = (int)v;
-			else
-				opt.stats_interval_s = (unsigned)v;
-			break;
-		}
-		case 'X': {
-			char *end;
-			errno = 0;
-			double mb = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(mb > 0) || mb > 1e9) {
-				fprintf(stderr, "pentrap run: --max-db-mb: not a positive number of MB: '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			opt.max_db_bytes = (uint64_t)(mb * 1e6);
-			break;
-		}
-		case 'o':
-			opt.order_path = optarg;
-			break;
-		case 'd':
-			opt.db_path = optarg;
-			break;
-		case 'N':
-			no_db = true;
-			break;
-		case 'J':
-			opt.jsonl_path = optarg;
-			break;
-		case 'S':
-			opt.sigs_path = optarg;
-			break;
-		case 'K':
-			opt.key_path = optarg;
-			break;
-		case 'I':
-			opt.sensor_id = optarg;
-			break;
-		case 'n':
-			opt.note = optarg;
-			break;
-		case 'R':
-			opt.resume = true;
-			break;
-		case 'C': {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' || v == 0 || v > 100000000UL) {
-				fprintf(stderr, "pentrap run: --checkpoint-every: not a positive number: '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			opt.checkpoint_every = (unsigned)v;
-			break;
-		}
-		case 'T':
-			opt.table = true;
-			break;
-		case 'q':
-			opt.quiet = true;
-			break;
-		case 'M':
-		case 'F': {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' || v == 0 || v > 0xffffffffUL) {
-				fprintf(stderr, "pentrap run: --%s: not a positive number: '%s'\n",
-					c == 'M' ? "max-memory" : "max-flows", optarg);
-				return EXIT_USAGE;
-			}
-			if (c == 'M')
-				opt.max_memory_mib = (unsigned)v;
-			else
-				opt.max_flows = (unsigned)v;
-			break;
-		}
-		case 'j': {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' || v == 0 || v > SHARD_MAX_WORKERS) {
-				fprintf(stderr, "pentrap run: -j: not a number of threads from 1 to %d: '%s'\n",
-					SHARD_MAX_WORKERS, optarg);
-				return EXIT_USAGE;
-			}
-			opt.workers = (unsigned)v;
-			break;
-		}
 		case 'r':
-			if (opt.ncaptures == RUN_MAX_CAPTURES) {
-				fprintf(stderr, "pentrap run: at most %d captures\n", RUN_MAX_CAPTURES);
-				return EXIT_USAGE;
-			}
+			if (opt.ncaptures == RUN_MAX_CAPTURES)
+				return cli_usage_error("run", "at most %d captures", RUN_MAX_CAPTURES);
 			opt.reload_sigs[opt.ncaptures] = reload_next;
 			reload_next = NULL;
 			opt.captures[opt.ncaptures++] = optarg;
 			break;
 		case 'L':
-			if (opt.ncaptures == 0) {
-				fprintf(stderr, "pentrap run: --reload-sigs goes between captures (after a -r; use --sigs "
-						"for the first)\n");
-				return EXIT_USAGE;
-			}
+			if (opt.ncaptures == 0)
+				return cli_usage_error("run", "--reload-sigs goes between captures (after a -r; use "
+							      "--sigs for the first)");
 			reload_next = optarg;
 			break;
-		case 'A': {
-			char *end = NULL;
-			opt.sigs_max_age_days = strtol(optarg, &end, 10);
-			if (!end || *end || opt.sigs_max_age_days <= 0) {
-				fprintf(stderr, "pentrap run: --sigs-max-age: '%s' is not a number of days\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		}
+		case 'f': opt.live.bpf = optarg; break;
+		case 'Z': opt.user = optarg; break;
+		case 'P': opt.live.promisc = 0; break;
+		case 'o': opt.order_path = optarg; break;
+		case 'd': opt.db_path = optarg; break;
+		case 'N': no_db = true; break;
+		case 'J': opt.jsonl_path = optarg; break;
+		case 'S': opt.sigs_path = optarg; break;
+		case 'K': opt.key_path = optarg; break;
+		case 'I': opt.sensor_id = optarg; break;
+		case 'n': opt.note = optarg; break;
+		case 'R': opt.resume = true; break;
+		case 'T': opt.table = true; break;
+		case 'q': opt.quiet = true; break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -267,53 +197,15 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pentrap run: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	if (reload_next) {
-		fprintf(stderr, "pentrap run: --reload-sigs %s: no -r capture follows it\n", reload_next);
-		return EXIT_USAGE;
-	}
-	if (opt.ncaptures && opt.nifaces) {
-		fprintf(stderr, "pentrap run: -r and -i do not go together: read captures or capture live\n");
-		return EXIT_USAGE;
-	}
-	if (!opt.order_path || (opt.ncaptures == 0 && opt.nifaces == 0)) {
-		fprintf(stderr, "pentrap run: needs --order FILE and at least one -r CAPTURE or -i IFACE (see --help)\n");
-		return EXIT_USAGE;
-	}
-	if (opt.nifaces && opt.resume) {
-		fprintf(stderr, "pentrap run: --resume continues an interrupted run of captures, not a live one\n");
-		return EXIT_USAGE;
-	}
-	if (!opt.nifaces && (opt.live.bpf || opt.user || opt.max_db_bytes)) {
-		fprintf(stderr, "pentrap run: %s is for live capture (-i)\n",
-			opt.live.bpf ? "-f" : opt.user ? "-Z" : "--max-db-mb");
-		return EXIT_USAGE;
-	}
-	if (opt.nifaces && opt.workers > 1) {
-		fprintf(stderr, "pentrap run: -j works on capture files (-r); a live sensor reads with one thread\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (reload_next)
+		return cli_usage_error("run", "--reload-sigs %s: no -r capture follows it", reload_next);
 	if (no_db)
 		opt.db_path = NULL;
-	if (!opt.db_path && (opt.resume || opt.key_path)) {
-		fprintf(stderr, "pentrap run: --%s needs a store (not --no-db)\n", opt.resume ? "resume" : "key");
-		return EXIT_USAGE;
-	}
-	{
-		/* The caps are checked before anything is opened: a usage error, not a run's. */
-		struct decode_config dc = { 0 };
-		struct flow_config fc = { 0 };
-		char lerr[256];
-		if (limits_apply_workers(opt.max_memory_mib, opt.max_flows, opt.workers, &dc, &fc, NULL, lerr,
-					 sizeof lerr) != 0) {
-			fprintf(stderr, "pentrap run: %s\n", lerr);
-			return EXIT_USAGE;
-		}
-	}
 	char err[1024] = "";
+	if (run_options_check(&opt, err, sizeof err) != 0)
+		return cli_usage_error("run", "%s", err);
 	int status = opt.nifaces ? run_live(&opt, err, sizeof err) : run_captures(&opt, err, sizeof err);
 	if (status != RUN_OK)
 		fprintf(stderr, "pentrap: %s\n", err[0] ? err : "failed");

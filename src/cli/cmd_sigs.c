@@ -1,10 +1,10 @@
 /* cmd_sigs.c — `pentrap sigs check FILE` and `pentrap sigs info [FILE]`: options in, detect/ out. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "detect/sigs.h"
 #include "detect/sigs_info.h"
 
@@ -29,20 +29,16 @@ int cmd_sigs(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long max_age = SIGS_DEFAULT_MAX_AGE_DAYS;
+	unsigned max_age = SIGS_DEFAULT_MAX_AGE_DAYS;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	/* getopt puts the subcommand and FILE after the options, wherever they were given */
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': {
-			char *end = NULL;
-			max_age = strtol(optarg, &end, 10);
-			if (!end || *end || max_age < 0) {
-				fprintf(stderr, "pentrap sigs: --max-age: '%s' is not a number of days\n", optarg);
+		case 'm':
+			if (cli_opt_uint("sigs", "--max-age", optarg, 0, 100000, "days", &max_age) != 0)
 				return EXIT_USAGE;
-			}
 			break;
-		}
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -51,37 +47,19 @@ int cmd_sigs(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	/* options may also follow the subcommand: parse what is after it the same way */
 	if (optind >= argc) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
 	const char *sub = argv[optind++];
-	const char *file = NULL;
-	for (; optind < argc; optind++) {
-		if (strcmp(argv[optind], "--max-age") == 0 && optind + 1 < argc) {
-			char *end = NULL;
-			max_age = strtol(argv[++optind], &end, 10);
-			if (!end || *end || max_age < 0) {
-				fprintf(stderr, "pentrap sigs: --max-age: '%s' is not a number of days\n", argv[optind]);
-				return EXIT_USAGE;
-			}
-		} else if (!file) {
-			file = argv[optind];
-		} else {
-			fprintf(stderr, "pentrap sigs: unexpected argument '%s'\n", argv[optind]);
-			return EXIT_USAGE;
-		}
-	}
+	const char *file = optind < argc ? argv[optind++] : NULL;
+	if (optind < argc)
+		return cli_usage_error("sigs", "unexpected argument '%s'", argv[optind]);
 	bool check = strcmp(sub, "check") == 0, info = strcmp(sub, "info") == 0;
-	if (!check && !info) {
-		fprintf(stderr, "pentrap sigs: unknown subcommand '%s' (check or info)\n", sub);
-		return EXIT_USAGE;
-	}
-	if (check && !file) {
-		fprintf(stderr, "pentrap sigs check: needs FILE\n");
-		return EXIT_USAGE;
-	}
+	if (!check && !info)
+		return cli_usage_error("sigs", "unknown subcommand '%s' (check or info)", sub);
+	if (check && !file)
+		return cli_usage_error("sigs check", "needs FILE");
 	char err[512];
 	struct sigset *s = NULL;
 	int rc = file ? sigs_load_file(file, &s, err, sizeof err) : sigs_load_builtin(&s, err, sizeof err);
@@ -95,7 +73,7 @@ int cmd_sigs(int argc, char **argv)
 		printf("%s: ok: version %s, released %s (%ld day%s ago), %zu signatures\n", file, s->version,
 		       s->released, age, age == 1 ? "" : "s", s->nsigs);
 	} else {
-		sigs_describe(s, stdout, now, max_age);
+		sigs_describe(s, stdout, now, (long)max_age);
 	}
 	sigs_unref(s);
 	return 0;

@@ -1,14 +1,12 @@
-/* cmd_verify.c — `pentrap verify`: the evidence check and the custody, printed. */
+/* cmd_verify.c — `pentrap verify`: options in, verify_report out. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
-#include "core/timefmt.h"
-#include "record/json.h"
-#include "record/verify.h"
+#include "cli/opt.h"
+#include "record/verify_report.h"
 
 /* Verification failed: the store was altered (docs/cli.md). */
 enum { EXIT_VERIFY_FAILED = 3 };
@@ -32,93 +30,6 @@ static const char usage[] =
 	"Exit status: 0 everything holds, 3 verification failed, 1 runtime failure,\n"
 	"2 bad usage or bad input (not a store, not a public key).\n";
 
-struct out_ctx {
-	bool quiet;
-	uint64_t notes;
-};
-
-static void on_line(void *ud, bool problem, const char *line)
-{
-	struct out_ctx *o = ud;
-	if (problem)
-		printf("  FAIL  %s\n", line);
-	else {
-		o->notes++;
-		if (!o->quiet)
-			printf("  note  %s\n", line);
-	}
-}
-
-/* Prints a JSON string of ours (the captures' paths) found at *p as plain text. */
-static const char *print_json_string(const char *p)
-{
-	if (*p != '"')
-		return p;
-	for (p++; *p && *p != '"'; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		putchar((unsigned char)*p >= 0x20 ? *p : '?');
-	}
-	return *p ? p + 1 : p;
-}
-
-/* The captures' JSON array of {path, sha256, size}, one line each. */
-static void print_captures(const char *json)
-{
-	const char *p = json;
-	int n = 0;
-	while ((p = strstr(p, "{\"path\":")) != NULL) {
-		p += 8;
-		printf("    capture    ");
-		p = print_json_string(p);
-		const char *h = strstr(p, "\"sha256\":\"");
-		const char *z = strstr(p, "\"size\":");
-		if (h && z) {
-			printf("  sha256 %.64s  %" PRIu64 " bytes", h + 10, (uint64_t)strtoull(z + 7, NULL, 10));
-		}
-		putchar('\n');
-		n++;
-	}
-	if (n == 0)
-		printf("    capture    (none)\n");
-}
-
-static void print_text(const char *label, const char *text)
-{
-	printf("    %-10s ", label);
-	json_write_string(stdout, text ? text : "");
-	putchar('\n');
-}
-
-static int print_run(const struct run_info *ri, void *ud)
-{
-	(void)ud;
-	char a[TS_STRLEN], b[TS_STRLEN];
-	bool ended = strcmp(ri->status, "ended") == 0;
-	if (ended)
-		printf("  run %" PRIu64 ": ended %s, exit status %d\n", ri->id, ts_format(ri->ended_us, b, sizeof b),
-		       ri->exit_status);
-	else
-		printf("  run %" PRIu64 ": %s (no end recorded)\n", ri->id, ri->status);
-	printf("    order      %s  file %s  sha256 %s\n", ri->order_id, ri->order_file, ri->order_sha256);
-	print_captures(ri->captures ? ri->captures : "");
-	if (ended && ri->last_seq >= ri->first_seq)
-		printf("    records    %" PRIu64 "..%" PRIu64 "\n", ri->first_seq, ri->last_seq);
-	else if (ended)
-		printf("    records    none\n");
-	else
-		printf("    records    from %" PRIu64 "\n", ri->first_seq);
-	printf("    sensor     %s  key %.16s\n", ri->sensor_id, ri->key_id);
-	printf("    software   pentrap %s, definitions %s\n", ri->software_version,
-	       ri->sigs_version && ri->sigs_version[0] ? ri->sigs_version : "(built-in)");
-	printf("    started    %s\n", ts_format(ri->started_us, a, sizeof a));
-	if (ri->resumes)
-		printf("    resumes    run %" PRIu64 "\n", ri->resumes);
-	if (ri->note && ri->note[0])
-		print_text("note", ri->note);
-	return 0;
-}
-
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -131,7 +42,7 @@ int cmd_verify(int argc, char **argv)
 	const char *db = NULL;
 	const char *pubpaths[VERIFY_MAX_KEYS];
 	size_t npub = 0;
-	struct out_ctx o = { 0 };
+	bool quiet = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -140,14 +51,12 @@ int cmd_verify(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'p':
-			if (npub == VERIFY_MAX_KEYS) {
-				fprintf(stderr, "pentrap verify: at most %d --pubkey\n", VERIFY_MAX_KEYS);
-				return EXIT_USAGE;
-			}
+			if (npub == VERIFY_MAX_KEYS)
+				return cli_usage_error("verify", "at most %d --pubkey", VERIFY_MAX_KEYS);
 			pubpaths[npub++] = optarg;
 			break;
 		case 'q':
-			o.quiet = true;
+			quiet = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -157,14 +66,10 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pentrap verify: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	if (!db) {
-		fprintf(stderr, "pentrap verify: needs --db FILE (see --help)\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	if (!db)
+		return cli_usage_error("verify", "needs --db FILE (see --help)");
 	char err[1024] = "";
 	int status = EXIT_USAGE;
 	struct verify_options opt = { .npubkeys = 0 };
@@ -181,59 +86,17 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "pentrap: %s\n", err);
 		goto out;
 	}
-	printf("pentrap verify: %s\n", db);
-	if (!o.quiet) {
-		char ts[TS_STRLEN];
-		struct chain_genesis g;
-		if (store_genesis(s, &g, err, sizeof err) == 1)
-			printf("  genesis    %.16s  order %s, sensor %s, created %s\n", g.hash, g.order_id, g.sensor,
-			       ts_format(g.created_us, ts, sizeof ts));
-		else
-			printf("  genesis    (none: the store has never been written)\n");
-		printf("custody\n");
-		if (store_each_run(s, print_run, NULL, err, sizeof err) != 0) {
-			fprintf(stderr, "pentrap: %s\n", err);
-			status = 1;
-			goto out;
-		}
-		printf("checks\n");
-	}
 	struct verify_result res;
-	if (verify_store(s, &opt, on_line, &o, &res, err, sizeof err) != 0) {
+	if (verify_report(s, db, &opt, quiet, stdout, &res, err, sizeof err) != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
 		status = 1;
 		goto out;
 	}
-	if (!o.quiet) {
-		if (res.records)
-			printf("  records    %" PRIu64 " (seq %" PRIu64 "..%" PRIu64 ")\n", res.records, res.first_seq,
-			       res.last_seq);
-		else
-			printf("  records    none\n");
-		printf("  checkpoints %" PRIu64 ", %" PRIu64 " with a good signature", res.checkpoints, res.signatures_good);
-		for (size_t i = 0; i < res.nkeys; i++)
-			printf("%s%.16s", i ? ", " : " by key ", res.keys[i]);
-		putchar('\n');
-		if (res.last_cp.sig[0]) {
-			char ts[TS_STRLEN];
-			printf("  last       checkpoint at seq %" PRIu64 ", hash %s, signed %s\n", res.last_cp.seq,
-			       res.last_cp.hash, ts_format(res.last_cp.time_us, ts, sizeof ts));
-		}
-		if (npub == 0 && res.checkpoints)
-			printf("  trust      signatures checked with the public key kept in the store itself: this shows\n"
-			       "             the records were not altered by accident, not that nobody rewrote the\n"
-			       "             store; give the sensor's public key with --pubkey for that\n");
-		else if (npub)
-			printf("  trust      every checkpoint checked against the given public key%s\n", npub > 1 ? "s" : "");
-	}
 	if (res.problems) {
-		printf("result: FAILED: %" PRIu64 " problem%s\n", res.problems, res.problems == 1 ? "" : "s");
 		fprintf(stderr, "pentrap: %s: verification failed: %" PRIu64 " problem%s (listed on standard output)\n", db,
 			res.problems, res.problems == 1 ? "" : "s");
 		status = EXIT_VERIFY_FAILED;
 	} else {
-		printf("result: verified: %" PRIu64 " records, chain and %" PRIu64 " signed checkpoint%s hold\n", res.records,
-		       res.signatures_good, res.signatures_good == 1 ? "" : "s");
 		status = 0;
 	}
 out:

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/test_hook.h"
+#include "proto/proto.h"
 
 static const char usage[] =
 	"usage: pentrap COMMAND [OPTIONS]\n"
@@ -50,8 +52,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
-		printf("pentrap %s\n", PENTRAP_VERSION);
+		/* the registry's dissectors too, so scripts ask the binary what it parses */
+		printf("pentrap %s\ndissectors:", PENTRAP_VERSION);
+		for (size_t i = 0; proto_registry[i]; i++)
+			printf(" %s", proto_registry[i]->name);
+		printf("\n");
 		return 0;
+	}
+	char err[256];
+	if (test_hook_load(err, sizeof err) != 0) { /* tests only: docs/robustness.md */
+		fprintf(stderr, "pentrap: %s\n", err);
+		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(name, commands[i].name) == 0)

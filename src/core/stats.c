@@ -13,6 +13,7 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_FRAG_TIMEOUT] = "frag.timeout",
 	[ANOM_FRAG_POOL_FULL] = "frag.pool-full",
 	[ANOM_TUNNEL_MALFORMED] = "tunnel.malformed",
+	[ANOM_TUNNEL_DEPTH] = "tunnel.depth",
 	[ANOM_L4_TRUNCATED] = "l4.truncated",
 	[ANOM_L4_MALFORMED] = "l4.malformed",
 	[ANOM_FLOW_TABLE_FULL] = "flow.table-full",

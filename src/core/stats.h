@@ -25,7 +25,8 @@ enum anomaly {
 	ANOM_FRAG_TOO_BIG,         /* reassembled datagram over 65535 */
 	ANOM_FRAG_TIMEOUT,         /* incomplete datagram expired */
 	ANOM_FRAG_POOL_FULL,       /* no reassembly slot free: fragment dropped */
-	ANOM_TUNNEL_MALFORMED,
+	ANOM_TUNNEL_MALFORMED,     /* a tunnel header that lies, or a look-alike on a tunnel's port */
+	ANOM_TUNNEL_DEPTH,         /* encapsulations nested past TUNNEL_MAX_LAYERS: not read */
 	/* transport */
 	ANOM_L4_TRUNCATED,
 	ANOM_L4_MALFORMED,

@@ -2,14 +2,14 @@
  * decode.c — from a captured frame to its IP packet, and the decoder's life cycle.
  *
  * Link layers (header layouts as in https://www.tcpdump.org/linktypes.html):
- *   Ethernet II (IEEE 802.3) with IEEE 802.1Q tags (0x8100) and 802.1ad / legacy QinQ
- *     outer tags (0x88a8, 0x9100), stacked up to a cap;
- *   Linux cooked capture v1 (16-byte header) and v2 (20-byte header);
+ *   Ethernet II (IEEE 802.3), and what its ethertype names: ether.c;
+ *   Linux cooked capture v1 (16-byte header) and v2 (20-byte header), whose protocol
+ *     field is an ethertype: ether.c too;
  *   raw IP (DLT_RAW is 12, or 14 on OpenBSD; LINKTYPE_RAW 101 in files), and
  *     LINKTYPE_IPV4 / LINKTYPE_IPV6;
  *   BSD loopback: DLT_NULL (address family in the capturing host's byte order) and
  *     DLT_LOOP (network byte order).
- * IP itself is in ip.c, fragment reassembly in frag.c.
+ * IP itself is in ip.c, fragment reassembly in frag.c, tunnels in tunnel.c.
  */
 #include "decode/decode.h"
 
@@ -23,15 +23,6 @@ enum {
 	LINKTYPE_RAW_ = 101, /* what pcap files say for raw IP */
 	DLT_RAW_OPENBSD_ = 14,
 	DLT_RAW_COMMON_ = 12,
-	MAX_VLAN_TAGS = 8,   /* QinQ uses two; anything near the cap is a crafted frame */
-};
-
-enum {
-	ETHERTYPE_IPV4 = 0x0800,
-	ETHERTYPE_IPV6 = 0x86dd,
-	ETHERTYPE_8021Q = 0x8100,
-	ETHERTYPE_8021AD = 0x88a8,
-	ETHERTYPE_QINQ_OLD = 0x9100,
 };
 
 /* BSD address families as loopback headers carry them: AF_INET6 differs per system. */
@@ -43,6 +34,7 @@ struct decoder *decoder_new(const struct decode_config *cfg, struct stats *stats
 	if (!d)
 		return NULL;
 	d->stats = stats;
+	d->merge_mirrors = cfg && cfg->merge_mirrors;
 	d->frag = frag_new(cfg, stats);
 	if (!d->frag) {
 		free(d);
@@ -77,42 +69,10 @@ static enum decode_result link_truncated(struct decoder *d)
 	return DECODE_TRUNCATED;
 }
 
-/* c is positioned after an ethertype: follows VLAN tags, then hands IP on. */
-static enum decode_result ethertype(struct decoder *d, struct cursor *c, uint16_t type,
-				    struct packet *out)
-{
-	for (unsigned depth = 0;
-	     type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD || type == ETHERTYPE_QINQ_OLD;
-	     depth++) {
-		if (depth == MAX_VLAN_TAGS) {
-			stats_anomaly(d->stats, ANOM_LINK_MALFORMED);
-			return DECODE_MALFORMED;
-		}
-		uint16_t tci = cur_be16(c);
-		type = cur_be16(c);
-		if (!cur_ok(c))
-			return link_truncated(d);
-		if (depth == 0)
-			out->vlan = tci & 0x0fff;
-	}
-	int version;
-	if (type == ETHERTYPE_IPV4)
-		version = 4;
-	else if (type == ETHERTYPE_IPV6)
-		version = 6;
-	else
-		return DECODE_SKIP; /* ARP, LLDP, 802.3 lengths ...: not ours, not wrong */
-	struct span ip = cur_rest(c);
-	return ip_decode(d, ip.ptr, ip.len, version, out);
-}
-
+/* The link's own bytes are all the capture gave: a header that runs out was cut. */
 static enum decode_result link_ethernet(struct decoder *d, struct cursor *c, struct packet *out)
 {
-	cur_skip(c, 12); /* destination and source MAC */
-	uint16_t type = cur_be16(c);
-	if (!cur_ok(c))
-		return link_truncated(d);
-	return ethertype(d, c, type, out);
+	return ether_frame(d, cur_rest(c), true, out);
 }
 
 static enum decode_result link_sll(struct decoder *d, struct cursor *c, struct packet *out)
@@ -121,7 +81,7 @@ static enum decode_result link_sll(struct decoder *d, struct cursor *c, struct p
 	uint16_t proto = cur_be16(c);
 	if (!cur_ok(c))
 		return link_truncated(d);
-	return ethertype(d, c, proto, out);
+	return ether_payload(d, proto, cur_rest(c), true, out);
 }
 
 static enum decode_result link_sll2(struct decoder *d, struct cursor *c, struct packet *out)
@@ -130,7 +90,7 @@ static enum decode_result link_sll2(struct decoder *d, struct cursor *c, struct 
 	cur_skip(c, 18); /* reserved, ifindex, ARPHRD, packet type, address length, address */
 	if (!cur_ok(c))
 		return link_truncated(d);
-	return ethertype(d, c, proto, out);
+	return ether_payload(d, proto, cur_rest(c), true, out);
 }
 
 static enum decode_result link_loopback(struct decoder *d, struct cursor *c, bool network_order,
@@ -174,6 +134,8 @@ enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *
 	struct cursor c = cur_make(frame, out->caplen);
 	d->capture_trunc_counted = false;
 	out->vlan = 0;
+	out->tunnel.n = 0;
+	out->tunnel_key = out->tunnel_hop = 0;
 	out->tunnelled = false;
 	out->tunnel_teid = 0;
 	out->outer_src = none;

@@ -5,6 +5,11 @@
  * Link types (DLT_* and LINKTYPE_* values as libpcap reports them): Ethernet (with 802.1Q
  * and QinQ tags), Linux cooked v1 and v2, raw IP (DLT_RAW, LINKTYPE_IPV4/IPV6), BSD
  * loopback (DLT_NULL, DLT_LOOP).
+ *
+ * Tunnels are opened on the way (tunnel.c, ether.c): VLAN stacks, MPLS, PPPoE, NSH,
+ * GRE, ERSPAN I/II/III, VXLAN, VXLAN-GPE, Geneve, IP-in-IP and GTP-U, nested in any
+ * order up to TUNNEL_MAX_LAYERS; the packet decode hands back is the innermost one,
+ * with the path it came through (packet.h).
  */
 #ifndef PENTRAP_DECODE_DECODE_H
 #define PENTRAP_DECODE_DECODE_H
@@ -27,6 +32,8 @@ struct decode_config {
 	unsigned frag_max_datagrams;  /* datagrams under reassembly at once (default 1024) */
 	unsigned frag_max_bytes;      /* bytes held for all of them (default 8 MiB) */
 	unsigned frag_timeout_s;      /* an incomplete datagram is dropped after (default 30) */
+	bool merge_mirrors;           /* the tunnel path is no part of the flow key
+					 (packet.h tunnel_key is 0): `run --merge-mirrors` */
 };
 
 struct decoder;
@@ -49,8 +56,8 @@ enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *
 				struct packet *out);
 
 /*
- * Decodes an IP packet that starts at ip (inner packet of a tunnel), keeping the
- * outer fields already in out. Used by GTP-U decapsulation.
+ * Decodes an IP packet that starts at ip as an inner packet, keeping the capture and
+ * tunnel fields already in out (tests feed tunnels' inner packets this way).
  */
 enum decode_result decode_ip(struct decoder *d, const uint8_t *ip, size_t len, struct packet *out);
 

@@ -11,6 +11,7 @@
 
 #include "core/stats.h"
 #include "decode/decode.h"
+#include "decode/encap.h"
 #include "decode/frag.h"
 #include "decode/packet.h"
 
@@ -19,6 +20,7 @@ struct decoder {
 	struct frag_table *frag; /* owned */
 	/* ANOM_CAPTURE_TRUNCATED is counted once per frame, also across a tunnel's inner packet */
 	bool capture_trunc_counted;
+	bool merge_mirrors;      /* decode_config.merge_mirrors */
 };
 
 /* Clears the IP and transport fields of out (not the capture or tunnel ones). */
@@ -31,6 +33,30 @@ void ip_reset(struct packet *out);
  */
 enum decode_result ip_decode(struct decoder *d, const uint8_t *ip, size_t len, int want_version,
 			     struct packet *out);
+
+/*
+ * An Ethernet frame (ether.c): its ethertype, VLAN tags, and what they name.
+ * cut: the bytes were cut by the capture (a header that runs out is truncated, not
+ * malformed). frame and p are borrowed.
+ */
+enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, struct packet *out);
+/* What an ethertype names, at p: IP, an Ethernet frame, a VLAN tag, MPLS, PPPoE, NSH. */
+enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p, bool cut,
+				 struct packet *out);
+/* Whether ether_payload opens what type names (else: DECODE_SKIP, not ours). */
+bool ether_opens(uint16_t type);
+
+/*
+ * After an IP packet's transport header (ip.c): the tunnel it carries, if any, opened
+ * and its inner packet decoded into out (tunnel.c). DECODE_OK with out as it was when
+ * it carries none.
+ */
+enum decode_result tunnel_decap(struct decoder *d, struct packet *out);
+/* Puts a layer on out's path and into its hashes; false (counted) past the depth cap.
+   over_ip: the layer is carried by out's IP packet, whose addresses are its ends. */
+bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, bool over_ip);
+/* A header that was short (truncated when cut, else malformed) or malformed: counted. */
+enum decode_result tunnel_failed(struct decoder *d, enum encap_result r, bool cut);
 
 /* Counts ANOM_CAPTURE_TRUNCATED unless this frame already did. */
 static inline void decode_note_capture_truncated(struct decoder *d)

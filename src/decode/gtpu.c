@@ -12,7 +12,7 @@
 
 enum { GTPU_MSG_GPDU = 0xff, GTPU_MAX_EXT_HEADERS = 8 };
 
-enum gtpu_result gtpu_decap(const uint8_t *p, size_t len, uint32_t *teid, struct span *inner)
+enum encap_result gtpu_parse(const uint8_t *p, size_t len, struct encap *e)
 {
 	struct cursor c = cur_make(p, len);
 	uint8_t flags = cur_u8(&c);
@@ -20,9 +20,9 @@ enum gtpu_result gtpu_decap(const uint8_t *p, size_t len, uint32_t *teid, struct
 	uint16_t length = cur_be16(&c);
 	uint32_t id = cur_be32(&c);
 	if (!cur_ok(&c))
-		return GTPU_NOT_GPDU;
+		return ENCAP_NONE;
 	if ((flags >> 5) != 1 || !(flags & 0x10) || type != GTPU_MSG_GPDU)
-		return GTPU_NOT_GPDU;
+		return ENCAP_NONE;
 	bool truncated = false;
 	/* length counts the bytes after the mandatory 8-byte header */
 	struct cursor body = cur_sub(&c, length, &truncated);
@@ -31,19 +31,22 @@ enum gtpu_result gtpu_decap(const uint8_t *p, size_t len, uint32_t *teid, struct
 		uint8_t next = cur_u8(&body);
 		for (int i = 0; next != 0 && (flags & 0x04); i++) {
 			if (i == GTPU_MAX_EXT_HEADERS)
-				return GTPU_MALFORMED;
+				return ENCAP_MALFORMED;
 			uint8_t units = cur_u8(&body);
 			if (units == 0)
-				return GTPU_MALFORMED;
+				return ENCAP_MALFORMED;
 			cur_skip(&body, (size_t)units * 4 - 2);
 			next = cur_u8(&body);
 		}
 	}
 	if (!cur_ok(&body))
-		return truncated ? GTPU_TRUNCATED : GTPU_MALFORMED;
-	*teid = id;
-	*inner = cur_rest(&body);
-	if (inner->len == 0)
-		return truncated ? GTPU_TRUNCATED : GTPU_MALFORMED;
-	return GTPU_OK;
+		return truncated ? ENCAP_SHORT : ENCAP_MALFORMED;
+	e->kind = TUNNEL_GTPU;
+	e->id = id;
+	e->flow_id = 0; /* each end chooses the TEID it receives on: it differs by direction */
+	e->next = ETHERTYPE_IP_ANY;
+	e->inner = cur_rest(&body);
+	if (e->inner.len == 0)
+		return truncated ? ENCAP_SHORT : ENCAP_MALFORMED;
+	return ENCAP_OK;
 }

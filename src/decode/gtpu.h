@@ -5,22 +5,15 @@
 #ifndef PENTRAP_DECODE_GTPU_H
 #define PENTRAP_DECODE_GTPU_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include "core/cursor.h"
+#include "decode/encap.h"
 
 enum { GTPU_PORT = 2152 };
 
-enum gtpu_result {
-	GTPU_NOT_GPDU,   /* not a G-PDU (signalling such as echo, or not GTP-U at all) */
-	GTPU_OK,         /* *inner is the encapsulated IP packet */
-	GTPU_MALFORMED,
-	GTPU_TRUNCATED,
-};
-
-/* Parses a GTPv1-U header (with optional sequence/N-PDU/extension headers). */
-enum gtpu_result gtpu_decap(const uint8_t *p, size_t len, uint32_t *teid, struct span *inner);
+/*
+ * Parses a GTPv1-U header (with optional sequence/N-PDU/extension headers).
+ * ENCAP_OK for a G-PDU: TUNNEL_GTPU with the TEID, an IP packet next. ENCAP_NONE for
+ * what is not a G-PDU (signalling such as echo, or not GTP-U at all).
+ */
+enum encap_result gtpu_parse(const uint8_t *p, size_t len, struct encap *e);
 
 #endif

@@ -48,15 +48,6 @@ void ip_reset(struct packet *out)
 	out->payload_truncated = false;
 }
 
-/* The fragment key's tunnel part: 0 outside a tunnel, else its TEID and outer addresses hashed. */
-static uint32_t tunnel_of(const struct packet *p)
-{
-	if (!p->tunnelled)
-		return 0;
-	uint32_t h = (addr_hash(&p->outer_src) * 31u ^ addr_hash(&p->outer_dst) ^ p->tunnel_teid) * 0x9e3779b1u;
-	return h ? h : 1;
-}
-
 static enum decode_result counted(struct decoder *d, enum anomaly a, enum decode_result r)
 {
 	stats_anomaly(d->stats, a);
@@ -136,21 +127,35 @@ static enum decode_result sctp(struct decoder *d, struct cursor *c, bool cut, st
 	return DECODE_OK;
 }
 
-/* c covers the IP payload; cut says the capture ended inside the datagram. */
+/*
+ * c covers the IP payload; cut says the capture ended inside the datagram. A packet
+ * whose transport header reads is one more IP packet of the summary, and may be a
+ * tunnel (tunnel.c): then what comes back is its inner packet.
+ */
 static enum decode_result transport(struct decoder *d, struct cursor *c, bool cut,
 				    struct packet *out)
 {
+	enum decode_result r;
 	switch (out->ip_proto) {
 	case IPPROTO_TCP_:
-		return tcp(d, c, cut, out);
+		r = tcp(d, c, cut, out);
+		break;
 	case IPPROTO_UDP_:
-		return udp(d, c, cut, out);
+		r = udp(d, c, cut, out);
+		break;
 	case IPPROTO_SCTP_:
-		return sctp(d, c, cut, out);
+		r = sctp(d, c, cut, out);
+		break;
 	default:
 		set_payload(out, cur_rest(c));
-		return DECODE_OK;
+		r = DECODE_OK;
+		break;
 	}
+	if (r != DECODE_OK)
+		return r;
+	if (d->stats)
+		d->stats->ip_packets++;
+	return tunnel_decap(d, out);
 }
 
 /* A complete datagram came out of reassembly: decode it like any unfragmented one. */
@@ -207,7 +212,7 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 			.dst = out->dst,
 			.id = id,
 			.proto = proto,
-			.tunnel = tunnel_of(out),
+			.tunnel = out->tunnel_hop,
 			.more = (frag & 0x2000) != 0,
 			.offset = (uint32_t)(frag & 0x1fff) * 8,
 			.hdr = hdr,
@@ -282,7 +287,7 @@ static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
 				.dst = out->dst,
 				.id = id,
 				.proto = next,
-				.tunnel = tunnel_of(out),
+				.tunnel = out->tunnel_hop,
 				.more = (offm & 1) != 0,
 				.offset = offm & 0xfff8,
 				.hdr = cur_span(&hc, IPV6_HDR),

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
+#include "decode/tunnel_path.h"
 
 enum { IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17, IPPROTO_SCTP_ = 132 };
 
@@ -39,7 +40,15 @@ struct packet {
 	const uint8_t *l3;       /* borrowed: the IP header onwards */
 	uint32_t l3_len;
 
-	/* tunnels (GTP-U and the like): the outer addressing of the innermost tunnel */
+	/* encapsulations (decode/tunnel.c): every layer between the capture's link and
+	   this IP packet, VLAN tags included, and two hashes of them */
+	struct tunnel_path tunnel;
+	uint32_t tunnel_key;     /* the path's part of the flow key: the same both ways (the
+				    layers' ids that do not depend on direction, and each IP
+				    tunnel's endpoints as a pair); 0 with merge_mirrors */
+	uint32_t tunnel_hop;     /* the path as this direction saw it (every id, outer
+				    addresses in order): part of the fragment key */
+	/* the innermost tunnel carried by IP: its outer addresses, and GTP-U's TEID */
 	bool tunnelled;
 	uint32_t tunnel_teid;
 	struct ip_addr outer_src, outer_dst;

@@ -147,7 +147,7 @@ static void append_subscriber(char *buf, size_t len, const char *key, const stru
 
 static void fill_record(const struct order *o, const struct event *e, const struct order_target *t,
 			const char *direction, const char *from, const char *to, const char *evidence,
-			struct record *r)
+			const char *event_id, struct record *r)
 {
 	memset(r, 0, sizeof *r);
 	r->ts_us = e->ts_us;
@@ -168,6 +168,7 @@ static void fill_record(const struct order *o, const struct event *e, const stru
 	memcpy(r->contact, e->contact, sizeof r->contact);
 	memcpy(r->subtype, e->subtype, sizeof r->subtype);
 	snprintf(r->evidence, sizeof r->evidence, "%s", evidence);
+	snprintf(r->event, sizeof r->event, "%s", event_id);
 }
 
 /* A withheld identity (RFC 3323 4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>). */
@@ -211,11 +212,14 @@ size_t order_filter_identity(const struct order *o, const struct event *e, const
 	format_evidence(e, capture_sha256, evidence, sizeof evidence);
 	append_subscriber(evidence, sizeof evidence, "from_subscriber", &from, from_target >= 0);
 	append_subscriber(evidence, sizeof evidence, "to_subscriber", &to, to_target >= 0);
+	/* one id for the event, so its two legs (an event between two targets) share it */
+	char event_id[RECORD_EVENT_LEN];
+	record_event_id(e, from.party, to.party, event_id);
 	size_t n = 0;
 	if (from_target >= 0)
-		fill_record(o, e, &o->targets[from_target], "out", from.party, to.party, evidence, &out[n++]);
+		fill_record(o, e, &o->targets[from_target], "out", from.party, to.party, evidence, event_id, &out[n++]);
 	if (to_target >= 0)
-		fill_record(o, e, &o->targets[to_target], "in", from.party, to.party, evidence, &out[n++]);
+		fill_record(o, e, &o->targets[to_target], "in", from.party, to.party, evidence, event_id, &out[n++]);
 	return n;
 }
 

@@ -1,8 +1,8 @@
 /*
  * pipeline.c — glue from frames to records.
  *
- * Per frame: decode (link, IP, fragments), GTP-U decapsulation (the inner packet runs
- * the same path), the flow, and the flow's dissector: recognised by content on the
+ * Per frame: decode (link, IP, fragments, tunnels: the innermost packet), the flow,
+ * and the flow's dissector: recognised by content on the
  * first payloads (ports are no proof), then fed datagrams (UDP) or the reassembled
  * stream (TCP). Events go through the order filter; the records it allows go to the
  * writer. Housekeeping (timeouts) runs once per second of capture time.
@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/gtpu.h"
 #include "detect/detect.h"
 #include "identity/identity.h"
 #include "identity/names.h"
@@ -25,7 +24,6 @@ enum {
 	MAX_DISSECTORS = 32,
 	PROBE_PAYLOADS = 4,      /* payload packets looked at before a flow is left unclassified */
 	TICK_INTERVAL_US = 1000000,
-	MAX_TUNNEL_DEPTH = 2,
 };
 
 struct pipeline {
@@ -41,7 +39,6 @@ struct pipeline {
 	char (*capture_sha256)[65];    /* every capture's SHA-256 by index, as set so far */
 	uint32_t ncaptures;
 	uint64_t last_tick_us;
-	int tunnel_depth;
 	struct identity_map *identity; /* who is behind an address (identity/identity.h) */
 	struct name_cache *names;      /* DNS answers per client (identity/names.h) */
 	void (*on_packet)(void *ud, const struct packet *pkt);
@@ -399,49 +396,6 @@ static void dispatch(struct pipeline *p, const struct packet *pkt)
 	}
 }
 
-/* GTP-U: the subscriber's own packet inside the tunnel runs the same path. */
-static bool try_gtpu(struct pipeline *p, struct packet *pkt)
-{
-	if (pkt->ip_proto != IPPROTO_UDP_ || (pkt->sport != GTPU_PORT && pkt->dport != GTPU_PORT))
-		return false;
-	uint32_t teid;
-	struct span inner;
-	switch (gtpu_decap(pkt->payload, pkt->payload_len, &teid, &inner)) {
-	case GTPU_OK:
-		break;
-	case GTPU_NOT_GPDU:
-		return false;
-	case GTPU_TRUNCATED:
-		stats_anomaly(&p->stats, ANOM_CAPTURE_TRUNCATED);
-		return true;
-	case GTPU_MALFORMED:
-		stats_anomaly(&p->stats, ANOM_TUNNEL_MALFORMED);
-		return true;
-	}
-	pkt->tunnelled = true;
-	pkt->tunnel_teid = teid;
-	pkt->outer_src = pkt->src;
-	pkt->outer_dst = pkt->dst;
-	pipeline_inner_ip(p, inner.ptr, inner.len, pkt);
-	return true;
-}
-
-static void process_packet(struct pipeline *p, struct packet *pkt)
-{
-	p->stats.ip_packets++;
-	if (p->tunnel_depth < MAX_TUNNEL_DEPTH && try_gtpu(p, pkt))
-		return;
-	dispatch(p, pkt);
-}
-
-void pipeline_inner_ip(struct pipeline *p, const uint8_t *ip, size_t len, struct packet *pkt)
-{
-	p->tunnel_depth++;
-	if (decode_ip(p->decoder, ip, len, pkt) == DECODE_OK)
-		process_packet(p, pkt);
-	p->tunnel_depth--;
-}
-
 void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)
 {
 	struct packet pkt;
@@ -456,7 +410,7 @@ void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint6
 	p->stats.bytes += frame->wirelen;
 	if (decode_frame(p->decoder, frame->linktype, frame->data, &pkt) != DECODE_OK)
 		return;
-	process_packet(p, &pkt);
+	dispatch(p, &pkt);
 }
 
 void pipeline_shared_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)

@@ -59,9 +59,6 @@ void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint6
  */
 void pipeline_shared_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no);
 
-/* Feeds an inner IP packet (from a tunnel) through the pipeline; outer fields are kept. */
-void pipeline_inner_ip(struct pipeline *p, const uint8_t *ip, size_t len, struct packet *pkt);
-
 /* End of input: ends flows and lets modules emit what they still hold. */
 void pipeline_finish(struct pipeline *p);
 

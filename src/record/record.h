@@ -13,16 +13,18 @@
 
 #include "event/event.h"
 
-enum { RECORD_EVIDENCE_MAX = 1024, HASH_HEX_LEN = 65 };
+enum { RECORD_EVIDENCE_MAX = 1024, HASH_HEX_LEN = 65, RECORD_EVENT_LEN = 17 };
 
 struct record {
 	uint64_t seq;
 	uint64_t ts_us;
 	enum event_type type;
+	char event[RECORD_EVENT_LEN]; /* the event's id, shared by its legs (record_event_id); "" in old stores */
 	char order[64];
 	char target[PARTY_MAX];
 	char direction[4];         /* "out" or "in" */
 	char from[PARTY_MAX], to[PARTY_MAX];
+	char counterpart[PARTY_MAX]; /* the other target of an app message or call, "" when none */
 	char protocol[16];
 	char service[32];
 	char signature[64];
@@ -36,6 +38,15 @@ struct record {
 	char evidence[RECORD_EVIDENCE_MAX]; /* JSON object text */
 	char prev_hash[HASH_HEX_LEN], hash[HASH_HEX_LEN];
 };
+
+/*
+ * The id of the event e as its records name it (docs/records.md, `event`): 16 hex digits
+ * of SHA-256 over the event's own fields (time, type, parties as written, protocol,
+ * service, call id, subtype, frames), so the legs of one event (one per target) share it
+ * and the same input gives the same id on every run, with any number of workers. from
+ * and to are the parties as the records write them.
+ */
+void record_event_id(const struct event *e, const char *from, const char *to, char out[RECORD_EVENT_LEN]);
 
 /* Writes r as one JSON object (no newline) into f. */
 void record_write_json(const struct record *r, FILE *f);

@@ -174,11 +174,13 @@ void record_write_json(const struct record *r, FILE *f)
 	fprintf(f, "{\"seq\":%" PRIu64 ",\"ts\":\"%s\"", r->seq, ts_format(r->ts_us, ts, sizeof ts));
 	fputs(",\"type\":", f);
 	json_write_string(f, event_type_name(r->type));
+	FIELD_OPT(f, "event", r->event);
 	FIELD(f, "order", r->order);
 	FIELD(f, "target", r->target);
 	FIELD(f, "direction", r->direction);
 	FIELD(f, "from", r->from);
 	FIELD(f, "to", r->to);
+	FIELD_OPT(f, "counterpart", r->counterpart);
 	FIELD(f, "protocol", r->protocol);
 	FIELD_OPT(f, "service", r->service);
 	FIELD_OPT(f, "signature", r->signature);

@@ -24,6 +24,12 @@ struct store;
 int store_open(const char *path, struct store **out, char *errbuf, size_t errlen);
 /* Opens an existing store for reading only (verify): a missing file is an error. */
 int store_open_readonly(const char *path, struct store **out, char *errbuf, size_t errlen);
+/*
+ * The format version store_open brought the store from (2), or 0 when it was already
+ * current. A version-2 store opened read-only is read as it is (its records have no
+ * event or counterpart).
+ */
+int store_migrated_from(const struct store *s);
 /* Rolls back what no checkpoint committed (see store_sink), then frees; accepts NULL. */
 void store_close(struct store *s);
 

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "core/addr.h"
@@ -29,7 +31,8 @@
 #include "core/timefmt.h"
 
 enum {
-	STORE_VERSION = 2,
+	STORE_VERSION = 3,
+	STORE_VERSION_MIGRATED = 2, /* a store of this version is brought to STORE_VERSION (docs/records.md) */
 	STORE_BATCH = 1000,       /* unsealed stores: records per transaction at most */
 	STORE_BUSY_MS = 5000,     /* wait this long for another process's lock */
 	STORE_QUERY_IDS = 3,      /* forms of one identifier a query looks for */
@@ -43,6 +46,9 @@ struct store {
 	bool in_tx;
 	bool unsealed;      /* commit without checkpoints (store_set_unsealed) */
 	bool readonly;
+	int migrated_from;  /* the version this open migrated from, 0 when none */
+	bool old_columns;   /* a version-2 store read as it is: no event or counterpart column */
+	const char *columns;/* RECORD_COLUMNS, or OLD_RECORD_COLUMNS when old_columns */
 	unsigned pending;   /* records in the open transaction */
 	uint64_t last_seq;  /* the last record's seq, including uncommitted ones */
 	char path[];
@@ -72,10 +78,14 @@ static const char SCHEMA[] =
 	" subtype TEXT NOT NULL,"
 	" evidence TEXT NOT NULL,"
 	" prev_hash TEXT NOT NULL,"
-	" hash TEXT NOT NULL);"
+	" hash TEXT NOT NULL,"
+	" event TEXT NOT NULL DEFAULT '',"
+	" counterpart TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX records_target_ts ON records (target, ts_us);"
 	"CREATE INDEX records_from ON records (from_party);"
 	"CREATE INDEX records_to ON records (to_party);"
+	"CREATE INDEX records_event ON records (event);"
+	"CREATE INDEX records_counterpart ON records (counterpart);"
 	"CREATE TABLE runs ("
 	" id INTEGER PRIMARY KEY,"
 	" order_id TEXT, order_file TEXT, order_sha256 TEXT, captures TEXT,"
@@ -93,12 +103,26 @@ static const char SCHEMA[] =
 	" key_id TEXT NOT NULL, signature TEXT NOT NULL);"
 	"CREATE INDEX checkpoints_seq ON checkpoints (seq);"
 	"INSERT INTO meta (key, value) VALUES ('format', 'pentrap-store');"
-	"PRAGMA user_version = 2;";
+	"PRAGMA user_version = 3;";
 
-#define RECORD_COLUMNS                                                                      \
+/*
+ * Version 2 to 3: the event and counterpart columns (empty in the old records, whose
+ * JSON lines leave out empty fields, so their hashes are unchanged and still verify).
+ */
+static const char MIGRATE_2_TO_3[] =
+	"ALTER TABLE records ADD COLUMN event TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE records ADD COLUMN counterpart TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX records_event ON records (event);"
+	"CREATE INDEX records_counterpart ON records (counterpart);"
+	"PRAGMA user_version = 3;";
+
+#define RECORD_COLUMNS_V2                                                                   \
 	"seq, ts_us, ts, type, order_id, target, direction, from_party, to_party, protocol, " \
 	"service, signature, confidence, score, duration_us, outcome, call_id, contact, "     \
 	"subtype, evidence, prev_hash, hash"
+#define RECORD_COLUMNS RECORD_COLUMNS_V2 ", event, counterpart"
+/* A version-2 store opened read-only is read as it is, its records without the new fields. */
+#define OLD_RECORD_COLUMNS RECORD_COLUMNS_V2 ", '' AS event, '' AS counterpart"
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -149,6 +173,29 @@ static bool not_sqlite(const char *path)
 	return n > 0 && (n < sizeof head || memcmp(head, magic, sizeof magic) != 0);
 }
 
+/* Brings a version-2 store to version 3 in one transaction (another process may have just done it). */
+static int migrate(struct store *s, char *errbuf, size_t errlen)
+{
+	int64_t version;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot migrate the store from version 2");
+	if (query_int(s->db, "PRAGMA user_version", &version) ||
+	    (version == STORE_VERSION_MIGRATED && sqlite3_exec(s->db, MIGRATE_2_TO_3, NULL, NULL, NULL) != SQLITE_OK) ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(s, errbuf, errlen, "cannot migrate the store from version 2");
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (version == STORE_VERSION_MIGRATED)
+		s->migrated_from = STORE_VERSION_MIGRATED;
+	return 0;
+}
+
+int store_migrated_from(const struct store *s)
+{
+	return s->migrated_from;
+}
+
 /* Makes sure the schema is there: creates it in an empty database, checks it otherwise. */
 static int check_schema(struct store *s, char *errbuf, size_t errlen)
 {
@@ -181,9 +228,17 @@ static int check_schema(struct store *s, char *errbuf, size_t errlen)
 			    STORE_FORMAT);
 	if (query_int(s->db, "PRAGMA user_version", &version))
 		return db_fail(s, errbuf, errlen, "cannot read the store version");
+	s->columns = RECORD_COLUMNS;
+	if (version == STORE_VERSION_MIGRATED && s->readonly) {
+		s->columns = OLD_RECORD_COLUMNS;
+		s->old_columns = true;
+		return 0;
+	}
+	if (version == STORE_VERSION_MIGRATED)
+		return migrate(s, errbuf, errlen);
 	if (version != STORE_VERSION)
-		return fail(s, errbuf, errlen, "store format version %" PRId64 ", this pentrap reads version %d",
-			    version, STORE_VERSION);
+		return fail(s, errbuf, errlen, "store format version %" PRId64 ", this pentrap reads version %d%s",
+			    version, STORE_VERSION, version < STORE_VERSION_MIGRATED ? " (and migrates version 2)" : "");
 	return 0;
 }
 
@@ -210,6 +265,56 @@ static int read_last(struct store *s, uint64_t *seq, char hash[HASH_HEX_LEN])
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* True when path is on a file system mounted read-only. */
+static bool on_readonly_fs(const char *path)
+{
+	struct statvfs v;
+	return statvfs(path, &v) == 0 && (v.f_flag & ST_RDONLY);
+}
+
+/*
+ * A read-only open failed because SQLite could not open the store's -shm/-wal beside it
+ * (a folder we may not write in): then the store may be read as immutable when no -wal
+ * file holds changes not yet in the store itself, i.e. no writer is at work on it.
+ */
+static bool may_open_immutable(const struct store *s, const char *path)
+{
+	int code = sqlite3_errcode(s->db) & 0xff;
+	if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY)
+		return false;
+	char wal[4096];
+	struct stat st;
+	if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal)
+		return false;
+	return stat(wal, &st) != 0 || st.st_size == 0;
+}
+
+/* Opens s->path: read-write (creating it), read-only, or immutable (a URI, path escaped). */
+static int open_db(struct store *s, bool immutable, char *errbuf, size_t errlen)
+{
+	char uri[4096 * 3 + 32];
+	const char *name = s->path;
+	int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (immutable) {
+		size_t o = (size_t)snprintf(uri, sizeof uri, "file:");
+		for (const unsigned char *p = (const unsigned char *)s->path; *p && o + 4 < sizeof uri; p++)
+			o += (size_t)(*p == '%' || *p == '?' || *p == '#' ? snprintf(uri + o, sizeof uri - o, "%%%02X", *p)
+									      : snprintf(uri + o, sizeof uri - o, "%c", *p));
+		snprintf(uri + o, sizeof uri - o, "?immutable=1");
+		name = uri;
+		flags |= SQLITE_OPEN_URI;
+	}
+	if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK) {
+		if (s->db)
+			db_fail(s, errbuf, errlen, "cannot open");
+		else
+			fail(s, errbuf, errlen, "cannot open: out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	return 0;
+}
+
 static int open_store(const char *path, bool readonly, struct store **out, char *errbuf, size_t errlen)
 {
 	size_t plen = strlen(path);
@@ -229,17 +334,20 @@ static int open_store(const char *path, bool readonly, struct store **out, char 
 		fail(s, errbuf, errlen, "cannot open store: %s", strerror(errno));
 		goto fail;
 	}
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		if (s->db)
-			db_fail(s, errbuf, errlen, "cannot open");
-		else
-			fail(s, errbuf, errlen, "cannot open: out of memory");
+	/* Read-only: immutable at once on a read-only file system (nobody can change the
+	 * store there), else read-only, falling back to immutable when SQLite cannot make
+	 * its shared-memory file beside a store nobody is writing (may_open_immutable). */
+	bool immutable = readonly && on_readonly_fs(path);
+	if (open_db(s, immutable, errbuf, errlen) != 0)
 		goto fail;
+	if (check_schema(s, errbuf, errlen)) {
+		if (!readonly || immutable || !may_open_immutable(s, path))
+			goto fail;
+		sqlite3_close(s->db);
+		s->db = NULL;
+		if (open_db(s, true, errbuf, errlen) != 0 || check_schema(s, errbuf, errlen))
+			goto fail;
 	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (check_schema(s, errbuf, errlen))
-		goto fail;
 	/* A read-only store (evidence on read-only media) is still readable: then the journal
 	 * mode stays what it is. */
 	if (!readonly &&
@@ -251,7 +359,8 @@ static int open_store(const char *path, bool readonly, struct store **out, char 
 	if (!readonly &&
 	    sqlite3_prepare_v3(s->db,
 			       "INSERT INTO records (" RECORD_COLUMNS ") VALUES "
-			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+			       " ?23, ?24)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &s->insert, NULL) != SQLITE_OK) {
 		db_fail(s, errbuf, errlen, "cannot prepare");
 		goto fail;
@@ -406,6 +515,8 @@ static int sink_write(void *impl, const struct record *r, char *errbuf, size_t e
 	BIND_FIELD(st, 20, r->evidence);
 	BIND_FIELD(st, 21, r->prev_hash);
 	BIND_FIELD(st, 22, r->hash);
+	BIND_FIELD(st, 23, r->event);
+	BIND_FIELD(st, 24, r->counterpart);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -851,6 +962,8 @@ static int read_row(struct store *s, sqlite3_stmt *st, struct record *r, char *e
 	column_copy(st, 19, r->evidence, sizeof r->evidence);
 	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
 	column_copy(st, 21, r->hash, sizeof r->hash);
+	column_copy(st, 22, r->event, sizeof r->event);
+	column_copy(st, 23, r->counterpart, sizeof r->counterpart);
 	return 0;
 }
 
@@ -873,7 +986,8 @@ static const char *read_row_checked(sqlite3_stmt *st, struct record *r)
 		{ 15, "outcome", sizeof r->outcome },     { 16, "call_id", sizeof r->call_id },
 		{ 17, "contact", sizeof r->contact },     { 18, "subtype", sizeof r->subtype },
 		{ 19, "evidence", sizeof r->evidence },   { 20, "prev_hash", sizeof r->prev_hash },
-		{ 21, "hash", sizeof r->hash },
+		{ 21, "hash", sizeof r->hash },           { 22, "event", sizeof r->event },
+		{ 23, "counterpart", sizeof r->counterpart },
 	};
 	const char *problem = NULL;
 	char type[32], confidence[16], ts[TS_STRLEN];
@@ -922,6 +1036,8 @@ static const char *read_row_checked(sqlite3_stmt *st, struct record *r)
 	column_copy(st, 19, r->evidence, sizeof r->evidence);
 	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
 	column_copy(st, 21, r->hash, sizeof r->hash);
+	column_copy(st, 22, r->event, sizeof r->event);
+	column_copy(st, 23, r->counterpart, sizeof r->counterpart);
 	return problem;
 }
 
@@ -930,8 +1046,9 @@ int store_each_row(struct store *s, store_row_fn cb, void *ud, char *errbuf, siz
 	sqlite3_stmt *st = NULL;
 	struct record r;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT " RECORD_COLUMNS " FROM records ORDER BY seq", -1, &st, NULL) !=
-	    SQLITE_OK)
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT %s FROM records ORDER BY seq", s->columns);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, errbuf, errlen, "cannot read records");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *problem = read_row_checked(st, &r);
@@ -1024,13 +1141,17 @@ int store_query(struct store *s, const char *id, uint64_t from_us, uint64_t to_u
 	int nforms = query_forms(id ? id : "", forms);
 	if (nforms == 0)
 		return fail(s, errbuf, errlen, "empty identifier");
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT " RECORD_COLUMNS " FROM records"
-			       " WHERE (target IN (?1, ?2, ?3) OR from_party IN (?1, ?2, ?3)"
-			       "        OR to_party IN (?1, ?2, ?3))"
-			       "   AND (?4 = 0 OR ts_us >= ?4) AND (?5 = 0 OR ts_us <= ?5)"
-			       " ORDER BY ts_us, seq",
-			       -1, &st, NULL) != SQLITE_OK) {
+	/* a version-2 store read as it is has no counterpart column to look in */
+	bool old = s->old_columns;
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "SELECT %s FROM records"
+		 " WHERE (target IN (?1, ?2, ?3) OR from_party IN (?1, ?2, ?3)"
+		 "        OR to_party IN (?1, ?2, ?3)%s)"
+		 "   AND (?4 = 0 OR ts_us >= ?4) AND (?5 = 0 OR ts_us <= ?5)"
+		 " ORDER BY ts_us, seq",
+		 s->columns, old ? "" : " OR counterpart IN (?1, ?2, ?3)");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		db_fail(s, errbuf, errlen, "cannot prepare the query");
 		goto out;
 	}
@@ -1052,8 +1173,9 @@ int store_each(struct store *s, store_record_fn cb, void *ud, char *errbuf, size
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT " RECORD_COLUMNS " FROM records ORDER BY seq", -1, &st,
-			       NULL) != SQLITE_OK) {
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT %s FROM records ORDER BY seq", s->columns);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		db_fail(s, errbuf, errlen, "cannot prepare");
 		goto out;
 	}

@@ -67,12 +67,12 @@ static void write_json(FILE *f, const struct report_data *d)
 int report_write(const struct report_options *opt, char *errbuf, size_t errlen)
 {
 	struct report_data d;
-	int rc = -1;
+	int rc = 1; /* runtime failure, once the store has been read */
 	char *svg = NULL;
 	FILE *f = NULL;
 	if (report_data_load(opt, &d, errbuf, errlen) != 0) {
 		report_data_free(&d);
-		return -1;
+		return 2;
 	}
 	if (opt->format == REPORT_HTML && d.npairs > 0 && !(svg = report_graph_svg(&d, errbuf, errlen)))
 		goto out;
@@ -102,7 +102,7 @@ int report_write(const struct report_options *opt, char *errbuf, size_t errlen)
 	rc = 0;
 	if (f != stdout && fclose(f) != 0) {
 		snprintf(errbuf, errlen, "%s: cannot write the report", opt->output);
-		rc = -1;
+		rc = 1;
 	}
 out:
 	free(svg);

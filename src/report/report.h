@@ -27,7 +27,10 @@ struct report_options {
 	unsigned max_nodes;        /* graph nodes drawn at most (targets always); default 120 */
 };
 
-/* Writes the report. -1 with one line in errbuf on failure (2 = bad input, 1 = runtime). */
+/*
+ * Writes the report. Returns 0, or the exit status of the failure with one line in
+ * errbuf: 2 bad input (no store, not a store), 1 runtime (Graphviz, cannot write).
+ */
 int report_write(const struct report_options *opt, char *errbuf, size_t errlen);
 
 /* ---- the data model, shared by the renderers (report_*.c) ---- */

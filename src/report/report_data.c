@@ -288,7 +288,7 @@ int report_data_load(const struct report_options *opt, struct report_data *d, ch
 		return -1;
 	}
 	fclose(probe);
-	if (store_open(opt->db_path, &s, errbuf, errlen) != 0)
+	if (store_open_readonly(opt->db_path, &s, errbuf, errlen) != 0)
 		return -1;
 	struct load_ctx lc = { .opt = opt, .d = d };
 	int rc = store_each(s, on_record, &lc, errbuf, errlen);

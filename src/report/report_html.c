@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/timefmt.h"
+#include "record/custody_read.h"
 #include "report/report.h"
 
 static void html(FILE *f, const char *s)
@@ -47,32 +48,21 @@ static const char style[] =
 	".graph svg{max-width:100%;height:auto}"
 	"@media print{body{margin:0}.graph svg{max-height:24cm}h2{page-break-after:avoid}table{page-break-inside:auto}}";
 
-/* The run's captures (our own JSON: [{"path","sha256","size"}...]) as one line each. */
+static int capture_line(void *ud, const struct custody_capture *c)
+{
+	FILE *f = ud;
+	html(f, c->path);
+	fprintf(f, " (%llu bytes)<br><code>", (unsigned long long)c->size);
+	html(f, c->sha256);
+	fputs("</code><br>", f);
+	return 0;
+}
+
+/* The run's captures (its custody, record/custody_read.h) as one line each. */
 static void captures_cell(FILE *f, const char *json)
 {
-	const char *p = json;
-	while ((p = strstr(p, "\"path\":\"")) != NULL) {
-		char path[512] = "", sha[80] = "";
-		unsigned long long size = 0;
-		p += 8;
-		size_t n = 0;
-		while (*p && *p != '"' && n + 1 < sizeof path) {
-			if (*p == '\\' && p[1])
-				p++;
-			path[n++] = *p++;
-		}
-		path[n] = '\0';
-		const char *h = strstr(p, "\"sha256\":\"");
-		if (h)
-			sscanf(h + 10, "%79[^\"]", sha);
-		const char *z = strstr(p, "\"size\":");
-		if (z)
-			size = strtoull(z + 7, NULL, 10);
-		html(f, path);
-		fprintf(f, " (%llu bytes)<br><code>", size);
-		html(f, sha);
-		fputs("</code><br>", f);
-	}
+	if (json && custody_captures_each(json, capture_line, f) < 0)
+		fputs("(unreadable)", f);
 }
 
 static void custody(FILE *f, const struct report_data *d)

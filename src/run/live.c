@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/test_hook.h"
+
 enum { LIVE_MAX_SOURCES = 16, LIVE_BATCH = 64 };
 
 /* Signal handlers have nowhere else to write: these flags are the module's only
@@ -100,6 +102,7 @@ int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const s
 	for (size_t i = 0; i < n; i++)
 		snprintf(labels[i], sizeof labels[i], "live:%s", srcs[i].name);
 	size_t current = SIZE_MAX;
+	uint64_t frames = 0; /* over every interface: the test hook's frame numbers */
 	double last_stats = now_s();
 	while (!stop_flag) {
 		if (reload_flag) {
@@ -135,10 +138,13 @@ int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const s
 					current = i;
 				}
 				pipeline_frame(pl, &frame, ++frame_no[i]);
+				test_hook_frame(++frames);
 				if (hooks->after_frame && hooks->after_frame(hooks->ud, frame.ts_us)) {
 					stop_flag = 1;
 					break;
 				}
+				if (reload_flag)
+					break; /* a SIGHUP lands before the next frame, not after the batch */
 			}
 		}
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "core/test_hook.h"
 #include "core/timefmt.h"
 #include "order/order.h"
 #include "run/custody.h"
@@ -207,6 +208,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 			workers_frame(c->ws, &frame, ++frame_no);
 		else
 			pipeline_frame(c->pl, &frame, ++frame_no);
+		test_hook_frame(++c->frames);
 		if ((frame_no & 1023) != 0)
 			continue;
 		progress_show(pr, &src, false);
@@ -361,6 +363,9 @@ int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdi
 	if (c->db_path) {
 		if (run_store_open(c->db_path, &c->store, errbuf, errlen) != 0)
 			return RUN_BAD_INPUT;
+		if (store_migrated_from(c->store))
+			fprintf(stderr, "pentrap: %s: store format version %d brought to the current version (its records "
+				"and their hashes unchanged)\n", c->db_path, store_migrated_from(c->store));
 		/* The chain goes on, sealed with signed checkpoints (evidence.c). */
 		int status = begin_evidence(c, captures_json, stdin_capture, opt->resume, c->started_us, errbuf, errlen);
 		if (status != 0)

@@ -52,6 +52,13 @@ struct run_options {
 	uint64_t max_db_bytes;     /* past this size the store moves on to DB.1.db ..., 0: no limit */
 };
 
+/*
+ * Whether the options go together (captures or interfaces, not both; live-only options
+ * with -i; a store for --resume and --key; caps that fit the memory cap). Returns 0, or
+ * -1 with one line in errbuf: a usage error.
+ */
+int run_options_check(const struct run_options *opt, char *errbuf, size_t errlen);
+
 /* Runs; on failure writes one line into errbuf. Returns an enum run_status. */
 int run_captures(const struct run_options *opt, char *errbuf, size_t errlen);
 

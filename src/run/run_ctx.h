@@ -48,6 +48,7 @@ struct run_ctx {
 	size_t nheld, held_cap;
 	struct pipeline *pl;           /* the pipeline; NULL with workers */
 	struct workers *ws;            /* run -j N, N > 1: the workers and their pipelines */
+	uint64_t frames;               /* frames read over the run's captures (core/test_hook.h) */
 	uint64_t started_us;           /* wall clock at start */
 	double t0;                     /* monotonic clock at start */
 	FILE *out;                     /* where the summary goes */

@@ -16,9 +16,8 @@
 #include "run/shard.h"
 
 #include "core/hashmix.h"
-#include "decode/gtpu.h"
 
-enum { MAX_TUNNEL_DEPTH = 2, WELL_KNOWN_END = 1024, EPHEMERAL_FIRST = 32768 };
+enum { WELL_KNOWN_END = 1024, EPHEMERAL_FIRST = 32768 };
 
 static bool port_is(uint16_t sport, uint16_t dport, uint16_t port)
 {
@@ -124,16 +123,9 @@ int shard_of_frame(struct decoder *peek, int linktype, const uint8_t *data, uint
 	struct packet pkt;
 	pkt.caplen = caplen;
 	pkt.ts_us = 0;
+	pkt.wirelen = caplen;
+	/* the innermost packet, through every tunnel the pipeline opens (decode.h) */
 	enum decode_result r = decode_frame(peek, linktype, data, &pkt);
-	for (int depth = 0; r == DECODE_OK && depth < MAX_TUNNEL_DEPTH; depth++) {
-		if (pkt.ip_proto != IPPROTO_UDP_ || !port_is(pkt.sport, pkt.dport, GTPU_PORT))
-			break;
-		uint32_t teid;
-		struct span inner;
-		if (gtpu_decap(pkt.payload, pkt.payload_len, &teid, &inner) != GTPU_OK)
-			break; /* GTP-U signalling, or broken: the outer packet is what is read */
-		r = decode_ip(peek, inner.ptr, inner.len, &pkt);
-	}
 	if (r == DECODE_HELD)
 		return SHARD_ALL;
 	if (r != DECODE_OK)

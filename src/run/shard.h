@@ -8,7 +8,7 @@
  *    two subscribers' peer-to-peer media. Every worker reads it and keeps the same
  *    tables; only worker 0 records what it says.
  *  - everything else goes to one worker, chosen by the device it belongs to: the
- *    subscriber's side of the innermost packet (inside GTP-U), so that one device's
+ *    subscriber's side of the innermost packet (inside every tunnel), so that one device's
  *    flows — its DNS lookups, its push connection, its media relay, its calls — meet
  *    in one place.
  * Both choices depend on a packet's endpoints as a set, so both directions of a flow

@@ -118,6 +118,49 @@ write("tcp_bad_offset.pcap", pcap([(ts(0), ether(ipv4(A, B, 6, tcp(1, 2, 0, b"da
 write("udp_bad_length.pcap", pcap([(ts(0), ether(ipv4(A, B, 17, udp(1, 2, b"data", length=3))))]))
 write("gtpu_bad_length.pcap", pcap([(ts(0), udp4_frame(A, B, 2152, 2152, bytes([0x30, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1]) + b"xx"))]))
 
+# ---------------------------------------------------------------- tunnels (decode/tunnel.c)
+# The sample's frames carried through a tunnel: what each tunnel's bad cases break.
+def tunnelled(wrap, count=None):
+    return pcap([(t, wrap(f)) for t, f in (frames[:count] if count else frames)])
+
+
+def vxlan_hdr(vni, flags=0x08):
+    return bytes([flags, 0, 0, 0]) + struct.pack(">I", vni << 8)
+
+
+def gre_hdr(flags, proto, key=None):
+    return struct.pack(">HH", flags, proto) + (struct.pack(">I", key) if key is not None else b"")
+
+
+# the sample's SIP call inside VXLAN: the same records as the sample itself
+write("sample_in_vxlan.pcap", tunnelled(lambda f: udp4_frame(A, B, 51000, 4789, vxlan_hdr(5000) + f)))
+# UDP to 4789 that is not VXLAN (no I flag): read as UDP, counted, no record
+write("vxlan_lookalike.pcap", tunnelled(lambda f: udp4_frame(A, B, 51000, 4789, bytes(8) + f), 40))
+# a GRE key with garbage inside, where an IPv4 packet should be
+write("gre_key_garbage.pcap", pcap([(ts(i), ether(ipv4(A, B, 47, gre_hdr(0x2000, 0x0800, 7) + bytes([0x17] * 60))))
+                                   for i in range(3)]))
+# ERSPAN type II whose version field says type III's
+write("erspan_bad_version.pcap", tunnelled(lambda f: ether(ipv4(A, B, 47, struct.pack(">HHI", 0x1000, 0x88BE, 1)
+                                                                 + struct.pack(">HHI", 0x2000, 100, 0) + f)), 40))
+# nine IP-in-IP layers: past the depth cap
+def ipip9(f):
+    inner = f[14:]
+    for _ in range(9):
+        inner = ipv4(A, B, 4, inner)
+    return ether(inner)
+
+
+write("tunnel_too_deep.pcap", tunnelled(ipip9, 40))
+# nine MPLS labels: past the stack's cap
+write("mpls_too_deep.pcap", tunnelled(lambda f: f[:12] + b"\x88\x47" + b"".join(
+    struct.pack(">I", (100 + i) << 12 | (0x100 if i == 8 else 0) | 64) for i in range(9)) + f[14:], 40))
+# Geneve whose options run past the datagram
+write("geneve_options_past_end.pcap", tunnelled(lambda f: udp4_frame(A, B, 51000, 6081, bytes([63, 0, 0x65, 0x58, 0, 0, 1, 0]) + f[:40]), 10))
+# the sample inside VXLAN, cut by a 60-byte snaplen: inside the inner frame
+write("vxlan_snaplen_cut.pcap", pcap_header(snaplen=60) + b"".join(
+    pcap_record(udp4_frame(A, B, 51000, 4789, vxlan_hdr(5000) + f), ts(i), caplen=60)[:16 + 60]
+    for i, (_, f) in enumerate(frames[:40])))
+
 # ---------------------------------------------------------------- SIP
 def sip_tcp(name, payload, seg=1400):
     """A TCP connection to 5060 carrying payload in segments."""

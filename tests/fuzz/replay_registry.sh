@@ -13,7 +13,7 @@ for name in $names; do
   if [ -d "$corpus/$name" ]; then
     dirs=("$corpus/$name")
   else
-    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline | sort)
+    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline ! -name json | sort)
   fi
   echo "replaying $name (not found by the CMake scan): ${dirs[*]}"
   PENTRAP_FUZZ_DISSECTOR=$name "$replay" "${dirs[@]}" || { echo "FAIL: $name"; status=1; }

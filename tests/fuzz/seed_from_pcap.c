@@ -5,7 +5,7 @@
  * the flow's payloads in both directions in capture order.
  *
  * Flows are found as the pipeline finds them: the real decoder (link, IP, fragments,
- * GTP-U inner packets), the real flow table, and each dissector's recognise() on the
+ * every tunnel's inner packets), the real flow table, and each dissector's recognise() on the
  * first payloads (pipeline.c, classify). So a dissector added to the registry gets
  * seeds from every capture with its traffic, with no new code. TCP retransmissions
  * are trimmed by sequence number so a seed holds each stream byte once. Dissectors that
@@ -22,11 +22,10 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
-#include "decode/gtpu.h"
 #include "flow/flow.h"
 #include "proto/proto.h"
 
-enum { PROBE_PAYLOADS = 4, CHUNK_MAX = 0x3fff, MAX_TUNNEL_DEPTH = 2, MAX_DISSECTORS = 32 };
+enum { PROBE_PAYLOADS = 4, CHUNK_MAX = 0x3fff, MAX_DISSECTORS = 32 };
 
 struct seed {
 	uint8_t *buf;
@@ -184,27 +183,9 @@ static void classify(struct flow *f, const struct packet *pkt)
 		f->dissector = FLOW_NO_DISSECTOR;
 }
 
-static void packet(struct seeder *sd, struct packet *pkt, int depth);
-
-static bool gtpu(struct seeder *sd, struct packet *pkt, int depth)
+/* One innermost packet (decode opens every tunnel on the way). */
+static void packet(struct seeder *sd, struct packet *pkt)
 {
-	if (depth >= MAX_TUNNEL_DEPTH || pkt->ip_proto != IPPROTO_UDP_ ||
-	    (pkt->sport != GTPU_PORT && pkt->dport != GTPU_PORT))
-		return false;
-	uint32_t teid;
-	struct span inner;
-	enum gtpu_result r = gtpu_decap(pkt->payload, pkt->payload_len, &teid, &inner);
-	if (r == GTPU_NOT_GPDU)
-		return false;
-	if (r == GTPU_OK && decode_ip(sd->dec, inner.ptr, inner.len, pkt) == DECODE_OK)
-		packet(sd, pkt, depth + 1);
-	return true;
-}
-
-static void packet(struct seeder *sd, struct packet *pkt, int depth)
-{
-	if (gtpu(sd, pkt, depth))
-		return;
 	int dir;
 	bool created;
 	struct flow *f = flow_table_packet(sd->flows, pkt, &dir, &created);
@@ -293,7 +274,7 @@ static int seed_capture(struct seeder *sd, const char *path)
 		pkt.caplen = fr.caplen;
 		pkt.wirelen = fr.wirelen;
 		if (decode_frame(sd->dec, fr.linktype, fr.data, &pkt) == DECODE_OK)
-			packet(sd, &pkt, 0);
+			packet(sd, &pkt);
 	}
 	flow_table_free(sd->flows); /* ends every flow: the seeds are written */
 	decoder_free(sd->dec);

@@ -2,7 +2,8 @@
 # The fuzz smoke for CI (docs/robustness.md): builds the `fuzz` preset (clang 14,
 # libFuzzer, ASan+UBSan) and runs every fuzz target for a bounded time: one per
 # dissector in the registry (asked of the binary itself, so a dissector added later is
-# fuzzed with no change here) and the whole pipeline. Each starts from its corpus in
+# fuzzed with no change here), each parser of the decoder and whole frames
+# (fuzz_decode.c), the whole pipeline, and the JSON reader. Each starts from its corpus in
 # tests/fuzz/corpus/ (read only; what it finds goes to a scratch directory). Fails on
 # any crash, leak, sanitizer report, timeout (an input taking over 10 s) or
 # out-of-memory, and prints the input that did it.
@@ -23,7 +24,7 @@ if [ "${FUZZ_NO_BUILD:-}" != 1 ]; then
   else
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENTRAP_FUZZ=ON -DCMAKE_C_COMPILER=clang-14 > /dev/null
   fi
-  cmake --build "$build" -j"$(nproc)" --target fuzz_dissector fuzz_pipeline
+  cmake --build "$build" -j"$(nproc)" --target fuzz_dissector fuzz_pipeline fuzz_json fuzz_decode
 fi
 bin=$build/tests/fuzz
 corpus=$src/tests/fuzz/corpus
@@ -66,13 +67,22 @@ for name in $names; do
   if [ -d "$corpus/$name" ]; then
     dirs=("$corpus/$name")
   else  # no seeds yet: start from every dissector's
-    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline | sort)
+    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline ! -name json ! -name decode | sort)
   fi
   echo "== fuzz $name (${secs}s)"
   PENTRAP_FUZZ_DISSECTOR=$name run_target "$name" "$PWD/$bin/fuzz_dissector" "${dirs[@]}"
 done
+# the decoder's parsers are a few dozen lines each: a third of the time covers them
+full=$secs; secs=$(( (full + 2) / 3 ))
+for name in $(PENTRAP_FUZZ_LIST=1 "$bin/fuzz_decode"); do
+  echo "== fuzz decode $name (${secs}s)"
+  PENTRAP_FUZZ_DECODER=$name run_target "decode-$name" "$PWD/$bin/fuzz_decode" "$corpus/decode/$name"
+done
+secs=$full
 echo "== fuzz pipeline (${secs}s)"
 run_target pipeline "$PWD/$bin/fuzz_pipeline" "$corpus/pipeline"
+echo "== fuzz json (${secs}s)"
+run_target json "$PWD/$bin/fuzz_json" "$corpus/json"
 
 echo "== fuzz smoke: ${secs}s per target"
 printf '  %s\n' "${results[@]}"

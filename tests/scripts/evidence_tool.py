@@ -28,7 +28,7 @@ import tempfile
 
 COLS = ["seq", "ts_us", "ts", "type", "order_id", "target", "direction", "from_party", "to_party",
         "protocol", "service", "signature", "confidence", "score", "duration_us", "outcome",
-        "call_id", "contact", "subtype", "evidence", "prev_hash", "hash"]
+        "call_id", "contact", "subtype", "evidence", "prev_hash", "hash", "event", "counterpart"]
 
 
 def jstr(s):
@@ -39,9 +39,14 @@ def jstr(s):
 def canonical(r):
     """record_write_json's text with hash empty (docs/records.md)."""
     out = '{"seq":%d,"ts":"%s","type":%s' % (r["seq"], r["ts"], jstr(r["type"]))
+    if r["event"]:
+        out += ',"event":%s' % jstr(r["event"])
     for k, c in (("order", "order_id"), ("target", "target"), ("direction", "direction"),
-                 ("from", "from_party"), ("to", "to_party"), ("protocol", "protocol")):
+                 ("from", "from_party"), ("to", "to_party")):
         out += ',"%s":%s' % (k, jstr(r[c]))
+    if r["counterpart"]:
+        out += ',"counterpart":%s' % jstr(r["counterpart"])
+    out += ',"protocol":%s' % jstr(r["protocol"])
     for k in ("service", "signature"):
         if r[k]:
             out += ',"%s":%s' % (k, jstr(r[k]))

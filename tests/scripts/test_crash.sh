@@ -30,21 +30,15 @@ run --db ref.db || fail "reference run"
 WANT=$((3 * CALLS))
 [ "$(count ref.db)" = $WANT ] && pass || fail "reference run: $(count ref.db) records, want $WANT"
 
-# crash DB MIN: starts a run into DB and kills it (SIGKILL) once at least MIN records
-# are committed; fails when the run ended before it could be killed.
+# crash DB SEQ [ARGS]: a run into DB that kills itself (SIGKILL) right after writing the
+# record with seq SEQ (PENTRAP_TEST_HOOK, docs/robustness.md: no race with the run);
+# fails when it was not killed so.
 crash() {
-  local db=$1 min=$2; shift 2
-  "${RUN[@]}" --db "$db" "$@" 2> crash.err & # pentrap itself, so that it is what gets killed
-  local pid=$! n=0
-  while kill -0 $pid 2> /dev/null; do
-    n=$(count "$db")
-    [ "$n" -ge "$min" ] && break
-    sleep 0.02
-  done
-  kill -9 $pid 2> /dev/null
-  wait $pid
+  local db=$1 at=$2; shift 2
+  PENTRAP_TEST_HOOK="KILL@record:$at" "${RUN[@]}" --db "$db" "$@" 2> crash.err &
+  wait $! # (a job in the background: bash says nothing of how it ended)
   local st=$?
-  if [ $st != 137 ]; then fail "crash: the run ended (status $st) before it was killed"; return 1; fi
+  if [ $st != 137 ]; then fail "crash: the run ended with status $st, not killed at record $at"; return 1; fi
   return 0
 }
 
@@ -62,15 +56,16 @@ verify_crashed() {
   [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] && pass || fail "$what: SQLite integrity check"
 }
 
-# 1. Killed mid-run, resumed, killed again, resumed to the end.
-if crash crash.db 6000; then
+# 1. Killed mid-run (after record 6050: 6000 are committed, the checkpoint every 100),
+#    resumed, killed again, resumed to the end.
+if crash crash.db 6050; then
   verify_crashed crash.db "first crash"
   C1=$(count crash.db)
-  [ "$C1" -gt 0 ] && [ "$C1" -lt $WANT ] && [ $((C1 % EVERY)) = 0 ] && pass || fail "first crash: $C1 records committed"
-  if crash crash.db $((C1 + 9000)) --resume; then
+  [ "$C1" = 6000 ] && pass || fail "first crash: $C1 records committed, expected 6000"
+  if crash crash.db 15050 --resume; then
     verify_crashed crash.db "second crash (while resuming)"
     C2=$(count crash.db)
-    [ "$C2" -gt "$C1" ] && pass || fail "second crash: nothing added after the first ($C2)"
+    [ "$C2" = 15000 ] && pass || fail "second crash: $C2 records committed, expected 15000"
   fi
   run --db crash.db --resume 2> resume.err && pass || { fail "resume"; cat resume.err; }
   "$PENTRAP" verify -q --db crash.db --pubkey sensor.pub > v.out && pass || { fail "resumed store does not verify"; cat v.out; }
@@ -80,18 +75,19 @@ if crash crash.db 6000; then
   [ "$(sqlite3 crash.db 'SELECT resumes FROM runs ORDER BY id DESC LIMIT 1')" -ge 1 ] && pass || fail "the last run does not say it resumes one"
 fi
 
-# 2. Killed before anything was committed: the store verifies; resuming completes it.
-"${RUN[@]}" --db early.db 2> /dev/null &
-pid=$!
-until [ "$(sqlite3 early.db 'SELECT count(*) FROM runs' 2> /dev/null)" = 1 ] || ! kill -0 $pid 2> /dev/null; do sleep 0.005; done
-kill -9 $pid 2> /dev/null
-wait $pid
+# 2. Killed before anything was committed (after the first record, before the first
+#    checkpoint): the run is in the store, no record; it verifies; resuming completes it.
+if crash early.db 1; then
+  [ "$(sqlite3 early.db 'SELECT count(*) FROM runs')" = 1 ] && [ "$(count early.db)" = 0 ] && pass ||
+    fail "killed early: $(sqlite3 early.db 'SELECT count(*) FROM runs') runs, $(count early.db) records, expected 1 and 0"
+fi
 "$PENTRAP" verify -q --db early.db --pubkey sensor.pub > /dev/null && pass || fail "killed early: verify"
 run --db early.db --resume && [ "$(count early.db)" = $WANT ] && pass || fail "killed early: resume ($(count early.db) records)"
 
 # 3. A plain rerun after a crash continues the chain after the committed records.
-if crash rerun.db 3000; then
+if crash rerun.db 3050; then
   C=$(count rerun.db)
+  [ "$C" = 3000 ] && pass || fail "rerun: $C records committed before the crash, expected 3000"
   run --db rerun.db && pass || fail "rerun after a crash"
   [ "$(count rerun.db)" = $((C + WANT)) ] && pass || fail "rerun: $(count rerun.db) records, want $((C + WANT))"
   "$PENTRAP" verify -q --db rerun.db --pubkey sensor.pub > v.out && pass || { fail "rerun: verify"; cat v.out; }
@@ -104,8 +100,9 @@ run --db ref2.db -j 2 || fail "reference run with -j 2"
 [ "$(count ref2.db)" = $WANT ] && pass || fail "-j 2 reference: $(count ref2.db) records, want $WANT"
 [ "$(sqlite3 ref2.db 'SELECT captures FROM runs')" = "$(sqlite3 ref.db 'SELECT captures FROM runs')" ] && pass \
   || fail "-j 2: the custody's captures differ from -j 1's"
-if crash crash2.db 6000 -j 2; then
+if crash crash2.db 6050 -j 2; then
   verify_crashed crash2.db "-j 2 crash"
+  [ "$(count crash2.db)" = 6000 ] && pass || fail "-j 2 crash: $(count crash2.db) records committed, expected 6000"
   run --db crash2.db --resume -j 2 2> resume2.err && pass || { fail "-j 2 resume"; cat resume2.err; }
   "$PENTRAP" verify -q --db crash2.db --pubkey sensor.pub > v.out && pass || { fail "-j 2 resumed store does not verify"; cat v.out; }
   [ "$(content crash2.db | sha256sum)" = "$(content ref2.db | sha256sum)" ] && pass \
@@ -115,7 +112,7 @@ fi
 # 4. --resume refuses what is not the interrupted run.
 expect_run "resume a store whose last run ended" 2 "no interrupted run to resume" -- \
   run -q --key sensor.key --order order.yaml -r big.pcap --db ref.db --resume
-if crash other.db 3000; then
+if crash other.db 3050; then
   cp "$SRC/samples/sample.pcap" small.pcap
   expect_run "resume with other captures" 2 "not those of the interrupted run" -- \
     run -q --key sensor.key --order order.yaml -r small.pcap --db other.db --resume

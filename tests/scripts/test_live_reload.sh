@@ -20,57 +20,57 @@ A_target='sip:francisco@bestel.com'
 write_order "$WORK/a.yaml" LIVE-A "sip: \"francisco@bestel.com\""
 write_order "$WORK/b.yaml" LIVE-B 'sip: "101@10.33.6.100"' 'msisdn: "+12675941249"' 'sip: "061963177@italtel.it"'
 cp "$WORK/a.yaml" "$WORK/order.yaml"
+# A's target's calls again, as new calls (Call-IDs changed, lengths kept): sent after a
+# reload, they would be recorded if order A were still in force. (The same capture again
+# would not show it: its calls are known, so it makes no records under any order.)
+again() {
+  python3 - "$udp" "$2" "$1" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(re.sub(rb"Call-ID: ?.", lambda m: m.group(0)[:-1] + sys.argv[3].encode(), data))
+PY
+}
+udp2="$WORK/udp2.pcap"; udp3="$WORK/udp3.pcap"
+again x "$udp2"; again y "$udp3"
 
 # What file mode records for each order (the expected counts).
 count_file() { "$PENTRAP" run --order "$1" --no-db --jsonl - -q "${@:2}" | grep -vc '"type": *"flow"'; }
 want_a=$(count_file "$WORK/a.yaml" -r "$udp" -r "$aaa")
-want_b1=$(count_file "$WORK/b.yaml" -r "$tcp" -r "$ws")
-want_b2=$(count_file "$WORK/b.yaml" -r "$fax")
-[ "$want_a" -ge 3 ] && [ "$want_b1" -ge 3 ] && [ "$want_b2" -ge 3 ] && pass ||
-  fail "file mode: $want_a, $want_b1, $want_b2 records (the captures changed?)"
+want_b1=$(count_file "$WORK/b.yaml" -r "$udp2" -r "$tcp" -r "$ws")
+want_b2=$(count_file "$WORK/b.yaml" -r "$fax" -r "$udp3")
+a_again=$(count_file "$WORK/a.yaml" -r "$udp" -r "$aaa" -r "$udp2" -r "$fax" -r "$udp3")
+[ "$want_a" -ge 3 ] && [ "$want_b1" -ge 3 ] && [ "$want_b2" -ge 3 ] && [ "$a_again" = $((3 * want_a)) ] && pass ||
+  fail "file mode: $want_a, $want_b1, $want_b2, $a_again records (the captures changed?)"
 
-live_start "$WORK/sensor" --order "$WORK/order.yaml" --db "$WORK/r.db" --jsonl "$WORK/live.jsonl" \
+# The sensor stops itself after the last frame of each reload's batch
+# (PENTRAP_TEST_HOOK, docs/robustness.md): the test changes the order, sends SIGHUP and
+# lets it go on, so each reload lands at a known frame, not when a sleep ends.
+f1=$(live_count "$udp" "$aaa")
+f2=$((f1 + $(live_count "$udp2" "$tcp" "$ws")))
+PENTRAP_TEST_HOOK="STOP@frame:1,STOP@frame:$f1,STOP@frame:$f2" \
+  live_start "$WORK/sensor" --order "$WORK/order.yaml" --db "$WORK/r.db" --jsonl "$WORK/live.jsonl" \
   --checkpoint-every 3 --stats-interval 0
-sent=0
-replay() { live_replay "$@"; sent=$((sent + $(live_count "$@"))); live_wait_received "$sent" || exit 1; }
-# Records are committed and flushed at least every second: wait until N are there.
-# (records other than flow records)
-lines() { grep -vc '"type": *"flow"' "$WORK/live.jsonl"; }
-wait_lines() {
-  for _ in $(seq 50); do [ "$(lines)" -ge "$1" ] && break; sleep 0.1; done
-  sleep 0.3 # and none more than N
-}
 wait_log() {
-  for _ in $(seq 50); do grep -q "$1" "$SENSOR_ERR" && return 0; sleep 0.1; done
+  for _ in $(seq 100); do grep -q "$1" "$SENSOR_ERR" && return 0; sleep 0.1; done
   fail "no '$1' in the log"; sed 's/^/  | /' "$SENSOR_ERR"; return 1
 }
-targets_from() { grep -v '"type": *"flow"' "$WORK/live.jsonl" | tail -n +"$1" | python3 -c '
-import json, sys
-for l in sys.stdin: print(json.loads(l)["target"])' | sort -u | tr '\n' ' '; }
-orders_of() { grep -v '"type": *"flow"' "$WORK/live.jsonl" | sed -n "$1,$2p" | grep -o '"order": *"[^"]*"' | sort -u | tr -d ' '; }
+# hup_and_go: SIGHUP to the stopped sensor, then on (the reload comes before the next frame).
+hup_and_go() { kill -HUP "$SENSOR_PID"; kill -CONT "$SENSOR_PID"; }
 
-# Order A: francisco's records, nothing for the captures' other parties.
-replay "$udp" "$aaa"
-wait_lines "$want_a"
-n1=$(lines)
-[ "$n1" = "$want_a" ] && [ "$(targets_from 1)" = "$A_target " ] && pass ||
-  fail "order A: $n1 records for '$(targets_from 1)', expected $want_a for $A_target"
-
-# SIGHUP with order B: from now on B's targets only, the old target no more.
+# Order A for the first batch; at its last frame the sensor stops: SIGHUP with order B.
+# Both batches are sent while the sensor is stopped at its first frame, so it reads them
+# back to back: the reload must land at frame f1 + 1, not after the frames read with f1.
+live_replay "$udp" "$aaa" "$udp2" "$tcp" "$ws"
+wait_stopped "$SENSOR_PID" || exit 1
+kill -CONT "$SENSOR_PID"
+wait_stopped "$SENSOR_PID" || exit 1
 cp "$WORK/b.yaml" "$WORK/order.yaml"
-kill -HUP "$SENSOR_PID"
+hup_and_go
 wait_log "order LIVE-B (sha256 [0-9a-f]*) now in force, replacing LIVE-A" && pass
-replay "$udp" "$tcp" "$ws"
-wait_lines $((n1 + want_b1))
-n2=$(lines)
-after=$(targets_from $((n1 + 1)))
-[ $((n2 - n1)) = "$want_b1" ] && [[ "$after" != *"$A_target"* ]] && [ -n "$after" ] && pass ||
-  fail "after the reload: $((n2 - n1)) records for '$after', expected $want_b1 for order B's targets only"
-[ "$(orders_of 1 "$n1")" = '"order":"LIVE-A"' ] && [ "$(orders_of $((n1 + 1)) "$n2")" = '"order":"LIVE-B"' ] && pass ||
-  fail "records do not name the order they were made under"
 
-# The same file again: nothing changes.
-kill -HUP "$SENSOR_PID"
+# Order B for the second batch; then the same file again: nothing changes.
+wait_stopped "$SENSOR_PID" || exit 1
+hup_and_go
 wait_log "order LIVE-B unchanged" && pass
 
 # A broken order: refused, one clear line naming the file and the place, B stays.
@@ -79,15 +79,32 @@ kill -HUP "$SENSOR_PID"
 wait_log "SIGHUP: order refused, keeping order LIVE-B" && pass
 grep -q "order refused, keeping order LIVE-B (sha256 [0-9a-f]*): $WORK/order.yaml:[0-9]*: " "$SENSOR_ERR" && pass ||
   { fail "the refusal does not name the file and line"; grep refused "$SENSOR_ERR"; }
-replay "$fax" "$udp"
-wait_lines $((n2 + want_b2))
-n3=$(lines)
-after=$(targets_from $((n2 + 1)))
-[ $((n3 - n2)) = "$want_b2" ] && [ "$after" = "sip:061963177@italtel.it " ] && pass ||
-  fail "after the broken order: $((n3 - n2)) records for '$after', expected $want_b2 for order B's fax target"
-
+live_replay "$fax" "$udp3"
+live_wait_received $((f2 + $(live_count "$fax" "$udp3"))) || exit 1
 live_stop
 [ "$SENSOR_STATUS" = 0 ] && pass || { fail "exit status $SENSOR_STATUS"; sed 's/^/  | /' "$SENSOR_ERR"; }
+
+# The records (but flow records), in the order they were made: order A's for its target
+# only, then order B's, none for A's target; the last batch's after the broken order are
+# B's fax target's.
+targets_of() { python3 -c '
+import json, sys
+for l in sys.stdin: print(json.loads(l)["target"])' | sort -u | tr '\n' ' '; }
+grep -v '"type": *"flow"' "$WORK/live.jsonl" > "$WORK/made.jsonl"
+n=$(grep -c . "$WORK/made.jsonl")
+[ "$n" = $((want_a + want_b1 + want_b2)) ] && pass ||
+  fail "$n records, expected $want_a under order A, then $want_b1 and $want_b2 under order B"
+[ "$(head -n "$want_a" "$WORK/made.jsonl" | targets_of)" = "$A_target " ] && pass ||
+  fail "order A: records for '$(head -n "$want_a" "$WORK/made.jsonl" | targets_of)', expected $A_target only"
+after=$(tail -n +$((want_a + 1)) "$WORK/made.jsonl" | targets_of)
+[[ "$after" != *"$A_target"* ]] && [ -n "$after" ] && pass ||
+  fail "after the reload: records for '$after', expected order B's targets only"
+orders_of() { grep -o '"order": *"[^"]*"' | sort -u | tr -d ' ' | tr '\n' ' '; }
+[ "$(head -n "$want_a" "$WORK/made.jsonl" | orders_of)" = '"order":"LIVE-A" ' ] &&
+  [ "$(tail -n +$((want_a + 1)) "$WORK/made.jsonl" | orders_of)" = '"order":"LIVE-B" ' ] && pass ||
+  fail "records do not name the order they were made under"
+[ "$(tail -n "$want_b2" "$WORK/made.jsonl" | targets_of)" = "sip:061963177@italtel.it " ] && pass ||
+  fail "after the broken order: records for '$(tail -n "$want_b2" "$WORK/made.jsonl" | targets_of)', expected order B's fax target"
 "$PENTRAP" verify --db "$WORK/r.db" > "$WORK/verify.out" 2>&1 && pass || { fail "verify"; tail -5 "$WORK/verify.out"; }
 runs=$(sqlite3 "$WORK/r.db" "SELECT order_id || ':' || status FROM runs ORDER BY id" | tr '\n' ' ')
 [ "$runs" = "LIVE-A:ended LIVE-B:ended " ] && pass || fail "runs in the store: '$runs', expected LIVE-A then LIVE-B, both ended"

@@ -15,19 +15,29 @@ write_order "$WORK/order.yaml" LIVE-ROT 'sip: "101@10.33.6.100"' 'sip: "francisc
 # An empty store is 48 KiB: 0.07 MB is passed by the first few records and checkpoints.
 live_start "$WORK/sensor" --order "$WORK/order.yaml" --db "$WORK/rot.db" --jsonl "$WORK/live.jsonl" \
   --max-db-mb 0.07 --checkpoint-every 2 --stats-interval 0
-sent=0
+# rotations N: waits (up to 10 s) until the log says the store rotated N times.
+rotations() {
+  for _ in $(seq 100); do
+    [ "$(grep -c "reached its limit" "$SENSOR_ERR")" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  fail "the store rotated $(grep -c "reached its limit" "$SENSOR_ERR") times, expected $1"; return 1
+}
+# Each capture's records take the store past its limit: the size, looked at once a
+# second, rotates it before the next capture is sent.
+sent=0 k=0
 for c in heplify_udp heplify_tcp heplify_websocket ndpi_fax sngrep_aaa; do
   live_replay "$S/$c/capture.pcap"
   sent=$((sent + $(live_count "$S/$c/capture.pcap")))
-  live_wait_received "$sent" || break
-  sleep 1.2 # the size is looked at once a second
+  k=$((k + 1))
+  live_wait_received "$sent" && rotations $k || break
 done
 live_stop
 [ "$SENSOR_STATUS" = 0 ] && pass || { fail "exit status $SENSOR_STATUS"; sed 's/^/  | /' "$SENSOR_ERR"; }
 
 stores=("$WORK/rot.db")
 for k in $(seq 1 50); do [ -f "$WORK/rot.$k.db" ] && stores+=("$WORK/rot.$k.db"); done
-[ ${#stores[@]} -ge 2 ] && pass || { fail "no rotation: ${#stores[@]} store(s)"; sed 's/^/  | /' "$SENSOR_ERR"; }
+[ ${#stores[@]} -ge 6 ] && pass || { fail "${#stores[@]} store(s), expected 6 or more (a rotation a capture)"; sed 's/^/  | /' "$SENSOR_ERR"; }
 grep -q "store $WORK/rot.db reached its limit: run 1 sealed there" "$SENSOR_ERR" && pass || fail "no rotation line in the log"
 
 total=0

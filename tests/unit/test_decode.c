@@ -11,103 +11,7 @@
 #include "check.h"
 #include "core/stats.h"
 
-/* ---- frame building ---------------------------------------------------------------- */
-
-struct frame {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put8(struct frame *f, unsigned v) { f->b[f->n++] = (uint8_t)v; }
-static void put16(struct frame *f, unsigned v)
-{
-	put8(f, v >> 8);
-	put8(f, v);
-}
-static void put32(struct frame *f, uint32_t v)
-{
-	put16(f, v >> 16);
-	put16(f, v);
-}
-static void put_bytes(struct frame *f, const void *p, size_t n)
-{
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
-static void put_fill(struct frame *f, unsigned v, size_t n)
-{
-	memset(f->b + f->n, v, n);
-	f->n += n;
-}
-static void set16(struct frame *f, size_t at, unsigned v)
-{
-	f->b[at] = (uint8_t)(v >> 8);
-	f->b[at + 1] = (uint8_t)v;
-}
-
-static const uint8_t SRC4[4] = { 10, 0, 0, 1 };
-static const uint8_t DST4[4] = { 192, 168, 1, 2 };
-static const uint8_t SRC6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-static const uint8_t DST6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, [15] = 2 };
-
-static void ether(struct frame *f, unsigned type)
-{
-	put_fill(f, 0x11, 6);
-	put_fill(f, 0x22, 6);
-	put16(f, type);
-}
-
-/* IPv4 header with opt_len bytes of NOP options; returns where it starts. */
-static size_t ipv4(struct frame *f, unsigned proto, unsigned l4_len, size_t opt_len)
-{
-	size_t at = f->n;
-	put8(f, 0x40 | (unsigned)((20 + opt_len) / 4));
-	put8(f, 0);
-	put16(f, 20 + opt_len + l4_len);
-	put16(f, 0x1234); /* id */
-	put16(f, 0x4000); /* DF */
-	put8(f, 64);
-	put8(f, proto);
-	put16(f, 0);
-	put_bytes(f, SRC4, 4);
-	put_bytes(f, DST4, 4);
-	put_fill(f, 0x01, opt_len);
-	return at;
-}
-
-static void ipv6(struct frame *f, unsigned nh, unsigned payload_len)
-{
-	put32(f, 0x60000000);
-	put16(f, payload_len);
-	put8(f, nh);
-	put8(f, 57);
-	put_bytes(f, SRC6, 16);
-	put_bytes(f, DST6, 16);
-}
-
-static void tcp(struct frame *f, unsigned sport, unsigned dport, unsigned doff_words,
-		unsigned flags)
-{
-	put16(f, sport);
-	put16(f, dport);
-	put32(f, 1000);
-	put32(f, 2000);
-	put8(f, doff_words << 4);
-	put8(f, flags);
-	put16(f, 65535);
-	put16(f, 0);
-	put16(f, 0);
-	for (unsigned i = 5; i < doff_words; i++)
-		put32(f, 0x01010101); /* NOP options */
-}
-
-static void udp(struct frame *f, unsigned sport, unsigned dport, unsigned payload_len)
-{
-	put16(f, sport);
-	put16(f, dport);
-	put16(f, 8 + payload_len);
-	put16(f, 0);
-}
+#include "frame.h"
 
 static struct stats st;
 static struct decoder *dec;
@@ -199,6 +103,9 @@ static void test_vlan(void)
 	CHECK_EQ_INT(run(DLT_EN10MB, &f, &p), DECODE_OK);
 	CHECK_EQ_INT(p.vlan, 100);
 	CHECK_EQ_INT(p.dport, 2);
+	CHECK_EQ_INT(p.tunnel.n, 1); /* a tag is a layer of the path */
+	CHECK_EQ_INT(p.tunnel.kind[0], TUNNEL_VLAN);
+	CHECK_EQ_INT(p.tunnel.id[0], 100);
 
 	unsigned outer_tpids[2] = { 0x88a8, 0x9100 };
 	for (int i = 0; i < 2; i++) {
@@ -214,9 +121,12 @@ static void test_vlan(void)
 		CHECK_EQ_INT(p.vlan, 200); /* the outermost */
 		CHECK_EQ_INT(p.src.family, 6);
 		CHECK_EQ_INT(p.sport, 3);
+		CHECK_EQ_INT(p.tunnel.n, 2);
+		CHECK_EQ_INT(p.tunnel.id[0], 200);
+		CHECK_EQ_INT(p.tunnel.id[1], 100);
 	}
 
-	/* a stack past the cap */
+	/* a stack past the cap (TUNNEL_MAX_LAYERS: every tag is a layer) */
 	reset_stats();
 	f.n = 0;
 	ether(&f, 0x8100);
@@ -229,7 +139,7 @@ static void test_vlan(void)
 	ipv4(&f, 17, 8, 0);
 	udp(&f, 1, 2, 0);
 	CHECK_EQ_INT(run(DLT_EN10MB, &f, &p), DECODE_MALFORMED);
-	CHECK_EQ_INT(st.anomalies[ANOM_LINK_MALFORMED], 1);
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_DEPTH], 1);
 
 	/* a tag cut in the middle */
 	f.n = 0;

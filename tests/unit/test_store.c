@@ -10,6 +10,7 @@
 #include "check.h"
 #include "record/json.h"
 #include "record/jsonl.h"
+#include "record/chain.h"
 #include "record/record.h"
 #include "record/store.h"
 
@@ -132,6 +133,8 @@ static void test_record_json(void)
 
 	/* every optional field present, in order */
 	r.type = EV_OTT_CALL_END;
+	strcpy(r.event, "0123456789abcdef");
+	strcpy(r.counterpart, "+15559990000");
 	strcpy(r.service, "facetime");
 	strcpy(r.signature, "apple-facetime@3");
 	r.inferred = true;
@@ -144,9 +147,10 @@ static void test_record_json(void)
 	r.prev_hash[0] = '\0';
 	s = to_json(&r);
 	CHECK_EQ_STR(s, "{\"seq\":7,\"ts\":\"2026-11-01T00:00:00.123456Z\",\"type\":\"ott.call.end\","
+			"\"event\":\"0123456789abcdef\","
 			"\"order\":\"2026-MJ-0142\",\"target\":\"+15551234567\",\"direction\":\"out\","
-			"\"from\":\"+15551234567\",\"to\":\"sip:bob@example.net\",\"protocol\":\"sip\","
-			"\"service\":\"facetime\",\"signature\":\"apple-facetime@3\","
+			"\"from\":\"+15551234567\",\"to\":\"sip:bob@example.net\",\"counterpart\":\"+15559990000\","
+			"\"protocol\":\"sip\",\"service\":\"facetime\",\"signature\":\"apple-facetime@3\","
 			"\"confidence\":\"inferred\",\"score\":85,\"duration_s\":12.500000,"
 			"\"outcome\":\"answered\",\"call_id\":\"id \\\"quoted\\\"\\u000d\\u000a\\u0001\\u00ff\","
 			"\"contact\":\"sip:bob@198.51.100.9\",\"evidence\":{},\"prev_hash\":\"\","
@@ -224,6 +228,8 @@ static void test_store(void)
 	r2.duration_us = 61000001;
 	strcpy(r2.outcome, "answered");
 	r3.type = EV_OTT_MESSAGE;
+	strcpy(r3.event, "00112233445566ff");
+	strcpy(r3.counterpart, "+15550001111");
 	r3.inferred = true;
 	r3.score = 70;
 	strcpy(r3.service, "imessage");
@@ -273,6 +279,8 @@ static void test_store(void)
 	free(a);
 	free(b);
 	CHECK_EQ_INT(c.last.type, EV_OTT_MESSAGE);
+	CHECK_EQ_STR(c.last.event, "00112233445566ff");
+	CHECK_EQ_STR(c.last.counterpart, "+15550001111");
 	CHECK(c.last.inferred && c.last.score == 70);
 	CHECK_EQ_INT(c.last.duration_us, -1);
 
@@ -312,6 +320,92 @@ static void test_store(void)
 	CHECK_EQ_INT(calls, 1);
 	store_close(s);
 	store_close(NULL);
+}
+
+/*
+ * A store of format version 2 (no event or counterpart columns): read as it is when
+ * opened read-only, migrated in place when opened for writing; its records' hashes are
+ * the same either way (empty fields are not in the JSON line).
+ */
+static void test_store_v2(void)
+{
+	char path[128], err[512] = "", hash[HASH_HEX_LEN];
+	struct store *s = NULL;
+	sqlite3 *db;
+	tmp_path("v2.db", path, sizeof path);
+	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), 0);
+	if (!s)
+		return;
+	store_set_unsealed(s);
+	struct record_sink sink = store_sink(s);
+	struct record r1;
+	make_record(&r1, 1, T0, "+15551234567", "+15551234567", "sip:bob@example.net");
+	chain_hash_record(&r1, r1.hash);
+	CHECK_EQ_INT(sink.ops->write(sink.impl, &r1, err, sizeof err), 0);
+	sink.ops->close(sink.impl);
+	store_close(s);
+	/* back to the version-2 layout */
+	CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, "DROP INDEX records_event; DROP INDEX records_counterpart;"
+				      "ALTER TABLE records DROP COLUMN event; ALTER TABLE records DROP COLUMN counterpart;"
+				      "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	struct collect c;
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(store_open_readonly(path, &s, err, sizeof err), 0);
+	CHECK_EQ_INT(store_migrated_from(s), 0);
+	CHECK_EQ_INT(store_each(s, collect_cb, &c, err, sizeof err), 0);
+	CHECK_EQ_INT(c.n, 1);
+	CHECK_EQ_STR(c.last.event, "");
+	chain_hash_record(&c.last, hash);
+	CHECK_EQ_STR(hash, r1.hash);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(store_query(s, "sip:bob@example.net", 0, 0, collect_cb, &c, err, sizeof err), 0);
+	CHECK_EQ_INT(c.n, 1);
+	store_close(s);
+	/* read-only left it at version 2 */
+	int64_t version = 0;
+	CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	CHECK_EQ_INT(version, 2);
+
+	/* opened for writing: migrated, the old record unchanged, a new one with the fields */
+	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), 0);
+	if (!s)
+		return;
+	CHECK_EQ_INT(store_migrated_from(s), 2);
+	store_set_unsealed(s);
+	sink = store_sink(s);
+	struct record r2;
+	make_record(&r2, 2, T0 + 1, "+15551234567", "+15551234567", "sip:bob@example.net");
+	strcpy(r2.event, "feedfacecafebeef");
+	strcpy(r2.counterpart, "+15557654321");
+	strcpy(r2.prev_hash, r1.hash);
+	chain_hash_record(&r2, r2.hash);
+	CHECK_EQ_INT(sink.ops->write(sink.impl, &r2, err, sizeof err), 0);
+	sink.ops->close(sink.impl);
+	store_close(s);
+	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), 0);
+	if (!s)
+		return;
+	CHECK_EQ_INT(store_migrated_from(s), 0);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(store_each(s, collect_cb, &c, err, sizeof err), 0);
+	CHECK_EQ_INT(c.n, 2);
+	CHECK_EQ_STR(c.last.event, "feedfacecafebeef");
+	chain_hash_record(&c.last, hash);
+	CHECK_EQ_STR(hash, r2.hash);
+	/* the counterpart is found by a query for it */
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(store_query(s, "+15557654321", 0, 0, collect_cb, &c, err, sizeof err), 0);
+	CHECK_EQ_INT(c.n, 1);
+	store_close(s);
 }
 
 static void test_store_ip_query(void)
@@ -395,16 +489,16 @@ static void test_store_refusals(void)
 	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), 0);
 	store_close(s);
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL);
 	sqlite3_close(db);
 	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), -1);
-	CHECK(strstr(err, "store format version 3, this pentrap reads version 2") != NULL);
+	CHECK(strstr(err, "store format version 4, this pentrap reads version 3") != NULL);
 	/* a store of the first format (no genesis, no checkpoints) is refused, not migrated */
 	sqlite3_open(path, &db);
 	sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
 	sqlite3_close(db);
 	CHECK_EQ_INT(store_open(path, &s, err, sizeof err), -1);
-	CHECK(strstr(err, "store format version 1, this pentrap reads version 2") != NULL);
+	CHECK(strstr(err, "store format version 1, this pentrap reads version 3 (and migrates version 2)") != NULL);
 
 	/* a directory that does not exist */
 	tmp_path("no/such/dir.db", path, sizeof path);
@@ -456,7 +550,8 @@ static void cleanup(void)
 {
 	static const char *const names[] = { "records.db", "records.db-wal", "records.db-shm", "ip.db",
 					     "ip.db-wal", "ip.db-shm", "random.db", "short.db", "other.db",
-					     "future.db", "future.db-wal", "future.db-shm", "out.jsonl" };
+					     "future.db", "future.db-wal", "future.db-shm", "out.jsonl", "v2.db",
+					     "v2.db-wal", "v2.db-shm" };
 	char path[128];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		unlink(tmp_path(names[i], path, sizeof path));
@@ -474,6 +569,7 @@ int main(void)
 	test_record_json();
 	test_store();
 	test_store_ip_query();
+	test_store_v2();
 	test_store_refusals();
 	test_jsonl();
 	cleanup();

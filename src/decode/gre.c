@@ -1,0 +1,60 @@
+/*
+ * gre.c — GRE (RFC 2784) with RFC 2890's key and sequence number.
+ *
+ *    0                   1                   2                   3
+ *    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *   |C|R|K|S|s|Recur|  Flags  | Ver |         Protocol Type         |
+ *   |      Checksum (if C)          |       Reserved1 (if C)        |
+ *   |                         Key (if K)                            |
+ *   |                 Sequence Number (if S)                        |
+ *
+ * Version 0 only: version 1 is PPTP's enhanced GRE, which carries PPP (not opened).
+ * RFC 1701's routing (R), strict source route (s) and recursion bits: RFC 2784 §2.3
+ * has a receiver that does not implement RFC 1701 discard what sets them, so they
+ * are malformed here. The protocol type is an ethertype.
+ *
+ * ERSPAN types I and II share the protocol type 0x88be: type II sets the sequence
+ * bit and has a header of its own, type I does neither (the ERSPAN draft,
+ * draft-foschiano-erspan; Wireshark and tcpdump tell them apart the same way).
+ */
+#include "decode/gre.h"
+
+enum {
+	GRE_C = 0x8000,
+	GRE_R = 0x4000,
+	GRE_K = 0x2000,
+	GRE_S = 0x1000,
+	GRE_SSR_RECUR = 0x0f00, /* strict source route, recursion control */
+	GRE_VERSION = 0x0007,
+};
+
+enum encap_result gre_parse(const uint8_t *p, size_t len, struct encap *e)
+{
+	struct cursor c = cur_make(p, len);
+	uint16_t flags = cur_be16(&c);
+	uint16_t proto = cur_be16(&c);
+	if (!cur_ok(&c))
+		return ENCAP_SHORT;
+	if ((flags & GRE_VERSION) != 0)
+		return ENCAP_NONE;
+	if (flags & (GRE_R | GRE_SSR_RECUR))
+		return ENCAP_MALFORMED;
+	if (flags & GRE_C)
+		cur_skip(&c, 4); /* checksum and reserved1: a mirror's copy is not ours to verify */
+	uint32_t key = (flags & GRE_K) ? cur_be32(&c) : 0;
+	if (flags & GRE_S)
+		cur_skip(&c, 4);
+	if (!cur_ok(&c))
+		return ENCAP_SHORT;
+	e->kind = (flags & GRE_K) ? TUNNEL_GRE_KEY : TUNNEL_GRE;
+	e->id = key;
+	e->flow_id = key; /* one tunnel's key, the same both ways (RFC 2890 §2.1) */
+	e->next = proto;
+	e->inner = cur_rest(&c);
+	if (proto == ETHERTYPE_ERSPAN2 && !(flags & GRE_S)) {
+		e->kind = TUNNEL_ERSPAN1;
+		e->id = e->flow_id = 0;
+		e->next = ETHERTYPE_TEB;
+	}
+	return ENCAP_OK;
+}

@@ -1,0 +1,69 @@
+/*
+ * mpls.c — MPLS label stack entries (RFC 3032 §2.1) and the payload after the bottom.
+ *
+ *   |                Label (20)                     | TC  |S|   TTL (8)     |
+ *
+ * MPLS does not say what it carries; the router that pops the last label knows from
+ * its own tables. A sensor guesses as every analyser does (Wireshark, Suricata):
+ *   - bottom label 0 or 2 (explicit null, RFC 3032 §2.1): IPv4, IPv6;
+ *   - first nibble 4 or 6 and a header that fits: IPv4, IPv6;
+ *   - first nibble 0: the pseudowire control word (RFC 4385 §3: 0000, flags,
+ *     length, sequence) then an Ethernet frame, when one follows it; else an Ethernet
+ *     frame whose destination MAC happens to start with 0;
+ *   - anything else: an Ethernet pseudowire without a control word (RFC 4448 §4.6).
+ * A frame whose destination MAC starts 0x4_ or 0x6_ with an IP-like header after it
+ * could be taken for IP: that ambiguity is why RFC 4385 has pseudowires use the
+ * control word.
+ */
+#include "decode/mpls.h"
+
+enum {
+	MPLS_LABEL_IPV4_NULL = 0,
+	MPLS_LABEL_IPV6_NULL = 2,
+	MPLS_LABEL_GAL = 13,
+	PW_CONTROL_WORD = 4,
+};
+
+enum encap_result mpls_parse(const uint8_t *p, size_t len, struct encap *e)
+{
+	struct cursor c = cur_make(p, len);
+	uint32_t entry = 0;
+	for (int n = 0;; n++) {
+		if (n == MPLS_MAX_LABELS)
+			return ENCAP_MALFORMED;
+		entry = cur_be32(&c);
+		if (!cur_ok(&c))
+			return ENCAP_SHORT;
+		if (entry & 0x100) /* bottom of stack */
+			break;
+	}
+	uint32_t label = entry >> 12;
+	if (label == MPLS_LABEL_GAL)
+		return ENCAP_NONE;
+	struct span rest = cur_rest(&c);
+	e->kind = TUNNEL_MPLS;
+	e->id = label;
+	e->flow_id = 0; /* labels are chosen per hop and per direction */
+	e->inner = rest;
+	struct cursor r = cur_make(rest.ptr, rest.len);
+	unsigned nibble = cur_peek_u8(&r, 0) >> 4;
+	if (label == MPLS_LABEL_IPV4_NULL || label == MPLS_LABEL_IPV6_NULL) {
+		e->next = label == MPLS_LABEL_IPV4_NULL ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+		return ENCAP_OK;
+	}
+	if ((nibble == 4 || nibble == 6) && encap_looks_ip(rest, nibble)) {
+		e->next = nibble == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+		return ENCAP_OK;
+	}
+	e->next = ETHERTYPE_TEB;
+	if (nibble == 0) {
+		struct cursor cw = cur_make(rest.ptr, rest.len);
+		cur_skip(&cw, PW_CONTROL_WORD);
+		struct span after = cur_rest(&cw);
+		if (!cur_ok(&cw))
+			return ENCAP_SHORT;
+		if (encap_looks_ethernet(after) || !encap_looks_ethernet(rest))
+			e->inner = after;
+	}
+	return ENCAP_OK;
+}

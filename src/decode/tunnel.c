@@ -1,0 +1,157 @@
+/*
+ * tunnel.c — the tunnels an IP packet carries, and the path a packet's layers make.
+ *
+ * After an IP packet's transport header (ip.c) tunnel_decap looks for a tunnel:
+ *   IP protocol 47: GRE (gre.c), and through it ERSPAN types I, II and III (erspan.c);
+ *   IP protocols 4 and 41: an IPv4 or IPv6 packet inside (RFC 2003, RFC 4213, RFC 2473);
+ *   UDP: GTP-U on port 2152 (gtpu.c); by destination port VXLAN 4789, VXLAN-GPE 4790
+ *     (vxlan.c) and Geneve 6081 (geneve.c). On any other port VXLAN and Geneve are
+ *     recognised too where the header is exact and an Ethernet frame with an IP
+ *     packet (or, for Geneve, an IP packet) follows: cloud mirrors and overlays use
+ *     ports of their own. Ports are a hint, not proof: on its own port a header
+ *     that is not the tunnel's is a look-alike (tunnel.malformed), and the packet is
+ *     read as the UDP it is.
+ * The inner packet is decoded from its first layer (ether.c) into the same packet, so
+ * a tunnel inside a tunnel opens the same way, until TUNNEL_MAX_LAYERS layers are on
+ * the path (tunnel.depth): the packet is then not read at all, rather than read as a
+ * tunnel it is not.
+ *
+ * Each layer also goes into two hashes (packet.h):
+ *   tunnel_key, for the flow table: what does not depend on the packet's direction —
+ *     the layer's kind, its flow_id (a VNI, a session, a VLAN; not a TEID or MPLS
+ *     label), and for a tunnel carried by IP its two endpoints as a pair. GTP-U adds
+ *     its kind only: one subscriber's packet crosses several GTP-U hops of one core
+ *     (an "any" capture sees each), and they are one flow, as they always were here.
+ *   tunnel_hop, for fragment reassembly: every id, and the endpoints in order.
+ */
+#include "decode/decode_internal.h"
+
+#include "core/hashmix.h"
+#include "decode/erspan.h"
+#include "decode/geneve.h"
+#include "decode/gre.h"
+#include "decode/gtpu.h"
+#include "decode/vxlan.h"
+
+enum { IPPROTO_IPIP_ = 4, IPPROTO_IPV6_ = 41 };
+
+enum decode_result tunnel_failed(struct decoder *d, enum encap_result r, bool cut)
+{
+	if (r == ENCAP_SHORT && cut) {
+		decode_note_capture_truncated(d);
+		return DECODE_TRUNCATED;
+	}
+	stats_anomaly(d->stats, ANOM_TUNNEL_MALFORMED);
+	return DECODE_MALFORMED;
+}
+
+bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, bool over_ip)
+{
+	struct tunnel_path *t = &out->tunnel;
+	if (t->n >= TUNNEL_MAX_LAYERS) {
+		stats_anomaly(d->stats, ANOM_TUNNEL_DEPTH);
+		return false;
+	}
+	t->kind[t->n] = e->kind;
+	t->id[t->n] = e->id;
+	t->n++;
+	uint32_t kind = (uint32_t)e->kind * 0x9e3779b1u;
+	uint32_t hop = kind ^ e->id, key = kind ^ e->flow_id;
+	if (over_ip) {
+		uint32_t s = hash_mix32(addr_hash(&out->src)), r = hash_mix32(addr_hash(&out->dst));
+		hop ^= s ^ r * 3;
+		if (e->kind != TUNNEL_GTPU)
+			key ^= s ^ r;
+	}
+	out->tunnel_hop = hash_mix32(out->tunnel_hop ^ hop);
+	if (!d->merge_mirrors)
+		out->tunnel_key = hash_mix32(out->tunnel_key ^ key);
+	return true;
+}
+
+/* A tunnel's own port held something else: a look-alike, counted, read as plain UDP. */
+static enum encap_result on_port(struct decoder *d, enum encap_result r)
+{
+	if (r == ENCAP_NONE)
+		stats_anomaly(d->stats, ANOM_TUNNEL_MALFORMED);
+	return r;
+}
+
+static enum encap_result udp_tunnel(struct decoder *d, const struct packet *pkt, struct span s,
+				    struct encap *e)
+{
+	if (pkt->dport == GTPU_PORT || pkt->sport == GTPU_PORT)
+		return gtpu_parse(s.ptr, s.len, e); /* not a G-PDU: GTP-U's own echo and the like */
+	/* VXLAN and Geneve send from a source port that is a hash of the inner flow, to
+	   the tunnel's port: only the destination says which tunnel it is */
+	if (pkt->dport == VXLAN_PORT)
+		return on_port(d, vxlan_parse(s.ptr, s.len, false, e));
+	if (pkt->dport == VXLAN_GPE_PORT)
+		return on_port(d, vxlan_gpe_parse(s.ptr, s.len, e));
+	if (pkt->dport == GENEVE_PORT)
+		return on_port(d, geneve_parse(s.ptr, s.len, false, e));
+	if (vxlan_parse(s.ptr, s.len, true, e) == ENCAP_OK && encap_looks_ethernet(e->inner))
+		return ENCAP_OK;
+	if (geneve_parse(s.ptr, s.len, true, e) == ENCAP_OK &&
+	    (e->next == ETHERTYPE_TEB ? encap_looks_ethernet(e->inner)
+				      : encap_looks_ip(e->inner, e->next == ETHERTYPE_IPV4 ? 4 : 6)))
+		return ENCAP_OK;
+	return ENCAP_NONE;
+}
+
+/* GRE, and ERSPAN II/III behind it (the ERSPAN layer stands for both on the path). */
+static enum encap_result gre_tunnel(struct span s, struct encap *e)
+{
+	enum encap_result r = gre_parse(s.ptr, s.len, e);
+	if (r != ENCAP_OK)
+		return r;
+	if (e->next == ETHERTYPE_ERSPAN2 || e->next == ETHERTYPE_ERSPAN3)
+		return erspan_parse(e->inner.ptr, e->inner.len, e->next, e);
+	return ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE; /* PPP, keepalives ...: the GRE packet itself */
+}
+
+static enum encap_result ip_in_ip(struct span s, enum tunnel_kind kind, uint16_t next, struct encap *e)
+{
+	e->kind = (uint8_t)kind;
+	e->id = e->flow_id = 0;
+	e->next = next;
+	e->inner = s;
+	return ENCAP_OK;
+}
+
+enum decode_result tunnel_decap(struct decoder *d, struct packet *out)
+{
+	struct encap e;
+	enum encap_result r;
+	struct span s = { out->payload, out->payload_len };
+	bool cut = out->payload_truncated;
+	switch (out->ip_proto) {
+	case IPPROTO_UDP_:
+		r = udp_tunnel(d, out, s, &e);
+		break;
+	case IPPROTO_GRE_:
+		r = gre_tunnel(s, &e);
+		break;
+	case IPPROTO_IPIP_:
+		r = ip_in_ip(s, TUNNEL_IPIP, ETHERTYPE_IPV4, &e);
+		break;
+	case IPPROTO_IPV6_:
+		r = ip_in_ip(s, TUNNEL_IP6IP, ETHERTYPE_IPV6, &e);
+		break;
+	default:
+		return DECODE_OK;
+	}
+	if (r == ENCAP_NONE)
+		return DECODE_OK; /* no tunnel: the packet is what it is */
+	if (r != ENCAP_OK)
+		return tunnel_failed(d, r, cut);
+	if (!tunnel_push(d, out, &e, true))
+		return DECODE_MALFORMED;
+	out->tunnelled = true;
+	out->outer_src = out->src;
+	out->outer_dst = out->dst;
+	if (e.kind == TUNNEL_GTPU)
+		out->tunnel_teid = e.id;
+	ip_reset(out);
+	return ether_payload(d, e.next, e.inner, cut, out);
+}

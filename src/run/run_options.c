@@ -1,0 +1,41 @@
+/*
+ * run_options.c — whether a run's options go together (run.h run_options_check): the
+ * rules the command line cannot see option by option, checked before anything is
+ * opened so that a bad combination is a usage error, not a run's.
+ */
+#include <stdio.h>
+
+#include "run/limits.h"
+#include "run/run.h"
+
+int run_options_check(const struct run_options *opt, char *errbuf, size_t errlen)
+{
+	if (opt->ncaptures && opt->nifaces) {
+		snprintf(errbuf, errlen, "-r and -i do not go together: read captures or capture live");
+		return -1;
+	}
+	if (!opt->order_path || (opt->ncaptures == 0 && opt->nifaces == 0)) {
+		snprintf(errbuf, errlen, "needs --order FILE and at least one -r CAPTURE or -i IFACE (see --help)");
+		return -1;
+	}
+	if (opt->nifaces && opt->resume) {
+		snprintf(errbuf, errlen, "--resume continues an interrupted run of captures, not a live one");
+		return -1;
+	}
+	if (!opt->nifaces && (opt->live.bpf || opt->user || opt->max_db_bytes)) {
+		snprintf(errbuf, errlen, "%s is for live capture (-i)",
+			 opt->live.bpf ? "-f" : opt->user ? "-Z" : "--max-db-mb");
+		return -1;
+	}
+	if (opt->nifaces && opt->workers > 1) {
+		snprintf(errbuf, errlen, "-j works on capture files (-r); a live sensor reads with one thread");
+		return -1;
+	}
+	if (!opt->db_path && (opt->resume || opt->key_path)) {
+		snprintf(errbuf, errlen, "--%s needs a store (not --no-db)", opt->resume ? "resume" : "key");
+		return -1;
+	}
+	struct decode_config dc = { 0 };
+	struct flow_config fc = { 0 };
+	return limits_apply_workers(opt->max_memory_mib, opt->max_flows, opt->workers, &dc, &fc, NULL, errbuf, errlen);
+}
