@@ -2,11 +2,13 @@
 # Installs what pentrap needs to build and test, from Debian's packages (Debian 12, as root).
 # Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite needs)
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libpcap-dev libsqlite3-dev libyaml-dev libssl-dev sqlite3 graphviz)
+pkgs=(build-essential cmake pkg-config libpcap-dev libsqlite3-dev libyaml-dev libssl-dev sqlite3 graphviz
+      libpq-dev librabbitmq-dev)   # the central store (PostgreSQL) and the broker (RabbitMQ): docs/scale.md
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(python3 clang-14 libclang-rt-14-dev chromium)
   pkgs+=(tshark openssl)   # test_content.sh: the oracle for SDP; test_gen_tshark.sh; test_tamper.sh: re-signing
   pkgs+=(tcpreplay iproute2 passwd)   # test_live*.sh: replay onto a veth pair in a network namespace; -Z's user
+  pkgs+=(rabbitmq-server postgresql)  # test_scale*.sh: a throwaway broker and database cluster on loopback
 fi
 missing=()
 for p in "${pkgs[@]}"; do

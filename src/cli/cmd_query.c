@@ -9,7 +9,7 @@
 #include "record/table.h"
 
 static const char usage[] =
-	"usage: pentrap query --db records.db --target ID [--from TIME] [--to TIME]\n"
+	"usage: pentrap query --db records.db|postgresql://... --target ID [--from TIME] [--to TIME]\n"
 	"                     [--format table|jsonl|csv]\n"
 	"\n"
 	"Prints the full bidirectional record of one identifier (a target, or any party:\n"
@@ -98,15 +98,18 @@ int cmd_query(int argc, char **argv)
 		return cli_usage_error("query", "needs --db FILE and --target ID (see --help)");
 	char err[1024] = "";
 	struct store *s = NULL;
-	FILE *probe = fopen(db, "rb");
-	if (!probe) {
+	FILE *probe = store_is_central(db) ? NULL : fopen(db, "rb");
+	if (!probe && !store_is_central(db)) {
 		fprintf(stderr, "pentrap: %s: cannot open store: no such file\n", db);
 		return EXIT_USAGE;
 	}
-	fclose(probe);
-	if (store_open_readonly(db, &s, err, sizeof err) != 0) {
+	if (probe)
+		fclose(probe);
+	int orc = store_open_readonly(db, &s, err, sizeof err);
+	if (orc != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
-		return EXIT_USAGE;
+		/* a central store that cannot be reached is a runtime failure, not bad input */
+		return store_is_central(db) && orc != STORE_OPEN_BAD ? 1 : EXIT_USAGE;
 	}
 	int rc = store_query(s, target, from_us, to_us, print_record, &q, err, sizeof err);
 	store_close(s);

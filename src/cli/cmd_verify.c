@@ -12,7 +12,7 @@
 enum { EXIT_VERIFY_FAILED = 3 };
 
 static const char usage[] =
-	"usage: pentrap verify --db records.db [--pubkey FILE ...] [-q]\n"
+	"usage: pentrap verify --db records.db|postgresql://... [--pubkey FILE ...] [-q]\n"
 	"\n"
 	"Recomputes the hash chain of every record from the store's genesis, checks every\n"
 	"signed checkpoint and what it covers, and each run's custody; prints the custody\n"
@@ -20,7 +20,8 @@ static const char usage[] =
 	"exactly what is wrong and where: an edited, deleted, inserted or reordered record,\n"
 	"records cut off, a bad signature (docs/evidence.md).\n"
 	"\n"
-	"  --db FILE      the store\n"
+	"  --db STORE     the store: an SQLite file, or a central store (postgresql://...):\n"
+	"                 then every sensor's chain is checked, each line naming its sensor\n"
 	"  --pubkey FILE  the sensor's public key (from 'pentrap keygen'), given apart from\n"
 	"                 the records: every checkpoint must be signed by it (repeatable).\n"
 	"                 Without it, the keys kept in the store are used, which shows the\n"
@@ -82,8 +83,11 @@ int cmd_verify(int argc, char **argv)
 		}
 		opt.pubkeys[opt.npubkeys++] = keys[i];
 	}
-	if (store_open_readonly(db, &s, err, sizeof err) != 0) {
+	int orc = store_open_readonly(db, &s, err, sizeof err);
+	if (orc != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
+		/* a central store that cannot be reached is a runtime failure, not bad input */
+		status = store_is_central(db) && orc != STORE_OPEN_BAD ? 1 : EXIT_USAGE;
 		goto out;
 	}
 	struct verify_result res;
@@ -93,7 +97,8 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	if (res.problems) {
-		fprintf(stderr, "pentrap: %s: verification failed: %" PRIu64 " problem%s (listed on standard output)\n", db,
+		fprintf(stderr, "pentrap: %s: verification failed: %" PRIu64 " problem%s (listed on standard output)\n",
+			store_name(s),
 			res.problems, res.problems == 1 ? "" : "s");
 		status = EXIT_VERIFY_FAILED;
 	} else {

@@ -20,6 +20,7 @@ static const char usage[] =
 	"  keygen  make the sensor's Ed25519 key pair for signing the records\n"
 	"  gen     write synthetic mobile-core traffic with its ground truth\n"
 	"  sigs    check or describe signature definitions (check FILE, info [FILE])\n"
+	"  db      the central store: migrate its schema, import a sensor's store\n"
 	"  version print the version\n"
 	"\n"
 	"'pentrap COMMAND --help' describes each command. Exit status: 0 done, 1 runtime\n"
@@ -38,6 +39,7 @@ static const struct command commands[] = {
 	{ "keygen", cmd_keygen },
 	{ "gen", cmd_gen },
 	{ "sigs", cmd_sigs },
+	{ "db", cmd_db },
 };
 
 int main(int argc, char **argv)

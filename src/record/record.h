@@ -50,6 +50,14 @@ void record_event_id(const struct event *e, const char *from, const char *to, ch
 
 /* Writes r as one JSON object (no newline) into f. */
 void record_write_json(const struct record *r, FILE *f);
+/* The same line in memory (no newline), its length in *len. Caller frees; NULL: no memory. */
+char *record_to_line(const struct record *r, size_t *len);
+/*
+ * Reads a record's JSON line (without its newline) back into r (record_parse.c). Only a
+ * canonical line is accepted: writing r again gives the same bytes. -1 with a short
+ * reason in why when the line is not one.
+ */
+int record_from_line(const char *line, size_t len, struct record *r, char *why, size_t whylen);
 
 struct checkpoint; /* record/chain.h */
 

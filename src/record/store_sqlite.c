@@ -11,7 +11,7 @@
  * it. WAL journal, synchronous=NORMAL: a process crash loses no committed transaction;
  * a power loss may lose the last ones, never the file.
  */
-#include "record/store.h"
+#include "record/store_backend.h"
 
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -35,12 +35,12 @@ enum {
 	STORE_VERSION_MIGRATED = 2, /* a store of this version is brought to STORE_VERSION (docs/records.md) */
 	STORE_BATCH = 1000,       /* unsealed stores: records per transaction at most */
 	STORE_BUSY_MS = 5000,     /* wait this long for another process's lock */
-	STORE_QUERY_IDS = 3,      /* forms of one identifier a query looks for */
 };
 
 static const char STORE_FORMAT[] = "pentrap-store";
 
-struct store {
+struct sq_store {
+	struct store base;     /* first: the backend table (store_backend.h) */
 	sqlite3 *db;
 	sqlite3_stmt *insert;
 	bool in_tx;
@@ -53,6 +53,12 @@ struct store {
 	uint64_t last_seq;  /* the last record's seq, including uncommitted ones */
 	char path[];
 };
+
+static struct sq_store *sq(struct store *base)
+{
+	return (struct sq_store *)base;
+}
+
 
 static const char SCHEMA[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -124,22 +130,9 @@ static const char MIGRATE_2_TO_3[] =
 /* A version-2 store opened read-only is read as it is, its records without the new fields. */
 #define OLD_RECORD_COLUMNS RECORD_COLUMNS_V2 ", '' AS event, '' AS counterpart"
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int fail(const struct store *s, char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	char msg[384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (errlen)
-		snprintf(errbuf, errlen, "%s: %s", s->path, msg);
-	return -1;
-}
+#define fail(s, errbuf, errlen, ...) store_fail(&(s)->base, errbuf, errlen, __VA_ARGS__)
 
-static int db_fail(const struct store *s, char *errbuf, size_t errlen, const char *what)
+static int db_fail(const struct sq_store *s, char *errbuf, size_t errlen, const char *what)
 {
 	return fail(s, errbuf, errlen, "%s: %s", what, sqlite3_errmsg(s->db));
 }
@@ -174,7 +167,7 @@ static bool not_sqlite(const char *path)
 }
 
 /* Brings a version-2 store to version 3 in one transaction (another process may have just done it). */
-static int migrate(struct store *s, char *errbuf, size_t errlen)
+static int migrate(struct sq_store *s, char *errbuf, size_t errlen)
 {
 	int64_t version;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -191,13 +184,14 @@ static int migrate(struct store *s, char *errbuf, size_t errlen)
 	return 0;
 }
 
-int store_migrated_from(const struct store *s)
+static int sq_migrated_from(const struct store *base)
 {
+	const struct sq_store *s = (const struct sq_store *)base;
 	return s->migrated_from;
 }
 
 /* Makes sure the schema is there: creates it in an empty database, checks it otherwise. */
-static int check_schema(struct store *s, char *errbuf, size_t errlen)
+static int check_schema(struct sq_store *s, char *errbuf, size_t errlen)
 {
 	int64_t nobjects, version, has_meta, format_ok;
 	if (query_int(s->db, "SELECT count(*) FROM sqlite_master", &nobjects)) {
@@ -242,7 +236,7 @@ static int check_schema(struct store *s, char *errbuf, size_t errlen)
 	return 0;
 }
 
-static int read_last(struct store *s, uint64_t *seq, char hash[HASH_HEX_LEN])
+static int read_last(struct sq_store *s, uint64_t *seq, char hash[HASH_HEX_LEN])
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1", -1,
@@ -277,7 +271,7 @@ static bool on_readonly_fs(const char *path)
  * (a folder we may not write in): then the store may be read as immutable when no -wal
  * file holds changes not yet in the store itself, i.e. no writer is at work on it.
  */
-static bool may_open_immutable(const struct store *s, const char *path)
+static bool may_open_immutable(const struct sq_store *s, const char *path)
 {
 	int code = sqlite3_errcode(s->db) & 0xff;
 	if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY)
@@ -290,7 +284,7 @@ static bool may_open_immutable(const struct store *s, const char *path)
 }
 
 /* Opens s->path: read-write (creating it), read-only, or immutable (a URI, path escaped). */
-static int open_db(struct store *s, bool immutable, char *errbuf, size_t errlen)
+static int open_db(struct sq_store *s, bool immutable, char *errbuf, size_t errlen)
 {
 	char uri[4096 * 3 + 32];
 	const char *name = s->path;
@@ -315,16 +309,18 @@ static int open_db(struct store *s, bool immutable, char *errbuf, size_t errlen)
 	return 0;
 }
 
-static int open_store(const char *path, bool readonly, struct store **out, char *errbuf, size_t errlen)
+static int open_store(const char *path, bool readonly, struct sq_store **out, char *errbuf, size_t errlen)
 {
 	size_t plen = strlen(path);
-	struct store *s = calloc(1, sizeof *s + plen + 1);
+	struct sq_store *s = calloc(1, sizeof *s + plen + 1);
 	*out = NULL;
 	if (!s) {
 		snprintf(errbuf, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	memcpy(s->path, path, plen + 1);
+	s->base.be = &store_sqlite_backend;
+	s->base.where = s->path;
 	s->readonly = readonly;
 	if (not_sqlite(path)) {
 		fail(s, errbuf, errlen, "not a pentrap store (not an SQLite database)");
@@ -378,22 +374,21 @@ fail:
 	return -1;
 }
 
-int store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+static int sq_open(const char *path, bool readonly, struct store **out, char *errbuf, size_t errlen)
 {
-	return open_store(path, false, out, errbuf, errlen);
+	struct sq_store *s = NULL;
+	int rc = open_store(path, readonly, &s, errbuf, errlen);
+	*out = s ? &s->base : NULL;
+	return rc;
 }
 
-int store_open_readonly(const char *path, struct store **out, char *errbuf, size_t errlen)
+static void sq_set_unsealed(struct store *base)
 {
-	return open_store(path, true, out, errbuf, errlen);
-}
-
-void store_set_unsealed(struct store *s)
-{
+	struct sq_store *s = sq(base);
 	s->unsealed = true;
 }
 
-static int commit(struct store *s, char *errbuf, size_t errlen)
+static int commit(struct sq_store *s, char *errbuf, size_t errlen)
 {
 	if (!s->in_tx)
 		return 0;
@@ -411,7 +406,7 @@ static int commit(struct store *s, char *errbuf, size_t errlen)
 }
 
 /* Drops what was written since the last commit: records no checkpoint covers. */
-static void rollback(struct store *s)
+static void rollback(struct sq_store *s)
 {
 	if (!s->in_tx)
 		return;
@@ -422,7 +417,7 @@ static void rollback(struct store *s)
 }
 
 /* Ends an open transaction the way the store's mode says: commit when unsealed. */
-static void settle(struct store *s)
+static void settle(struct sq_store *s)
 {
 	char err[256];
 	if (s->unsealed)
@@ -431,8 +426,9 @@ static void settle(struct store *s)
 		rollback(s);
 }
 
-void store_close(struct store *s)
+static void sq_close(struct store *base)
 {
+	struct sq_store *s = sq(base);
 	if (!s)
 		return;
 	settle(s);
@@ -442,7 +438,7 @@ void store_close(struct store *s)
 }
 
 /* Opens a write transaction unless one is open, checking nobody else appended meanwhile. */
-static int begin_write(struct store *s, char *errbuf, size_t errlen)
+static int begin_write(struct sq_store *s, char *errbuf, size_t errlen)
 {
 	uint64_t db_last = 0;
 	if (s->in_tx)
@@ -459,8 +455,9 @@ static int begin_write(struct store *s, char *errbuf, size_t errlen)
 	return 0;
 }
 
-uint64_t store_last_seq(struct store *s, char last_hash[HASH_HEX_LEN])
+static uint64_t sq_last_seq(struct store *base, char last_hash[HASH_HEX_LEN])
 {
+	struct sq_store *s = sq(base);
 	uint64_t seq = 0;
 	if (read_last(s, &seq, last_hash) != 0) {
 		if (last_hash)
@@ -475,7 +472,7 @@ uint64_t store_last_seq(struct store *s, char last_hash[HASH_HEX_LEN])
 
 static int sink_write(void *impl, const struct record *r, char *errbuf, size_t errlen)
 {
-	struct store *s = impl;
+	struct sq_store *s = impl;
 	char ts[TS_STRLEN];
 	if (r->seq != s->last_seq + 1)
 		return fail(s, errbuf, errlen, "record seq %" PRIu64 " does not follow the last seq %" PRIu64
@@ -530,7 +527,7 @@ static int sink_write(void *impl, const struct record *r, char *errbuf, size_t e
 /* Sealed, records wait for their checkpoint; unsealed, flush commits them. */
 static int sink_flush(void *impl, char *errbuf, size_t errlen)
 {
-	struct store *s = impl;
+	struct sq_store *s = impl;
 	return s->unsealed ? commit(s, errbuf, errlen) : 0;
 }
 
@@ -543,7 +540,7 @@ static void sink_close(void *impl)
 /* The checkpoint, and for a final one the run's end, in the records' transaction. */
 static int sink_checkpoint(void *impl, const struct checkpoint *cp, char *errbuf, size_t errlen)
 {
-	struct store *s = impl;
+	struct sq_store *s = impl;
 	sqlite3_stmt *st = NULL;
 	if (cp->seq > INT64_MAX || cp->count > INT64_MAX || cp->time_us > INT64_MAX || cp->run_id > INT64_MAX)
 		return fail(s, errbuf, errlen, "checkpoint at seq %" PRIu64 ": value out of range", cp->seq);
@@ -609,8 +606,9 @@ static const struct record_sink_ops store_sink_ops = {
 	.checkpoint = sink_checkpoint,
 };
 
-struct record_sink store_sink(struct store *s)
+static struct record_sink sq_sink(struct store *base)
 {
+	struct sq_store *s = sq(base);
 	return (struct record_sink){ .ops = &store_sink_ops, .impl = s };
 }
 
@@ -623,7 +621,7 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* Inserts a run row (autocommitted unless a transaction is open). */
-static int insert_run(struct store *s, const struct run_info *ri, const char *status, uint64_t *id,
+static int insert_run(struct sq_store *s, const struct run_info *ri, const char *status, uint64_t *id,
 		      char *errbuf, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
@@ -671,20 +669,22 @@ out:
 	return rc;
 }
 
-int store_begin_run(struct store *s, struct run_info *ri, char *errbuf, size_t errlen)
+static int sq_begin_run(struct store *base, struct run_info *ri, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	return insert_run(s, ri, "running", &ri->id, errbuf, errlen);
 }
 
-int store_add_run(struct store *s, const struct run_info *ri, char *errbuf, size_t errlen)
+static int sq_add_run(struct store *base, const struct run_info *ri, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	if (s->unsealed && commit(s, errbuf, errlen))
 		return -1;
 	return insert_run(s, ri, "ended", NULL, errbuf, errlen);
 }
 
 /* A meta value into out (cap len): 1 found, 0 absent, -1 error. */
-static int meta_get(struct store *s, const char *key, char *out, size_t len)
+static int meta_get(struct sq_store *s, const char *key, char *out, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
@@ -704,8 +704,9 @@ static int meta_get(struct store *s, const char *key, char *out, size_t len)
 	return rc;
 }
 
-int store_genesis(struct store *s, struct chain_genesis *g, char *errbuf, size_t errlen)
+static int sq_genesis(struct store *base, struct chain_genesis *g, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	char created[32];
 	memset(g, 0, sizeof *g);
 	int rc = meta_get(s, "genesis", g->hash, sizeof g->hash);
@@ -722,11 +723,12 @@ int store_genesis(struct store *s, struct chain_genesis *g, char *errbuf, size_t
 	return 1;
 }
 
-int store_set_genesis(struct store *s, const struct chain_genesis *g, char *errbuf, size_t errlen)
+static int sq_set_genesis(struct store *base, const struct chain_genesis *g, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	struct chain_genesis old;
 	char created[32];
-	int rc = store_genesis(s, &old, errbuf, errlen);
+	int rc = sq_genesis(&s->base, &old, errbuf, errlen);
 	if (rc != 0)
 		return rc < 0 ? -1 : fail(s, errbuf, errlen, "the store already has a genesis");
 	if (s->last_seq != 0 || s->in_tx)
@@ -759,8 +761,9 @@ fail:
 	return -1;
 }
 
-int store_add_key(struct store *s, const char *key_id, const char *pem, char *errbuf, size_t errlen)
+static int sq_add_key(struct store *base, const char *key_id, const char *pem, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -777,8 +780,9 @@ int store_add_key(struct store *s, const char *key_id, const char *pem, char *er
 	return 0;
 }
 
-char *store_key_pem(struct store *s, const char *key_id)
+static char *sq_key_pem(struct store *base, const char *key_id)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	char *out = NULL;
 	if (sqlite3_prepare_v2(s->db, "SELECT public_key FROM keys WHERE key_id = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -798,8 +802,9 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-int store_each_run(struct store *s, store_run_fn cb, void *ud, char *errbuf, size_t errlen)
+static int sq_each_run(struct store *base, store_run_fn cb, void *ud, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
@@ -841,8 +846,9 @@ int store_each_run(struct store *s, store_run_fn cb, void *ud, char *errbuf, siz
 	return 0;
 }
 
-int store_each_checkpoint(struct store *s, store_checkpoint_fn cb, void *ud, char *errbuf, size_t errlen)
+static int sq_each_checkpoint(struct store *base, store_checkpoint_fn cb, void *ud, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
@@ -877,8 +883,9 @@ int store_each_checkpoint(struct store *s, store_checkpoint_fn cb, void *ud, cha
 	return 0;
 }
 
-int store_record_hash(struct store *s, uint64_t seq, char out[HASH_HEX_LEN])
+static int sq_record_hash(struct store *base, uint64_t seq, char out[HASH_HEX_LEN])
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 	out[0] = '\0';
@@ -898,8 +905,9 @@ int store_record_hash(struct store *s, uint64_t seq, char out[HASH_HEX_LEN])
 	return rc;
 }
 
-int store_find_hash(struct store *s, const char *hash, uint64_t *seq)
+static int sq_find_hash(struct store *base, const char *hash, uint64_t *seq)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT seq FROM records WHERE hash = ?1 ORDER BY seq LIMIT 1", -1, &st,
@@ -931,7 +939,7 @@ static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
 }
 
 /* One row of RECORD_COLUMNS into r; -1 with a message when the row cannot be a record. */
-static int read_row(struct store *s, sqlite3_stmt *st, struct record *r, char *errbuf, size_t errlen)
+static int read_row(struct sq_store *s, sqlite3_stmt *st, struct record *r, char *errbuf, size_t errlen)
 {
 	char type[32], confidence[16];
 	memset(r, 0, sizeof *r);
@@ -1041,8 +1049,9 @@ static const char *read_row_checked(sqlite3_stmt *st, struct record *r)
 	return problem;
 }
 
-int store_each_row(struct store *s, store_row_fn cb, void *ud, char *errbuf, size_t errlen)
+static int sq_each_row(struct store *base, store_row_fn cb, void *ud, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = NULL;
 	struct record r;
 	int rc;
@@ -1065,7 +1074,7 @@ int store_each_row(struct store *s, store_row_fn cb, void *ud, char *errbuf, siz
 }
 
 /* Steps st to the end, calling cb per row. 0, cb's non-zero value, or -1 on error. */
-static int run_rows(struct store *s, sqlite3_stmt *st, store_record_fn cb, void *ud, char *errbuf,
+static int run_rows(struct sq_store *s, sqlite3_stmt *st, store_record_fn cb, void *ud, char *errbuf,
 		    size_t errlen)
 {
 	struct record r;
@@ -1082,63 +1091,14 @@ static int run_rows(struct store *s, sqlite3_stmt *st, store_record_fn cb, void 
 	return 0;
 }
 
-/*
- * The forms of id a query looks for in target, from_party and to_party:
- *   an IP address "A"   → "A" (canonical text), "A/32" or "A/128" (a host target);
- *   a prefix "A/len"    → "A/len" (canonical), and "A" when len is the full length;
- *   anything else       → party_normalise(id); when that is bare digits "D", also "+D"
- *                         (the same rule as order matching).
- * Returns how many forms were written (0 when id yields nothing).
- */
-static int query_forms(const char *id, char forms[STORE_QUERY_IDS][PARTY_MAX])
-{
-	char text[PARTY_MAX], fmt[ADDR_STRLEN];
-	struct ip_addr a;
-	snprintf(text, sizeof text, "%s", id);
-	char *slash = strchr(text, '/');
-	if (slash)
-		*slash = '\0';
-	if (addr_parse(text, &a) == 0) {
-		unsigned max = a.family == 4 ? 32 : 128;
-		addr_format(&a, fmt, sizeof fmt);
-		if (!slash) {
-			snprintf(forms[0], PARTY_MAX, "%s", fmt);
-			snprintf(forms[1], PARTY_MAX, "%s/%u", fmt, max);
-			return 2;
-		}
-		const char *d = slash + 1;
-		size_t nd = strspn(d, "0123456789");
-		if (nd > 0 && nd <= 3 && d[nd] == '\0' && (unsigned)atoi(d) <= max) {
-			unsigned len = (unsigned)atoi(d);
-			snprintf(forms[0], PARTY_MAX, "%s/%u", fmt, len);
-			if (len == max) {
-				snprintf(forms[1], PARTY_MAX, "%s", fmt);
-				return 2;
-			}
-			return 1;
-		}
-	}
-	party_normalise(id, strlen(id), forms[0], PARTY_MAX);
-	if (forms[0][0] == '\0')
-		snprintf(forms[0], PARTY_MAX, "%s", id);
-	if (forms[0][0] == '\0')
-		return 0;
-	size_t len = strlen(forms[0]);
-	if (strspn(forms[0], "0123456789") == len && len + 2 <= PARTY_MAX) {
-		forms[1][0] = '+';
-		memcpy(forms[1] + 1, forms[0], len + 1);
-		return 2;
-	}
-	return 1;
-}
-
-int store_query(struct store *s, const char *id, uint64_t from_us, uint64_t to_us,
+static int sq_query(struct store *base, const char *id, uint64_t from_us, uint64_t to_us,
 		store_record_fn cb, void *ud, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = sq(base);
 	char forms[STORE_QUERY_IDS][PARTY_MAX] = { { 0 } };
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	int nforms = query_forms(id ? id : "", forms);
+	int nforms = store_query_forms(id ? id : "", forms);
 	if (nforms == 0)
 		return fail(s, errbuf, errlen, "empty identifier");
 	/* a version-2 store read as it is has no counterpart column to look in */
@@ -1169,18 +1129,188 @@ out:
 	return rc;
 }
 
-int store_each(struct store *s, store_record_fn cb, void *ud, char *errbuf, size_t errlen)
+static int sq_records_after(struct store *base, uint64_t after_seq, size_t max, store_record_fn cb, void *ud,
+			    char *errbuf, size_t errlen);
+
+static int sq_each(struct store *base, store_record_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	return sq_records_after(base, 0, SIZE_MAX, cb, ud, errbuf, errlen);
+}
+
+/* --- what a sensor keeps beside the evidence: positions and its spooled bindings --- */
+
+static const char CURSORS_DDL[] = "CREATE TABLE cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL)";
+static const char BINDINGS_DDL[] =
+	"CREATE TABLE bindings (id INTEGER PRIMARY KEY, ts_us INTEGER NOT NULL, text TEXT NOT NULL)";
+
+/* 1 when the table exists, 0 when not, -1 on error. */
+static int has_table(struct sq_store *s, const char *name)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			rc = sqlite3_column_int(st, 0) > 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Makes the table when it is missing (inside the open transaction, if any). */
+static int ensure_table(struct sq_store *s, const char *table, const char *ddl, char *errbuf, size_t errlen)
+{
+	if (s->readonly)
+		return fail(s, errbuf, errlen, "opened read-only");
+	int has = has_table(s, table);
+	if (has < 0 || (has == 0 && sqlite3_exec(s->db, ddl, NULL, NULL, NULL) != SQLITE_OK))
+		return db_fail(s, errbuf, errlen, "cannot make its table");
+	return 0;
+}
+
+/* Runs one prepared writing statement: inside the open transaction when there is one
+ * (committed with the records' next checkpoint), else on its own; then finalizes it. */
+static int write_aside(struct sq_store *s, sqlite3_stmt *st, char *errbuf, size_t errlen)
+{
+	int r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(s, errbuf, errlen, "cannot write");
+}
+
+static int sq_cursor_get(struct store *base, const char *name, uint64_t *value, char *errbuf, size_t errlen)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = NULL;
+	*value = 0;
+	int has = has_table(s, "cursors");
+	if (has <= 0)
+		return has < 0 ? db_fail(s, errbuf, errlen, "cannot read the schema") : 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM cursors WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot prepare");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*value = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(s, errbuf, errlen, "cannot read a position");
+}
+
+static int sq_cursor_set(struct store *base, const char *name, uint64_t value, char *errbuf, size_t errlen)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = NULL;
+	if (value > INT64_MAX)
+		return fail(s, errbuf, errlen, "position %s out of range", name);
+	if (ensure_table(s, "cursors", CURSORS_DDL, errbuf, errlen))
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO cursors (name, value) VALUES (?1, ?2)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot prepare");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)value);
+	return write_aside(s, st, errbuf, errlen);
+}
+
+static int sq_binding_add(struct store *base, uint64_t ts_us, const char *text, char *errbuf, size_t errlen)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = NULL;
+	if (ensure_table(s, "bindings", BINDINGS_DDL, errbuf, errlen))
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO bindings (ts_us, text) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot prepare");
+	sqlite3_bind_int64(st, 1, ts_us > INT64_MAX ? INT64_MAX : (sqlite3_int64)ts_us);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	return write_aside(s, st, errbuf, errlen);
+}
+
+static int sq_each_binding(struct store *base, uint64_t after_id, size_t max, store_binding_fn cb, void *ud,
+			   char *errbuf, size_t errlen)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = NULL;
+	int has = has_table(s, "bindings");
+	if (has <= 0)
+		return has < 0 ? db_fail(s, errbuf, errlen, "cannot read the schema") : 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, ts_us, text FROM bindings WHERE id > ?1 ORDER BY id LIMIT ?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		return db_fail(s, errbuf, errlen, "cannot prepare");
+	sqlite3_bind_int64(st, 1, after_id > INT64_MAX ? INT64_MAX : (sqlite3_int64)after_id);
+	sqlite3_bind_int64(st, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop = cb((uint64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
+			      col_text(st, 2), ud);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s, errbuf, errlen, "cannot read the bindings");
+}
+
+static int sq_records_after(struct store *base, uint64_t after_seq, size_t max, store_record_fn cb, void *ud,
+			    char *errbuf, size_t errlen)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
 	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT %s FROM records ORDER BY seq", s->columns);
+	snprintf(sql, sizeof sql, "SELECT %s FROM records WHERE seq > ?1 ORDER BY seq LIMIT ?2", s->columns);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		db_fail(s, errbuf, errlen, "cannot prepare");
 		goto out;
 	}
+	sqlite3_bind_int64(st, 1, after_seq > INT64_MAX ? INT64_MAX : (sqlite3_int64)after_seq);
+	sqlite3_bind_int64(st, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
 	rc = run_rows(s, st, cb, ud, errbuf, errlen);
 out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* One chain: the store's own (none before its first run). */
+static int sq_each_chain(struct store *base, store_chain_fn cb, void *ud, char *errbuf, size_t errlen)
+{
+	struct sq_store *s = sq(base);
+	struct chain_genesis g;
+	int has = sq_genesis(base, &g, errbuf, errlen);
+	if (has <= 0)
+		return has;
+	uint64_t last = 0;
+	if (read_last(s, &last, NULL))
+		return db_fail(s, errbuf, errlen, "cannot read the last record");
+	struct store_chain c = { .genesis = g.hash, .sensor = g.sensor, .key_id = "", .records = last };
+	return cb(&c, ud);
+}
+
+const struct store_backend store_sqlite_backend = {
+	.name = "SQLite",
+	.open = sq_open,
+	.close = sq_close,
+	.last_seq = sq_last_seq,
+	.sink = sq_sink,
+	.set_unsealed = sq_set_unsealed,
+	.genesis = sq_genesis,
+	.set_genesis = sq_set_genesis,
+	.add_key = sq_add_key,
+	.key_pem = sq_key_pem,
+	.begin_run = sq_begin_run,
+	.add_run = sq_add_run,
+	.each_run = sq_each_run,
+	.each_checkpoint = sq_each_checkpoint,
+	.record_hash = sq_record_hash,
+	.find_hash = sq_find_hash,
+	.query = sq_query,
+	.each = sq_each,
+	.each_row = sq_each_row,
+	.each_chain = sq_each_chain,
+	.cursor_get = sq_cursor_get,
+	.cursor_set = sq_cursor_set,
+	.binding_add = sq_binding_add,
+	.each_binding = sq_each_binding,
+	.records_after = sq_records_after,
+	.migrated_from = sq_migrated_from,
+};

@@ -2,6 +2,7 @@
 #include "record/verify_report.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/timefmt.h"
@@ -12,15 +13,17 @@ struct report_ctx {
 	FILE *out;
 	bool quiet;
 	size_t ncaptures;
+	const char *sensor;  /* a central store: the sensor whose chain is checked, named on each line */
 };
 
 static void on_line(void *ud, bool problem, const char *line)
 {
 	struct report_ctx *o = ud;
+	const char *who = o->sensor ? "sensor " : "", *name = o->sensor ? o->sensor : "", *sep = o->sensor ? ": " : "";
 	if (problem)
-		fprintf(o->out, "  FAIL  %s\n", line);
+		fprintf(o->out, "  FAIL  %s%s%s%s\n", who, name, sep, line);
 	else if (!o->quiet)
-		fprintf(o->out, "  note  %s\n", line);
+		fprintf(o->out, "  note  %s%s%s%s\n", who, name, sep, line);
 }
 
 /* A capture's path as plain text: what cannot be shown on a terminal as '?'. */
@@ -126,19 +129,93 @@ static void print_totals(FILE *out, const struct verify_result *res, size_t npub
 			npubkeys > 1 ? "s" : "");
 }
 
+/* One chain: its custody, the checks and the totals. */
+static int report_chain(struct store *s, struct report_ctx *o, const struct verify_options *opt,
+			struct verify_result *res, char *errbuf, size_t errlen)
+{
+	if (!o->quiet && print_custody(s, o, errbuf, errlen) != 0)
+		return -1;
+	if (verify_store(s, opt, on_line, o, res, errbuf, errlen) != 0)
+		return -1;
+	if (!o->quiet)
+		print_totals(o->out, res, opt->npubkeys);
+	return 0;
+}
+
+/* The chains of a central store, kept to be checked one by one. */
+struct chain_entry {
+	char genesis[HASH_HEX_LEN];
+	char sensor[128];
+	uint64_t records;
+};
+
+struct chain_list {
+	struct chain_entry *v;
+	size_t n;
+};
+
+static int keep_chain(const struct store_chain *c, void *ud)
+{
+	struct chain_list *cl = ud;
+	struct chain_entry *v = realloc(cl->v, (cl->n + 1) * sizeof *v);
+	if (!v)
+		return -1;
+	cl->v = v;
+	struct chain_entry *e = &v[cl->n++];
+	snprintf(e->genesis, sizeof e->genesis, "%s", c->genesis);
+	snprintf(e->sensor, sizeof e->sensor, "%s", c->sensor);
+	e->records = c->records;
+	return 0;
+}
+
+/*
+ * Every chain of a central store, one after the other, each headed by its sensor and
+ * each line naming it; res sums them (records, signatures, problems).
+ */
+static int report_central(struct store *s, struct report_ctx *o, const struct verify_options *opt,
+			  struct verify_result *res, size_t *nchains, char *errbuf, size_t errlen)
+{
+	struct chain_list cl = { 0 };
+	int rc = store_each_chain(s, keep_chain, &cl, errbuf, errlen);
+	if (rc > 0)
+		snprintf(errbuf, errlen, "out of memory");
+	memset(res, 0, sizeof *res);
+	for (size_t i = 0; rc == 0 && i < cl.n; i++) {
+		struct verify_result one;
+		if (!o->quiet)
+			fprintf(o->out, "sensor %s  chain %.16s  %" PRIu64 " records\n", cl.v[i].sensor, cl.v[i].genesis,
+				cl.v[i].records);
+		o->sensor = cl.v[i].sensor;
+		rc = store_use_chain(s, cl.v[i].genesis, errbuf, errlen);
+		if (rc == 0)
+			rc = report_chain(s, o, opt, &one, errbuf, errlen);
+		res->records += one.records;
+		res->checkpoints += one.checkpoints;
+		res->signatures_good += one.signatures_good;
+		res->problems += one.problems;
+	}
+	o->sensor = NULL;
+	*nchains = cl.n;
+	free(cl.v);
+	return rc ? -1 : 0;
+}
+
 int verify_report(struct store *s, const char *db_name, const struct verify_options *opt, bool quiet, FILE *out,
 		  struct verify_result *res, char *errbuf, size_t errlen)
 {
 	struct report_ctx o = { .out = out, .quiet = quiet };
-	fprintf(out, "pentrap verify: %s\n", db_name);
-	if (!quiet && print_custody(s, &o, errbuf, errlen) != 0)
+	size_t nchains = 0;
+	bool central = store_is_central(db_name);
+	fprintf(out, "pentrap verify: %s\n", store_name(s));
+	if (central ? report_central(s, &o, opt, res, &nchains, errbuf, errlen) != 0
+		    : report_chain(s, &o, opt, res, errbuf, errlen) != 0)
 		return -1;
-	if (verify_store(s, opt, on_line, &o, res, errbuf, errlen) != 0)
-		return -1;
-	if (!quiet)
-		print_totals(out, res, opt->npubkeys);
 	if (res->problems)
 		fprintf(out, "result: FAILED: %" PRIu64 " problem%s\n", res->problems, res->problems == 1 ? "" : "s");
+	else if (central)
+		fprintf(out, "result: verified: %zu chain%s, %" PRIu64 " records, chains and %" PRIu64
+			" signed checkpoint%s hold\n", nchains, nchains == 1 ? "" : "s", res->records,
+			res->signatures_good, res->signatures_good == 1 ? "" : "s");
 	else
 		fprintf(out, "result: verified: %" PRIu64 " records, chain and %" PRIu64 " signed checkpoint%s hold\n",
 			res->records, res->signatures_good, res->signatures_good == 1 ? "" : "s");

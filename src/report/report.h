@@ -52,6 +52,8 @@ struct report_pair {
 };
 
 struct report_run {
+	uint64_t id;
+	char sensor_id[128];
 	char order_id[64], order_file[256], order_sha256[65], sigs_version[64], software_version[32];
 	char *captures;            /* JSON text, owned */
 	uint64_t started_us, ended_us, first_seq, last_seq;
@@ -66,6 +68,7 @@ struct report_data {
 	size_t npairs;
 	struct report_run *runs;
 	size_t nruns;
+	bool central;              /* a central store: runs of many sensors, each named */
 	char verify_status[16];    /* "verified", "FAILED", "unknown" */
 	char verify_message[512];
 	size_t hidden_nodes;       /* contacts left out of the picture */

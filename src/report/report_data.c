@@ -3,7 +3,6 @@
  * order, the parties and the pairs between them (an event recorded twice, once per
  * target, counts once), the runs' custody, and the chain's verification status.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,69 +234,81 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 	return 0;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+/* Every run's custody (a central store: every sensor's), in the store's order. */
+static int keep_run(const struct run_info *ri, void *ud)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, len, "%s", t ? (const char *)t : "");
+	struct report_data *d = ud;
+	struct report_run *runs = realloc(d->runs, (d->nruns + 1) * sizeof *runs);
+	if (!runs)
+		return -1;
+	d->runs = runs;
+	struct report_run *r = &d->runs[d->nruns++];
+	memset(r, 0, sizeof *r);
+	r->id = ri->id;
+	snprintf(r->sensor_id, sizeof r->sensor_id, "%s", ri->sensor_id ? ri->sensor_id : "");
+	snprintf(r->order_id, sizeof r->order_id, "%s", ri->order_id ? ri->order_id : "");
+	snprintf(r->order_file, sizeof r->order_file, "%s", ri->order_file ? ri->order_file : "");
+	snprintf(r->order_sha256, sizeof r->order_sha256, "%s", ri->order_sha256 ? ri->order_sha256 : "");
+	r->captures = strdup(ri->captures ? ri->captures : "[]");
+	snprintf(r->sigs_version, sizeof r->sigs_version, "%s", ri->sigs_version ? ri->sigs_version : "");
+	snprintf(r->software_version, sizeof r->software_version, "%s", ri->software_version ? ri->software_version : "");
+	r->started_us = ri->started_us;
+	r->ended_us = ri->ended_us;
+	r->first_seq = ri->first_seq;
+	r->last_seq = ri->last_seq;
+	return r->captures ? 0 : -1;
 }
 
-static void load_runs(const char *path, struct report_data *d)
+/* Verification of every chain the store holds (one in an SQLite store). */
+struct verify_all {
+	struct store *s;
+	struct verify_lines vl;
+	uint64_t records, checkpoints, problems;
+	int rc;
+	char err[256];
+};
+
+static int verify_chain(const struct store_chain *c, void *ud)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return;
+	struct verify_all *va = ud;
+	struct verify_options vo = { .max_problems = 1 };
+	struct verify_result vr;
+	if (store_use_chain(va->s, c->genesis, va->err, sizeof va->err) != 0 ||
+	    verify_store(va->s, &vo, on_verify_line, &va->vl, &vr, va->err, sizeof va->err) != 0) {
+		va->rc = -1;
+		return 1;
 	}
-	if (sqlite3_prepare_v2(db,
-			       "SELECT order_id, order_file, order_sha256, captures, sigs_version, software_version,"
-			       " started_us, ended_us, first_seq, last_seq FROM runs ORDER BY id",
-			       -1, &st, NULL) == SQLITE_OK) {
-		size_t cap = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (d->nruns == cap) {
-				cap = cap ? cap * 2 : 8;
-				d->runs = realloc(d->runs, cap * sizeof *d->runs);
-			}
-			struct report_run *r = &d->runs[d->nruns++];
-			memset(r, 0, sizeof *r);
-			copy_col(st, 0, r->order_id, sizeof r->order_id);
-			copy_col(st, 1, r->order_file, sizeof r->order_file);
-			copy_col(st, 2, r->order_sha256, sizeof r->order_sha256);
-			const unsigned char *c = sqlite3_column_text(st, 3);
-			r->captures = strdup(c ? (const char *)c : "[]");
-			copy_col(st, 4, r->sigs_version, sizeof r->sigs_version);
-			copy_col(st, 5, r->software_version, sizeof r->software_version);
-			r->started_us = (uint64_t)sqlite3_column_int64(st, 6);
-			r->ended_us = (uint64_t)sqlite3_column_int64(st, 7);
-			r->first_seq = (uint64_t)sqlite3_column_int64(st, 8);
-			r->last_seq = (uint64_t)sqlite3_column_int64(st, 9);
-		}
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(db);
+	va->records += vr.records;
+	va->checkpoints += vr.checkpoints;
+	va->problems += vr.problems;
+	return 0;
 }
 
 int report_data_load(const struct report_options *opt, struct report_data *d, char *errbuf, size_t errlen)
 {
 	memset(d, 0, sizeof *d);
 	struct store *s = NULL;
-	FILE *probe = fopen(opt->db_path, "rb");
-	if (!probe) {
-		snprintf(errbuf, errlen, "%s: cannot open store: no such file", opt->db_path);
-		return -1;
+	if (!store_is_central(opt->db_path)) {
+		FILE *probe = fopen(opt->db_path, "rb");
+		if (!probe) {
+			snprintf(errbuf, errlen, "%s: cannot open store: no such file", opt->db_path);
+			return -1;
+		}
+		fclose(probe);
 	}
-	fclose(probe);
 	if (store_open_readonly(opt->db_path, &s, errbuf, errlen) != 0)
 		return -1;
+	d->central = store_is_central(opt->db_path);
 	struct load_ctx lc = { .opt = opt, .d = d };
 	int rc = store_each(s, on_record, &lc, errbuf, errlen);
-	/* The whole store is verified as `pentrap verify` would, with the keys it holds. */
-	struct verify_options vo = { .max_problems = 1 };
-	struct verify_result vr;
-	struct verify_lines vl = { "" };
-	char verr[256] = "";
-	int vrc = rc == 0 ? verify_store(s, &vo, on_verify_line, &vl, &vr, verr, sizeof verr) : 0;
+	if (rc == 0 && store_each_run(s, keep_run, d, errbuf, errlen) != 0)
+		rc = 1;
+	/* The whole store is verified as `pentrap verify` would, with the keys it holds:
+	 * every chain of a central store. */
+	struct verify_all va = { .s = s };
+	int vrc = rc == 0 ? store_each_chain(s, verify_chain, &va, va.err, sizeof va.err) : 0;
+	if (vrc == 0)
+		vrc = va.rc;
 	store_close(s);
 	if (rc != 0) {
 		if (rc > 0)
@@ -309,17 +320,16 @@ int report_data_load(const struct report_options *opt, struct report_data *d, ch
 		snprintf(errbuf, errlen, "out of memory");
 		return -1;
 	}
-	load_runs(opt->db_path, d);
-	if (vrc != 0 || vr.problems) {
+	if (vrc != 0 || va.problems) {
 		snprintf(d->verify_status, sizeof d->verify_status, "FAILED");
 		snprintf(d->verify_message, sizeof d->verify_message, "%llu problem(s); the first: %s",
-			 (unsigned long long)(vrc != 0 ? 1 : vr.problems), vrc != 0 ? verr : vl.first);
+			 (unsigned long long)(vrc != 0 ? 1 : va.problems), vrc != 0 ? va.err : va.vl.first);
 	} else {
 		snprintf(d->verify_status, sizeof d->verify_status, "verified");
 		snprintf(d->verify_message, sizeof d->verify_message,
 			 "the chain of %llu records and %llu signed checkpoints holds (checked with the keys kept "
 			 "in the store; `pentrap verify --pubkey` checks against a key given separately)%s",
-			 (unsigned long long)vr.records, (unsigned long long)vr.checkpoints,
+			 (unsigned long long)va.records, (unsigned long long)va.checkpoints,
 			 lc.too_many ? "; the report shows the first 2,000,000 records" : "");
 	}
 	return 0;

@@ -77,7 +77,14 @@ static void custody(FILE *f, const struct report_data *d)
 	for (size_t i = 0; i < d->nruns; i++) {
 		const struct report_run *r = &d->runs[i];
 		char a[TS_STRLEN], b[TS_STRLEN];
-		fprintf(f, "<tr><td class=\"num\">%zu</td><td>", i + 1);
+		if (d->central) {
+			/* a central store: runs are numbered per sensor store */
+			fputs("<tr><td>", f);
+			html(f, r->sensor_id);
+			fprintf(f, " %llu</td><td>", (unsigned long long)r->id);
+		} else {
+			fprintf(f, "<tr><td class=\"num\">%zu</td><td>", i + 1);
+		}
 		html(f, r->order_id);
 		fputs("</td><td>", f);
 		html(f, r->order_file);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "record/store.h"
 #include "run/limits.h"
 #include "run/run.h"
 
@@ -29,6 +30,11 @@ int run_options_check(const struct run_options *opt, char *errbuf, size_t errlen
 	}
 	if (opt->nifaces && opt->workers > 1) {
 		snprintf(errbuf, errlen, "-j works on capture files (-r); a live sensor reads with one thread");
+		return -1;
+	}
+	if (store_is_central(opt->db_path)) {
+		snprintf(errbuf, errlen, "--db %s: a sensor records into its own SQLite store (its spool and evidence); "
+			 "'pentrap collect' fills the central store (docs/scale.md)", opt->db_path);
 		return -1;
 	}
 	if (!opt->db_path && (opt->resume || opt->key_path)) {
