@@ -8,6 +8,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(python3 clang-14 libclang-rt-14-dev chromium)
   pkgs+=(tshark openssl)   # test_content.sh: the oracle for SDP; test_gen_tshark.sh; test_tamper.sh: re-signing
   pkgs+=(tcpreplay iproute2 passwd)   # test_live*.sh: replay onto a veth pair in a network namespace; -Z's user
+  pkgs+=(python3-cryptography)        # tests/bad/make_attacks.py: QUIC Initials protected as RFC 9001 says
   pkgs+=(rabbitmq-server postgresql)  # test_scale*.sh: a throwaway broker and database cluster on loopback
 fi
 missing=()

@@ -63,6 +63,8 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_TCAP_TRUNCATED] = "tcap.truncated",
 	[ANOM_TCAP_COMPONENT_LIMIT] = "tcap.component-limit",
 	[ANOM_MAP_PENDING_FULL] = "map.pending-full",
+	[ANOM_TLS_GATHER_EVICTED] = "tls.gather-evicted",
+	[ANOM_QUIC_GATHER_EVICTED] = "quic.gather-evicted",
 };
 
 const char *anomaly_name(enum anomaly a)

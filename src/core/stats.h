@@ -79,6 +79,8 @@ enum anomaly {
 	ANOM_TCAP_TRUNCATED,       /* TCAP or MAP cut by the capture */
 	ANOM_TCAP_COMPONENT_LIMIT, /* more TCAP components than TCAP_MAX_COMPONENTS: the rest unread */
 	ANOM_MAP_PENDING_FULL,     /* MAP SMS awaiting its answer pushed out: recorded without outcome */
+	ANOM_TLS_GATHER_EVICTED,   /* TLS gathering buffers all in use: the one left longest taken back, its message given up */
+	ANOM_QUIC_GATHER_EVICTED,  /* the same for QUIC's ClientHello buffers */
 	ANOM__COUNT
 };
 

@@ -171,7 +171,9 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 	p->ndissectors = proto_registry_count();
 	if (p->ndissectors > MAX_DISSECTORS)
 		p->ndissectors = MAX_DISSECTORS;
-	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions };
+	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions,
+					    .tls_gather = cfg->gather_buffers,
+					    .quic_gather = cfg->gather_buffers };
 	for (size_t i = 0; i < p->ndissectors; i++) {
 		const struct dissector *d = proto_registry[i];
 		if (d->module_new && !(p->modules[i] = d->module_new(&p->stats, &sizes)))

@@ -27,6 +27,7 @@ struct pipeline_config {
 	unsigned identity_bindings;    /* identity map size, 0: 65536 (identity/identity.h) */
 	unsigned name_entries;         /* DNS name cache size, 0: 32768 (identity/names.h) */
 	unsigned data_sessions;        /* each data-session table (GTP, RADIUS, Diameter), 0: 16384 */
+	unsigned gather_buffers;       /* TLS's and QUIC's handshake gathering buffers, each; 0: 64 */
 	struct sigset *sigs;           /* signature definitions (detect/sigs.h); NULL: no OTT detection */
 	/* Optional: sees every packet that reaches the flow table, inner ones of a tunnel too
 	 * (tests and diagnostics). */

@@ -32,9 +32,11 @@ enum parse_status {
 			    encrypted): the pipeline stops reassembling it and frees its stream */
 };
 
-/* What a run's memory plan gives the modules that keep per-subscriber tables. */
+/* What a run's memory plan (run/limits.c) gives the modules' tables and pools. */
 struct module_sizes {
 	unsigned data_sessions; /* each data-session table (GTP, RADIUS, Diameter); 0: default */
+	unsigned tls_gather;    /* TLS's buffers for handshake messages spanning records (proto/gather.h); 0: default */
+	unsigned quic_gather;   /* QUIC's buffers for ClientHellos spanning packets; 0: default */
 };
 
 enum transport_bits {

@@ -14,8 +14,12 @@
  * Destination Connection ID of its first Initial; after a Retry the client uses a new
  * one, so when a packet does not open with the first keys, keys from its own DCID are
  * tried. A ClientHello may span several Initials, and Chromium scatters its CRYPTO
- * frames out of order on purpose: the bytes are kept at their offsets in a buffer made
- * on first need and freed when the hello is read, with the covered ranges tracked.
+ * frames out of order on purpose: the bytes are kept at their offsets in a buffer of
+ * QUIC_CRYPTO_MAX bytes taken from the module's fixed pool (gather.h, sized by the run's
+ * memory plan) on first need and given back when the hello is read, with the covered
+ * ranges tracked. When the pool is spent, the buffer left alone longest is taken back
+ * and its flow gives up (quic.gather-evicted): Initials that start a hello and never
+ * finish it hold at most the pool.
  * Only the client's direction (the flow's initiator) is opened.
  */
 #include "proto/quic.h"
@@ -25,6 +29,7 @@
 
 #include "core/cursor.h"
 #include "detect/facts.h"
+#include "proto/gather.h"
 #include "proto/quic_crypto.h"
 
 enum {
@@ -53,7 +58,7 @@ struct quic_state {
 	uint8_t initials;      /* client Initials looked at */
 	struct quic_keys keys; /* client Initial keys from the first DCID */
 	uint64_t largest_pn;
-	uint8_t *crypto;       /* QUIC_CRYPTO_MAX bytes while gathering, else NULL */
+	uint32_t crypto_slot;  /* the gathering buffer's slot in the module's pool, 0 when none */
 	struct range ranges[QUIC_CRYPTO_RANGES];
 	uint8_t nranges;
 	struct tls_hello hello;
@@ -61,6 +66,7 @@ struct quic_state {
 
 struct quic_module {
 	struct quic_crypto *qc;
+	struct gather_pool gather;       /* buffers of QUIC_CRYPTO_MAX bytes */
 	uint8_t packet[QUIC_PACKET_MAX]; /* an Initial with its header protection removed */
 	uint8_t plain[QUIC_PACKET_MAX];  /* its decrypted payload */
 };
@@ -134,10 +140,25 @@ static uint32_t covered_from_zero(const struct quic_state *st)
 	return st->nranges && st->ranges[0].lo == 0 ? st->ranges[0].hi : 0;
 }
 
-static void give_up(struct quic_state *st)
+static void give_back(struct parse_ctx *ctx, struct quic_state *st)
 {
-	free(st->crypto);
-	st->crypto = NULL;
+	struct quic_module *m = ctx->module;
+	if (m && st->crypto_slot)
+		gather_give(&m->gather, st->crypto_slot);
+	st->crypto_slot = 0;
+}
+
+static void give_up(struct parse_ctx *ctx, struct quic_state *st)
+{
+	give_back(ctx, st);
+	st->done = true;
+}
+
+/* The pool took st's buffer back for a newer hello: st gives its hello up. */
+static void taken_back(void *owner)
+{
+	struct quic_state *st = owner;
+	st->crypto_slot = 0;
 	st->done = true;
 }
 
@@ -157,12 +178,13 @@ static void try_hello(struct parse_ctx *ctx, struct quic_state *st, struct stats
 	uint32_t have = covered_from_zero(st);
 	if (have < 4)
 		return;
-	struct cursor c = cur_make(st->crypto, have);
+	struct quic_module *m = ctx->module;
+	struct cursor c = cur_make(gather_buf(&m->gather, st->crypto_slot), have);
 	uint8_t type = cur_u8(&c);
 	uint32_t mlen = cur_be24(&c);
 	if (type != HS_CLIENT_HELLO || mlen > QUIC_CRYPTO_MAX - 4) {
 		stats_anomaly(stats, ANOM_QUIC_MALFORMED);
-		give_up(st);
+		give_up(ctx, st);
 		return;
 	}
 	if (have < 4 + mlen)
@@ -173,24 +195,34 @@ static void try_hello(struct parse_ctx *ctx, struct quic_state *st, struct stats
 		stats_anomaly(stats, ANOM_QUIC_MALFORMED);
 	else
 		st->hello_ok = true;
-	give_up(st);
+	give_up(ctx, st);
 	if (st->hello_ok)
 		report(ctx, st);
 }
 
-static bool crypto_frame(struct quic_state *st, uint64_t off, struct span data, struct stats *stats)
+static bool crypto_frame(struct parse_ctx *ctx, struct quic_state *st, uint64_t off, struct span data,
+			 struct stats *stats)
 {
+	struct quic_module *m = ctx->module;
 	if (off + data.len > QUIC_CRYPTO_MAX) {
 		stats_anomaly(stats, ANOM_QUIC_MALFORMED);
 		return false;
 	}
 	if (data.len == 0)
 		return true;
-	if (!st->crypto && !(st->crypto = malloc(QUIC_CRYPTO_MAX))) {
-		stats_anomaly(stats, ANOM_OTT_STATE_FULL);
-		return false;
+	if (!st->crypto_slot) {
+		bool took_back = false;
+		st->crypto_slot = m ? gather_take(&m->gather, st, &took_back) : 0;
+		if (took_back)
+			stats_anomaly(stats, ANOM_QUIC_GATHER_EVICTED);
+		if (!st->crypto_slot) { /* no pool (a parse without a module) */
+			stats_anomaly(stats, ANOM_OTT_STATE_FULL);
+			return false;
+		}
+	} else {
+		gather_touch(&m->gather, st->crypto_slot);
 	}
-	memcpy(st->crypto + off, data.ptr, data.len);
+	memcpy(gather_buf(&m->gather, st->crypto_slot) + off, data.ptr, data.len);
 	return cover(st, (uint32_t)off, (uint32_t)(off + data.len));
 }
 
@@ -230,8 +262,8 @@ static void frames(struct parse_ctx *ctx, struct quic_state *st, const uint8_t *
 			struct span data = cur_span(&c, dlen <= len ? (size_t)dlen : len + 1);
 			if (!cur_ok(&c))
 				break;
-			if (!crypto_frame(st, off, data, stats)) {
-				give_up(st);
+			if (!crypto_frame(ctx, st, off, data, stats)) {
+				give_up(ctx, st);
 				return;
 			}
 			break;
@@ -252,7 +284,7 @@ static void frames(struct parse_ctx *ctx, struct quic_state *st, const uint8_t *
 			break;
 		}
 	}
-	if (st->crypto)
+	if (st->crypto_slot)
 		try_hello(ctx, st, stats);
 }
 
@@ -390,7 +422,7 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 		}
 	}
 	if (!st->done && st->initials >= QUIC_INITIALS_MAX)
-		give_up(st);
+		give_up(ctx, st);
 	return PARSE_OK;
 }
 
@@ -411,24 +443,8 @@ static bool recognise(const uint8_t *p, size_t len, const struct packet *pkt)
 static void state_end(struct parse_ctx *ctx)
 {
 	struct quic_state *st = ctx->state;
-	if (st) {
-		free(st->crypto);
-		st->crypto = NULL;
-	}
-}
-
-static void *module_new(struct stats *stats, const struct module_sizes *sizes)
-{
-	(void)sizes;
-	struct quic_module *m = calloc(1, sizeof *m);
-	if (!m)
-		return NULL;
-	(void)stats; /* anomalies go to the parse context's counters */
-	if (!(m->qc = quic_crypto_new())) {
-		free(m);
-		return NULL;
-	}
-	return m;
+	if (st)
+		give_back(ctx, st);
 }
 
 static void module_free(void *module)
@@ -437,7 +453,22 @@ static void module_free(void *module)
 	if (!m)
 		return;
 	quic_crypto_free(m->qc);
+	gather_pool_fini(&m->gather);
 	free(m);
+}
+
+static void *module_new(struct stats *stats, const struct module_sizes *sizes)
+{
+	(void)stats; /* anomalies go to the parse context's counters */
+	struct quic_module *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	unsigned n = sizes && sizes->quic_gather ? sizes->quic_gather : QUIC_GATHER_DEFAULT;
+	if (!(m->qc = quic_crypto_new()) || gather_pool_init(&m->gather, n, QUIC_CRYPTO_MAX, taken_back) != 0) {
+		module_free(m);
+		return NULL;
+	}
+	return m;
 }
 
 bool quic_state_hello(const struct quic_state *st, struct tls_hello *out, uint32_t *version)

@@ -20,6 +20,7 @@ extern const struct dissector quic_dissector;
 enum {
 	QUIC_PACKET_MAX = 4096,     /* a longer Initial is counted and not opened */
 	QUIC_CRYPTO_MAX = 16384,    /* ClientHello bytes gathered from CRYPTO frames */
+	QUIC_GATHER_DEFAULT = 64,   /* gathering buffers of a module made without a memory plan */
 	QUIC_CRYPTO_RANGES = 16,    /* disjoint CRYPTO ranges held before giving up */
 	QUIC_INITIALS_MAX = 8,      /* client Initials looked at before giving up */
 	QUIC_COALESCED_MAX = 4,     /* long-header packets looked at per datagram */

@@ -11,8 +11,11 @@
  *
  * A ClientHello split over TCP segments stays in the stream buffer (PARSE_NEED_MORE)
  * until its record is whole; a handshake message split over records is gathered in a
- * per-direction buffer made on first need (at most TLS_HANDSHAKE_MAX bytes) and freed
- * when the direction is done. A direction is done after ChangeCipherSpec or the first
+ * buffer of TLS_HANDSHAKE_MAX bytes taken from the module's fixed pool (gather.h, sized
+ * by the run's memory plan) on first need and given back when the message is whole or
+ * the flow ends. When the pool is spent, the buffer left alone longest is taken back
+ * from its direction, which gives up (tls.gather-evicted): a peer that starts messages
+ * and never finishes them holds at most the pool. A direction is done after ChangeCipherSpec or the first
  * application-data record (everything after is encrypted), after its hello in TLS 1.3,
  * or after the Certificate: from then on its bytes are skipped without being read, and
  * the next parse call says PARSE_DONE, so the pipeline stops reassembling that direction.
@@ -24,6 +27,7 @@
 
 #include "core/cursor.h"
 #include "detect/facts.h"
+#include "proto/gather.h"
 
 enum {
 	CT_CHANGE_CIPHER_SPEC = 20,
@@ -41,9 +45,13 @@ enum {
 };
 
 struct tls_dir {
-	uint8_t *hs;     /* gathered handshake bytes, NULL until a message spans records */
-	uint32_t hs_len;
-	bool done;       /* nothing more in clear this way */
+	uint32_t hs_slot; /* the gathering buffer's slot in the module's pool, 0 until a message spans records */
+	uint32_t hs_len;  /* bytes gathered in it */
+	bool done;        /* nothing more in clear this way */
+};
+
+struct tls_module {
+	struct gather_pool gather; /* buffers of TLS_HANDSHAKE_MAX bytes */
 };
 
 struct tls_state {
@@ -127,23 +135,45 @@ static void handshake_message(struct parse_ctx *ctx, struct tls_state *st, struc
 	}
 }
 
+/* The pool took d's buffer back for a newer message: d gives its message up. */
+static void taken_back(void *owner)
+{
+	struct tls_dir *d = owner;
+	d->hs_slot = 0;
+	d->hs_len = 0;
+	d->done = true;
+}
+
+static void give_back(struct parse_ctx *ctx, struct tls_dir *d)
+{
+	struct tls_module *m = ctx->module;
+	if (m && d->hs_slot)
+		gather_give(&m->gather, d->hs_slot);
+	d->hs_slot = 0;
+	d->hs_len = 0;
+}
+
 /*
  * Handshake bytes of one record. Whole messages are read in place; a message that runs
- * past the record is gathered in d->hs until it is whole.
+ * past the record is gathered in d's buffer until it is whole.
  */
 static void handshake_bytes(struct parse_ctx *ctx, struct tls_state *st, struct tls_dir *d,
 			    const uint8_t *p, size_t len)
 {
-	if (d->hs_len > 0 || d->hs) {
+	struct tls_module *m = ctx->module;
+	uint8_t *buf = d->hs_slot ? gather_buf(&m->gather, d->hs_slot) : NULL;
+	if (buf) {
 		size_t room = TLS_HANDSHAKE_MAX - d->hs_len;
 		if (len > room) { /* a message larger than we gather: give up on this direction */
 			stats_anomaly(ctx->stats, ANOM_TLS_MALFORMED);
+			give_back(ctx, d);
 			d->done = true;
 			return;
 		}
-		memcpy(d->hs + d->hs_len, p, len);
+		memcpy(buf + d->hs_len, p, len);
 		d->hs_len += (uint32_t)len;
-		p = d->hs;
+		gather_touch(&m->gather, d->hs_slot);
+		p = buf;
 		len = d->hs_len;
 	}
 	struct cursor c = cur_make(p, len);
@@ -167,21 +197,23 @@ static void handshake_bytes(struct parse_ctx *ctx, struct tls_state *st, struct 
 	}
 	size_t left = d->done ? 0 : cur_remaining(&c);
 	if (left == 0) {
-		free(d->hs);
-		d->hs = NULL;
-		d->hs_len = 0;
+		give_back(ctx, d);
 		return;
 	}
 	/* keep the start of an incomplete message for the next record */
-	if (!d->hs) {
-		d->hs = malloc(TLS_HANDSHAKE_MAX);
-		if (!d->hs) {
+	if (!buf) {
+		bool took_back = false;
+		d->hs_slot = m ? gather_take(&m->gather, d, &took_back) : 0;
+		if (took_back)
+			stats_anomaly(ctx->stats, ANOM_TLS_GATHER_EVICTED);
+		if (!d->hs_slot) { /* no pool (a parse without a module) */
 			stats_anomaly(ctx->stats, ANOM_STATE_POOL_FULL);
 			d->done = true;
 			return;
 		}
+		buf = gather_buf(&m->gather, d->hs_slot);
 	}
-	memmove(d->hs, p + cur_pos(&c), left);
+	memmove(buf, p + cur_pos(&c), left);
 	d->hs_len = (uint32_t)left;
 }
 
@@ -262,10 +294,29 @@ static void state_end(struct parse_ctx *ctx)
 	struct tls_state *st = ctx->state;
 	if (!st)
 		return;
-	for (int i = 0; i < 2; i++) {
-		free(st->dir[i].hs);
-		st->dir[i].hs = NULL;
+	for (int i = 0; i < 2; i++)
+		give_back(ctx, &st->dir[i]);
+}
+
+static void *module_new(struct stats *stats, const struct module_sizes *sizes)
+{
+	(void)stats; /* anomalies go to the parse context's counters */
+	struct tls_module *m = calloc(1, sizeof *m);
+	unsigned n = sizes && sizes->tls_gather ? sizes->tls_gather : TLS_GATHER_DEFAULT;
+	if (!m || gather_pool_init(&m->gather, n, TLS_HANDSHAKE_MAX, taken_back) != 0) {
+		free(m);
+		return NULL;
 	}
+	return m;
+}
+
+static void module_free(void *module)
+{
+	struct tls_module *m = module;
+	if (!m)
+		return;
+	gather_pool_fini(&m->gather);
+	free(m);
 }
 
 bool tls_state_hello(const void *state, struct tls_hello *hello, char names[][TLS_NAME_MAX], size_t *nnames)
@@ -289,4 +340,6 @@ const struct dissector tls_dissector = {
 	.parse = parse,
 	.state_size = sizeof(struct tls_state),
 	.state_end = state_end,
+	.module_new = module_new,
+	.module_free = module_free,
 };

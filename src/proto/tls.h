@@ -35,6 +35,7 @@ enum {
 	TLS_CERT_NAMES_MAX = 4,  /* names kept from a certificate (CN first, then SANs) */
 	TLS_RECORD_MAX = 16384 + 2048, /* RFC 8446 5.2: TLSCiphertext limit */
 	TLS_HANDSHAKE_MAX = 32768,     /* a handshake message we gather: more is given up on */
+	TLS_GATHER_DEFAULT = 64,       /* gathering buffers of a module made without a memory plan */
 };
 
 /* What a ClientHello or ServerHello shows in clear. */

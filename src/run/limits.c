@@ -13,10 +13,16 @@
  *               flows (identity bindings 30 %, DNS names 30 %, the data-session
  *               tables of GTP, RADIUS and Diameter 40 % among the three)
  *   state       half of the rest: the dissector state flows take when classified
- *               (flow_table_state_reserve; SMPP's is 17 KiB a flow, TLS's about 1 KiB)
+ *               (flow_table_state_reserve; SMPP's is 17 KiB a flow, TLS's about 1 KiB);
+ *               a quarter of it (at most 24 MiB) is the fixed pools in which TLS and
+ *               QUIC gather a handshake message that spans records or packets
+ *               (proto/gather.h: 32 and 16 KiB a buffer, as many of each)
  *   reassembly  the other half: TCP stream structs and buffers (flow/reasm.h); TLS
  *               gives its streams back once encrypted (PARSE_DONE), so it needs less
  *               than it did
+ *   records     before state and reassembly, a sixteenth of what they would have (at
+ *               most 16384 records, 37 MiB): the records a run holds while the captures
+ *               are hashed for custody, before its store's run begins (run.c)
  * The subscriber tables are allocated whole (calloc) and their pages touched as they
  * fill, so a small capture costs what it uses; the plan is what they can come to.
  */
@@ -27,6 +33,10 @@
 #include "identity/identity.h"
 #include "identity/names.h"
 #include "identity/data_session.h"
+#include "proto/gather.h"
+#include "proto/quic.h"
+#include "proto/tls.h"
+#include "record/record.h"
 
 
 enum {
@@ -40,10 +50,20 @@ enum {
 	FRAG_OUT_BYTES = 2 * 65576,   /* two output buffers for completed datagrams */
 	MIN_REST_BYTES = 3 << 20,     /* state and reassembly together, at the least */
 	MIN_TABLE_ENTRIES = 256,      /* each subscriber table holds at least this many */
+	HELD_RECORDS_MAX = 16384,     /* records held before the store's run begins, at most */
+	HELD_RECORDS_MIN = 64,
 	DATA_SESSION_TABLES = 3,      /* GTP, RADIUS, Diameter */
 };
 #define MIB ((size_t)1 << 20)
 #define FRAG_MAX_DATA ((size_t)8 << 20)
+#define GATHER_MAX ((size_t)24 << 20)
+enum { GATHER_MIN_BUFFERS = 4 }; /* of each: a split hello is rare, but not that rare */
+
+/* Bytes of n gathering buffers of TLS and n of QUIC. */
+static size_t gather_bytes(unsigned n)
+{
+	return gather_pool_memory(n, TLS_HANDSHAKE_MAX) + gather_pool_memory(n, QUIC_CRYPTO_MAX);
+}
 
 /* Bytes the flow table takes for n flows, as flow_table_new makes it. */
 static size_t flows_bytes(const struct flow_config *fc, unsigned n)
@@ -151,7 +171,19 @@ int limits_apply_workers(unsigned max_memory_mib, unsigned max_flows, unsigned n
 		return -1;
 	}
 	size_t rest = usable - frag - flows - tables;
+	size_t held_records = rest / 16 / sizeof(struct record);
+	held_records = held_records < HELD_RECORDS_MIN ? HELD_RECORDS_MIN
+		     : held_records > HELD_RECORDS_MAX ? HELD_RECORDS_MAX : held_records;
+	rest -= held_records * sizeof(struct record);
 	size_t state = rest / 2, reasm = rest - state;
+	/* TLS's and QUIC's gathering buffers: a quarter of the state's half, as many of each */
+	size_t gather_share = state / 4 < GATHER_MAX ? state / 4 : GATHER_MAX;
+	unsigned gather = (unsigned)(gather_share / ((size_t)TLS_HANDSHAKE_MAX + QUIC_CRYPTO_MAX));
+	while (gather > GATHER_MIN_BUFFERS && gather_bytes(gather) > gather_share)
+		gather--;
+	if (gather < GATHER_MIN_BUFFERS)
+		gather = GATHER_MIN_BUFFERS;
+	state -= gather_bytes(gather);
 
 	dc->frag_max_bytes = (unsigned)frag_data;
 	dc->frag_max_datagrams = FRAG_DATAGRAMS;
@@ -162,7 +194,8 @@ int limits_apply_workers(unsigned max_memory_mib, unsigned max_flows, unsigned n
 		*plan = (struct limits_plan){
 			.total = total / nworkers, .flows = flows + state, .table = flows, .state = state, .reasm = reasm,
 			.frag = frag, .max_flows = max_flows, .tables = tables, .bindings = bindings,
-			.names = names, .sessions = sessions,
+			.names = names, .sessions = sessions, .gather = gather_bytes(gather), .gather_buffers = gather,
+			.held = held_records * sizeof(struct record), .held_records = (unsigned)held_records,
 		};
 	return 0;
 }

@@ -2,10 +2,12 @@
  * limits.h — the run's memory cap (`pentrap run --max-memory MIB`, `--max-flows N`)
  * turned into the sizes of the pools that traffic fills: the flow table with each
  * flow's dissector state, the TCP reassembly budget, the IP fragment budget, and the
- * tables that grow with the subscribers seen (identity map, DNS names, data sessions).
- * Everything else a run allocates is sized at start whatever the traffic (the
- * program, its libraries, dissector tables such as SIP's call table, the SQLite page
- * cache) and is not part of the cap; docs/robustness.md has the measured numbers.
+ * tables that grow with the subscribers seen (identity map, DNS names, data sessions),
+ * TLS's and QUIC's pools of buffers for handshake messages that span records or packets
+ * (proto/gather.h), and the records a run holds until the captures are hashed. Everything else a run allocates is sized at start whatever
+ * the traffic (the program, its libraries, dissector tables such as SIP's call table,
+ * the SQLite page cache) and is not part of the cap; docs/robustness.md has the
+ * measured numbers.
  */
 #ifndef PENTRAP_RUN_LIMITS_H
 #define PENTRAP_RUN_LIMITS_H
@@ -30,6 +32,10 @@ struct limits_plan {
 	unsigned max_flows;
 	size_t tables;    /* the subscriber tables together, as allocated */
 	unsigned bindings, names, sessions; /* their sizes: identity map, DNS names, each data-session table */
+	size_t gather;             /* TLS's and QUIC's handshake gathering pools together, as allocated */
+	unsigned gather_buffers;   /* buffers in each of the two pools (proto/gather.h) */
+	size_t held;               /* the records held before the store's run begins, at most */
+	unsigned held_records;     /* how many that is */
 };
 
 /*

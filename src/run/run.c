@@ -105,11 +105,13 @@ static void poll_reload(struct run_ctx *c)
 
 /*
  * Custody beside the reading (custody.h): once the captures are hashed, or once the
- * workers hold so many records that memory matters more than speed, the store's run
- * begins (waiting for the hash if need be) and the held records are written.
+ * pipelines hold as many records as the memory plan allows (limits.h: held_records),
+ * the store's run begins (waiting for the hash if need be) and the held records are
+ * written. One pipeline's are looked at after every frame, in an array made once
+ * (HELD_SLACK more, for what one frame makes); the workers' every 1024 frames, so they
+ * may pass the plan by what their batches in flight make.
  */
-enum { HELD_RECORDS_MAX = 16384 }; /* about 40 MiB of records */
-
+enum { HELD_SLACK = 256 };
 static void one_thread_write(struct run_ctx *c, struct record *r)
 {
 	custody_fill(r->evidence, (const char(*)[65])c->hashes, c->nhashes);
@@ -126,7 +128,7 @@ static void one_thread_record(void *ud, const struct record *r)
 		return;
 	}
 	if (c->nheld == c->held_cap) {
-		size_t cap = c->held_cap ? 2 * c->held_cap : 64;
+		size_t cap = c->held_cap ? c->held_cap + HELD_SLACK : (size_t)c->plan.held_records + HELD_SLACK;
 		struct record *grown = realloc(c->held, cap * sizeof *grown);
 		if (!grown) {
 			c->writer.failed = true;
@@ -176,9 +178,16 @@ static int begin_records(struct run_ctx *c, struct custody *cu, char *errbuf, si
 
 static int begin_records_when_hashed(struct run_ctx *c, struct custody *cu, char *errbuf, size_t errlen)
 {
-	if (c->records_tried || (!custody_hashed(cu) && records_held(c) < HELD_RECORDS_MAX))
+	size_t most = (size_t)c->plan.held_records * (c->ws ? workers_count(c->ws) : 1);
+	if (c->records_tried || (!custody_hashed(cu) && records_held(c) < most))
 		return RUN_OK;
 	return begin_records(c, cu, errbuf, errlen);
+}
+
+/* One pipeline, after each frame: its records fill the held array (cheap to look at). */
+static bool held_full(const struct run_ctx *c)
+{
+	return !c->ws && !c->records_tried && c->nheld >= c->plan.held_records;
 }
 
 /*
@@ -209,7 +218,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 		else
 			pipeline_frame(c->pl, &frame, ++frame_no);
 		test_hook_frame(++c->frames);
-		if ((frame_no & 1023) != 0)
+		if ((frame_no & 1023) != 0 && !held_full(c))
 			continue;
 		progress_show(pr, &src, false);
 		if ((status = begin_records_when_hashed(c, cu, errbuf, errlen)) != RUN_OK)
@@ -393,6 +402,7 @@ int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen)
 	c->pc.identity_bindings = c->plan.bindings;
 	c->pc.name_entries = c->plan.names;
 	c->pc.data_sessions = c->plan.sessions;
+	c->pc.gather_buffers = c->plan.gather_buffers;
 	if (!c->records_open) { /* the custody hash beside the reading: records wait (custody.h) */
 		c->pc.on_record = one_thread_record;
 		c->pc.on_record_ud = c;
@@ -456,9 +466,9 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 }
 
 /*
- * The memory traffic filled, against the cap: the flow table, the fragment pool and the
- * subscriber tables are allocated whole at start (counted whole, though the kernel
- * gives the tables' pages only as they fill); reassembly and dissector state grow with
+ * The memory traffic filled, against the cap: the flow table, the fragment pool, the
+ * subscriber tables and the handshake gathering buffers are allocated whole at start
+ * (counted whole, though the kernel gives the tables' pages only as they fill); reassembly and dissector state grow with
  * traffic, and their peaks are what a flood drives up. The attack tests read this line.
  */
 static void print_memory(FILE *out, const struct limits_plan *plan, struct pipeline *const *pls, unsigned n)
@@ -469,14 +479,18 @@ static void print_memory(FILE *out, const struct limits_plan *plan, struct pipel
 		reasm += flow_table_stream_peak(pipeline_flows(pls[i]));
 		state += flow_table_state_peak(pipeline_flows(pls[i]));
 	}
-	size_t table = n * plan->table, frag = n * plan->frag, tables = n * plan->tables;
-	size_t peak = table + frag + tables + reasm + state;
+	size_t table = n * plan->table, frag = n * plan->frag, tables = n * plan->tables, gather = n * plan->gather;
+	size_t held = n * plan->held;
+	size_t peak = table + frag + tables + gather + held + reasm + state;
 	fprintf(out, "  memory     %.1f MiB at most of the %zu MiB cap (flow table %.1f, fragments %.1f, "
-		"subscriber tables %.1f, reassembly %.1f of %.1f, dissector state %.1f of %.1f)\n",
-		peak / mib, (n * plan->total) >> 20, table / mib, frag / mib, tables / mib, reasm / mib,
-		n * plan->reasm / mib, state / mib, n * plan->state / mib);
-	fprintf(out, "  tables     %u identity bindings, %u DNS names, %u data sessions per protocol%s\n",
-		plan->bindings, plan->names, plan->sessions, n > 1 ? ", in each worker" : "");
+		"subscriber tables %.1f, handshake buffers %.1f, records held %.1f, reassembly %.1f of %.1f, "
+		"dissector state %.1f of %.1f)\n",
+		peak / mib, (n * plan->total) >> 20, table / mib, frag / mib, tables / mib, gather / mib, held / mib,
+		reasm / mib, n * plan->reasm / mib, state / mib, n * plan->state / mib);
+	fprintf(out, "  tables     %u identity bindings, %u DNS names, %u data sessions per protocol, "
+		"%u TLS and %u QUIC handshake buffers%s\n",
+		plan->bindings, plan->names, plan->sessions, plan->gather_buffers, plan->gather_buffers,
+		n > 1 ? ", in each worker" : "");
 }
 
 /* The run's statistics and detect summary: the workers' added. have_detect: definitions in use. */

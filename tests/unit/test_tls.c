@@ -1,7 +1,8 @@
 /*
  * test_tls.c — the clear parts of TLS: a ClientHello's server name, ALPN and versions;
  * truncated and malformed hellos; the dissector on a stream cut anywhere (a record
- * split over segments, a handshake message split over records); a certificate's names.
+ * split over segments, a handshake message split over records); the fixed pool of
+ * gathering buffers, spent by hellos that never finish; a certificate's names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +154,10 @@ static void test_dissector_split(void)
 	u8(&two, 1); u24(&two, (unsigned)hello.n); mem(&two, hello.b, first - 4);
 	u8(&two, 22); u16(&two, 0x0301); u16(&two, (unsigned)(hello.n - (first - 4)));
 	mem(&two, hello.b + first - 4, hello.n - (first - 4));
+	void *module = tls_dissector.module_new(NULL, NULL);
+	CHECK(module != NULL);
 	void *state = calloc(1, tls_dissector.state_size);
-	struct parse_ctx ctx = { .state = state };
+	struct parse_ctx ctx = { .state = state, .module = module };
 	struct stream s = { .have = 0 };
 	struct tls_hello h;
 	feed(&ctx, &s, two.b, two.n);
@@ -162,6 +165,17 @@ static void test_dissector_split(void)
 	CHECK_EQ_STR(h.sni, "courier2.push.apple.com");
 	tls_dissector.state_end(&ctx);
 	free(state);
+	/* without a module there is no buffer to gather in: the direction gives up, counted */
+	state = calloc(1, tls_dissector.state_size);
+	struct stats nostats = { 0 };
+	struct parse_ctx nomod = { .state = state, .stats = &nostats };
+	struct stream n = { .have = 0 };
+	feed(&nomod, &n, two.b, two.n);
+	CHECK(!tls_state_hello(state, &h, NULL, NULL));
+	CHECK_EQ_INT(nostats.anomalies[ANOM_STATE_POOL_FULL], 1);
+	tls_dissector.state_end(&nomod);
+	free(state);
+	tls_dissector.module_free(module);
 	/* not TLS after all: malformed, counted, the rest skipped */
 	state = calloc(1, tls_dissector.state_size);
 	struct stats stats = { 0 };
@@ -184,6 +198,80 @@ static void test_dissector_split(void)
 	CHECK_EQ_INT(e.done, e.have);
 	tls_dissector.state_end(&enc);
 	free(state);
+}
+
+/*
+ * Hellos that start in one record and never finish hold a gathering buffer each; the
+ * pool has a fixed number (module_sizes.tls_gather). Past it, the buffer left alone
+ * longest is taken back (tls.gather-evicted) and that direction gives up, while one
+ * whose message is being finished keeps its buffer.
+ */
+static void test_gather_pool(void)
+{
+	struct buf hello, start, rest;
+	client_hello(&hello, "courier2.push.apple.com", 32);
+	size_t first = 40; /* the record's share of the hello: the header and 36 bytes */
+	start.n = 0;
+	u8(&start, 22); u16(&start, 0x0301); u16(&start, (unsigned)first);
+	u8(&start, 1); u24(&start, (unsigned)hello.n); mem(&start, hello.b, first - 4);
+	rest.n = 0;
+	u8(&rest, 22); u16(&rest, 0x0301); u16(&rest, (unsigned)(hello.n - (first - 4)));
+	mem(&rest, hello.b + first - 4, hello.n - (first - 4));
+
+	const struct module_sizes sizes = { .tls_gather = 2 };
+	void *module = tls_dissector.module_new(NULL, &sizes);
+	CHECK(module != NULL);
+	struct stats stats = { 0 };
+	enum { FLOWS = 3 };
+	void *state[FLOWS];
+	struct parse_ctx ctx[FLOWS];
+	struct stream s[FLOWS];
+	for (int i = 0; i < FLOWS; i++) {
+		state[i] = calloc(1, tls_dissector.state_size);
+		ctx[i] = (struct parse_ctx){ .state = state[i], .module = module, .stats = &stats };
+		s[i] = (struct stream){ .have = 0 };
+	}
+	/* flows 0 and 1 start their hellos: the pool's two buffers */
+	feed(&ctx[0], &s[0], start.b, start.n);
+	feed(&ctx[1], &s[1], start.b, start.n);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 0);
+	/* flow 0 goes on (its buffer is the most recently used now), flow 2 starts: flow 1's
+	 * buffer, left alone longest, is taken back */
+	struct buf more;
+	more.n = 0;
+	u8(&more, 22); u16(&more, 0x0301); u16(&more, 10);
+	mem(&more, hello.b + first - 4, 10);
+	feed(&ctx[0], &s[0], more.b, more.n);
+	feed(&ctx[2], &s[2], start.b, start.n);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 1);
+	/* the rest arrives for all three: 0 and 2 read their hellos, 1 gave up */
+	struct buf rest0;
+	rest0.n = 0;
+	u8(&rest0, 22); u16(&rest0, 0x0301); u16(&rest0, (unsigned)(hello.n - (first - 4) - 10));
+	mem(&rest0, hello.b + first - 4 + 10, hello.n - (first - 4) - 10);
+	feed(&ctx[0], &s[0], rest0.b, rest0.n);
+	CHECK_EQ_INT(feed(&ctx[1], &s[1], rest.b, rest.n), PARSE_DONE);
+	feed(&ctx[2], &s[2], rest.b, rest.n);
+	struct tls_hello h;
+	CHECK(tls_state_hello(state[0], &h, NULL, NULL) && strcmp(h.sni, "courier2.push.apple.com") == 0);
+	CHECK(!tls_state_hello(state[1], &h, NULL, NULL));
+	CHECK(tls_state_hello(state[2], &h, NULL, NULL) && strcmp(h.sni, "courier2.push.apple.com") == 0);
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 1);
+	/* buffers given back as hellos completed: a fourth flow gathers without taking any */
+	void *st4 = calloc(1, tls_dissector.state_size);
+	struct parse_ctx c4 = { .state = st4, .module = module, .stats = &stats };
+	struct stream s4 = { .have = 0 };
+	feed(&c4, &s4, start.b, start.n);
+	feed(&c4, &s4, rest.b, rest.n);
+	CHECK(tls_state_hello(st4, &h, NULL, NULL));
+	CHECK_EQ_INT(stats.anomalies[ANOM_TLS_GATHER_EVICTED], 1);
+	tls_dissector.state_end(&c4);
+	free(st4);
+	for (int i = 0; i < FLOWS; i++) {
+		tls_dissector.state_end(&ctx[i]);
+		free(state[i]);
+	}
+	tls_dissector.module_free(module);
 }
 
 static void test_certificate(void)
@@ -219,6 +307,7 @@ int main(void)
 {
 	test_client_hello();
 	test_dissector_split();
+	test_gather_pool();
 	test_certificate();
 	return check_done("test_tls");
 }
