@@ -9,6 +9,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_sigs(int argc, char **argv);
+int cmd_deliver(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 
 /* Exit status for bad usage (same as bad input, docs/cli.md). */

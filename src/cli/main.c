@@ -17,6 +17,7 @@ static const char usage[] =
 	"  query   the full bidirectional record of one identifier\n"
 	"  report  the order's answer: HTML report with contact graph and timelines\n"
 	"  verify  check the records' hash chain, signatures and custody\n"
+	"  deliver hand the order's records over to an agency as ETSI HI2 IRI\n"
 	"  keygen  make the sensor's Ed25519 key pair for signing the records\n"
 	"  gen     write synthetic mobile-core traffic with its ground truth\n"
 	"  sigs    check or describe signature definitions (check FILE, info [FILE])\n"
@@ -36,6 +37,7 @@ static const struct command commands[] = {
 	{ "query", cmd_query },
 	{ "report", cmd_report },
 	{ "verify", cmd_verify },
+	{ "deliver", cmd_deliver },
 	{ "keygen", cmd_keygen },
 	{ "gen", cmd_gen },
 	{ "sigs", cmd_sigs },

@@ -264,34 +264,101 @@ static int parse_ip(struct loader *ld, const yaml_node_t *n, const char *s, stru
 	return 0;
 }
 
+/*
+ * A lawful interception identifier: 1 to 25 octets (TS 101 671's OCTET STRING SIZE
+ * (1..25)) of printable ASCII without spaces, so it reads the same in every tool.
+ */
+static int load_liid(struct loader *ld, const yaml_node_t *n, char dst[ORDER_LIID_MAX + 1])
+{
+	const char *s = NULL;
+	char shown[SHOW_MAX + 8];
+	if (scalar_text(ld, n, "liid", &s))
+		return -1;
+	size_t len = strlen(s);
+	if (len == 0)
+		return fail_at(ld, n, "liid: must not be empty");
+	if (len > ORDER_LIID_MAX)
+		return fail_at(ld, n, "liid: '%s' is %zu octets, the handover format allows at most %d",
+			       show(s, shown, sizeof shown), len, ORDER_LIID_MAX);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return fail_at(ld, n, "liid: '%s' has a character other than printable ASCII",
+				       show(s, shown, sizeof shown));
+	memcpy(dst, s, len + 1);
+	return 0;
+}
+
+int order_split_hostport(const char *s, char *host, size_t hostlen, unsigned *port)
+{
+	const char *colon = strrchr(s, ':');
+	const char *h = s, *hend = colon;
+	if (!colon || colon == s)
+		return -1;
+	if (s[0] == '[') { /* [2001:db8::1]:6000 */
+		if (colon[-1] != ']' || colon - s < 3)
+			return -1;
+		h = s + 1;
+		hend = colon - 1;
+	} else if (memchr(s, ':', (size_t)(colon - s))) {
+		return -1; /* an IPv6 address without brackets: where its port starts is unclear */
+	}
+	size_t hl = (size_t)(hend - h);
+	const char *p = colon + 1;
+	size_t nd = strspn(p, "0123456789");
+	if (hl == 0 || hl >= hostlen || nd == 0 || nd > 5 || p[nd] != '\0')
+		return -1;
+	unsigned long v = strtoul(p, NULL, 10);
+	if (v == 0 || v > 65535)
+		return -1;
+	for (size_t i = 0; i < hl; i++)
+		if ((unsigned char)h[i] <= 0x20 || (unsigned char)h[i] >= 0x7f)
+			return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (unsigned)v;
+	return 0;
+}
+
+const char *order_target_liid(const struct order *o, size_t i)
+{
+	return i < o->ntargets && o->targets[i].liid[0] ? o->targets[i].liid : o->liid;
+}
+
+enum { T_MSISDN, T_SIP, T_IMSI, T_IP, T_LIID, T__COUNT };
+
+/* One target: exactly one identifier, and optionally the LIID it is delivered under. */
 static int load_target(struct loader *ld, const yaml_node_t *item, struct order_target *t)
 {
-	static const char *const kinds[] = { "msisdn", "sip", "imsi", "ip" };
+	static const char *const keys[T__COUNT] = { "msisdn", "sip", "imsi", "ip", "liid" };
 	static const char *const list = "msisdn, sip, imsi, ip";
 	if (item->type != YAML_MAPPING_NODE)
 		return fail_at(ld, item, "targets: each item must be one key and value, like '- msisdn: \"+15551234567\"'");
-	size_t npairs = (size_t)(item->data.mapping.pairs.top - item->data.mapping.pairs.start);
-	const yaml_node_t *keys[4], *vals[4];
-	if (read_mapping(ld, item, kinds, 4, list, keys, vals))
+	const yaml_node_t *k[T__COUNT], *v[T__COUNT];
+	if (read_mapping(ld, item, keys, T__COUNT, "msisdn, sip, imsi, ip, liid", k, v))
 		return -1;
-	if (npairs != 1)
+	size_t nids = 0;
+	for (int i = 0; i < T_LIID; i++)
+		nids += v[i] != NULL;
+	if (nids != 1)
 		return fail_at(ld, item, "targets: each item names exactly one identifier (%s), found %zu",
-			       list, npairs);
-	for (int i = 0; i < 4; i++) {
-		if (!vals[i])
+			       list, nids);
+	if (v[T_LIID] && load_liid(ld, v[T_LIID], t->liid))
+		return -1;
+	for (int i = 0; i < T_LIID; i++) {
+		if (!v[i])
 			continue;
 		const char *s = NULL;
-		if (scalar_text(ld, vals[i], kinds[i], &s))
+		if (scalar_text(ld, v[i], keys[i], &s))
 			return -1;
 		switch (i) {
-		case 0:
-			return parse_msisdn(ld, vals[i], s, t);
-		case 1:
-			return parse_sip(ld, vals[i], s, t);
-		case 2:
-			return parse_imsi(ld, vals[i], s, t);
+		case T_MSISDN:
+			return parse_msisdn(ld, v[i], s, t);
+		case T_SIP:
+			return parse_sip(ld, v[i], s, t);
+		case T_IMSI:
+			return parse_imsi(ld, v[i], s, t);
 		default:
-			return parse_ip(ld, vals[i], s, t);
+			return parse_ip(ld, v[i], s, t);
 		}
 	}
 	return fail_at(ld, item, "targets: empty item");
@@ -308,12 +375,13 @@ static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, 
 	return 0;
 }
 
-enum { K_ID, K_AUTHORITY, K_KIND, K_FROM, K_UNTIL, K_TARGETS, K__COUNT };
+enum { K_ID, K_AUTHORITY, K_KIND, K_FROM, K_UNTIL, K_TARGETS, K_LIID, K_DELIVER_TO, K__COUNT };
 
 static int load_order(struct loader *ld, const yaml_node_t *root, struct order *o)
 {
 	static const char *const top[] = { "order" };
-	static const char *const keys[K__COUNT] = { "id", "authority", "kind", "valid_from", "valid_until", "targets" };
+	static const char *const keys[K__COUNT] = { "id", "authority", "kind", "valid_from", "valid_until", "targets",
+						     "liid", "deliver_to" };
 	const yaml_node_t *tk[1], *tv[1], *k[K__COUNT], *v[K__COUNT];
 
 	if (root->type != YAML_MAPPING_NODE)
@@ -327,7 +395,7 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 		return fail_at(ld, m, "order: expected a mapping of id, kind, valid_from, valid_until, targets, found %s",
 			       node_kind_name(m));
 	if (read_mapping(ld, m, keys, K__COUNT,
-			 "id, authority, kind, valid_from, valid_until, targets", k, v))
+			 "id, authority, kind, valid_from, valid_until, targets, liid, deliver_to", k, v))
 		return -1;
 	static const int required[] = { K_ID, K_KIND, K_FROM, K_UNTIL, K_TARGETS };
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
@@ -342,6 +410,20 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 			return -1;
 		if (s[0] && copy_text(ld, v[K_AUTHORITY], "authority", o->authority, sizeof o->authority))
 			return -1;
+	}
+
+	if (v[K_LIID] && load_liid(ld, v[K_LIID], o->liid))
+		return -1;
+	if (v[K_DELIVER_TO]) {
+		char host[ORDER_DELIVER_TO_MAX], shown[SHOW_MAX + 8];
+		unsigned port = 0;
+		const char *s = NULL;
+		if (scalar_text(ld, v[K_DELIVER_TO], "deliver_to", &s))
+			return -1;
+		if (strlen(s) >= sizeof o->deliver_to || order_split_hostport(s, host, sizeof host, &port))
+			return fail_at(ld, v[K_DELIVER_TO], "deliver_to: '%s' is not HOST:PORT (port 1 to 65535, [v6]:PORT for IPv6)",
+				       show(s, shown, sizeof shown));
+		memcpy(o->deliver_to, s, strlen(s) + 1);
 	}
 
 	const char *kind = NULL;

@@ -21,8 +21,12 @@ enum order_kind {
 
 enum target_kind { TARGET_MSISDN, TARGET_SIP, TARGET_IMSI, TARGET_IP };
 
+/* The lawful interception identifier (ETSI TS 101 671: OCTET STRING SIZE (1..25)). */
+enum { ORDER_LIID_MAX = 25, ORDER_DELIVER_TO_MAX = 256 };
+
 struct order_target {
 	enum target_kind kind;
+	char liid[ORDER_LIID_MAX + 1]; /* its own LIID, "" when the order's applies */
 	char id[PARTY_MAX];     /* normalised: "+15551234567", "sip:alice@example.net", "imsi:310...", "198.51.100.7/32" */
 	struct ip_addr net;     /* TARGET_IP */
 	unsigned prefix_len;    /* TARGET_IP */
@@ -39,6 +43,8 @@ struct order {
 	uint64_t valid_from_us, valid_until_us;
 	struct order_target *targets; /* owned */
 	size_t ntargets;
+	char liid[ORDER_LIID_MAX + 1];            /* the order's LIID, "" when none */
+	char deliver_to[ORDER_DELIVER_TO_MAX];    /* the LEMF, "HOST:PORT", "" when none */
 	char file_sha256[65];         /* hex of the order file's bytes */
 	struct order_index *index;    /* owned; built by order_load; NULL: matching scans the targets */
 };
@@ -49,6 +55,15 @@ struct order {
  */
 int order_load(const char *path, struct order *out, char *errbuf, size_t errlen);
 void order_fini(struct order *o);
+
+/* The LIID that applies to target i: its own, else the order's; "" when neither names one. */
+const char *order_target_liid(const struct order *o, size_t i);
+
+/*
+ * Splits "HOST:PORT" ("[v6]:PORT" for an IPv6 address) into host and port; 0 when it
+ * is one, -1 when not (host empty or too long, port not 1..65535).
+ */
+int order_split_hostport(const char *s, char *host, size_t hostlen, unsigned *port);
 
 /*
  * Which target, if any, a party is: index into o->targets, or -1. addr is the party's

@@ -261,6 +261,8 @@ order("order_ip_host_bits.yaml", GOOD.replace('msisdn: "+15551234567"', "ip: 198
 order("order_bad_sip.yaml", GOOD.replace('msisdn: "+15551234567"', 'sip: "no at sign"'))
 order("order_unknown_target_kind.yaml", GOOD.replace('msisdn: "+15551234567"', 'email: "a@b.c"'))
 order("order_two_kinds_one_target.yaml", GOOD.replace('msisdn: "+15551234567"', 'msisdn: "+15551234567"\n      imsi: "310150123456789"'))
+order("order_liid_too_long.yaml", GOOD.replace("  kind: both\n", "  kind: both\n  liid: ABCDEFGHIJKLMNOPQRSTUVWXYZ\n"))
+order("order_deliver_to_bad.yaml", GOOD.replace("  kind: both\n", "  kind: both\n  deliver_to: lemf.example.net\n"))
 order("order_duplicate_key.yaml", GOOD.replace("  kind: both\n", "  kind: both\n  kind: pen-register\n"))
 order("order_huge_id.yaml", GOOD.replace("id: T-1", "id: " + "x" * 5000))
 order("order_many_targets.yaml", GOOD.split("  targets:")[0] + "  targets:\n" + "".join(

@@ -24,7 +24,7 @@ if [ "${FUZZ_NO_BUILD:-}" != 1 ]; then
   else
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENTRAP_FUZZ=ON -DCMAKE_C_COMPILER=clang-14 > /dev/null
   fi
-  cmake --build "$build" -j"$(nproc)" --target fuzz_dissector fuzz_pipeline fuzz_json fuzz_decode
+  cmake --build "$build" -j"$(nproc)" --target fuzz_dissector fuzz_pipeline fuzz_json fuzz_decode fuzz_hi2
 fi
 bin=$build/tests/fuzz
 corpus=$src/tests/fuzz/corpus
@@ -67,7 +67,7 @@ for name in $names; do
   if [ -d "$corpus/$name" ]; then
     dirs=("$corpus/$name")
   else  # no seeds yet: start from every dissector's
-    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline ! -name json ! -name decode | sort)
+    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline ! -name json ! -name decode ! -name hi2 | sort)
   fi
   echo "== fuzz $name (${secs}s)"
   PENTRAP_FUZZ_DISSECTOR=$name run_target "$name" "$PWD/$bin/fuzz_dissector" "${dirs[@]}"
@@ -83,6 +83,8 @@ echo "== fuzz pipeline (${secs}s)"
 run_target pipeline "$PWD/$bin/fuzz_pipeline" "$corpus/pipeline"
 echo "== fuzz json (${secs}s)"
 run_target json "$PWD/$bin/fuzz_json" "$corpus/json"
+echo "== fuzz hi2 (${secs}s)"
+run_target hi2 "$PWD/$bin/fuzz_hi2" "$corpus/hi2"
 
 echo "== fuzz smoke: ${secs}s per target"
 printf '  %s\n' "${results[@]}"

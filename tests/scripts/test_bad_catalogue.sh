@@ -18,6 +18,25 @@ TABLE=()
 DISSECTORS=" $("$PENTRAP" version | sed -n 's/^dissectors: //p') "
 [ -n "${DISSECTORS// /}" ] || { echo "FAIL: 'pentrap version' lists no dissectors"; exit 1; }
 
+# {store}: the sample's records in a store (samples/order.yaml, which names no LIID), for
+# the deliver rows; {lemf-closer}: HOST:PORT of a test LEMF that closes every connection
+# at once (tests/handover/lemf.py on an ephemeral loopback port). Made when a row uses them.
+STORE=$IN/records.db
+CLOSER=""
+CLOSER_PID=""
+if grep -q '{store}' "$CAT"; then
+  "$PENTRAP" run --order "$SRC/samples/order.yaml" -r "$SRC/samples/sample.pcap" --db "$STORE" 2> /dev/null \
+    || { echo "FAIL: could not make {store}"; exit 1; }
+fi
+if grep -q '{lemf-closer}' "$CAT"; then
+  python3 "$SRC/tests/handover/lemf.py" --port-file "$IN/closer.port" --out "$IN/closer.ber" \
+    --close-at-once 1000000 --stop-after 300 2> /dev/null &
+  CLOSER_PID=$!
+  trap 'kill $CLOSER_PID 2> /dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 100); do [ -s "$IN/closer.port" ] && break; sleep 0.05; done
+  CLOSER=127.0.0.1:$(cat "$IN/closer.port")
+fi
+
 # Whether a row's prerequisite is there: a dissector of the binary, or a subcommand.
 have() {
   case "$1" in
@@ -40,6 +59,8 @@ check_row() {
   args=${args//\{in\}/$IN}
   args=${args//\{sample\}/$SRC/samples/sample.pcap}
   args=${args//\{order\}/$SRC/samples/order.yaml}
+  args=${args//\{store\}/$STORE}
+  args=${args//\{lemf-closer\}/$CLOSER}
   args=${args//\{work\}/$dir}
   read -r -a argv <<< "$args"
   (cd "$dir" && "$PENTRAP" "${argv[@]}" > "$dir/stdout" 2> "$dir/stderr")

@@ -84,7 +84,7 @@ static void test_errors(void)
 	expect_error("data/order_bad_date.yaml", "data/order_bad_date.yaml:5: ",
 		     "valid_from: not an RFC 3339 time: '2026-13-01'");
 	expect_error("data/order_unknown_key.yaml", "data/order_unknown_key.yaml:3: ",
-		     "unknown key 'kindd' (expected id, authority, kind, valid_from, valid_until, targets)");
+		     "unknown key 'kindd' (expected id, authority, kind, valid_from, valid_until, targets, liid, deliver_to)");
 	expect_error("data/order_missing_id.yaml", "data/order_missing_id.yaml:1: ", "missing required key 'id'");
 	expect_error("data/order_bad_kind.yaml", "data/order_bad_kind.yaml:3: ",
 		     "kind: 'wiretap' is not one of pen-register, trap-and-trace, both");
@@ -109,7 +109,7 @@ static void test_errors(void)
 	expect_error("data/order_two_keys_target.yaml", "data/order_two_keys_target.yaml:7: ",
 		     "exactly one identifier");
 	expect_error("data/order_unknown_target.yaml", "data/order_unknown_target.yaml:7: ",
-		     "unknown key 'email' (expected msisdn, sip, imsi, ip)");
+		     "unknown key 'email' (expected msisdn, sip, imsi, ip, liid)");
 	expect_error("data/order_top_key.yaml", "data/order_top_key.yaml:8: ", "unknown key 'extra' (expected order)");
 	expect_error("data/order_two_docs.yaml", "data/order_two_docs.yaml:9: ", "a second YAML document");
 	expect_error("data", "data: ", "cannot read");
@@ -285,9 +285,53 @@ static void test_loaded_match(void)
 	order_fini(&o);
 }
 
+/* liid (per order and per target) and deliver_to, for the handover (docs/handover.md). */
+static void test_liid(void)
+{
+	struct order o;
+	char err[512] = "";
+	CHECK_EQ_INT(order_load("data/order_liid.yaml", &o, err, sizeof err), 0);
+	CHECK_EQ_STR(o.liid, "LIID-ORDER-7");
+	CHECK_EQ_STR(o.deliver_to, "lemf.example.net:6000");
+	CHECK_EQ_INT(o.ntargets, 2);
+	CHECK_EQ_STR(o.targets[0].liid, "");
+	CHECK_EQ_STR(order_target_liid(&o, 0), "LIID-ORDER-7"); /* the order's */
+	CHECK_EQ_STR(order_target_liid(&o, 1), "LIID-ALICE");   /* its own */
+	CHECK_EQ_STR(o.targets[1].id, "sip:alice@example.net");
+	order_fini(&o);
+	CHECK_EQ_INT(order_load("data/order_valid.yaml", &o, err, sizeof err), 0);
+	CHECK_EQ_STR(o.liid, "");
+	CHECK_EQ_STR(o.deliver_to, "");
+	CHECK_EQ_STR(order_target_liid(&o, 0), "");
+	order_fini(&o);
+
+	expect_error("data/order_liid_long.yaml", "data/order_liid_long.yaml:8: ",
+		     "liid: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' is 26 octets, the handover format allows at most 25");
+	expect_error("data/order_bad_deliver_to.yaml", "data/order_bad_deliver_to.yaml:6: ",
+		     "deliver_to: 'lemf.example.net:70000' is not HOST:PORT");
+	expect_error("data/order_liid_only.yaml", "data/order_liid_only.yaml:7: ",
+		     "each item names exactly one identifier (msisdn, sip, imsi, ip), found 0");
+
+	char host[64];
+	unsigned port = 0;
+	CHECK_EQ_INT(order_split_hostport("127.0.0.1:6000", host, sizeof host, &port), 0);
+	CHECK_EQ_STR(host, "127.0.0.1");
+	CHECK_EQ_INT(port, 6000);
+	CHECK_EQ_INT(order_split_hostport("[::1]:1", host, sizeof host, &port), 0);
+	CHECK_EQ_STR(host, "::1");
+	CHECK_EQ_INT(port, 1);
+	CHECK_EQ_INT(order_split_hostport("::1:80", host, sizeof host, &port), -1);
+	CHECK_EQ_INT(order_split_hostport("host:0", host, sizeof host, &port), -1);
+	CHECK_EQ_INT(order_split_hostport("host:", host, sizeof host, &port), -1);
+	CHECK_EQ_INT(order_split_hostport(":80", host, sizeof host, &port), -1);
+	CHECK_EQ_INT(order_split_hostport("host", host, sizeof host, &port), -1);
+	CHECK_EQ_INT(order_split_hostport("host:80x", host, sizeof host, &port), -1);
+}
+
 int main(void)
 {
 	test_valid();
+	test_liid();
 	test_sip_number_and_times();
 	test_errors();
 	test_match();
