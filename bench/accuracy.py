@@ -5,6 +5,7 @@ Usage:
   accuracy.py order  TRUTH.jsonl [--fraction F] [--id ID] > order.yaml
   accuracy.py score  TRUTH.jsonl RECORDS.jsonl [--order order.yaml] [--tolerance S]
                      [--markdown] [--json]
+  accuracy.py counterparts TRUTH.jsonl RECORDS.jsonl --order order.yaml [--json]
 
 `order` writes an order naming a fraction of the generated subscribers (all of them
 by default) as targets, each by MSISDN and IMSI, its window covering the capture.
@@ -217,6 +218,79 @@ def score(truth, records, targets, tol):
     return result
 
 
+def counterparts(truth, records, targets, tol=2.0):
+    """Counterpart pairing of app messages (docs/records.md, "Counterparts"), per leg.
+
+    A record's leg is matched to the truth's leg of the same subscriber (its target,
+    an IMSI taken for the MSISDN the truth pairs it with), side (out: send, in:
+    receive), service, within tol seconds, the nearest first. The leg should name a
+    counterpart when the truth's other party is a target too. Precision: records with a
+    counterpart whose leg matched and whose counterpart is that other party, over
+    records with a counterpart. Recall: truth legs between two targets whose record
+    names the other, over such legs."""
+    person = {}
+    for t in truth:
+        if t.get("type") == "data.session.begin" and t.get("imsi") and t.get("from"):
+            person["imsi:" + t["imsi"]] = digits(t["from"])
+    who = lambda p: person.get(p, digits(p)) if p else ""
+    target_people = {person.get(t, t) for t in targets}
+    legs = []
+    for t in truth:
+        if t.get("type") == "ott.message" and who(t.get("subscriber")) in target_people:
+            t = dict(t)
+            t["_t"] = parse_ts(t["ts"])
+            other = t["to"] if t["leg"] == "send" else t["from"]
+            t["_other"] = who(other) if who(other) in target_people else ""
+            t["_used"] = None
+            legs.append(t)
+    by_key = defaultdict(list)
+    for t in legs:
+        by_key[(who(t["subscriber"]), t["leg"], t.get("service"))].append(t)
+    recs = sorted((r for r in records if r.get("type") == "ott.message"), key=lambda r: r["ts"])
+    named = correct = 0
+    per_service = defaultdict(lambda: [0, 0, 0, 0])  # named, correct, should, found
+    for r in recs:
+        leg = "send" if r.get("direction") == "out" else "receive"
+        t_r = parse_ts(r["ts"])
+        best = None
+        for t in by_key[(who(r.get("target")), leg, r.get("service"))]:
+            if t["_used"] is None and abs(t["_t"] - t_r) <= tol and (
+                    best is None or abs(t["_t"] - t_r) < abs(best["_t"] - t_r)):
+                best = t
+        cp = who(r.get("counterpart", ""))
+        if best is not None:
+            best["_used"] = cp
+        if cp:
+            named += 1
+            per_service[r.get("service")][0] += 1
+            if best is not None and best["_other"] == cp:
+                correct += 1
+                per_service[r.get("service")][1] += 1
+    should = [t for t in legs if t["_other"]]
+    found = sum(1 for t in should if t["_used"] == t["_other"])
+    for t in should:
+        per_service[t.get("service")][2] += 1
+        if t["_used"] == t["_other"]:
+            per_service[t.get("service")][3] += 1
+    return {"named": named, "correct": correct, "precision": correct / named if named else None,
+            "should": len(should), "found": found, "recall": found / len(should) if should else None,
+            "target_legs": len(legs),
+            "services": {k: {"named": v[0], "correct": v[1], "should": v[2], "found": v[3]}
+                         for k, v in sorted(per_service.items())}}
+
+
+def cmd_counterparts(a):
+    res = counterparts(load_jsonl(a.truth), load_jsonl(a.records), order_targets(a.order), a.tolerance)
+    if a.json:
+        json.dump(res, sys.stdout, indent=1)
+        print()
+        return
+    print(f"counterparts: {res['named']} named, {res['correct']} right: precision {fmt(res['precision'])}; "
+          f"{res['should']} legs between targets, {res['found']} found: recall {fmt(res['recall'])}")
+    for k, v in res["services"].items():
+        print(f"  {k}: {v['named']} named, {v['correct']} right; {v['should']} between targets, {v['found']} found")
+
+
 def fmt(x):
     return "-" if x is None else f"{x:.3f}"
 
@@ -266,6 +340,13 @@ def main():
     s.add_argument("--json", action="store_true")
     s.add_argument("-v", "--verbose", action="store_true")
     s.set_defaults(fn=cmd_score)
+    c = sub.add_parser("counterparts")
+    c.add_argument("truth")
+    c.add_argument("records")
+    c.add_argument("--order", required=True)
+    c.add_argument("--tolerance", type=float, default=2.0)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(fn=cmd_counterparts)
     a = p.parse_args()
     a.fn(a)
 

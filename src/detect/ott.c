@@ -222,6 +222,7 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		snprintf(e.name, sizeof e.name, "%s", st->name);
 		event_add_frame(&e, b->first_frame);
 		event_add_frame(&e, b->last_frame);
+		e.shape_bytes = b->bytes; /* compared when pairing legs between targets, never recorded */
 		if (sh->ncall_setup) {
 			pending_add(d, &e, &f->key.addr[1 - detect_server_side(f)], m, st->set);
 			return;

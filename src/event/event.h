@@ -35,6 +35,10 @@ enum event_type {
 
 enum { PARTY_MAX = 160, CALL_ID_MAX = 160, EVENT_MAX_FRAMES = 8 };
 
+/* Which observation of an SMS an event is: its submission by the sender's side or its
+ * delivery to the recipient's (docs/records.md, "Events and legs"). */
+enum sms_leg { SMS_LEG_UNKNOWN, SMS_LEG_SUBMIT, SMS_LEG_DELIVER };
+
 struct event {
 	enum event_type type;
 	uint64_t ts_us;           /* capture time of the packet that made it */
@@ -55,6 +59,9 @@ struct event {
 	/* sessions and flows: traffic each way, from the originator's side ("up") */
 	uint64_t bytes_up, bytes_down, packets_up, packets_down;
 	char name[128];           /* the remote name (DNS, SNI) where known, or "" */
+	/* never recorded: what joins the legs of one event (record/pairing.c) */
+	uint8_t sms_leg;          /* SMS: enum sms_leg (SMS-SUBMIT / submit_sm, SMS-DELIVER / deliver_sm) */
+	uint32_t shape_bytes;     /* inferred message: its burst's payload bytes */
 	/* evidence: where it was seen */
 	uint32_t capture_index;
 	uint8_t nframes;

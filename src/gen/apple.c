@@ -19,11 +19,19 @@
  *               and 54.34 s), every 2-10 minutes here.
  *   iMessage    send: after idle, a client burst of 1-2 application records, the first
  *               350-1800 bytes (wa_voice.pcap at 49.18 s: one 1744-byte record),
- *               answered by one or two 48-byte server records; receive: the server
- *               pushes 350-1800 bytes to the recipient 0.1-0.6 s later and the
- *               phone answers with a 48-byte record. A delivery receipt (100-250
- *               bytes each way, below the message band) follows most messages: the
- *               shape a careless inference would count as a message.
+ *               answered by one or two 48-byte server records; the second record
+ *               (two sends in five) is the copy for the recipient's second device,
+ *               encrypted apart and so of the same size, give or take 2 bytes (Apple
+ *               Platform Security: a message is encrypted once per receiving device);
+ *               receive: the server pushes the recipient's copy 0.1-0.6 s later, its
+ *               size the sent copy's plus a push envelope of PUSH_ENVELOPE bytes and
+ *               0-4 more (encrypted sizes follow the message's length in both
+ *               directions: Coull and Dyer, "Traffic Analysis of Encrypted Messaging
+ *               Services: Apple iMessage and Beyond", 2014; the envelope's size is this
+ *               generator's assumption, no public capture shows both ends of one
+ *               message), and the phone answers with a 48-byte record. A delivery
+ *               receipt (100-250 bytes each way, below the message band) follows most
+ *               messages: the shape a careless inference would count as a message.
  *   FaceTime    an invitation push each way (500-900 bytes), then, when answered,
  *               STUN binding to an Apple relay and media (gen/media.c).
  */
@@ -37,6 +45,7 @@ enum {
 	MSG_MIN = 350, MSG_MAX = 1800,      /* the message band */
 	RECEIPT_MIN = 100, RECEIPT_MAX = 250,
 	ACK_RECORD = 48, KA_RECORD = 64,
+	PUSH_ENVELOPE = 64,                 /* what the push to the recipient adds to the sent copy */
 	CLIENT_CERT_FLIGHT = 4064 - 53,     /* so the client's sealed flight is 4064 bytes */
 };
 
@@ -150,15 +159,16 @@ void gen_ep_imessage(struct gen_ctx *g, const struct episode *e)
 		 "\"type\":\"ott.message\",\"protocol\":\"tls\",\"service\":\"imessage\",\"from\":\"+%s\",\"to\":\"+%s\","
 		 "\"leg\":\"send\",\"subscriber\":\"+%s\"",
 		 a->msisdn, b->msisdn, a->msisdn);
-	/* a second record in two of five sends: one copy per recipient device */
-	size_t second = gen_rng_chance(&g->rng, 0.4) ? msg_size(g) : 0;
-	t = burst(g, (uint32_t)ai, 0, t, msg_size(g), second, truth);
+	/* a second record in two of five sends: one copy per recipient device, of about one size */
+	size_t first = msg_size(g);
+	size_t second = gen_rng_chance(&g->rng, 0.4) ? first + gen_rng_below(&g->rng, 3) : 0;
+	t = burst(g, (uint32_t)ai, 0, t, first, second, truth);
 	uint64_t r = apns_ensure(g, (uint32_t)bi, t + gen_rng_between(&g->rng, 100, 600) * 1000u);
 	snprintf(truth, sizeof truth,
 		 "\"type\":\"ott.message\",\"protocol\":\"tls\",\"service\":\"imessage\",\"from\":\"+%s\",\"to\":\"+%s\","
 		 "\"leg\":\"receive\",\"subscriber\":\"+%s\"",
 		 a->msisdn, b->msisdn, b->msisdn);
-	r = burst(g, (uint32_t)bi, 1, r, msg_size(g), 0, truth);
+	r = burst(g, (uint32_t)bi, 1, r, first + PUSH_ENVELOPE + gen_rng_below(&g->rng, 5), 0, truth);
 	if (gen_rng_chance(&g->rng, 0.7)) {
 		/* the delivery receipt: B -> Apple -> A, small records (not a message) */
 		r = burst(g, (uint32_t)bi, 0, r + gen_rng_between(&g->rng, 200, 800) * 1000u,

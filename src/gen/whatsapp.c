@@ -15,7 +15,10 @@
  *               server's first frames (wa_voice.pcap at 1.07-1.44 s).
  *   messages    send: a client frame of 60-400 bytes answered by a 40-50 byte server
  *               frame; receive: the reverse (wa_voice.pcap at 7.2-11.9 s: client 63
- *               bytes, server 46); keepalive pings of 44/45 bytes (2.8-3.6 s).
+ *               bytes, server 46), the frame the sent one's size plus RELAY_ENVELOPE
+ *               bytes and 0-4 more (the server relays the sender's ciphertext with the
+ *               sender's address added; the envelope's size is this generator's
+ *               assumption, see apple.c); keepalive pings of 44/45 bytes (2.8-3.6 s).
  *   calls       signalling over the chat connection (offer frames of 300-600 bytes),
  *               then STUN Allocate (0x0003) to a relay on UDP 3478 with WhatsApp's
  *               own attribute 0x4000 and MESSAGE-INTEGRITY, answered by 0x0103 with
@@ -27,7 +30,8 @@
 
 #include "gen/gen_internal.h"
 
-enum { WA_KA_MIN_S = 180, WA_KA_MAX_S = 600, WA_MSG_MIN = 60, WA_MSG_MAX = 400 };
+enum { WA_KA_MIN_S = 180, WA_KA_MAX_S = 600, WA_MSG_MIN = 60, WA_MSG_MAX = 400,
+       RELAY_ENVELOPE = 24 /* what the relayed frame adds to the sent one */ };
 
 static uint32_t rtt_of(struct gen_ctx *g, const struct subscriber *s)
 {
@@ -150,13 +154,14 @@ void gen_ep_wa_msg(struct gen_ctx *g, const struct episode *e)
 		 "\"leg\":\"send\",\"subscriber\":\"+%s\"",
 		 a->msisdn, b->msisdn, a->msisdn);
 	uint64_t t = wa_ensure(g, (uint32_t)ai, g->now);
-	t = exchange(g, (uint32_t)ai, 0, t, gen_rng_between(&g->rng, WA_MSG_MIN, WA_MSG_MAX), truth);
+	size_t sent = gen_rng_between(&g->rng, WA_MSG_MIN, WA_MSG_MAX);
+	t = exchange(g, (uint32_t)ai, 0, t, sent, truth);
 	snprintf(truth, sizeof truth,
 		 "\"type\":\"ott.message\",\"protocol\":\"tcp\",\"service\":\"whatsapp\",\"from\":\"+%s\",\"to\":\"+%s\","
 		 "\"leg\":\"receive\",\"subscriber\":\"+%s\"",
 		 a->msisdn, b->msisdn, b->msisdn);
 	uint64_t r = wa_ensure(g, (uint32_t)bi, t + gen_rng_between(&g->rng, 80, 500) * 1000u);
-	exchange(g, (uint32_t)bi, 1, r, gen_rng_between(&g->rng, WA_MSG_MIN, WA_MSG_MAX), truth);
+	exchange(g, (uint32_t)bi, 1, r, sent + RELAY_ENVELOPE + gen_rng_below(&g->rng, 5), truth);
 }
 
 void gen_ep_wa_call(struct gen_ctx *g, const struct episode *e)

@@ -169,6 +169,13 @@ static void fill_record(const struct order *o, const struct event *e, const stru
 	memcpy(r->subtype, e->subtype, sizeof r->subtype);
 	snprintf(r->evidence, sizeof r->evidence, "%s", evidence);
 	snprintf(r->event, sizeof r->event, "%s", event_id);
+	r->hint.sms_leg = e->sms_leg;
+	r->hint.shape_bytes = e->shape_bytes;
+	if (e->type == EV_OTT_CALL_BEGIN || e->type == EV_OTT_CALL_END) {
+		r->hint.capture_index = e->capture_index;
+		r->hint.call_frame = e->nframes ? e->frames[0] : 0;
+		r->hint.device = e->src;
+	}
 }
 
 /* A withheld identity (RFC 3323 4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>). */

@@ -62,6 +62,7 @@ struct pending {
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	char call_id[CALL_ID_LEN];
 	char subtype[SUBTYPE_LEN];
+	uint8_t sms_leg;          /* enum sms_leg */
 };
 
 _Static_assert(sizeof(struct pending) <= 320, "pending grew: the table holds MAP_MAX_PENDING of them");
@@ -226,6 +227,7 @@ static void emit(const struct event_sink *events, const struct pending *p, const
 	copy_text(e.call_id, sizeof e.call_id, p->call_id);
 	copy_text(e.subtype, sizeof e.subtype, p->subtype);
 	copy_text(e.outcome, sizeof e.outcome, outcome);
+	e.sms_leg = p->sms_leg;
 	event_emit(events, &e);
 }
 
@@ -276,6 +278,7 @@ static uint64_t sender_hash(const struct sccp_addr *a, bool has_mtp_pc, uint32_t
 struct sms_parties {
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	const char *subtype;
+	uint8_t sms_leg;          /* enum sms_leg */
 };
 
 /*
@@ -315,12 +318,14 @@ static bool sms_parties(struct stats *stats, const struct tcap_component *c, str
 		copy_text(out->from, sizeof out->from, fs.oa.text);
 		copy_text(out->to, sizeof out->to, ti.address);
 		out->subtype = ti.type == TPDU_COMMAND ? "command" : "";
+		out->sms_leg = ti.type == TPDU_COMMAND ? SMS_LEG_UNKNOWN : SMS_LEG_SUBMIT;
 		break;
 	case TPDU_DELIVER:
 	case TPDU_STATUS_REPORT:
 		copy_text(out->from, sizeof out->from, ti.address);
 		copy_text(out->to, sizeof out->to, fs.da.text);
 		out->subtype = ti.type == TPDU_STATUS_REPORT ? "delivery-receipt" : "";
+		out->sms_leg = ti.type == TPDU_STATUS_REPORT ? SMS_LEG_UNKNOWN : SMS_LEG_DELIVER;
 		break;
 	default: /* a report TPDU in a forward: not an SMS */
 		stats_anomaly(stats, ANOM_SMS_TPDU_MALFORMED);
@@ -346,6 +351,7 @@ static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const s
 	copy_text(p->from, sizeof p->from, sp->from);
 	copy_text(p->to, sizeof p->to, sp->to);
 	copy_text(p->subtype, sizeof p->subtype, sp->subtype);
+	p->sms_leg = sp->sms_leg;
 	char hex[2 * TCAP_TID_MAX + 1];
 	tcap_tid_hex(tid, hex);
 	snprintf(p->call_id, sizeof p->call_id, "tcap:%s", hex);

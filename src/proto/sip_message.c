@@ -51,6 +51,7 @@ struct sms_entry {
 	uint32_t hash, next;  /* hash chain by Call-ID (next entry or NIL) */
 	uint32_t id_len, cseq;
 	uint8_t state, ip_proto;
+	uint8_t sms_leg;      /* enum sms_leg */
 	uint16_t sport, dport;
 	uint32_t capture_index;
 	uint64_t ts_us, frame_no;
@@ -178,6 +179,7 @@ static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_f
 	copy_text(e.call_id, sizeof e.call_id, s->call_id);
 	copy_text(e.subtype, sizeof e.subtype, s->subtype);
 	copy_text(e.outcome, sizeof e.outcome, outcome);
+	e.sms_leg = s->sms_leg;
 	event_emit(events, &e);
 }
 
@@ -279,6 +281,7 @@ static bool body_is_rp_error(const struct sip_msg *m)
 struct parties {
 	char from[PARTY_MAX], to[PARTY_MAX];
 	const char *subtype;
+	uint8_t sms_leg;          /* enum sms_leg */
 };
 
 static void norm(struct span uri, char *out, size_t outlen)
@@ -337,6 +340,8 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 			copy_text(p->to, sizeof p->to, tp.address);
 		if (tp.type == TPDU_COMMAND)
 			p->subtype = "command";
+		else
+			p->sms_leg = SMS_LEG_SUBMIT;
 		return true;
 	case TPDU_DELIVER:
 	case TPDU_STATUS_REPORT:
@@ -344,6 +349,8 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 			copy_text(p->from, sizeof p->from, tp.address);
 		if (tp.type == TPDU_STATUS_REPORT)
 			p->subtype = "delivery-receipt";
+		else
+			p->sms_leg = SMS_LEG_DELIVER;
 		return true;
 	default:
 		return false; /* a report inside RP-DATA: an acknowledgement, not a message */
@@ -354,6 +361,7 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 static bool message_parties(const struct sip_msg *m, struct parties *p, struct stats *stats)
 {
 	p->subtype = "";
+	p->sms_leg = SMS_LEG_UNKNOWN;
 	sip_parties(m, p);
 	if (media_type_is(m->content_type, "application/im-iscomposing+xml"))
 		return false;
@@ -393,6 +401,7 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 	copy_text(s->from, sizeof s->from, p.from);
 	copy_text(s->to, sizeof s->to, p.to);
 	copy_text(s->subtype, sizeof s->subtype, p.subtype);
+	s->sms_leg = p.sms_leg;
 	const struct packet *pkt = ctx->pkt;
 	if (pkt) {
 		s->ts_us = pkt->ts_us;

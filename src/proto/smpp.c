@@ -107,6 +107,7 @@ struct pending {
 	uint32_t seq, capture_index;
 	bool used;
 	uint8_t dir, subtype;
+	uint8_t sms_leg;          /* enum sms_leg */
 	uint16_t sport, dport;
 	struct ip_addr src, dst;
 	char from[PARTY_LEN], to[PARTY_LEN];
@@ -476,6 +477,7 @@ static void emit_pending(struct parse_ctx *ctx, struct pending *pe, const char *
 	copy_text(e.to, sizeof e.to, pe->to);
 	copy_text(e.subtype, sizeof e.subtype, subtype_names[pe->subtype]);
 	copy_text(e.outcome, sizeof e.outcome, outcome);
+	e.sms_leg = pe->sms_leg;
 	if (pe->ref_id[0])
 		copy_text(e.call_id, sizeof e.call_id, pe->ref_id);
 	else if (msgid[0])
@@ -540,6 +542,11 @@ static void add_pending(struct parse_ctx *ctx, struct smpp_state *st, const stru
 	pe->dir = (uint8_t)(ctx->dir & 1);
 	pe->seq = h->seq;
 	pe->subtype = (uint8_t)subtype;
+	/* submit_sm / submit_multi: the sender's side; deliver_sm: the recipient's (data_sm runs
+	 * either way: not told); receipts and acknowledgements are not the message */
+	if (subtype == ST_NONE || subtype == ST_MULTI)
+		pe->sms_leg = h->id == CMD_DELIVER_SM ? SMS_LEG_DELIVER
+			      : h->id == CMD_DATA_SM ? SMS_LEG_UNKNOWN : SMS_LEG_SUBMIT;
 	if (pkt) {
 		pe->ts_us = pkt->ts_us;
 		pe->frame_no = pkt->frame_no;

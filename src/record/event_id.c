@@ -31,3 +31,12 @@ void record_event_id(const struct event *e, const char *from, const char *to, ch
 	memcpy(out, hex, RECORD_EVENT_LEN - 1);
 	out[RECORD_EVENT_LEN - 1] = '\0';
 }
+
+void record_event_id_of(const char *base, const char *what, char out[RECORD_EVENT_LEN])
+{
+	char text[RECORD_EVENT_LEN + 64], hex[HASH_HEX_LEN];
+	int n = snprintf(text, sizeof text, "pentrap-event/1\n%s\n%s", base, what);
+	chain_sha256_hex(text, n > 0 && (size_t)n < sizeof text ? (size_t)n : 0, hex);
+	memcpy(out, hex, RECORD_EVENT_LEN - 1);
+	out[RECORD_EVENT_LEN - 1] = '\0';
+}

@@ -37,6 +37,17 @@ struct record {
 	char subtype[24];          /* "" when none */
 	char evidence[RECORD_EVIDENCE_MAX]; /* JSON object text */
 	char prev_hash[HASH_HEX_LEN], hash[HASH_HEX_LEN];
+	/*
+	 * Never written, hashed or stored: what the writer's pairing compares to join the
+	 * legs of one event (record/pairing.c). Zero in records read back from a store.
+	 */
+	struct record_hint {
+		uint8_t sms_leg;        /* SMS: enum sms_leg (event/event.h) */
+		uint32_t shape_bytes;   /* inferred message: its burst's payload bytes */
+		uint32_t capture_index; /* app call: the capture and frame its begin and end both name */
+		uint64_t call_frame;
+		struct ip_addr device;  /* app call: the device's address (another's media may go to it) */
+	} hint;
 };
 
 /*
@@ -47,6 +58,8 @@ struct record {
  * and to are the parties as the records write them.
  */
 void record_event_id(const struct event *e, const char *from, const char *to, char out[RECORD_EVENT_LEN]);
+/* An id derived from another event's (the ends of a call whose begins were paired). */
+void record_event_id_of(const char *base, const char *what, char out[RECORD_EVENT_LEN]);
 
 /* Writes r as one JSON object (no newline) into f. */
 void record_write_json(const struct record *r, FILE *f);

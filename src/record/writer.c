@@ -111,7 +111,44 @@ static int check_stored(struct record_writer *w, struct record *r)
 	return 0;
 }
 
+static int write_one(struct record_writer *w, struct record *r);
+
+static int write_paired(void *ud, struct record *r)
+{
+	return write_one(ud, r);
+}
+
+int writer_pairing(struct record_writer *w, bool hold)
+{
+	pairing_free(w->pairing);
+	w->pairing = pairing_new(hold);
+	return w->pairing ? 0 : -1;
+}
+
+void writer_tick(struct record_writer *w, uint64_t now_us)
+{
+	if (w->pairing)
+		pairing_tick(w->pairing, now_us, write_paired, w);
+}
+
+void writer_drain(struct record_writer *w)
+{
+	if (w->pairing)
+		pairing_drain(w->pairing, write_paired, w);
+}
+
 int writer_write(struct record_writer *w, struct record *r)
+{
+	if (w->failed)
+		return -1;
+	if (w->pairing) {
+		pairing_push(w->pairing, r, write_paired, w);
+		return w->failed ? -1 : 0;
+	}
+	return write_one(w, r);
+}
+
+static int write_one(struct record_writer *w, struct record *r)
 {
 	if (w->failed)
 		return -1;
@@ -194,6 +231,8 @@ int writer_finish(struct record_writer *w, uint64_t ended_us, int exit_status, c
 
 void writer_close(struct record_writer *w)
 {
+	pairing_free(w->pairing);
+	w->pairing = NULL;
 	for (int i = 0; i < w->nsinks; i++)
 		if (w->sinks[i].ops && w->sinks[i].ops->close)
 			w->sinks[i].ops->close(w->sinks[i].impl);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "record/chain.h"
+#include "record/pairing.h"
 #include "record/record.h"
 #include "record/sign.h"
 
@@ -59,17 +60,31 @@ struct record_writer {
 	uint64_t skipped;
 	writer_stored_hash_fn stored_hash;
 	void *stored_ud;
+	/* the legs of one event joined before numbering (record/pairing.h); NULL: none */
+	struct pairing *pairing;
 };
 
 /* first_seq and prev_hash continue an existing chain (1 and the genesis for a new store). */
 void writer_init(struct record_writer *w, uint64_t first_seq, const char *prev_hash);
+/*
+ * Records go through pairing first (record/pairing.h); hold: app messages and calls wait
+ * to be paired (two targets or more). -1 when out of memory.
+ */
+int writer_pairing(struct record_writer *w, bool hold);
+/* The capture clock reached now_us: held legs it passed are decided and written (live). */
+void writer_tick(struct record_writer *w, uint64_t now_us);
+/* Writes every held leg (the end of input, or of a run). */
+void writer_drain(struct record_writer *w);
 /* Takes ownership of the sink (closed by writer_close). */
 void writer_add_sink(struct record_writer *w, struct record_sink sink);
 /* From now on, sign checkpoints into the sinks that keep them. */
 void writer_seal(struct record_writer *w, const struct writer_seal *seal);
 /* Resuming: the next `count` records are checked against the stored ones, not written. */
 void writer_resume(struct record_writer *w, uint64_t count, writer_stored_hash_fn fn, void *ud);
-/* Assigns seq and hashes, then writes r to every sink. -1 when a sink failed. */
+/*
+ * Assigns seq and hashes, then writes r to every sink (after pairing: perhaps later,
+ * perhaps after records that came in after it). -1 when a sink failed.
+ */
 int writer_write(struct record_writer *w, struct record *r);
 /* Commits what the sinks hold (a sealed writer signs a checkpoint first). */
 int writer_flush(struct record_writer *w);

@@ -388,6 +388,11 @@ int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdi
 	}
 	if (opt->table)
 		c->writer.table = stdout;
+	/* the legs of one event joined before numbering; app legs wait when two targets may meet */
+	if (!c->writer.pairing && writer_pairing(&c->writer, c->order.ntargets > 1) != 0) {
+		snprintf(errbuf, errlen, "out of memory");
+		return RUN_FAILED;
+	}
 	c->records_open = true;
 	return RUN_OK;
 }
@@ -433,6 +438,7 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 	/* Every run of this sensor signs with the key in use now (a rotated store too). */
 	snprintf(c->key_path_buf, sizeof c->key_path_buf, "%s", c->ev.key_path);
 	c->key_path = c->key_path_buf;
+	writer_drain(w); /* the held legs belong to the run that ends */
 	char *sum = summary_json(pipeline_stats(c->pl));
 	int rc = evidence_end(&c->ev, w, RUN_OK, sum ? sum : "{}", now);
 	free(sum);
@@ -449,6 +455,8 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 		keep[nkeep++] = w->sinks[i];
 	FILE *table = w->table;
 	bool header = w->table_header_done;
+	struct pairing *pairing = w->pairing; /* what it learned goes on */
+	w->pairing = NULL;
 	w->nsinks = w->nsinks ? 1 : 0;
 	writer_close(w);
 	evidence_fini(&c->ev);
@@ -458,6 +466,7 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 		c->db_path = new_db_path;
 	}
 	int status = begin_evidence(c, captures_json, false, false, now, errbuf, errlen);
+	w->pairing = pairing; /* begin_evidence began the writer afresh */
 	for (int i = 0; i < nkeep; i++)
 		writer_add_sink(w, keep[i]);
 	w->table = table;
@@ -539,6 +548,7 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 	struct detect_summary ds;
 	bool have_detect;
 	run_totals(pls, npl, &st, &ds, &have_detect);
+	writer_drain(w);
 	if (writer_flush(w) != 0 || w->failed) {
 		snprintf(errbuf, errlen, "%s", w->error);
 		status = RUN_FAILED;

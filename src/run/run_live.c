@@ -298,6 +298,7 @@ static int on_tick(void *ud, uint64_t now_us)
 		fatal(ls, ls->c.writer.error);
 	if (ls->status != RUN_OK || past_window(ls, now_us, "clock"))
 		return 1;
+	writer_tick(&ls->c.writer, now_us); /* legs held for pairing wait at most PAIRING_HOLD_S */
 	double t = run_mono_s();
 	if (t >= ls->next_commit) {
 		ls->next_commit = t + LIVE_COMMIT_S;
