@@ -135,6 +135,7 @@ struct detect {
 	const struct identity_map *identity;
 	const struct name_cache *names;
 	const struct event_sink *events;
+	struct facts_sink facts; /* handed to the dissectors' parse contexts (detect_facts_sink) */
 	struct stats *stats;
 	struct fstate *states;
 	uint32_t nstates, free_head, used;
