@@ -54,6 +54,7 @@ struct pipeline {
 	void (*on_record)(void *ud, const struct record *r);
 	void *on_record_ud;
 	struct identity_wait *wait;    /* events waiting for a shared binding (live), or NULL */
+	bool identity_pending;         /* live identity sharing: flows nobody was bound to are looked at */
 };
 
 /* The summary's sms line: every sms event by the protocol that carried it. */
@@ -90,6 +91,17 @@ static void handle_event(void *ud, const struct event *e)
 	/* the capture the event was seen in, which a timeout noticed in the next one is not */
 	const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";
 	size_t n = order_filter_identity(p->order, e, p->identity, sha, recs);
+	/* The app events the summary counts: the signature engine looks only at targets'
+	 * flows, so every one of them is a target's; with identity shared live it also looks
+	 * at flows nobody was bound to yet, and then only those the order kept count. */
+	if (!p->identity_pending || n > 0) {
+		if (e->type == EV_OTT_SESSION_BEGIN)
+			p->stats.ott_sessions++;
+		else if (e->type == EV_OTT_MESSAGE)
+			p->stats.ott_messages++;
+		else if (e->type == EV_OTT_CALL_BEGIN)
+			p->stats.ott_calls++;
+	}
 	/* Minimisation (docs/evidence.md): only events the order keeps are counted, so the
 	 * summary says nothing about communications between non-targets. */
 	if (n > 0 && (unsigned)e->type < EV__COUNT)
@@ -201,6 +213,7 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 	p->own_names = !cfg->names;
 	p->identity = cfg->identity ? cfg->identity : identity_map_new(cfg->identity_bindings, &p->stats);
 	p->names = cfg->names ? cfg->names : name_cache_new(cfg->name_entries, &p->stats);
+	p->identity_pending = cfg->identity_wait_us > 0;
 	if (cfg->identity_wait_us && cfg->identity_wait_max &&
 	    !(p->wait = identity_wait_new(cfg->identity_wait_max, cfg->identity_wait_us, &p->stats)))
 		goto oom;
