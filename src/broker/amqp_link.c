@@ -94,12 +94,8 @@ static int describe(const char *shown, const amqp_rpc_reply_t *r, const char *wh
 		return code == AMQP_ACCESS_REFUSED || code == AMQP_NOT_ALLOWED ? BROKER_REFUSED : BROKER_UNREACHABLE;
 	}
 	case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-		/* RabbitMQ answers a bad password by closing the socket during the login */
-		if (strcmp(what, "login") == 0 && (r->library_error == AMQP_STATUS_CONNECTION_CLOSED ||
-						   r->library_error == AMQP_STATUS_SOCKET_ERROR)) {
-			snprintf(errbuf, errlen, "%s: login refused (user, password or vhost)", shown);
-			return BROKER_REFUSED;
-		}
+		/* RabbitMQ refuses a login with connection.close 403 (above); a connection that
+		 * closes otherwise is a broker starting or stopping: try again */
 		snprintf(errbuf, errlen, "%s: %s: %s", shown, what, amqp_error_string2(r->library_error));
 		return BROKER_UNREACHABLE;
 	default:

@@ -94,7 +94,7 @@ rmq_up || fail "start RabbitMQ again"
 wait $sc
 st=$?
 # it says the broker is gone (lost, or not reachable when it tried) and what waited when it came back
-[ $st = 0 ] && grep -Eq "lost|cannot connect" "$WORK/sc.err" && grep -q "reached: publishing the [0-9]* records that waited" "$WORK/sc.err" &&
+[ $st = 0 ] && grep -Eq "lost|cannot connect|login: " "$WORK/sc.err" && grep -q "reached: publishing the [0-9]* records that waited" "$WORK/sc.err" &&
   pass || { fail "the sensor across the broker's outage: status $st"; cat "$WORK/sc.err"; }
 wait $cc
 st=$?
