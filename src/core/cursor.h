@@ -19,17 +19,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/span.h"
+
 struct cursor {
 	const uint8_t *data; /* borrowed */
 	size_t len;
 	size_t pos;
 	bool err; /* sticky: set by the first read past the end */
-};
-
-/* A borrowed run of bytes. */
-struct span {
-	const uint8_t *ptr;
-	size_t len;
 };
 
 static inline struct cursor cur_make(const uint8_t *data, size_t len)
@@ -199,12 +195,6 @@ static inline struct cursor cur_sub_exact(struct cursor *c, size_t declared)
 	struct cursor r = cur_make(s.ptr, s.len);
 	r.err = c->err;
 	return r;
-}
-
-static inline bool span_eq_str(struct span s, const char *str)
-{
-	size_t n = strlen(str);
-	return s.len == n && (n == 0 || memcmp(s.ptr, str, n) == 0);
 }
 
 #endif

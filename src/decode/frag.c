@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hashmix.h"
+#include "core/hash.h"
 
 enum {
 	FRAG_BLOCK = 1024,                         /* bytes per budget block */

@@ -26,7 +26,7 @@
  */
 #include "decode/decode_internal.h"
 
-#include "core/hashmix.h"
+#include "core/hash.h"
 #include "decode/erspan.h"
 #include "decode/geneve.h"
 #include "decode/gre.h"

@@ -84,6 +84,16 @@ struct fstate *detect_state(struct detect *d, struct flow *f)
 
 /* --- setup --- */
 
+static void on_facts(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts)
+{
+	detect_flow_facts(ud, f, dir, pkt, facts);
+}
+
+static void on_lookup(void *ud, struct flow *f, const char *qname)
+{
+	detect_flow_lookup(ud, f, qname);
+}
+
 struct detect *detect_new(const struct detect_config *cfg)
 {
 	struct detect *d = calloc(1, sizeof *d);
@@ -94,6 +104,7 @@ struct detect *detect_new(const struct detect_config *cfg)
 	d->identity = cfg->identity;
 	d->names = cfg->names;
 	d->events = cfg->events;
+	d->facts = (struct facts_sink){ .facts = on_facts, .lookup = on_lookup, .ud = d };
 	d->stats = cfg->stats;
 	d->list_head = -1;
 	d->nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
@@ -186,6 +197,7 @@ void detect_event_base(const struct flow *f, struct event *e, enum event_type ty
 	e->sport = f->key.port[dev];
 	e->dport = f->key.port[srv];
 	e->ip_proto = f->key.proto;
+	e->tunnel = f->tunnel;
 }
 
 /* --- evaluation --- */
@@ -414,18 +426,17 @@ void detect_flow_facts(struct detect *d, struct flow *f, int dir, const struct p
 		ott_call_peer(d, f, st, facts);
 }
 
-void detect_facts(struct parse_ctx *ctx, const struct flow_facts *facts)
+const struct facts_sink *detect_facts_sink(struct detect *d)
 {
-	if (!ctx || !ctx->pipeline || !ctx->flow)
-		return;
-	detect_flow_facts(pipeline_detect(ctx->pipeline), ctx->flow, ctx->dir, ctx->pkt, facts);
+	return d ? &d->facts : NULL;
 }
 
-void detect_lookup(struct parse_ctx *ctx, const char *qname)
+void detect_flow_lookup(struct detect *d, struct flow *f, const char *qname)
 {
-	if (!ctx || !ctx->pipeline || !ctx->flow || !qname[0])
+	(void)d; /* the name is kept in the flow's state, which only this engine gives a flow */
+	if (!qname[0])
 		return;
-	struct fstate *st = fstate_of(ctx->flow);
+	struct fstate *st = fstate_of(f);
 	if (st && !(st->flags & FS_NAMED)) {
 		snprintf(st->name, sizeof st->name, "%s", qname);
 		st->flags |= FS_NAMED;

@@ -10,8 +10,9 @@
  *   detect_packet       every packet of a flow; returns at once unless the flow waits
  *                       for its first payload in a direction (preambles) or is a
  *                       classified OTT session or call (a cheap shape update);
- *   detect_facts        a dissector learned a name, ALPN or STUN detail (facts.h):
- *                       evaluated again, once per new fact;
+ *   detect_facts_sink   the facts sink the pipeline puts in every parse context: a
+ *                       dissector learned a name, ALPN or STUN detail (facts.h) and
+ *                       the flow is evaluated again, once per new fact;
  *   detect_flow_end     session end, call bookkeeping, the flow record;
  *   detect_tick         bursts that ended, calls that ended.
  *
@@ -75,6 +76,13 @@ void detect_flow_start(struct detect *d, struct flow *f, const struct packet *pk
 void detect_packet(struct detect *d, struct flow *f, int dir, const struct packet *pkt);
 void detect_flow_facts(struct detect *d, struct flow *f, int dir, const struct packet *pkt,
 		       const struct flow_facts *facts);
+/* A DNS question on f: the flow's name for its flow record, unless it has one (flowrec.c). */
+void detect_flow_lookup(struct detect *d, struct flow *f, const char *qname);
+/*
+ * The sink for the dissectors' facts and lookups (detect/facts.h), which calls the two
+ * above; borrowed for d's life. NULL for NULL d (no signatures: facts go nowhere).
+ */
+const struct facts_sink *detect_facts_sink(struct detect *d);
 /* The flow ends (before its dissector state is freed). */
 void detect_flow_end(struct detect *d, struct flow *f);
 void detect_tick(struct detect *d, uint64_t now_us);
@@ -82,12 +90,5 @@ void detect_tick(struct detect *d, uint64_t now_us);
 void detect_finish(struct detect *d);
 
 void detect_get_summary(const struct detect *d, struct detect_summary *out);
-
-/*
- * Pipeline glue (pipeline.c): the detect instance of the pipeline a parse context
- * belongs to, so detect_facts can reach it; NULL without one.
- */
-struct pipeline;
-struct detect *pipeline_detect(struct pipeline *p);
 
 #endif

@@ -79,6 +79,7 @@ struct call {
 	struct ip_addr server; /* the first relay or peer */
 	uint16_t device_port, server_port;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the path of the call's first flow */
 	uint64_t first_us, last_us, first_frame;
 	uint32_t capture_index;
 	uint32_t flows;        /* member flows not yet ended */
@@ -115,6 +116,7 @@ struct detect {
 	const struct identity_map *identity;
 	const struct name_cache *names;
 	const struct event_sink *events;
+	struct facts_sink facts; /* handed to the dissectors' parse contexts (detect_facts_sink) */
 	struct stats *stats;
 	struct fstate *states;
 	uint32_t nstates, free_head, used;

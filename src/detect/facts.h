@@ -4,9 +4,11 @@
  * attributes and realm, and whether media (RTP/RTCP/SRTP) was confirmed.
  *
  * A dissector fills a struct flow_facts with everything it knows so far and calls
- * detect_facts(ctx, &facts) when something new became known (a ClientHello parsed, a
- * STUN message with a new type); the signature engine evaluates the flow then, and
- * only then (detect/detect.h). Borrowed for the duration of the call.
+ * proto_facts(ctx, &facts) (proto/proto.h) when something new became known (a
+ * ClientHello parsed, a STUN message with a new type): the facts go to the facts sink
+ * its parse context holds, which the signature engine provides (detect_facts_sink in
+ * detect/detect.h); it evaluates the flow then, and only then. Borrowed for the
+ * duration of the call.
  */
 #ifndef PENTRAP_DETECT_FACTS_H
 #define PENTRAP_DETECT_FACTS_H
@@ -49,14 +51,19 @@ struct flow_facts {
 	bool media;                          /* RTP/RTCP/SRTP confirmed */
 };
 
-struct parse_ctx;
-/* Hands what a dissector learned to the signature engine (no-op without a pipeline). */
-void detect_facts(struct parse_ctx *ctx, const struct flow_facts *facts);
+struct flow;
+struct packet;
+
 /*
- * A DNS question on ctx's flow: the name the device asked for, kept as the flow's name
- * for its `flow` record when the flow is a target's. Not a fact signatures match:
- * looking a service up is not using it.
+ * Where a dissector's facts go: beside the event sink in its parse context, so that a
+ * dissector hands them back through the interface it is given instead of reaching for
+ * whoever runs it. facts: what was learned on flow f in direction dir from pkt;
+ * lookup: a name f's device asked DNS for. Everything is borrowed for the call.
  */
-void detect_lookup(struct parse_ctx *ctx, const char *qname);
+struct facts_sink {
+	void (*facts)(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts);
+	void (*lookup)(void *ud, struct flow *f, const char *qname);
+	void *ud;
+};
 
 #endif

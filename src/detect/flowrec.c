@@ -19,8 +19,9 @@
  *
  * DNS is the exception among clear protocols: a lookup makes no record of its own, so a
  * target's DNS flow gets a `flow` record (protocol `dns`, `to` the resolver) named by
- * the first name the device asked for on it (detect_lookup), and counts as neither
- * named nor unnamed in the summary, as SIP does not.
+ * the first name the device asked for on it (detect_flow_lookup, which the DNS
+ * dissector reaches through its facts sink), and counts as neither named nor unnamed
+ * in the summary, as SIP does not.
  */
 #include <string.h>
 
@@ -118,6 +119,7 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 	e.sport = f->key.port[dev];
 	e.dport = f->key.port[srv];
 	e.ip_proto = f->key.proto;
+	e.tunnel = f->tunnel;
 	event_add_frame(&e, f->first_frame);
 	event_emit(d->events, &e);
 }

@@ -41,9 +41,11 @@ struct pipeline {
 	uint64_t last_tick_us;
 	struct identity_map *identity; /* who is behind an address (identity/identity.h) */
 	struct name_cache *names;      /* DNS answers per client (identity/names.h) */
+	bool own_identity, own_names;  /* made here (else the config's, borrowed) */
 	void (*on_packet)(void *ud, const struct packet *pkt);
 	void *on_packet_ud;
 	struct detect *detect;         /* signatures, OTT events, flow records (detect/detect.h) */
+	const struct facts_sink *facts; /* the detect instance's, for the dissectors (NULL: none) */
 	/* one of several workers (run/shard.h) */
 	unsigned worker, nworkers;
 	bool frame_shared;             /* the frame being read was given to every worker */
@@ -113,8 +115,8 @@ static void parse_ctx_init(struct pipeline *p, struct parse_ctx *ctx, struct flo
 	ctx->state = f ? f->proto_state : NULL;
 	ctx->module = f && f->dissector < p->ndissectors ? p->modules[f->dissector] : NULL;
 	ctx->events = &p->events;
+	ctx->facts = p->facts;
 	ctx->stats = &p->stats;
-	ctx->pipeline = p;
 	ctx->identity = p->identity;
 	ctx->names = p->names;
 }
@@ -135,6 +137,33 @@ static void on_flow_end(struct flow *f, void *ud)
 	f->proto_state = NULL;
 }
 
+/*
+ * Every dissector's module: the ordinary ones first, then the layers (SCTP), each given
+ * the others with their modules to hand messages on to (proto.h layer_new).
+ */
+static int make_modules(struct pipeline *p, const struct pipeline_config *cfg)
+{
+	p->ndissectors = proto_registry_count();
+	if (p->ndissectors > MAX_DISSECTORS)
+		p->ndissectors = MAX_DISSECTORS;
+	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions,
+					    .tls_gather = cfg->gather_buffers,
+					    .quic_gather = cfg->gather_buffers };
+	struct proto_user users[MAX_DISSECTORS];
+	for (size_t i = 0; i < p->ndissectors; i++) {
+		const struct dissector *d = proto_registry[i];
+		if (d->module_new && !(p->modules[i] = d->module_new(&p->stats, &sizes)))
+			return -1;
+		users[i] = (struct proto_user){ d, p->modules[i] };
+	}
+	for (size_t i = 0; i < p->ndissectors; i++) {
+		const struct dissector *d = proto_registry[i];
+		if (d->layer_new && !(p->modules[i] = d->layer_new(&p->stats, users, p->ndissectors)))
+			return -1;
+	}
+	return 0;
+}
+
 struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, size_t errlen)
 {
 	struct pipeline *p = calloc(1, sizeof *p);
@@ -150,8 +179,10 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 	p->nworkers = cfg->nworkers > 1 ? cfg->nworkers : 1;
 	p->on_record = cfg->on_record;
 	p->on_record_ud = cfg->on_record_ud;
-	p->identity = identity_map_new(cfg->identity_bindings, &p->stats);
-	p->names = name_cache_new(cfg->name_entries, &p->stats);
+	p->own_identity = !cfg->identity;
+	p->own_names = !cfg->names;
+	p->identity = cfg->identity ? cfg->identity : identity_map_new(cfg->identity_bindings, &p->stats);
+	p->names = cfg->names ? cfg->names : name_cache_new(cfg->name_entries, &p->stats);
 	p->decoder = decoder_new(&cfg->decode, &p->stats);
 	p->flows = flow_table_new(&cfg->flow, &p->stats, on_flow_end, p);
 	if (!p->decoder || !p->flows || !p->identity || !p->names)
@@ -161,18 +192,10 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 					    .names = p->names, .events = &p->events, .stats = &p->stats };
 		if (!(p->detect = detect_new(&dc)))
 			goto oom;
+		p->facts = detect_facts_sink(p->detect);
 	}
-	p->ndissectors = proto_registry_count();
-	if (p->ndissectors > MAX_DISSECTORS)
-		p->ndissectors = MAX_DISSECTORS;
-	const struct module_sizes sizes = { .data_sessions = cfg->data_sessions,
-					    .tls_gather = cfg->gather_buffers,
-					    .quic_gather = cfg->gather_buffers };
-	for (size_t i = 0; i < p->ndissectors; i++) {
-		const struct dissector *d = proto_registry[i];
-		if (d->module_new && !(p->modules[i] = d->module_new(&p->stats, &sizes)))
-			goto oom;
-	}
+	if (make_modules(p, cfg) != 0)
+		goto oom;
 	return p;
 oom:
 	snprintf(errbuf, errlen, "out of memory setting up the pipeline");
@@ -205,8 +228,10 @@ void pipeline_free(struct pipeline *p)
 			proto_registry[i]->module_free(p->modules[i]);
 	decoder_free(p->decoder);
 	free(p->capture_sha256);
-	identity_map_free(p->identity);
-	name_cache_free(p->names);
+	if (p->own_identity)
+		identity_map_free(p->identity);
+	if (p->own_names)
+		name_cache_free(p->names);
 	free(p);
 }
 
@@ -228,12 +253,6 @@ const struct stats *pipeline_stats(const struct pipeline *p) { return &p->stats;
 
 const struct flow_table *pipeline_flows(const struct pipeline *p) { return p->flows; }
 
-void *pipeline_module(struct pipeline *p, size_t index)
-{
-	return p && index < p->ndissectors ? p->modules[index] : NULL;
-}
-const struct identity_map *pipeline_identity(const struct pipeline *p) { return p->identity; }
-const struct name_cache *pipeline_names(const struct pipeline *p) { return p->names; }
 struct detect *pipeline_detect(struct pipeline *p) { return p ? p->detect : NULL; }
 
 void pipeline_set_sigs(struct pipeline *p, struct sigset *sigs)

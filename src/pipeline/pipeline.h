@@ -18,6 +18,7 @@
 struct identity_map;
 struct name_cache;
 struct sigset;
+struct detect;
 
 struct pipeline_config {
 	const struct order *order;     /* borrowed */
@@ -26,6 +27,10 @@ struct pipeline_config {
 	struct flow_config flow;
 	unsigned identity_bindings;    /* identity map size, 0: 65536 (identity/identity.h) */
 	unsigned name_entries;         /* DNS name cache size, 0: 32768 (identity/names.h) */
+	/* The identity map and name cache to fill and use (borrowed, outliving the pipeline;
+	 * a test looks at them afterwards); NULL: the pipeline makes its own of the sizes above. */
+	struct identity_map *identity;
+	struct name_cache *names;
 	unsigned data_sessions;        /* each data-session table (GTP, RADIUS, Diameter), 0: 16384 */
 	unsigned gather_buffers;       /* TLS's and QUIC's handshake gathering buffers, each; 0: 64 */
 	struct sigset *sigs;           /* signature definitions (detect/sigs.h); NULL: no OTT detection */
@@ -64,14 +69,8 @@ void pipeline_shared_frame(struct pipeline *p, const struct capture_frame *frame
 void pipeline_finish(struct pipeline *p);
 
 const struct stats *pipeline_stats(const struct pipeline *p);
-/*
- * The module instance of the registry's dissector `index` (NULL when it has none), for
- * a layer that hands data on to another dissector: SCTP by payload protocol id.
- */
-void *pipeline_module(struct pipeline *p, size_t index);
-/* The identity map and the name cache the pipeline owns (borrowed; for tests and later layers). */
-const struct identity_map *pipeline_identity(const struct pipeline *p);
-const struct name_cache *pipeline_names(const struct pipeline *p);
+/* The signature engine (borrowed; NULL without definitions): the summary's OTT counts. */
+struct detect *pipeline_detect(struct pipeline *p);
 /* The flow table (borrowed; for the summary's memory line). */
 const struct flow_table *pipeline_flows(const struct pipeline *p);
 /* Swaps the signature definitions: new flows use sigs, classified flows keep theirs (reload). */

@@ -439,7 +439,7 @@ static bool handle_message(struct parse_ctx *ctx, const uint8_t *msg, size_t len
 	enum dns_status st = dns_parse_message(&mod->scratch, msg, len, cut, &info, use ? remember : NULL, &f);
 	switch (st) {
 	case DNS_OK:
-		detect_lookup(ctx, info.qname); /* a target's lookup is recorded (detect/flowrec.c) */
+		proto_lookup(ctx, info.qname); /* a target's lookup is recorded (detect/flowrec.c) */
 		return true;
 	case DNS_TRUNCATED:
 		stats_anomaly(ctx->stats, cut ? ANOM_DNS_TRUNCATED : ANOM_DNS_MALFORMED);

@@ -18,9 +18,6 @@
 #include "proto/sigtran.h"
 #include "proto/tcap.h"
 
-/* The SS7 stack over SCTP (M2UA, M3UA, SUA → SCCP → TCAP → MAP), one registry entry. */
-extern const struct dissector map_dissector;
-
 enum map_opcode { /* §17.5 local operation codes */
 	MAP_OP_UPDATE_LOCATION = 2,
 	MAP_OP_UPDATE_GPRS_LOCATION = 23,

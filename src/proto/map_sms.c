@@ -40,16 +40,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/ixhash.h"
+#include "core/ixpool.h"
+#include "core/pow2.h"
+#include "core/str.h"
 #include "proto/map.h"
 #include "proto/sms_tpdu.h"
 
-#define NIL UINT32_MAX
-
-enum { CALL_ID_LEN = 24, SUBTYPE_LEN = 24 };
+enum { CALL_ID_LEN = 24, SUBTYPE_LEN = 24, PENDING_MAX_CAPACITY = 1 << 20, L_AGE = 0 };
 
 struct pending {
-	uint32_t next;            /* hash chain; free list when unused */
-	uint32_t lprev, lnext;    /* age list, head newest */
 	uint64_t key;             /* hash of transaction id and sender address */
 	uint64_t addr;            /* hash of the sender address */
 	struct tcap_tid tid;
@@ -59,6 +60,7 @@ struct pending {
 	struct ip_addr src, dst;
 	uint16_t sport, dport;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel;
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	char call_id[CALL_ID_LEN];
 	char subtype[SUBTYPE_LEN];
@@ -69,57 +71,32 @@ _Static_assert(sizeof(struct pending) <= 320, "pending grew: the table holds MAP
 
 struct map_module {
 	struct stats *stats;
-	uint32_t capacity, mask, active;
-	struct pending *entries;
-	uint32_t *buckets;
-	uint32_t free_head;
-	uint32_t head, tail; /* age list: head newest, tail oldest */
+	struct ixpool pool;       /* the invokes held, on L_AGE oldest first */
+	struct ixhash by_key;     /* invokes by (uint32_t)key */
+	struct pending *entries;  /* [1, capacity]: entry 0 unused */
 };
 
 /* --- the table --- */
 
-static uint64_t fnv64(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static const uint64_t FNV64_BASIS = 14695981039346656037ull;
-
 static uint64_t key_of(const struct tcap_tid *tid, uint64_t addr)
 {
-	uint64_t h = fnv64(FNV64_BASIS, &tid->len, 1);
-	h = fnv64(h, tid->b, tid->len);
-	return fnv64(h, &addr, sizeof addr);
+	uint64_t h = hash64_more(HASH64_SEED, &tid->len, 1);
+	h = hash64_more(h, tid->b, tid->len);
+	return hash64_more(h, &addr, sizeof addr);
 }
 
 struct map_module *map_module_new_sized(struct stats *stats, uint32_t capacity)
 {
-	uint32_t cap = 16;
-	while (cap < capacity && cap < (1u << 20))
-		cap <<= 1;
+	uint32_t cap = pow2_at_least(capacity < PENDING_MAX_CAPACITY ? capacity : PENDING_MAX_CAPACITY, 16);
 	struct map_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;
 	mod->stats = stats;
-	mod->capacity = cap;
-	mod->mask = cap - 1;
-	mod->entries = calloc(cap, sizeof *mod->entries);
-	mod->buckets = malloc((size_t)cap * sizeof *mod->buckets);
-	if (!mod->entries || !mod->buckets) {
+	mod->entries = calloc((size_t)cap + 1, sizeof *mod->entries);
+	if (!mod->entries || ixpool_init(&mod->pool, cap) != 0 || ixhash_init(&mod->by_key, cap + 1, cap) != 0) {
 		map_module_free(mod);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < cap; i++) {
-		mod->buckets[i] = NIL;
-		mod->entries[i].next = i + 1 < cap ? i + 1 : NIL;
-	}
-	mod->free_head = 0;
-	mod->head = mod->tail = NIL;
 	return mod;
 }
 
@@ -135,74 +112,51 @@ void map_module_free(void *module)
 	if (!mod)
 		return;
 	free(mod->entries);
-	free(mod->buckets);
+	ixpool_fini(&mod->pool);
+	ixhash_fini(&mod->by_key);
 	free(mod);
 }
 
 uint32_t map_module_pending(const struct map_module *mod)
 {
-	return mod ? mod->active : 0;
+	return mod ? mod->pool.used : 0;
 }
 
 static void release(struct map_module *mod, uint32_t idx)
 {
-	struct pending *e = &mod->entries[idx];
-	uint32_t *link = &mod->buckets[e->key & mod->mask];
-	while (*link != NIL && *link != idx)
-		link = &mod->entries[*link].next;
-	if (*link == idx)
-		*link = e->next;
-	if (e->lprev != NIL)
-		mod->entries[e->lprev].lnext = e->lnext;
-	else
-		mod->head = e->lnext;
-	if (e->lnext != NIL)
-		mod->entries[e->lnext].lprev = e->lprev;
-	else
-		mod->tail = e->lprev;
-	memset(e, 0, sizeof *e);
-	e->next = mod->free_head;
-	mod->free_head = idx;
-	mod->active--;
+	ixhash_remove(&mod->by_key, idx);
+	ixpool_free(&mod->pool, idx);
+	memset(&mod->entries[idx], 0, sizeof mod->entries[idx]);
 }
 
-/* The next entry of transaction (tid, addr) in the chain from idx on, or NIL. */
-static uint32_t find_from(const struct map_module *mod, uint32_t idx, const struct tcap_tid *tid, uint64_t addr)
+/* Whether entry idx is of transaction (tid, addr), whose key is key. */
+static bool of_transaction(const struct map_module *mod, uint32_t idx, uint64_t key, const struct tcap_tid *tid,
+			   uint64_t addr)
+{
+	const struct pending *e = &mod->entries[idx];
+	return e->key == key && e->addr == addr && e->tid.len == tid->len && memcmp(e->tid.b, tid->b, tid->len) == 0;
+}
+
+/* The newest entry of transaction (tid, addr), or IX_NIL. */
+static uint32_t find_any(const struct map_module *mod, const struct tcap_tid *tid, uint64_t addr)
 {
 	uint64_t key = key_of(tid, addr);
-	for (; idx != NIL; idx = mod->entries[idx].next) {
-		const struct pending *e = &mod->entries[idx];
-		if (e->key == key && e->addr == addr && e->tid.len == tid->len &&
-		    memcmp(e->tid.b, tid->b, tid->len) == 0)
-			return idx;
-	}
-	return NIL;
-}
-
-static uint32_t bucket_head(const struct map_module *mod, const struct tcap_tid *tid, uint64_t addr)
-{
-	return mod->buckets[key_of(tid, addr) & mod->mask];
+	for (uint32_t i = ixhash_first(&mod->by_key, (uint32_t)key); i != IX_NIL; i = ixhash_next(&mod->by_key, i))
+		if (of_transaction(mod, i, key, tid, addr))
+			return i;
+	return IX_NIL;
 }
 
 static uint32_t find(const struct map_module *mod, const struct tcap_tid *tid, uint64_t addr, int32_t invoke_id)
 {
-	for (uint32_t i = find_from(mod, bucket_head(mod, tid, addr), tid, addr); i != NIL;
-	     i = find_from(mod, mod->entries[i].next, tid, addr))
-		if (mod->entries[i].invoke_id == invoke_id)
+	uint64_t key = key_of(tid, addr);
+	for (uint32_t i = ixhash_first(&mod->by_key, (uint32_t)key); i != IX_NIL; i = ixhash_next(&mod->by_key, i))
+		if (of_transaction(mod, i, key, tid, addr) && mod->entries[i].invoke_id == invoke_id)
 			return i;
-	return NIL;
+	return IX_NIL;
 }
 
 /* --- events --- */
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 static void emit(const struct event_sink *events, const struct pending *p, const char *outcome,
 		 const struct packet *answer)
@@ -220,25 +174,27 @@ static void emit(const struct event_sink *events, const struct pending *p, const
 	e.sport = p->sport;
 	e.dport = p->dport;
 	e.ip_proto = p->ip_proto;
+	e.tunnel = p->tunnel;
 	e.from_addr = p->src;
 	e.to_addr = p->dst;
-	copy_text(e.from, sizeof e.from, p->from);
-	copy_text(e.to, sizeof e.to, p->to);
-	copy_text(e.call_id, sizeof e.call_id, p->call_id);
-	copy_text(e.subtype, sizeof e.subtype, p->subtype);
-	copy_text(e.outcome, sizeof e.outcome, outcome);
+	str_copy(e.from, sizeof e.from, p->from);
+	str_copy(e.to, sizeof e.to, p->to);
+	str_copy(e.call_id, sizeof e.call_id, p->call_id);
+	str_copy(e.subtype, sizeof e.subtype, p->subtype);
+	str_copy(e.outcome, sizeof e.outcome, outcome);
 	e.sms_leg = p->sms_leg;
 	event_emit(events, &e);
 }
 
 static void expire(struct map_module *mod, uint64_t now, const struct event_sink *events)
 {
-	while (mod->tail != NIL) {
-		const struct pending *e = &mod->entries[mod->tail];
+	uint32_t i;
+	while ((i = ixpool_oldest(&mod->pool, L_AGE)) != IX_NIL) {
+		const struct pending *e = &mod->entries[i];
 		if (now <= e->ts_us || now - e->ts_us <= MAP_RESPONSE_TIMEOUT_US)
 			break;
 		emit(events, e, "", NULL);
-		release(mod, mod->tail);
+		release(mod, i);
 	}
 }
 
@@ -253,9 +209,10 @@ void map_module_finish(void *module, const struct event_sink *events)
 	struct map_module *mod = module;
 	if (!mod)
 		return;
-	while (mod->tail != NIL) {
-		emit(events, &mod->entries[mod->tail], "", NULL);
-		release(mod, mod->tail);
+	uint32_t i;
+	while ((i = ixpool_oldest(&mod->pool, L_AGE)) != IX_NIL) {
+		emit(events, &mod->entries[i], "", NULL);
+		release(mod, i);
 	}
 }
 
@@ -270,7 +227,7 @@ static uint64_t sender_hash(const struct sccp_addr *a, bool has_mtp_pc, uint32_t
 	else
 		snprintf(buf, sizeof buf, "pc:%lu/ssn:%u",
 			 (unsigned long)(a && a->has_pc ? a->pc : has_mtp_pc ? mtp_pc : 0), a ? a->ssn : 0);
-	return fnv64(FNV64_BASIS, buf, strlen(buf));
+	return hash64_more(HASH64_SEED, buf, strlen(buf));
 }
 
 /* --- the SMS invoke --- */
@@ -315,15 +272,15 @@ static bool sms_parties(struct stats *stats, const struct tcap_component *c, str
 	switch (ti.type) {
 	case TPDU_SUBMIT:
 	case TPDU_COMMAND:
-		copy_text(out->from, sizeof out->from, fs.oa.text);
-		copy_text(out->to, sizeof out->to, ti.address);
+		str_copy(out->from, sizeof out->from, fs.oa.text);
+		str_copy(out->to, sizeof out->to, ti.address);
 		out->subtype = ti.type == TPDU_COMMAND ? "command" : "";
 		out->sms_leg = ti.type == TPDU_COMMAND ? SMS_LEG_UNKNOWN : SMS_LEG_SUBMIT;
 		break;
 	case TPDU_DELIVER:
 	case TPDU_STATUS_REPORT:
-		copy_text(out->from, sizeof out->from, ti.address);
-		copy_text(out->to, sizeof out->to, fs.da.text);
+		str_copy(out->from, sizeof out->from, ti.address);
+		str_copy(out->to, sizeof out->to, fs.da.text);
 		out->subtype = ti.type == TPDU_STATUS_REPORT ? "delivery-receipt" : "";
 		out->sms_leg = ti.type == TPDU_STATUS_REPORT ? SMS_LEG_UNKNOWN : SMS_LEG_DELIVER;
 		break;
@@ -347,10 +304,11 @@ static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const s
 		p->sport = pkt->sport;
 		p->dport = pkt->dport;
 		p->ip_proto = pkt->ip_proto;
+		p->tunnel = pkt->tunnel;
 	}
-	copy_text(p->from, sizeof p->from, sp->from);
-	copy_text(p->to, sizeof p->to, sp->to);
-	copy_text(p->subtype, sizeof p->subtype, sp->subtype);
+	str_copy(p->from, sizeof p->from, sp->from);
+	str_copy(p->to, sizeof p->to, sp->to);
+	str_copy(p->subtype, sizeof p->subtype, sp->subtype);
 	p->sms_leg = sp->sms_leg;
 	char hex[2 * TCAP_TID_MAX + 1];
 	tcap_tid_hex(tid, hex);
@@ -361,32 +319,25 @@ static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const s
 static void hold(struct map_module *mod, struct parse_ctx *ctx, const struct tcap_tid *tid, uint64_t addr,
 		 int32_t invoke_id, const struct sms_parties *sp)
 {
-	if (find(mod, tid, addr, invoke_id) != NIL)
+	if (find(mod, tid, addr, invoke_id) != IX_NIL)
 		return; /* the same invoke seen twice (two taps, a retransmission): one record */
-	if (mod->free_head == NIL) {
+	uint32_t idx = ixpool_alloc(&mod->pool);
+	if (idx == IX_NIL) {
+		uint32_t oldest = ixpool_oldest(&mod->pool, L_AGE);
 		stats_anomaly(mod->stats, ANOM_MAP_PENDING_FULL);
-		emit(ctx->events, &mod->entries[mod->tail], "", NULL);
-		release(mod, mod->tail);
+		emit(ctx->events, &mod->entries[oldest], "", NULL);
+		release(mod, oldest);
+		idx = ixpool_alloc(&mod->pool);
 	}
-	uint32_t idx = mod->free_head;
 	struct pending *e = &mod->entries[idx];
-	mod->free_head = e->next;
 	memset(e, 0, sizeof *e);
 	e->key = key_of(tid, addr);
 	e->addr = addr;
 	e->tid = *tid;
 	e->invoke_id = invoke_id;
 	fill_pending(e, ctx, tid, sp);
-	e->next = mod->buckets[e->key & mod->mask];
-	mod->buckets[e->key & mod->mask] = idx;
-	e->lprev = NIL;
-	e->lnext = mod->head;
-	if (mod->head != NIL)
-		mod->entries[mod->head].lprev = idx;
-	else
-		mod->tail = idx;
-	mod->head = idx;
-	mod->active++;
+	ixhash_insert(&mod->by_key, idx, (uint32_t)e->key);
+	ixpool_touch(&mod->pool, idx, L_AGE);
 }
 
 static void sms_invoke(struct map_module *mod, struct parse_ctx *ctx, const struct map_route *route,
@@ -419,7 +370,7 @@ static void answer(struct map_module *mod, struct parse_ctx *ctx, uint64_t addr,
 	if (!c->has_invoke_id || c->kind == TCAP_RESULT_NOT_LAST || c->kind == TCAP_INVOKE)
 		return; /* a partial result: the last one follows */
 	uint32_t idx = find(mod, &m->dtid, addr, c->invoke_id);
-	if (idx == NIL)
+	if (idx == IX_NIL)
 		return;
 	emit(ctx->events, &mod->entries[idx], c->kind == TCAP_RESULT_LAST ? "accepted" : "failed", ctx->pkt);
 	release(mod, idx);
@@ -431,7 +382,7 @@ static void close_transaction(struct map_module *mod, struct parse_ctx *ctx, uin
 	bool refused = m->dialogue == TCAP_DLG_AARE && m->has_result && m->result != 0;
 	const char *outcome = m->type == TCAP_ABORT ? "failed" : "";
 	uint32_t idx;
-	while ((idx = find_from(mod, bucket_head(mod, &m->dtid, addr), &m->dtid, addr)) != NIL) {
+	while ((idx = find_any(mod, &m->dtid, addr)) != IX_NIL) {
 		if (!refused)
 			emit(ctx->events, &mod->entries[idx], outcome, ctx->pkt);
 		release(mod, idx);

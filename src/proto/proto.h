@@ -8,6 +8,12 @@
  * dissector's declared state size; state shared across flows (a SIP call table keyed by
  * Call-ID, say) lives in the dissector's module instance, made once per pipeline.
  * No mutable globals.
+ *
+ * A dissector knows only what its parse context hands it: it emits events into the
+ * event sink, what it learned for the signatures into the facts sink, and a layer (SCTP)
+ * hands messages on to the user modules it was made with. It never reaches up to the
+ * pipeline that calls it, so a test drives it with a context of its own
+ * (tests/scripts/test_layering.sh keeps proto/ and detect/ from naming the pipeline).
  */
 #ifndef PENTRAP_PROTO_PROTO_H
 #define PENTRAP_PROTO_PROTO_H
@@ -18,6 +24,7 @@
 
 #include "core/stats.h"
 #include "decode/packet.h"
+#include "detect/facts.h"
 #include "event/event.h"
 
 struct flow;
@@ -53,13 +60,38 @@ struct parse_ctx {
 	void *state;               /* per-flow state, state_size bytes, zeroed at flow start */
 	void *module;              /* the dissector's module instance (module_new) */
 	const struct event_sink *events;
+	const struct facts_sink *facts; /* what the signatures match on (detect/facts.h); NULL: nobody listens */
 	struct stats *stats;
-	struct pipeline *pipeline; /* for dissectors that feed decoded packets back (GTP-U) */
 	struct identity_map *identity; /* address ↔ subscriber bindings (identity/identity.h) */
 	struct name_cache *names;      /* DNS answers per client (identity/names.h) */
 };
 
+/* Hands what the dissector learned about ctx's flow to ctx's facts sink (the signature
+ * engine evaluates the flow then); nothing without a sink or a flow. Borrowed. */
+static inline void proto_facts(const struct parse_ctx *ctx, const struct flow_facts *facts)
+{
+	if (ctx->facts && ctx->flow)
+		ctx->facts->facts(ctx->facts->ud, ctx->flow, ctx->dir, ctx->pkt, facts);
+}
+
+/*
+ * A DNS question on ctx's flow: the name the device asked for, kept as the flow's name
+ * for its `flow` record when the flow is a target's. Not a fact signatures match:
+ * looking a service up is not using it.
+ */
+static inline void proto_lookup(const struct parse_ctx *ctx, const char *qname)
+{
+	if (ctx->facts && ctx->flow && qname[0])
+		ctx->facts->lookup(ctx->facts->ud, ctx->flow, qname);
+}
+
 enum { DISSECTOR_MAX_PPIDS = 4 };
+
+/* A dissector and its module instance: what a layer hands messages on to. */
+struct proto_user {
+	const struct dissector *dissector;
+	void *module; /* borrowed: the dissector's module (NULL when it has none) */
+};
 
 struct dissector {
 	const char *name;
@@ -79,6 +111,12 @@ struct dissector {
 	/* Module instance: shared state across flows (may be NULL). sizes: what the run's
 	 * memory plan gives the module's tables (run/limits.c); NULL for the defaults. */
 	void *(*module_new)(struct stats *stats, const struct module_sizes *sizes);
+	/*
+	 * A layer over other dissectors (SCTP) is made with layer_new instead, after every
+	 * other module, and given them (users: the registry's entries with their modules,
+	 * borrowed for the layer's life); it keeps those it hands messages on to.
+	 */
+	void *(*layer_new)(struct stats *stats, const struct proto_user *users, size_t nusers);
 	void (*module_free)(void *module);
 	/* Periodic housekeeping (timeouts) and end of input; may emit events. */
 	void (*module_tick)(void *module, uint64_t now_us, const struct event_sink *events);
@@ -86,9 +124,10 @@ struct dissector {
 	/*
 	 * The SCTP payload protocol identifiers (RFC 9260 §3.3.1) whose user messages this
 	 * dissector takes, 0-terminated (M3UA 3, SUA 4, Diameter 46 ...). The SCTP layer
-	 * (proto/sctp.c) walks the chunks and calls parse once per whole user message, with
-	 * ctx->pkt a copy of the packet whose payload is that message (payload_truncated
-	 * when the capture cut it), ctx->module this dissector's module, ctx->state NULL.
+	 * (proto/sctp.c, made with this dissector among its users) walks the chunks and
+	 * calls parse once per whole user message, with ctx->pkt a copy of the packet whose
+	 * payload is that message (payload_truncated when the capture cut it), ctx->module
+	 * this dissector's module, ctx->state NULL.
 	 * A message with PPID 0 (unspecified) goes to the first such dissector whose
 	 * recognise accepts it. Such a dissector leaves T_SCTP out of transports: that bit
 	 * is the SCTP layer's own.

@@ -169,7 +169,7 @@ static void report(struct parse_ctx *ctx, const struct quic_state *st)
 		f.names[f.nnames++] = st->hello.sni;
 	for (unsigned i = 0; i < st->hello.nalpn && i < FACTS_ALPN_MAX; i++)
 		f.alpn[f.nalpn++] = st->hello.alpn[i];
-	detect_facts(ctx, &f);
+	proto_facts(ctx, &f);
 }
 
 /* Once bytes [0, 4 + length) are in: the ClientHello. */

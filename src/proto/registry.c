@@ -8,11 +8,11 @@
 #include "proto/diameter.h"
 #include "proto/dns.h"
 #include "proto/gtp.h"
-#include "proto/map.h"
 #include "proto/quic.h"
 #include "proto/radius.h"
 #include "proto/rtp.h"
 #include "proto/sctp.h"
+#include "proto/sigtran.h"
 #include "proto/sip.h"
 #include "proto/smpp.h"
 #include "proto/stun.h"
@@ -30,7 +30,7 @@ const struct dissector *const proto_registry[] = {
 	&dns_dissector, /* late: off ports 53/5353/5355 it needs one whole message to parse */
 	&rtp_dissector, /* after DNS: RTP headers are loose; both ports unprivileged */
 	&sctp_dissector, /* every SCTP flow: hands user messages on by PPID (sctp_ppid) */
-	&map_dissector, /* SCTP PPIDs 2, 3, 4 (M2UA, M3UA, SUA): no transport of its own */
+	&sigtran_dissector, /* "map": SCTP PPIDs 2, 3, 4 (M2UA, M3UA, SUA), no transport of its own */
 	NULL,
 };
 

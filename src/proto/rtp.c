@@ -69,7 +69,7 @@ static void report(struct parse_ctx *ctx, struct rtp_state *st)
 	struct flow_facts f = { .protocol = "rtp", .media = st->confirmed };
 	if (st->stun.messages)
 		f.stun = &st->stun;
-	detect_facts(ctx, &f);
+	proto_facts(ctx, &f);
 }
 
 static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed)

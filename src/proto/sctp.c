@@ -21,15 +21,16 @@
  * message skipped. A TSN seen again within the last 64 (a retransmission both copies
  * of which were captured) is skipped, so a message is handed on once.
  *
- * Handing on: the registry entry whose sctp_ppid lists the message's PPID gets it
- * (proto.h); PPID 0, unspecified, goes to the first such entry that recognises it.
+ * Handing on: the layer is made with its users, the dissectors and modules that list
+ * SCTP payload protocol ids (proto.h sctp_ppid: the SS7 stack for M2UA, M3UA and SUA),
+ * and keeps a route per PPID. The first user listing the message's PPID gets it; PPID 0,
+ * unspecified, goes to the first user that recognises it. It knows nothing of who made
+ * it: a test hands it users of its own.
  */
 #include "proto/sctp.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "pipeline/pipeline.h"
 
 enum {
 	CHUNK_DATA = 0,
@@ -56,17 +57,43 @@ struct reasm_slot {
 	uint8_t buf[SCTP_REASM_MAX];
 };
 
+/* Where user messages of one PPID go. */
+struct ppid_route {
+	uint32_t ppid;
+	uint8_t user; /* index into users */
+};
+
 struct sctp_module {
 	struct stats *stats;
 	struct reasm_slot *slots; /* SCTP_REASM_SLOTS of them */
+	struct proto_user users[SCTP_MAX_USERS]; /* borrowed: the dissectors that take user messages */
+	size_t nusers;
+	struct ppid_route routes[SCTP_MAX_PPID_ROUTES];
+	size_t nroutes;
 };
 
 _Static_assert(sizeof(struct sctp_flow_state) <= 64, "sctp_flow_state grew: every SCTP flow has one");
 _Static_assert(sizeof(struct reasm_slot) <= SCTP_REASM_MAX + 64, "reasm_slot: the buffer and a few fields");
 
-void *sctp_module_new(struct stats *stats, const struct module_sizes *sizes)
+/* Keeps user u when it lists PPIDs: a route for each PPID no earlier user took. */
+static void add_user(struct sctp_module *mod, const struct proto_user *u)
 {
-	(void)sizes;
+	const struct dissector *d = u->dissector;
+	if (!d || !d->sctp_ppid[0] || !d->parse || mod->nusers == SCTP_MAX_USERS)
+		return;
+	uint8_t at = (uint8_t)mod->nusers;
+	mod->users[mod->nusers++] = *u;
+	for (int k = 0; k < DISSECTOR_MAX_PPIDS && d->sctp_ppid[k]; k++) {
+		bool taken = false;
+		for (size_t r = 0; r < mod->nroutes; r++)
+			taken |= mod->routes[r].ppid == d->sctp_ppid[k];
+		if (!taken && mod->nroutes < SCTP_MAX_PPID_ROUTES)
+			mod->routes[mod->nroutes++] = (struct ppid_route){ d->sctp_ppid[k], at };
+	}
+}
+
+void *sctp_layer_new(struct stats *stats, const struct proto_user *users, size_t nusers)
+{
 	struct sctp_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;
@@ -76,6 +103,8 @@ void *sctp_module_new(struct stats *stats, const struct module_sizes *sizes)
 		free(mod);
 		return NULL;
 	}
+	for (size_t i = 0; i < nusers; i++)
+		add_user(mod, &users[i]);
 	return mod;
 }
 
@@ -321,16 +350,23 @@ void sctp_chunks(struct sctp_module *mod, struct sctp_dir_state *ds, const uint8
 	}
 }
 
-int sctp_route(const struct sctp_module *mod, uint32_t ppid, const uint8_t *p, size_t len, const struct packet *pkt)
+/* The user for a message of ppid (0: the first whose recogniser takes it), or NULL. */
+static const struct proto_user *route(const struct sctp_module *mod, uint32_t ppid, const struct packet *pkt)
 {
-	(void)mod;
-	for (size_t i = 0; proto_registry[i]; i++) {
-		const struct dissector *d = proto_registry[i];
-		for (int k = 0; k < DISSECTOR_MAX_PPIDS && d->sctp_ppid[k]; k++)
-			if (ppid != 0 ? d->sctp_ppid[k] == ppid : (d->recognise && d->recognise(p, len, pkt)))
-				return (int)i;
+	if (!mod)
+		return NULL;
+	if (ppid != 0) {
+		for (size_t r = 0; r < mod->nroutes; r++)
+			if (mod->routes[r].ppid == ppid)
+				return &mod->users[mod->routes[r].user];
+		return NULL;
 	}
-	return -1;
+	for (size_t i = 0; i < mod->nusers; i++) {
+		const struct dissector *d = mod->users[i].dissector;
+		if (d->recognise && d->recognise(pkt->payload, pkt->payload_len, pkt))
+			return &mod->users[i];
+	}
+	return NULL;
 }
 
 /* --- the registry entry --- */
@@ -346,15 +382,15 @@ static void hand_on(void *ud, const struct sctp_user_msg *m)
 	pk.payload = m->data.ptr;
 	pk.payload_len = (uint32_t)m->data.len;
 	pk.payload_truncated = m->cut;
-	int idx = sctp_route(ctx->module, m->ppid, m->data.ptr, m->data.len, &pk);
-	if (idx < 0)
+	const struct proto_user *u = route(ctx->module, m->ppid, &pk);
+	if (!u)
 		return;
 	struct parse_ctx sub = *ctx;
 	sub.pkt = &pk;
 	sub.state = NULL;
-	sub.module = pipeline_module(ctx->pipeline, (size_t)idx);
+	sub.module = u->module;
 	size_t consumed = 0;
-	proto_registry[idx]->parse(&sub, m->data.ptr, m->data.len, &consumed);
+	u->dissector->parse(&sub, m->data.ptr, m->data.len, &consumed);
 }
 
 static bool recognise(const uint8_t *p, size_t len, const struct packet *pkt)
@@ -389,7 +425,7 @@ const struct dissector sctp_dissector = {
 	.parse = parse,
 	.state_size = sizeof(struct sctp_flow_state),
 	.state_end = state_end,
-	.module_new = sctp_module_new,
+	.layer_new = sctp_layer_new,
 	.module_free = sctp_module_free,
 	.module_tick = module_tick,
 	.module_finish = NULL,

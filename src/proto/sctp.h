@@ -1,9 +1,10 @@
 /*
  * sctp.h — the SCTP layer (RFC 9260): the chunks of every SCTP packet, their DATA
  * (and I-DATA, RFC 8260) user messages, fragments put back together, and each whole
- * user message handed to the dissector registered for its payload protocol id
+ * user message handed to the user dissector that takes its payload protocol id
  * (proto.h: struct dissector sctp_ppid). It is a registry entry of its own, taking every
- * SCTP flow (transports T_SCTP), so the pipeline keeps its per-flow state and module.
+ * SCTP flow (transports T_SCTP), so the pipeline keeps its per-flow state; its module is
+ * a layer, made with the user dissectors and their modules (proto.h layer_new).
  */
 #ifndef PENTRAP_PROTO_SCTP_H
 #define PENTRAP_PROTO_SCTP_H
@@ -22,7 +23,8 @@ enum {
 	SCTP_MAX_CHUNKS = 128,    /* chunks read per packet; more are counted and skipped */
 	SCTP_REASM_MAX = 16384,   /* the longest user message put back together from fragments */
 	SCTP_REASM_SLOTS = 64,    /* user messages under reassembly at once, per pipeline */
-	SCTP_MAX_PPID_ROUTES = 16,
+	SCTP_MAX_PPID_ROUTES = 16, /* PPIDs the users take, at most */
+	SCTP_MAX_USERS = 8,        /* dissectors that take user messages, at most */
 	SCTP_PPID_M2UA = 2,
 	SCTP_PPID_M3UA = 3,
 	SCTP_PPID_SUA = 4,
@@ -53,7 +55,12 @@ struct sctp_flow_state {
 
 struct sctp_module;
 
-void *sctp_module_new(struct stats *stats, const struct module_sizes *sizes);
+/*
+ * The layer's module: reassembly slots, and a route for each PPID the users (dissectors
+ * with sctp_ppid, and their modules; borrowed for the module's life) take. users may
+ * be any list of dissectors: those without sctp_ppid are passed over. NULL: no memory.
+ */
+void *sctp_layer_new(struct stats *stats, const struct proto_user *users, size_t nusers);
 void sctp_module_free(void *module);
 
 typedef void (*sctp_deliver_fn)(void *ud, const struct sctp_user_msg *m);
@@ -66,8 +73,5 @@ typedef void (*sctp_deliver_fn)(void *ud, const struct sctp_user_msg *m);
  */
 void sctp_chunks(struct sctp_module *mod, struct sctp_dir_state *ds, const uint8_t *p, size_t len, bool cut,
 		 uint64_t now_us, sctp_deliver_fn deliver, void *ud);
-
-/* The registry index of the dissector for ppid (for 0: by content), or -1. */
-int sctp_route(const struct sctp_module *mod, uint32_t ppid, const uint8_t *p, size_t len, const struct packet *pkt);
 
 #endif

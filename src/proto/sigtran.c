@@ -15,6 +15,8 @@
  * reassembled), SCCP messages returned undelivered (their TCAP is the original's, not
  * a new message: not read). SCCP management (SSN 1) carries no TCAP.
  */
+#include "proto/sigtran.h"
+
 #include <string.h>
 
 #include "proto/map.h"
@@ -135,7 +137,7 @@ static bool recognise(const uint8_t *p, size_t len, const struct packet *pkt)
 	return known && (mlen == len || (cut && mlen > len));
 }
 
-const struct dissector map_dissector = {
+const struct dissector sigtran_dissector = {
 	.name = "map",
 	.transports = 0, /* reached through the SCTP layer only */
 	.recognise = recognise,

@@ -17,6 +17,15 @@
 
 #include "core/cursor.h"
 
+struct dissector;
+
+/*
+ * The SS7 stack over SCTP (M2UA, M3UA, SUA → SCCP → TCAP → MAP) as one registry entry,
+ * named "map" (sigtran.c): user messages of SCTP PPIDs 2, 3 and 4, handed on by the SCTP
+ * layer.
+ */
+extern const struct dissector sigtran_dissector;
+
 enum sig_status {
 	SIG_OK,
 	SIG_OTHER,     /* a valid message that carries no user data read here (management...) */

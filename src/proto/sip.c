@@ -21,98 +21,15 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/span.h"
 #include "core/stats.h"
-
-/* --- span helpers: every access is checked against the span --- */
-
-static struct span span_sub(struct span s, size_t off, size_t n)
-{
-	struct span r = { NULL, 0 };
-	if (off > s.len)
-		return r;
-	if (n > s.len - off)
-		n = s.len - off;
-	r.ptr = s.ptr + off;
-	r.len = n;
-	return r;
-}
-
-static struct span span_from(struct span s, size_t off)
-{
-	return span_sub(s, off, s.len);
-}
-
-/* Index of byte c in s, or s.len. */
-static size_t span_find(struct span s, uint8_t c)
-{
-	const uint8_t *q = s.len ? memchr(s.ptr, c, s.len) : NULL;
-	return q ? (size_t)(q - s.ptr) : s.len;
-}
-
-static bool is_lws(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static struct span span_trim(struct span s)
-{
-	size_t b = 0, e = s.len;
-	while (b < e && is_lws(s.ptr[b]))
-		b++;
-	while (e > b && is_lws(s.ptr[e - 1]))
-		e--;
-	return span_sub(s, b, e - b);
-}
-
-static uint8_t lc(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
-}
-
-/* Case-insensitive comparison with a lower-case literal. */
-static bool span_ieq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (s.len != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lc(s.ptr[i]) != (uint8_t)lit[i])
-			return false;
-	return true;
-}
-
-static bool span_iprefix(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.len >= n && span_ieq(span_sub(s, 0, n), lit);
-}
-
-static bool is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* RFC 3261 token characters. */
 static bool is_token(uint8_t c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || span_is_digit(c))
 		return true;
 	return c != 0 && strchr("-.!%*_+`'~", c) != NULL;
-}
-
-/* Decimal digits into *out (at most 10 digits); false when not all digits or empty. */
-static bool span_uint(struct span s, uint64_t *out)
-{
-	if (s.len == 0 || s.len > 10)
-		return false;
-	uint64_t v = 0;
-	for (size_t i = 0; i < s.len; i++) {
-		if (!is_digit(s.ptr[i]))
-			return false;
-		v = v * 10 + (uint64_t)(s.ptr[i] - '0');
-	}
-	*out = v;
-	return true;
 }
 
 /* --- methods --- */
@@ -174,24 +91,6 @@ static bool parse_request_line(struct span line, struct span *method, struct spa
 	return true;
 }
 
-/*
- * The next line of s from *pos: the bytes before LF, without a trailing CR. False (and
- * *pos unchanged) when there is no LF left.
- */
-static bool next_line(struct span s, size_t *pos, struct span *line)
-{
-	struct span rest = span_from(s, *pos);
-	size_t lf = span_find(rest, '\n');
-	if (lf >= rest.len)
-		return false;
-	size_t n = lf;
-	if (n > 0 && rest.ptr[n - 1] == '\r')
-		n--;
-	*line = span_sub(rest, 0, n);
-	*pos += lf + 1;
-	return true;
-}
-
 /* --- recognising --- */
 
 static bool recognise(const uint8_t *p, size_t len, const struct packet *pkt)
@@ -203,7 +102,7 @@ static bool recognise(const uint8_t *p, size_t len, const struct packet *pkt)
 	while (pos < s.len && pos < 8 && (s.ptr[pos] == '\r' || s.ptr[pos] == '\n'))
 		pos++; /* keep-alive CRLFs ahead of the first message on a stream */
 	struct span line;
-	if (!next_line(s, &pos, &line))
+	if (!span_next_line(s, &pos, &line))
 		return false;
 	int status;
 	struct span reason, method, uri;
@@ -234,7 +133,7 @@ static size_t skip_quoted(struct span s, size_t i)
 static void parse_addr_value(struct span v, struct sip_addr_hdr *h)
 {
 	size_t i = 0, params;
-	while (i < v.len && is_lws(v.ptr[i]))
+	while (i < v.len && span_is_space(v.ptr[i]))
 		i++;
 	if (i < v.len && v.ptr[i] == '"')
 		i = skip_quoted(v, i);
@@ -248,7 +147,7 @@ static void parse_addr_value(struct span v, struct sip_addr_hdr *h)
 		params = j + 1 + gt + (gt < inner.len ? 1 : 0);
 	} else {
 		size_t b = 0;
-		while (b < v.len && is_lws(v.ptr[b]))
+		while (b < v.len && span_is_space(v.ptr[b]))
 			b++;
 		h->uri = span_trim(span_sub(v, b, j - b));
 		params = j;
@@ -269,7 +168,7 @@ static void parse_addr_value(struct span v, struct sip_addr_hdr *h)
 		if (eq < prm.len && span_ieq(span_trim(span_sub(prm, 0, eq)), "tag"))
 			h->tag = span_trim(span_from(prm, eq + 1));
 		k = e;
-		while (k < v.len && is_lws(v.ptr[k]))
+		while (k < v.len && span_is_space(v.ptr[k]))
 			k++;
 	}
 }
@@ -278,13 +177,13 @@ static bool parse_cseq(struct span v, struct sip_msg *m)
 {
 	v = span_trim(v);
 	size_t i = 0;
-	while (i < v.len && is_digit(v.ptr[i]))
+	while (i < v.len && span_is_digit(v.ptr[i]))
 		i++;
 	uint64_t n;
 	if (!span_uint(span_sub(v, 0, i), &n) || n > 0xffffffffu)
 		return false;
 	struct span meth = span_trim(span_from(v, i));
-	if (meth.len == 0 || i == 0 || !is_lws(v.ptr[i]))
+	if (meth.len == 0 || i == 0 || !span_is_space(v.ptr[i]))
 		return false;
 	for (size_t k = 0; k < meth.len; k++)
 		if (!is_token(meth.ptr[k]))
@@ -347,7 +246,7 @@ enum sip_parse_result sip_msg_parse(const uint8_t *p, size_t len, bool stream,
 
 	size_t pos = 0;
 	struct span line;
-	if (!next_line(all, &pos, &line))
+	if (!span_next_line(all, &pos, &line))
 		return all.len > SIP_MAX_LINE ? SIP_PARSE_MALFORMED : SIP_PARSE_INCOMPLETE;
 	if (line.len > SIP_MAX_LINE)
 		return SIP_PARSE_MALFORMED;
@@ -366,7 +265,7 @@ enum sip_parse_result sip_msg_parse(const uint8_t *p, size_t len, bool stream,
 	bool have = false;
 	for (;;) {
 		size_t line_start = pos;
-		if (!next_line(all, &pos, &line)) {
+		if (!span_next_line(all, &pos, &line)) {
 			if (all.len - line_start > SIP_MAX_LINE || all.len > SIP_MAX_HEADER_BYTES)
 				return SIP_PARSE_MALFORMED;
 			if (stream)
@@ -434,6 +333,14 @@ enum sip_parse_result sip_msg_parse(const uint8_t *p, size_t len, bool stream,
 	return SIP_PARSE_OK;
 }
 
+/* --- bodies --- */
+
+bool sip_content_type_is(const struct sip_msg *m, const char *type)
+{
+	struct span ct = m->content_type;
+	return span_ieq(span_trim(span_sub(ct, 0, span_find(ct, ';'))), type);
+}
+
 /* --- SDP (RFC 4566): connection address and media ports only --- */
 
 static bool sdp_addr(struct span v, struct ip_addr *out)
@@ -444,7 +351,7 @@ static bool sdp_addr(struct span v, struct ip_addr *out)
 		return false;
 	struct span a = span_trim(span_from(v, 7));
 	size_t e = 0;
-	while (e < a.len && !is_lws(a.ptr[e]) && a.ptr[e] != '/')
+	while (e < a.len && !span_is_space(a.ptr[e]) && a.ptr[e] != '/')
 		e++;
 	char buf[64];
 	if (e == 0 || e >= sizeof buf)
@@ -460,7 +367,7 @@ static uint16_t sdp_port(struct span v)
 	size_t sp = span_find(v, ' ');
 	struct span rest = span_from(v, sp + 1);
 	size_t e = 0;
-	while (e < rest.len && is_digit(rest.ptr[e]))
+	while (e < rest.len && span_is_digit(rest.ptr[e]))
 		e++;
 	uint64_t port;
 	if (!span_uint(span_sub(rest, 0, e), &port) || port > 65535)
@@ -477,7 +384,7 @@ bool sip_sdp_media(struct span body, struct sip_media *md)
 	struct span line;
 	memset(md, 0, sizeof *md);
 	for (int n = 0; n < SDP_MAX_LINES && pos < body.len; n++) {
-		if (!next_line(body, &pos, &line)) {
+		if (!span_next_line(body, &pos, &line)) {
 			line = span_from(body, pos); /* last line without LF */
 			pos = body.len;
 		}

@@ -94,6 +94,13 @@ enum sip_parse_result sip_msg_parse(const uint8_t *p, size_t len, bool stream,
 /* The method named by a span (SIP_M_OTHER when not one we know). */
 enum sip_method sip_method_from_span(struct span s);
 
+/*
+ * The message's media type (Content-Type, RFC 3261 20.15 and RFC 2045 5.1) is type: the
+ * value before any ';' parameter, trimmed, equal to type whole, case ignored.
+ * "application/sdp; charset=x" is application/sdp; "application/sdpx" is not.
+ */
+bool sip_content_type_is(const struct sip_msg *m, const char *type);
+
 /* Media addressing read from an SDP body (RFC 4566): c= address and m= ports. */
 struct sip_media {
 	struct ip_addr addr;

@@ -25,12 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/ixhash.h"
+#include "core/ixpool.h"
 #include "core/party.h"
+#include "core/pow2.h"
+#include "core/str.h"
 #include "identity/identity.h"
 #include "proto/sip.h"
 
-enum { SIP_DEFAULT_CAPACITY = 65536, SIP_SMS_CAPACITY = 8192 };
-#define NIL UINT32_MAX
+enum { SIP_DEFAULT_CAPACITY = 65536, SIP_SMS_CAPACITY = 8192, SIP_MAX_CAPACITY = 1 << 24 };
 
 enum call_kind { K_CALL = 1, K_REG = 2 };
 enum call_state { CS_PROCEEDING, CS_ANSWERED, CS_ENDED };
@@ -43,13 +47,11 @@ static const uint64_t list_timeout_us[L__COUNT] = {
 };
 
 struct sip_call {
-	uint32_t hash, next;      /* hash chain (next entry or NIL; free list when unused) */
-	uint32_t lprev, lnext;    /* LRU list links */
 	uint32_t id_len;          /* the full Call-ID length (the text may be cut) */
 	uint32_t invite_cseq;     /* CSeq of the INVITE in progress */
 	uint32_t reg_cseq;        /* REGISTER awaiting its answer */
 	uint32_t reg_done_cseq;   /* REGISTER whose 2xx gave an event */
-	uint8_t list, kind, state;
+	uint8_t kind, state;
 	bool answer_seen, reg_pending, reg_done;
 	uint64_t last_us, answer_us;
 	struct ip_addr caller_addr, callee_addr; /* REGISTER: registrant, registrar */
@@ -63,26 +65,13 @@ _Static_assert(sizeof(struct sip_call) <= 640, "sip_call grew: the pool is 65536
 
 struct sip_module {
 	struct stats *stats;
-	uint32_t capacity, mask, active;
-	struct sip_call *calls;   /* capacity entries */
-	uint32_t *buckets;        /* capacity chain heads */
-	uint32_t free_head;
-	uint32_t never_used;   /* slots from here on were never handed out (their pages untouched) */
-	uint32_t head[L__COUNT], tail[L__COUNT]; /* head newest, tail oldest */
+	struct ixpool pool;        /* which calls are held, on which list (enum lru_list) */
+	struct ixhash by_id;       /* calls by Call-ID */
+	struct sip_call *calls;    /* [1, capacity]: entry 0 unused */
 	struct sip_sms_table *sms; /* MESSAGE requests (sip_message.c) */
 };
 
 /* --- the table --- */
-
-static uint32_t id_hash(struct span id)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < id.len; i++) {
-		h ^= id.ptr[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 static size_t id_stored_len(size_t n)
 {
@@ -91,30 +80,19 @@ static size_t id_stored_len(size_t n)
 
 struct sip_module *sip_module_new_sized(struct stats *stats, uint32_t capacity)
 {
-	uint32_t cap = 16;
-	while (cap < capacity && cap < (1u << 24))
-		cap <<= 1;
+	uint32_t cap = pow2_at_least(capacity < SIP_MAX_CAPACITY ? capacity : SIP_MAX_CAPACITY, 16);
 	struct sip_module *mod = calloc(1, sizeof *mod);
 	if (!mod)
 		return NULL;
 	mod->stats = stats;
-	mod->capacity = cap;
-	mod->mask = cap - 1;
-	mod->calls = calloc(cap, sizeof *mod->calls);
-	mod->buckets = malloc((size_t)cap * sizeof *mod->buckets);
+	/* calloc: a pool sized for a carrier costs a small capture only the pages it uses */
+	mod->calls = calloc((size_t)cap + 1, sizeof *mod->calls);
 	mod->sms = sip_sms_new(stats, SIP_SMS_CAPACITY);
-	if (!mod->calls || !mod->buckets || !mod->sms) {
+	if (!mod->calls || !mod->sms || ixpool_init(&mod->pool, cap) != 0 ||
+	    ixhash_init(&mod->by_id, cap + 1, cap) != 0) {
 		sip_module_free(mod);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < cap; i++)
-		mod->buckets[i] = NIL;
-	/* Slots are handed out from never_used first, so a pool sized for a carrier costs a
-	 * small capture only the pages it uses (calloc leaves the rest unbacked). */
-	mod->free_head = NIL;
-	mod->never_used = 0;
-	for (int l = 0; l < L__COUNT; l++)
-		mod->head[l] = mod->tail[l] = NIL;
 	return mod;
 }
 
@@ -130,118 +108,82 @@ void sip_module_free(void *module)
 	if (!mod)
 		return;
 	free(mod->calls);
-	free(mod->buckets);
+	ixpool_fini(&mod->pool);
+	ixhash_fini(&mod->by_id);
 	sip_sms_free(mod->sms);
 	free(mod);
 }
 
 uint32_t sip_module_active(const struct sip_module *mod)
 {
-	return mod ? mod->active : 0;
+	return mod ? mod->pool.used : 0;
 }
 
-static void lru_unlink(struct sip_module *mod, uint32_t idx)
+/* The list the entry is on (every held entry is on one). */
+static enum lru_list list_of(const struct sip_module *mod, uint32_t idx)
 {
-	struct sip_call *c = &mod->calls[idx];
-	if (c->lprev != NIL)
-		mod->calls[c->lprev].lnext = c->lnext;
-	else
-		mod->head[c->list] = c->lnext;
-	if (c->lnext != NIL)
-		mod->calls[c->lnext].lprev = c->lprev;
-	else
-		mod->tail[c->list] = c->lprev;
-	c->lprev = c->lnext = NIL;
+	return (enum lru_list)ixpool_list_of(&mod->pool, idx);
 }
 
-static void lru_push(struct sip_module *mod, uint32_t idx, enum lru_list l)
-{
-	struct sip_call *c = &mod->calls[idx];
-	c->list = (uint8_t)l;
-	c->lprev = NIL;
-	c->lnext = mod->head[l];
-	if (mod->head[l] != NIL)
-		mod->calls[mod->head[l]].lprev = idx;
-	else
-		mod->tail[l] = idx;
-	mod->head[l] = idx;
-}
-
-/* Marks activity and moves the entry to the head of list l. */
+/* Marks activity and moves the entry to the newest end of list l. */
 static void touch(struct sip_module *mod, uint32_t idx, uint64_t now, enum lru_list l)
 {
 	mod->calls[idx].last_us = now;
-	lru_unlink(mod, idx);
-	lru_push(mod, idx, l);
+	ixpool_touch(&mod->pool, idx, l);
 }
 
 static void call_release(struct sip_module *mod, uint32_t idx)
 {
-	struct sip_call *c = &mod->calls[idx];
-	uint32_t *link = &mod->buckets[c->hash & mod->mask];
-	while (*link != NIL && *link != idx)
-		link = &mod->calls[*link].next;
-	if (*link == idx)
-		*link = c->next;
-	lru_unlink(mod, idx);
-	memset(c, 0, sizeof *c);
-	c->next = mod->free_head;
-	mod->free_head = idx;
-	mod->active--;
+	ixhash_remove(&mod->by_id, idx);
+	ixpool_free(&mod->pool, idx);
+	memset(&mod->calls[idx], 0, sizeof mod->calls[idx]);
 }
 
 static uint32_t call_find(const struct sip_module *mod, struct span id)
 {
-	uint32_t h = id_hash(id);
 	size_t n = id_stored_len(id.len);
-	for (uint32_t i = mod->buckets[h & mod->mask]; i != NIL; i = mod->calls[i].next) {
+	for (uint32_t i = ixhash_first(&mod->by_id, hash_bytes(id.ptr, id.len)); i != IX_NIL;
+	     i = ixhash_next(&mod->by_id, i)) {
 		const struct sip_call *c = &mod->calls[i];
-		if (c->hash == h && c->id_len == id.len && memcmp(c->call_id, id.ptr, n) == 0)
+		if (c->id_len == id.len && memcmp(c->call_id, id.ptr, n) == 0)
 			return i;
 	}
-	return NIL;
+	return IX_NIL;
 }
 
-/* A fresh entry for id on list l, or NIL (counted) when the pool is full. */
+/* A fresh entry for id on list l, or IX_NIL (counted) when the pool is full. */
 static uint32_t call_new(struct sip_module *mod, struct span id, uint64_t now, enum lru_list l)
 {
-	if (mod->free_head == NIL && mod->never_used < mod->capacity) {
-		mod->free_head = mod->never_used++;
-		mod->calls[mod->free_head].next = NIL;
+	uint32_t idx = ixpool_alloc(&mod->pool), old;
+	if (idx == IX_NIL && (old = ixpool_oldest(&mod->pool, L_ENDED)) != IX_NIL) {
+		call_release(mod, old); /* reuse the oldest ended call */
+		idx = ixpool_alloc(&mod->pool);
 	}
-	if (mod->free_head == NIL && mod->tail[L_ENDED] != NIL)
-		call_release(mod, mod->tail[L_ENDED]); /* reuse the oldest ended call */
-	if (mod->free_head == NIL) {
+	if (idx == IX_NIL) {
 		stats_anomaly(mod->stats, ANOM_SIP_CALL_TABLE_FULL);
-		return NIL;
+		return IX_NIL;
 	}
-	uint32_t idx = mod->free_head;
 	struct sip_call *c = &mod->calls[idx];
-	mod->free_head = c->next;
 	memset(c, 0, sizeof *c);
-	c->hash = id_hash(id);
 	c->id_len = (uint32_t)id.len;
 	size_t n = id_stored_len(id.len);
 	memcpy(c->call_id, id.ptr, n);
 	c->call_id[n] = '\0';
-	c->next = mod->buckets[c->hash & mod->mask];
-	mod->buckets[c->hash & mod->mask] = idx;
-	c->lprev = c->lnext = NIL;
-	c->last_us = now;
-	lru_push(mod, idx, l);
-	mod->active++;
+	ixhash_insert(&mod->by_id, idx, hash_bytes(id.ptr, id.len));
+	touch(mod, idx, now, l);
 	return idx;
 }
 
 /* Quietly drops entries idle past their list's timeout. */
 static void expire(struct sip_module *mod, uint64_t now)
 {
-	for (int l = 0; l < L__COUNT; l++) {
-		while (mod->tail[l] != NIL) {
-			const struct sip_call *c = &mod->calls[mod->tail[l]];
+	for (unsigned l = 0; l < L__COUNT; l++) {
+		uint32_t i;
+		while ((i = ixpool_oldest(&mod->pool, l)) != IX_NIL) {
+			const struct sip_call *c = &mod->calls[i];
 			if (now <= c->last_us || now - c->last_us <= list_timeout_us[l])
 				break;
-			call_release(mod, mod->tail[l]);
+			call_release(mod, i);
 		}
 	}
 }
@@ -272,8 +214,8 @@ bool sip_call_media(const struct sip_module *mod, const char *call_id, size_t ca
 		    struct sip_media out[2])
 {
 	struct span id = { (const uint8_t *)call_id, call_id_len };
-	uint32_t idx = mod ? call_find(mod, id) : NIL;
-	if (idx == NIL || mod->calls[idx].kind != K_CALL)
+	uint32_t idx = mod ? call_find(mod, id) : IX_NIL;
+	if (idx == IX_NIL || mod->calls[idx].kind != K_CALL)
 		return false;
 	memcpy(out, mod->calls[idx].media, 2 * sizeof out[0]);
 	return true;
@@ -284,11 +226,6 @@ bool sip_call_media(const struct sip_module *mod, const char *call_id, size_t ca
 static void norm_party(struct span uri, char *out, size_t outlen)
 {
 	party_normalise((const char *)uri.ptr, uri.len, out, outlen);
-}
-
-static uint8_t lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
 }
 
 /*
@@ -320,18 +257,9 @@ static void norm_contact(struct span uri, char *out, size_t outlen)
 			break;
 		if (ch < 0x20 || ch == 0x7f)
 			continue;
-		out[o++] = (char)((i <= colon || i >= host) ? lower(ch) : ch);
+		out[o++] = (i <= colon || i >= host) ? str_lower_char((char)ch) : (char)ch;
 	}
 	out[o] = '\0';
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 static void event_from_packet(struct event *e, enum event_type t, const struct parse_ctx *ctx)
@@ -349,6 +277,7 @@ static void event_from_packet(struct event *e, enum event_type t, const struct p
 	e->sport = pkt->sport;
 	e->dport = pkt->dport;
 	e->ip_proto = pkt->ip_proto;
+	e->tunnel = pkt->tunnel;
 }
 
 static void emit_call_event(struct parse_ctx *ctx, const struct sip_call *c, enum event_type t,
@@ -356,13 +285,13 @@ static void emit_call_event(struct parse_ctx *ctx, const struct sip_call *c, enu
 {
 	struct event e;
 	event_from_packet(&e, t, ctx);
-	copy_text(e.from, sizeof e.from, c->from);
-	copy_text(e.to, sizeof e.to, c->to);
-	copy_text(e.call_id, sizeof e.call_id, c->call_id);
+	str_copy(e.from, sizeof e.from, c->from);
+	str_copy(e.to, sizeof e.to, c->to);
+	str_copy(e.call_id, sizeof e.call_id, c->call_id);
 	e.from_addr = c->caller_addr;
 	e.to_addr = c->callee_addr;
 	if (outcome)
-		copy_text(e.outcome, sizeof e.outcome, outcome);
+		str_copy(e.outcome, sizeof e.outcome, outcome);
 	e.duration_us = duration_us;
 	event_emit(ctx->events, &e);
 }
@@ -389,22 +318,10 @@ static void set_parties(struct sip_call *c, const struct sip_msg *m, const struc
 	}
 }
 
-static bool is_sdp(const struct sip_msg *m)
-{
-	static const char ct[] = "application/sdp";
-	size_t n = sizeof ct - 1;
-	if (m->body.len == 0 || m->content_type.len < n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(m->content_type.ptr[i]) != (uint8_t)ct[i])
-			return false;
-	return true;
-}
-
 static void take_media(struct sip_call *c, int side, const struct sip_msg *m)
 {
 	struct sip_media md;
-	if (is_sdp(m) && sip_sdp_media(m->body, &md))
+	if (m->body.len > 0 && sip_content_type_is(m, "application/sdp") && sip_sdp_media(m->body, &md))
 		c->media[side] = md;
 }
 
@@ -419,10 +336,10 @@ static void on_invite(struct sip_module *mod, struct parse_ctx *ctx, const struc
 {
 	uint64_t now = now_of(ctx);
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == NIL) {
+	if (idx == IX_NIL) {
 		bool in_dialog = m->to.tag.len > 0; /* a re-INVITE of a call that began before the capture */
 		idx = call_new(mod, m->call_id, now, in_dialog ? L_LONG : L_SHORT);
-		if (idx == NIL)
+		if (idx == IX_NIL)
 			return;
 		struct sip_call *c = &mod->calls[idx];
 		c->kind = K_CALL;
@@ -439,7 +356,7 @@ static void on_invite(struct sip_module *mod, struct parse_ctx *ctx, const struc
 	}
 	struct sip_call *c = &mod->calls[idx];
 	if (c->kind != K_CALL) {
-		touch(mod, idx, now, c->list);
+		touch(mod, idx, now, list_of(mod, idx));
 		return;
 	}
 	/* a retransmission (same CSeq), an auth or redirect retry (higher CSeq, no To tag),
@@ -448,7 +365,7 @@ static void on_invite(struct sip_module *mod, struct parse_ctx *ctx, const struc
 		c->invite_cseq = m->cseq;
 		take_media(c, 0, m);
 	}
-	touch(mod, idx, now, c->list);
+	touch(mod, idx, now, list_of(mod, idx));
 }
 
 static const char *final_outcome(int status)
@@ -475,11 +392,11 @@ static void on_invite_response(struct sip_module *mod, struct parse_ctx *ctx, co
 {
 	uint64_t now = now_of(ctx);
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == NIL)
+	if (idx == IX_NIL)
 		return; /* a response to an INVITE never seen: nothing to attribute */
 	struct sip_call *c = &mod->calls[idx];
 	if (c->kind != K_CALL || c->state != CS_PROCEEDING || m->cseq < c->invite_cseq) {
-		touch(mod, idx, now, c->list); /* forks, retransmissions, re-INVITE answers, stale */
+		touch(mod, idx, now, list_of(mod, idx)); /* forks, retransmissions, re-INVITE answers, stale */
 		return;
 	}
 	c->invite_cseq = m->cseq;
@@ -504,24 +421,24 @@ static void on_cancel(struct sip_module *mod, struct parse_ctx *ctx, const struc
 {
 	uint64_t now = now_of(ctx);
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == NIL)
+	if (idx == IX_NIL)
 		return;
 	struct sip_call *c = &mod->calls[idx];
 	/* The 487 that follows, and a 200 that raced the CANCEL, add nothing: one end per call. */
 	if (c->kind == K_CALL && c->state == CS_PROCEEDING)
 		end_call(mod, ctx, idx, now, "cancelled", -1);
 	else
-		touch(mod, idx, now, c->list);
+		touch(mod, idx, now, list_of(mod, idx));
 }
 
 static void on_bye(struct sip_module *mod, struct parse_ctx *ctx, const struct sip_msg *m)
 {
 	uint64_t now = now_of(ctx);
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == NIL) {
+	if (idx == IX_NIL) {
 		/* the capture began mid-call: an end with no attempt and no known duration */
 		idx = call_new(mod, m->call_id, now, L_ENDED);
-		if (idx == NIL)
+		if (idx == IX_NIL)
 			return;
 		struct sip_call *c = &mod->calls[idx];
 		c->kind = K_CALL;
@@ -531,7 +448,7 @@ static void on_bye(struct sip_module *mod, struct parse_ctx *ctx, const struct s
 	}
 	struct sip_call *c = &mod->calls[idx];
 	if (c->kind != K_CALL || c->state == CS_ENDED) {
-		touch(mod, idx, now, c->list); /* retransmitted BYE */
+		touch(mod, idx, now, list_of(mod, idx)); /* retransmitted BYE */
 		return;
 	}
 	int64_t dur = -1;
@@ -544,9 +461,9 @@ static void on_register(struct sip_module *mod, struct parse_ctx *ctx, const str
 {
 	uint64_t now = now_of(ctx);
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == NIL) {
+	if (idx == IX_NIL) {
 		idx = call_new(mod, m->call_id, now, L_SHORT);
-		if (idx == NIL)
+		if (idx == IX_NIL)
 			return;
 		mod->calls[idx].kind = K_REG;
 	}
@@ -564,7 +481,7 @@ static void on_register(struct sip_module *mod, struct parse_ctx *ctx, const str
 			c->callee_addr = ctx->pkt->dst;
 		}
 	}
-	touch(mod, idx, now, c->list);
+	touch(mod, idx, now, list_of(mod, idx));
 }
 
 static void on_register_response(struct sip_module *mod, struct parse_ctx *ctx, const struct sip_msg *m)
@@ -573,22 +490,22 @@ static void on_register_response(struct sip_module *mod, struct parse_ctx *ctx, 
 	if (m->status < 200 || m->status >= 300)
 		return;
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == NIL) {
+	if (idx == IX_NIL) {
 		idx = call_new(mod, m->call_id, now, L_SHORT);
-		if (idx == NIL)
+		if (idx == IX_NIL)
 			return;
 		mod->calls[idx].kind = K_REG;
 	}
 	struct sip_call *c = &mod->calls[idx];
-	touch(mod, idx, now, c->list);
+	touch(mod, idx, now, list_of(mod, idx));
 	if (c->kind != K_REG || (c->reg_done && c->reg_done_cseq == m->cseq))
 		return; /* not a registration, or a retransmitted 2xx */
 
 	struct event e;
 	event_from_packet(&e, EV_REGISTRATION, ctx);
 	if (c->reg_pending && c->reg_cseq == m->cseq) {
-		copy_text(e.from, sizeof e.from, c->from);
-		copy_text(e.contact, sizeof e.contact, c->to);
+		str_copy(e.from, sizeof e.from, c->from);
+		str_copy(e.contact, sizeof e.contact, c->to);
 		e.from_addr = c->caller_addr;
 		e.to_addr = c->callee_addr;
 	} else {
@@ -604,7 +521,7 @@ static void on_register_response(struct sip_module *mod, struct parse_ctx *ctx, 
 	c->reg_pending = false;
 	c->reg_done = true;
 	c->reg_done_cseq = m->cseq;
-	copy_text(e.call_id, sizeof e.call_id, c->call_id);
+	str_copy(e.call_id, sizeof e.call_id, c->call_id);
 	if (e.from[0] == '\0' || e.contact[0] == '\0')
 		return; /* a bindings query, or nothing usable */
 	/* the AoR is behind the contact address until the registration expires (identity.h) */
@@ -645,6 +562,6 @@ void sip_call_handle(struct sip_module *mod, struct parse_ctx *ctx, const struct
 		sip_sms_response(mod->sms, ctx, m);
 	}
 	uint32_t idx = call_find(mod, m->call_id);
-	if (idx != NIL)
-		touch(mod, idx, now_of(ctx), mod->calls[idx].list);
+	if (idx != IX_NIL)
+		touch(mod, idx, now_of(ctx), list_of(mod, idx));
 }

@@ -31,24 +31,29 @@
  * (application/im-iscomposing+xml, RFC 3994) are not messages: no event; disposition
  * notifications (message/imdn+xml, RFC 5438) are subtype "delivery-receipt".
  *
- * Entries live in a ring in arrival order (every entry has the same timeout, so the
- * oldest is always the next to expire) with a hash index by Call-ID. A full ring gives
- * up its oldest entry early: emitted without an outcome if still waiting.
+ * Entries live in a pool on one list in arrival order (every entry has the same
+ * timeout, so the oldest is always the next to expire) with a hash index by Call-ID
+ * (core/ixpool.h, core/ixhash.h). A full pool gives up its oldest entry early: emitted
+ * without an outcome if still waiting.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/ixhash.h"
+#include "core/ixpool.h"
 #include "core/party.h"
+#include "core/pow2.h"
+#include "core/str.h"
 #include "proto/sip.h"
 #include "proto/sms_tpdu.h"
 
-#define NIL UINT32_MAX
 #define SMS_TIMEOUT_US (32ull * 1000000) /* Timer F: a non-INVITE transaction is over */
 
 enum entry_state { S_FREE, S_PENDING, S_CHALLENGED, S_DONE };
+enum { SMS_MAX_CAPACITY = 1 << 20, L_ARRIVAL = 0 };
 
 struct sms_entry {
-	uint32_t hash, next;  /* hash chain by Call-ID (next entry or NIL) */
 	uint32_t id_len, cseq;
 	uint8_t state, ip_proto;
 	uint8_t sms_leg;      /* enum sms_leg */
@@ -56,6 +61,7 @@ struct sms_entry {
 	uint32_t capture_index;
 	uint64_t ts_us, frame_no;
 	struct ip_addr src, dst;
+	struct tunnel_path tunnel;
 	char subtype[24];
 	char call_id[CALL_ID_MAX];
 	char from[PARTY_MAX], to[PARTY_MAX];
@@ -65,23 +71,12 @@ _Static_assert(sizeof(struct sms_entry) <= 640, "sms_entry grew: the ring holds 
 
 struct sip_sms_table {
 	struct stats *stats;
-	uint32_t capacity, mask;
-	uint32_t head, count;     /* ring: the next slot to fill, entries in use */
-	struct sms_entry *e;      /* capacity entries */
-	uint32_t *buckets;        /* capacity chain heads */
+	struct ixpool pool;       /* the entries held, on L_ARRIVAL oldest first */
+	struct ixhash by_id;      /* entries by Call-ID */
+	struct sms_entry *e;      /* [1, capacity]: entry 0 unused */
 };
 
 /* --- the table --- */
-
-static uint32_t id_hash(struct span id)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < id.len; i++) {
-		h ^= id.ptr[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 static size_t id_stored_len(size_t n)
 {
@@ -90,23 +85,16 @@ static size_t id_stored_len(size_t n)
 
 struct sip_sms_table *sip_sms_new(struct stats *stats, uint32_t capacity)
 {
-	uint32_t cap = 16;
-	while (cap < capacity && cap < (1u << 20))
-		cap <<= 1;
+	uint32_t cap = pow2_at_least(capacity < SMS_MAX_CAPACITY ? capacity : SMS_MAX_CAPACITY, 16);
 	struct sip_sms_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
 	t->stats = stats;
-	t->capacity = cap;
-	t->mask = cap - 1;
-	t->e = calloc(cap, sizeof *t->e);
-	t->buckets = malloc((size_t)cap * sizeof *t->buckets);
-	if (!t->e || !t->buckets) {
+	t->e = calloc((size_t)cap + 1, sizeof *t->e);
+	if (!t->e || ixpool_init(&t->pool, cap) != 0 || ixhash_init(&t->by_id, cap + 1, cap) != 0) {
 		sip_sms_free(t);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < cap; i++)
-		t->buckets[i] = NIL;
 	return t;
 }
 
@@ -115,47 +103,39 @@ void sip_sms_free(struct sip_sms_table *t)
 	if (!t)
 		return;
 	free(t->e);
-	free(t->buckets);
+	ixpool_fini(&t->pool);
+	ixhash_fini(&t->by_id);
 	free(t);
 }
 
 uint32_t sip_sms_active(const struct sip_sms_table *t)
 {
-	return t ? t->count : 0;
+	return t ? t->pool.used : 0;
 }
 
-static bool entry_is(const struct sms_entry *s, uint32_t h, struct span id)
+static bool entry_is(const struct sms_entry *s, struct span id)
 {
-	return s->hash == h && s->id_len == id.len && memcmp(s->call_id, id.ptr, id_stored_len(id.len)) == 0;
+	return s->id_len == id.len && memcmp(s->call_id, id.ptr, id_stored_len(id.len)) == 0;
 }
 
-/* The entry of (Call-ID, CSeq), or NIL. */
+/* The entry of (Call-ID, CSeq), or IX_NIL. */
 static uint32_t find(const struct sip_sms_table *t, struct span id, uint32_t cseq)
 {
-	uint32_t h = id_hash(id);
-	for (uint32_t i = t->buckets[h & t->mask]; i != NIL; i = t->e[i].next)
-		if (entry_is(&t->e[i], h, id) && t->e[i].cseq == cseq)
+	for (uint32_t i = ixhash_first(&t->by_id, hash_bytes(id.ptr, id.len)); i != IX_NIL;
+	     i = ixhash_next(&t->by_id, i))
+		if (entry_is(&t->e[i], id) && t->e[i].cseq == cseq)
 			return i;
-	return NIL;
+	return IX_NIL;
 }
 
-/* A challenged entry of this Call-ID with a lower CSeq (the message being retried), or NIL. */
+/* A challenged entry of this Call-ID with a lower CSeq (the message being retried), or IX_NIL. */
 static uint32_t find_challenged(const struct sip_sms_table *t, struct span id, uint32_t cseq)
 {
-	uint32_t h = id_hash(id);
-	for (uint32_t i = t->buckets[h & t->mask]; i != NIL; i = t->e[i].next)
-		if (entry_is(&t->e[i], h, id) && t->e[i].state == S_CHALLENGED && t->e[i].cseq < cseq)
+	for (uint32_t i = ixhash_first(&t->by_id, hash_bytes(id.ptr, id.len)); i != IX_NIL;
+	     i = ixhash_next(&t->by_id, i))
+		if (entry_is(&t->e[i], id) && t->e[i].state == S_CHALLENGED && t->e[i].cseq < cseq)
 			return i;
-	return NIL;
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	return IX_NIL;
 }
 
 static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_frame,
@@ -174,11 +154,12 @@ static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_f
 	e.sport = s->sport;
 	e.dport = s->dport;
 	e.ip_proto = s->ip_proto;
-	copy_text(e.from, sizeof e.from, s->from);
-	copy_text(e.to, sizeof e.to, s->to);
-	copy_text(e.call_id, sizeof e.call_id, s->call_id);
-	copy_text(e.subtype, sizeof e.subtype, s->subtype);
-	copy_text(e.outcome, sizeof e.outcome, outcome);
+	e.tunnel = s->tunnel;
+	str_copy(e.from, sizeof e.from, s->from);
+	str_copy(e.to, sizeof e.to, s->to);
+	str_copy(e.call_id, sizeof e.call_id, s->call_id);
+	str_copy(e.subtype, sizeof e.subtype, s->subtype);
+	str_copy(e.outcome, sizeof e.outcome, outcome);
 	e.sms_leg = s->sms_leg;
 	event_emit(events, &e);
 }
@@ -186,25 +167,21 @@ static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_f
 /* Removes the oldest entry; one still waiting is emitted first. */
 static void drop_oldest(struct sip_sms_table *t, const struct event_sink *events)
 {
-	uint32_t idx = (t->head - t->count) & t->mask;
+	uint32_t idx = ixpool_oldest(&t->pool, L_ARRIVAL);
 	struct sms_entry *s = &t->e[idx];
 	if (s->state == S_PENDING)
 		emit(s, "", 0, events);
 	else if (s->state == S_CHALLENGED)
 		emit(s, "failed", 0, events);
-	uint32_t *link = &t->buckets[s->hash & t->mask];
-	while (*link != NIL && *link != idx)
-		link = &t->e[*link].next;
-	if (*link == idx)
-		*link = s->next;
+	ixhash_remove(&t->by_id, idx);
+	ixpool_free(&t->pool, idx);
 	memset(s, 0, sizeof *s);
-	t->count--;
 }
 
 void sip_sms_expire(struct sip_sms_table *t, uint64_t now_us, const struct event_sink *events)
 {
-	while (t && t->count > 0) {
-		const struct sms_entry *s = &t->e[(t->head - t->count) & t->mask];
+	while (t && t->pool.used > 0) {
+		const struct sms_entry *s = &t->e[ixpool_oldest(&t->pool, L_ARRIVAL)];
 		if (now_us <= s->ts_us || now_us - s->ts_us <= SMS_TIMEOUT_US)
 			return;
 		drop_oldest(t, events);
@@ -213,59 +190,36 @@ void sip_sms_expire(struct sip_sms_table *t, uint64_t now_us, const struct event
 
 void sip_sms_finish(struct sip_sms_table *t, const struct event_sink *events)
 {
-	while (t && t->count > 0)
+	while (t && t->pool.used > 0)
 		drop_oldest(t, events);
 }
 
-/* A fresh entry for (id, cseq), the oldest given up when the ring is full. */
+/* A fresh entry for (id, cseq), the oldest given up when the pool is full. */
 static struct sms_entry *entry_new(struct sip_sms_table *t, struct span id, uint32_t cseq,
 				   const struct event_sink *events)
 {
-	if (t->count == t->capacity)
+	uint32_t idx = ixpool_alloc(&t->pool);
+	if (idx == IX_NIL) {
 		drop_oldest(t, events);
-	uint32_t idx = t->head;
-	t->head = (t->head + 1) & t->mask;
-	t->count++;
+		idx = ixpool_alloc(&t->pool);
+	}
+	ixpool_touch(&t->pool, idx, L_ARRIVAL);
 	struct sms_entry *s = &t->e[idx];
 	memset(s, 0, sizeof *s);
-	s->hash = id_hash(id);
 	s->id_len = (uint32_t)id.len;
 	s->cseq = cseq;
 	size_t n = id_stored_len(id.len);
 	memcpy(s->call_id, id.ptr, n);
 	s->call_id[n] = '\0';
-	s->next = t->buckets[s->hash & t->mask];
-	t->buckets[s->hash & t->mask] = idx;
+	ixhash_insert(&t->by_id, idx, hash_bytes(id.ptr, id.len));
 	return s;
 }
 
 /* --- bodies --- */
 
-static uint8_t lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
-}
-
-/* The media type of a Content-Type value (before any ';' parameter) equals lit. */
-static bool media_type_is(struct span ct, const char *lit)
-{
-	size_t n = strlen(lit), i = 0;
-	while (i < ct.len && (ct.ptr[i] == ' ' || ct.ptr[i] == '\t'))
-		i++;
-	if (ct.len - i < n)
-		return false;
-	for (size_t k = 0; k < n; k++)
-		if (lower(ct.ptr[i + k]) != (uint8_t)lit[k])
-			return false;
-	size_t j = i + n;
-	while (j < ct.len && (ct.ptr[j] == ' ' || ct.ptr[j] == '\t'))
-		j++;
-	return j == ct.len || ct.ptr[j] == ';';
-}
-
 static bool is_3gpp_sms(const struct sip_msg *m)
 {
-	return media_type_is(m->content_type, "application/vnd.3gpp.sms");
+	return sip_content_type_is(m, "application/vnd.3gpp.sms");
 }
 
 /* An RP-ERROR in a 2xx body: the service centre refused the message. */
@@ -337,7 +291,7 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 	case TPDU_SUBMIT:
 	case TPDU_COMMAND:
 		if (tp.address[0])
-			copy_text(p->to, sizeof p->to, tp.address);
+			str_copy(p->to, sizeof p->to, tp.address);
 		if (tp.type == TPDU_COMMAND)
 			p->subtype = "command";
 		else
@@ -346,7 +300,7 @@ static bool sms_parties(const struct sip_msg *m, struct parties *p, struct stats
 	case TPDU_DELIVER:
 	case TPDU_STATUS_REPORT:
 		if (tp.address[0])
-			copy_text(p->from, sizeof p->from, tp.address);
+			str_copy(p->from, sizeof p->from, tp.address);
 		if (tp.type == TPDU_STATUS_REPORT)
 			p->subtype = "delivery-receipt";
 		else
@@ -363,9 +317,9 @@ static bool message_parties(const struct sip_msg *m, struct parties *p, struct s
 	p->subtype = "";
 	p->sms_leg = SMS_LEG_UNKNOWN;
 	sip_parties(m, p);
-	if (media_type_is(m->content_type, "application/im-iscomposing+xml"))
+	if (sip_content_type_is(m, "application/im-iscomposing+xml"))
 		return false;
-	if (media_type_is(m->content_type, "message/imdn+xml"))
+	if (sip_content_type_is(m, "message/imdn+xml"))
 		p->subtype = "delivery-receipt";
 	if (is_3gpp_sms(m))
 		return sms_parties(m, p, stats);
@@ -385,10 +339,10 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 		return;
 	uint64_t now = now_of(ctx);
 	sip_sms_expire(t, now, ctx->events);
-	if (find(t, m->call_id, m->cseq) != NIL)
+	if (find(t, m->call_id, m->cseq) != IX_NIL)
 		return; /* a retransmission, or the same request on another leg */
 	uint32_t idx = find_challenged(t, m->call_id, m->cseq);
-	if (idx != NIL) {
+	if (idx != IX_NIL) {
 		t->e[idx].cseq = m->cseq; /* the retry with credentials: the same message */
 		t->e[idx].state = S_PENDING;
 		return;
@@ -398,9 +352,9 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 		return;
 	struct sms_entry *s = entry_new(t, m->call_id, m->cseq, ctx->events);
 	s->state = S_PENDING;
-	copy_text(s->from, sizeof s->from, p.from);
-	copy_text(s->to, sizeof s->to, p.to);
-	copy_text(s->subtype, sizeof s->subtype, p.subtype);
+	str_copy(s->from, sizeof s->from, p.from);
+	str_copy(s->to, sizeof s->to, p.to);
+	str_copy(s->subtype, sizeof s->subtype, p.subtype);
 	s->sms_leg = p.sms_leg;
 	const struct packet *pkt = ctx->pkt;
 	if (pkt) {
@@ -412,6 +366,7 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 		s->sport = pkt->sport;
 		s->dport = pkt->dport;
 		s->ip_proto = pkt->ip_proto;
+		s->tunnel = pkt->tunnel;
 	}
 }
 
@@ -420,7 +375,7 @@ void sip_sms_response(struct sip_sms_table *t, struct parse_ctx *ctx, const stru
 	if (!t || m->status < 200)
 		return;
 	uint32_t idx = find(t, m->call_id, m->cseq);
-	if (idx == NIL)
+	if (idx == IX_NIL)
 		return; /* its MESSAGE was not seen (or gave no event): nothing to attribute */
 	struct sms_entry *s = &t->e[idx];
 	if (s->state != S_PENDING)

@@ -201,7 +201,7 @@ static void report(struct parse_ctx *ctx, struct stun_state *st)
 		f.turn_peer = &st->addrs.peer;
 		f.turn_peer_port = st->addrs.peer_port;
 	}
-	detect_facts(ctx, &f);
+	proto_facts(ctx, &f);
 }
 
 static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed)

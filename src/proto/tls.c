@@ -75,7 +75,7 @@ static void report(struct parse_ctx *ctx, const struct tls_state *st)
 		f.alpn[f.nalpn++] = st->client.alpn[i];
 	if (st->server_alpn[0] && f.nalpn < FACTS_ALPN_MAX)
 		f.alpn[f.nalpn++] = st->server_alpn;
-	detect_facts(ctx, &f);
+	proto_facts(ctx, &f);
 }
 
 static void count(struct parse_ctx *ctx, enum tls_result r)

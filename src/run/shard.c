@@ -15,7 +15,7 @@
  */
 #include "run/shard.h"
 
-#include "core/hashmix.h"
+#include "core/hash.h"
 
 enum { WELL_KNOWN_END = 1024, EPHEMERAL_FIRST = 32768 };
 

@@ -34,7 +34,9 @@
  * once and kept, drained by that tick and finish after each input, because some
  * modules take tens of milliseconds to set up (SIP's and RADIUS's tables) and would
  * hold the fuzzer to a few inputs a second; PENTRAP_FUZZ_FRESH=1 makes it fresh again
- * (to confirm a crash alone).
+ * (to confirm a crash alone). A layer (SCTP) is made with the registry's dissectors
+ * that take its user messages and modules of their own, as the pipeline makes it, so
+ * the hand-over to MAP is fuzzed by the SCTP target too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -72,8 +74,64 @@ static bool keep_module = true;
 #else
 static bool keep_module = false;
 #endif
-static void *kept_module;
 static struct stats kept_stats; /* the kept module's counters */
+
+/*
+ * The target's module instance: module_new's, or for a layer (SCTP) layer_new's, made
+ * with the registry's dissectors that take its messages and modules of their own
+ * (proto.h), so what the layer hands on is fuzzed too.
+ */
+enum { MAX_USERS = 32 };
+struct made {
+	void *module;
+	void *user_modules[MAX_USERS]; /* a layer's users' modules, by registry index */
+	size_t nusers;
+};
+static struct made kept; /* under PENTRAP_FUZZ_PERSISTENT */
+static bool kept_made;
+
+static int made_new(struct made *m, struct stats *st)
+{
+	memset(m, 0, sizeof *m);
+	if (target->layer_new) {
+		struct proto_user users[MAX_USERS];
+		for (size_t i = 0; proto_registry[i] && m->nusers < MAX_USERS; i++, m->nusers++) {
+			const struct dissector *d = proto_registry[i];
+			void *mod = NULL;
+			if (d != target && d->sctp_ppid[0] && d->module_new && !(mod = d->module_new(st, NULL)))
+				return -1;
+			m->user_modules[i] = mod;
+			users[i] = (struct proto_user){ d, mod };
+		}
+		m->module = target->layer_new(st, users, m->nusers);
+		return m->module ? 0 : -1;
+	}
+	if (target->module_new && !(m->module = target->module_new(st, NULL)))
+		return -1;
+	return 0;
+}
+
+/* Time passes and the input ends for the users' modules too (they emit what they hold). */
+static void made_drain(struct made *m, uint64_t later_us, const struct event_sink *events)
+{
+	for (size_t i = 0; i < m->nusers; i++) {
+		const struct dissector *d = proto_registry[i];
+		if (m->user_modules[i] && d->module_tick)
+			d->module_tick(m->user_modules[i], later_us, events);
+		if (m->user_modules[i] && d->module_finish)
+			d->module_finish(m->user_modules[i], events);
+	}
+}
+
+static void made_free(struct made *m)
+{
+	if (m->module && target->module_free)
+		target->module_free(m->module);
+	for (size_t i = 0; i < m->nusers; i++)
+		if (m->user_modules[i] && proto_registry[i]->module_free)
+			proto_registry[i]->module_free(m->user_modules[i]);
+	memset(m, 0, sizeof *m);
+}
 
 /* The dissector's name: compiled in, from the environment, or from argv[0]. */
 static const char *wanted_name(const char *argv0)
@@ -328,6 +386,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct conv *cv = calloc(1, sizeof *cv);
 	if (!cv)
 		return 0;
+	struct made fresh = { 0 }, *made = NULL;
 	unsigned nevents = 0;
 	cv->events.emit = on_event;
 	cv->events.ud = &nevents;
@@ -341,14 +400,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cv->flow.first_ts_us = cv->flow.last_ts_us = T0_US;
 	cv->flow.first_frame = 1;
 	cv->flow.dissector = (uint8_t)target_index;
-	if (keep_module && target->module_new && !kept_module)
-		kept_module = target->module_new(&kept_stats, NULL);
-	if (keep_module)
-		cv->module = kept_module;
-	else if (target->module_new && !(cv->module = target->module_new(&cv->stats, NULL)))
+	if (keep_module && !kept_made) {
+		if (made_new(&kept, &kept_stats) != 0) {
+			made_free(&kept);
+			goto out;
+		}
+		kept_made = true;
+	}
+	if (!keep_module && made_new(&fresh, &cv->stats) != 0)
 		goto out;
-	if (target->module_new && !cv->module)
-		goto out;
+	made = keep_module ? &kept : &fresh;
+	cv->module = made->module;
 #ifdef PENTRAP_FUZZ_HAVE_IDENTITY
 	if (!(cv->identity = identity_map_new(64, &cv->stats)))
 		goto out;
@@ -400,9 +462,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		target->module_tick(cv->module, cv->now_us + UINT64_C(30) * 86400 * 1000000, &cv->events);
 	if (cv->module && target->module_finish)
 		target->module_finish(cv->module, &cv->events);
+	made_drain(made, cv->now_us + UINT64_C(30) * 86400 * 1000000, &cv->events);
 out:
-	if (cv->module && target->module_free && !keep_module)
-		target->module_free(cv->module);
+	made_free(&fresh);
 	free(cv->flow.proto_state);
 #ifdef PENTRAP_FUZZ_HAVE_IDENTITY
 	identity_map_free(cv->identity);

@@ -1,11 +1,14 @@
 /*
  * test_dns.c — the DNS reader and dissector: names with and without compression, the
  * strictly-backwards rule, caps, CNAME chains to the query name, truncated and malformed
- * messages, look-alikes, TCP framing, and the name cache it feeds.
+ * messages, look-alikes, TCP framing, the name cache it feeds, and the question it hands
+ * to the facts sink of its parse context.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
+#include "flow/flow.h"
 #include "identity/names.h"
 #include "proto/dns.h"
 
@@ -380,8 +383,37 @@ static const char *cached(const struct name_cache *c, const char *client, const 
 	return name_cache_lookup(c, &cl, &a, ts, out, sizeof out) ? out : "";
 }
 
+/* The names a flow's device asked for, as the facts sink's lookup got them. */
+struct lookups {
+	unsigned n;
+	struct flow *flow;
+	char last[64];
+};
+
+static void on_facts(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts)
+{
+	(void)ud;
+	(void)f;
+	(void)dir;
+	(void)pkt;
+	(void)facts;
+	CHECK(!"DNS has no facts for the signatures");
+}
+
+static void on_lookup(void *ud, struct flow *f, const char *qname)
+{
+	struct lookups *l = ud;
+	l->n++;
+	l->flow = f;
+	snprintf(l->last, sizeof l->last, "%s", qname);
+}
+
 static void test_dissector(void)
 {
+	struct lookups looked = { 0 };
+	const struct facts_sink sink = { .facts = on_facts, .lookup = on_lookup, .ud = &looked };
+	struct flow flow;
+	memset(&flow, 0, sizeof flow);
 	struct stats st;
 	memset(&st, 0, sizeof st);
 	struct name_cache *names = name_cache_new(64, &st);
@@ -400,6 +432,16 @@ static void test_dissector(void)
 	cname_response(&m);
 	CHECK_EQ_INT(dns_dissector.parse(&ctx, m.b, m.n, &consumed), PARSE_OK);
 	CHECK_EQ_INT(consumed, m.n);
+	CHECK_EQ_INT(looked.n, 0); /* no flow, no sink: the question goes nowhere */
+	/* on a flow with a facts sink, the question reaches its lookup (the flow's name) */
+	ctx.flow = &flow;
+	ctx.facts = &sink;
+	CHECK_EQ_INT(dns_dissector.parse(&ctx, m.b, m.n, &consumed), PARSE_OK);
+	CHECK_EQ_INT(looked.n, 1);
+	CHECK(looked.flow == &flow);
+	CHECK_EQ_STR(looked.last, "www.example.com");
+	ctx.flow = NULL;
+	ctx.facts = NULL;
 	CHECK_EQ_STR(cached(names, "10.45.0.2", "192.0.2.2", resp.ts_us + 1), "www.example.com");
 	CHECK_EQ_STR(cached(names, "10.0.0.53", "192.0.2.2", resp.ts_us + 1), "");
 	CHECK_EQ_STR(cached(names, "10.45.0.2", "198.51.100.1", resp.ts_us + 1), "");

@@ -65,29 +65,51 @@ static void observe(void *ud, const struct packet *p)
 	}
 }
 
-/* Runs a whole capture; the caller frees the pipeline. An order whose target is never seen. */
-static struct pipeline *run_capture(const char *path, struct observed *obs)
+/* A capture read through a pipeline, with the identity map and name cache it filled. */
+struct ran {
+	struct pipeline *p;
+	struct identity_map *ids;
+	struct name_cache *names;
+	struct stats table_stats; /* the two tables' own counters */
+};
+
+static void ran_free(struct ran *r)
+{
+	if (!r)
+		return;
+	pipeline_free(r->p);
+	identity_map_free(r->ids);
+	name_cache_free(r->names);
+	free(r);
+}
+
+/* Runs a whole capture; the caller frees it (ran_free). An order whose target is never seen. */
+static struct ran *run_capture(const char *path, struct observed *obs)
 {
 	static struct order_target nobody = { .kind = TARGET_IMSI, .id = "imsi:999999999999999" };
 	static struct order order = { .id = "TEST", .kind = ORDER_BOTH, .valid_from_us = 0,
 				      .valid_until_us = UINT64_MAX, .targets = &nobody, .ntargets = 1 };
-	struct pipeline_config pc = { .order = &order, .on_packet = obs ? observe : NULL, .on_packet_ud = obs };
-	char err[512];
-	struct pipeline *p = pipeline_new(&pc, err, sizeof err);
+	struct ran *r = calloc(1, sizeof *r);
+	r->ids = identity_map_new(0, &r->table_stats);
+	r->names = name_cache_new(0, &r->table_stats);
+	struct pipeline_config pc = { .order = &order, .on_packet = obs ? observe : NULL, .on_packet_ud = obs,
+				      .identity = r->ids, .names = r->names };
+	char err[512] = "out of memory";
+	r->p = r->ids && r->names ? pipeline_new(&pc, err, sizeof err) : NULL;
 	struct capture_source src;
-	if (!p || capture_file_open(path, &src, err, sizeof err) != 0) {
+	if (!r->p || capture_file_open(path, &src, err, sizeof err) != 0) {
 		fprintf(stderr, "  %s: %s\n", path, err);
 		CHECK(!"capture opened");
-		pipeline_free(p);
+		ran_free(r);
 		return NULL;
 	}
-	pipeline_set_capture(p, 0, "");
+	pipeline_set_capture(r->p, 0, "");
 	struct capture_frame frame;
 	uint64_t n = 0;
 	while (src.ops->next(&src, &frame, err, sizeof err) == CAPTURE_FRAME)
-		pipeline_frame(p, &frame, ++n);
+		pipeline_frame(r->p, &frame, ++n);
 	capture_close(&src);
-	return p;
+	return r;
 }
 
 /* --- GTP-U against tshark --- */
@@ -99,12 +121,12 @@ static struct pipeline *run_capture(const char *path, struct observed *obs)
 static void check_tunnels(const char *capture, const char *tunnels_tsv, unsigned known_loss)
 {
 	struct observed *obs = calloc(1, sizeof *obs);
-	struct pipeline *p = run_capture(capture, obs);
+	struct ran *p = run_capture(capture, obs);
 	FILE *f = fopen(tunnels_tsv, "r");
 	CHECK(f != NULL);
 	if (!p || !f) {
 		free(obs);
-		pipeline_free(p);
+		ran_free(p);
 		if (f)
 			fclose(f);
 		return;
@@ -142,7 +164,7 @@ static void check_tunnels(const char *capture, const char *tunnels_tsv, unsigned
 		fprintf(stderr, "  %s: %u tunnelled packets, tshark %u\n", capture, obs->tunnelled, want_total);
 	CHECK_EQ_INT(obs->tunnelled, want_total);
 	CHECK_EQ_INT(obs->n, rows);
-	pipeline_free(p);
+	ran_free(p);
 	free(obs);
 }
 
@@ -176,7 +198,7 @@ static void test_gtpu_real(void)
 static void test_gtpu_variants(void)
 {
 	struct observed *obs = calloc(1, sizeof *obs);
-	struct pipeline *p = run_capture("../pcap/identity/gtpu_variants/capture.pcap", obs);
+	struct ran *p = run_capture("../pcap/identity/gtpu_variants/capture.pcap", obs);
 	CHECK_EQ_INT(obs->tunnelled, 7);
 	char a[ADDR_STRLEN];
 	for (unsigned i = 0; i < obs->nlast && i < 7; i++) {
@@ -189,20 +211,24 @@ static void test_gtpu_variants(void)
 		CHECK_EQ_STR(addr_format(&q->outer_src, a, sizeof a), i == 5 ? "2001:db8:5::1" : "172.16.0.1");
 	}
 	if (obs->nlast >= 5) {
-		CHECK_EQ_INT(obs->last[3].vlan, 100);
-		CHECK_EQ_INT(obs->last[4].vlan, 200); /* the outermost tag */
+		CHECK_EQ_INT(obs->last[3].tunnel.n, 2); /* vlan 100 / gtpu */
+		CHECK_EQ_INT(obs->last[3].tunnel.kind[0], TUNNEL_VLAN);
+		CHECK_EQ_INT(obs->last[3].tunnel.id[0], 100);
+		CHECK_EQ_INT(obs->last[4].tunnel.n, 3); /* vlan 200 / vlan 100 / gtpu */
+		CHECK_EQ_INT(obs->last[4].tunnel.id[0], 200);
+		CHECK_EQ_INT(obs->last[4].tunnel.kind[2], TUNNEL_GTPU);
 	}
-	CHECK_EQ_INT(pipeline_stats(p)->anomalies[ANOM_TUNNEL_MALFORMED], 0);
-	pipeline_free(p);
+	CHECK_EQ_INT(pipeline_stats(p->p)->anomalies[ANOM_TUNNEL_MALFORMED], 0);
+	ran_free(p);
 	free(obs);
 }
 
 /* --- the name cache against tshark --- */
 
 /* Checks every line of a names.tsv but those of the frames in skip (",4,5,"); returns the positive lines checked. */
-static unsigned check_names(const struct pipeline *p, const char *names_tsv, const char *skip)
+static unsigned check_names(const struct ran *p, const char *names_tsv, const char *skip)
 {
-	const struct name_cache *c = pipeline_names(p);
+	const struct name_cache *c = p->names;
 	FILE *f = fopen(names_tsv, "r");
 	CHECK(f != NULL);
 	if (!f)
@@ -265,37 +291,37 @@ static void test_dns_captures(void)
 		  "data/sip__arkime__gtp-iphone.pcap.names.tsv", NULL, 3 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct pipeline *p = run_capture(cases[i].capture, NULL);
+		struct ran *p = run_capture(cases[i].capture, NULL);
 		if (!p)
 			continue;
 		unsigned n = check_names(p, cases[i].names, cases[i].skip);
 		if (n != cases[i].positive)
 			fprintf(stderr, "  %s: %u answers, want %u\n", cases[i].names, n, cases[i].positive);
 		CHECK_EQ_INT(n, cases[i].positive);
-		const struct stats *st = pipeline_stats(p);
+		const struct stats *st = pipeline_stats(p->p);
 		CHECK_EQ_INT(st->anomalies[ANOM_DNS_MALFORMED] + st->anomalies[ANOM_DNS_COMPRESSION_LOOP], 0);
-		pipeline_free(p);
+		ran_free(p);
 	}
 }
 
 /* --- who is behind the address --- */
 
-static const char *who(const struct pipeline *p, const char *addr, uint64_t ts)
+static const char *who(const struct ran *p, const char *addr, uint64_t ts)
 {
 	static struct subscriber s;
 	struct ip_addr a;
-	if (addr_parse(addr, &a) != 0 || !identity_lookup(pipeline_identity(p), &a, ts, &s))
+	if (addr_parse(addr, &a) != 0 || !identity_lookup(p->ids, &a, ts, &s))
 		return "";
 	return subscriber_party(&s);
 }
 
-static const char *named(const struct pipeline *p, const char *client, const char *addr, uint64_t ts)
+static const char *named(const struct ran *p, const char *client, const char *addr, uint64_t ts)
 {
 	static char out[NAMES_TEXT_MAX];
 	struct ip_addr c, a;
 	addr_parse(client, &c);
 	addr_parse(addr, &a);
-	return name_cache_lookup(pipeline_names(p), &c, &a, ts, out, sizeof out) ? out : "";
+	return name_cache_lookup(p->names, &c, &a, ts, out, sizeof out) ? out : "";
 }
 
 /*
@@ -304,7 +330,7 @@ static const char *named(const struct pipeline *p, const char *client, const cha
  */
 static void test_gtp_sip_synthetic(void)
 {
-	struct pipeline *p = run_capture("../pcap/identity/gtp_sip/capture.pcap", NULL);
+	struct ran *p = run_capture("../pcap/identity/gtp_sip/capture.pcap", NULL);
 	if (!p)
 		return;
 	const uint64_t t0 = 1767225600ull * 1000000, s = 1000000;
@@ -319,13 +345,13 @@ static void test_gtp_sip_synthetic(void)
 	CHECK_EQ_STR(named(p, "10.45.0.8", "198.51.100.20", t0 + 20 * s), "static.example.org");
 	CHECK_EQ_STR(named(p, "10.45.0.7", "192.0.2.30", t0 + 215 * s), "mail.example.com");
 	CHECK(check_names(p, "../pcap/identity/gtp_sip/capture.pcap.names.tsv", NULL) == 4);
-	pipeline_free(p);
+	ran_free(p);
 }
 
 /* The real LTE core: GTPv2-C gives 10.45.0.2 to IMSI 901700000021309; its DNS runs in GTP-U. */
 static void test_srsenb(void)
 {
-	struct pipeline *p = run_capture("data/gtp__open5gs__srsenb_first400.pcapng", NULL);
+	struct ran *p = run_capture("data/gtp__open5gs__srsenb_first400.pcapng", NULL);
 	if (!p)
 		return;
 	const uint64_t resp = 1670723477765136ull; /* frame 62, the first DNS query, after the session */
@@ -333,17 +359,17 @@ static void test_srsenb(void)
 	struct subscriber sub;
 	struct ip_addr ue;
 	addr_parse("10.45.0.2", &ue);
-	CHECK(identity_lookup(pipeline_identity(p), &ue, resp, &sub));
+	CHECK(identity_lookup(p->ids, &ue, resp, &sub));
 	CHECK_EQ_STR(sub.imei, "imei:3572200924513839");
 	CHECK_EQ_STR(sub.apn, "internet");
 	CHECK_EQ_STR(named(p, "10.45.0.2", "17.248.221.9", resp + 100000), "gateway.icloud.com");
-	pipeline_free(p);
+	ran_free(p);
 }
 
 /* A real IMS registration inside GTP-U (IPv6): the AoR is behind the contact address until it de-registers. */
 static void test_sip_register_real(void)
 {
-	struct pipeline *p = run_capture("../pcap/sip/arkime_gtp_iphone/capture.pcap", NULL);
+	struct ran *p = run_capture("../pcap/sip/arkime_gtp_iphone/capture.pcap", NULL);
 	if (!p)
 		return;
 	const char *ue = "fd00:183:1:1:1886:9040:8605:32b8";
@@ -357,7 +383,7 @@ static void test_sip_register_real(void)
 	CHECK_EQ_STR(who(p, ue, 1415985559842014ull - 1), "263734");
 	CHECK_EQ_STR(who(p, ue, 1415985559842014ull + 1), "");
 	CHECK_EQ_STR(who(p, "fd01::183", 1415985484942189ull), ""); /* the P-CSCF is nobody */
-	pipeline_free(p);
+	ran_free(p);
 }
 
 int main(void)

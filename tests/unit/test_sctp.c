@@ -4,7 +4,8 @@
  * every way a packet can lie: short chunk lengths, lengths past the end (whole packet:
  * malformed; cut: truncated, the cut message handed on as such), DATA without user
  * data, too many chunks, gaps and interleaving in fragments, the reassembly cap, slots
- * taken back; and the routing of a message to its dissector by PPID.
+ * taken back; and the layer handing each message to the user dissector of its PPID
+ * (or, for PPID 0, the first that recognises it), with that user's module.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,32 +346,155 @@ static void test_slots(void)
 	free(dirs);
 }
 
-static void test_route(void)
+/* --- the layer and its users: no pipeline, users of the test's own --- */
+
+struct user_seen {
+	const char *who;
+	uint8_t first;
+	size_t len;
+	bool cut, state_null;
+	void *module;
+};
+static struct user_seen seen[8];
+static unsigned nseen;
+
+static void saw(const char *who, struct parse_ctx *ctx, const uint8_t *p, size_t len)
 {
-	int map = proto_find("map");
-	CHECK(map >= 0);
-	CHECK_EQ_INT(sctp_route(mod, SCTP_PPID_M3UA, NULL, 0, NULL), map);
-	CHECK_EQ_INT(sctp_route(mod, SCTP_PPID_SUA, NULL, 0, NULL), map);
-	CHECK_EQ_INT(sctp_route(mod, SCTP_PPID_M2UA, NULL, 0, NULL), map);
-	CHECK_EQ_INT(sctp_route(mod, 7, NULL, 0, NULL), -1); /* H.248: nobody's */
-	/* PPID 0: by content */
-	static const uint8_t aspup[8] = { 1, 0, 3, 1, 0, 0, 0, 8 };
-	CHECK_EQ_INT(sctp_route(mod, 0, aspup, sizeof aspup, NULL), map);
-	static const uint8_t http[8] = { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T' };
-	int other = sctp_route(mod, 0, http, sizeof http, NULL);
-	CHECK(other != map);
-	static const uint8_t wrong_len[8] = { 1, 0, 3, 1, 0, 0, 0, 9 };
-	CHECK(sctp_route(mod, 0, wrong_len, sizeof wrong_len, NULL) != map);
+	if (nseen < 8) {
+		struct user_seen *u = &seen[nseen];
+		u->who = who;
+		u->first = len ? p[0] : 0;
+		u->len = len;
+		u->cut = ctx->pkt->payload_truncated;
+		u->state_null = ctx->state == NULL;
+		u->module = ctx->module;
+		/* the packet handed on is the message: its payload is what parse is given */
+		CHECK(ctx->pkt->payload == p && ctx->pkt->payload_len == len);
+	}
+	nseen++;
+}
+
+static enum parse_status parse_ua(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed)
+{
+	saw("ua", ctx, p, len);
+	*consumed = len;
+	return PARSE_OK;
+}
+
+static enum parse_status parse_other(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed)
+{
+	saw("other", ctx, p, len);
+	*consumed = len;
+	return PARSE_OK;
+}
+
+static enum parse_status parse_none(struct parse_ctx *ctx, const uint8_t *p, size_t len, size_t *consumed)
+{
+	saw("none", ctx, p, len);
+	*consumed = len;
+	return PARSE_OK;
+}
+
+static bool starts_with_1(const uint8_t *p, size_t len, const struct packet *hint)
+{
+	(void)hint;
+	return len && p[0] == 1;
+}
+
+static bool starts_with_g(const uint8_t *p, size_t len, const struct packet *hint)
+{
+	(void)hint;
+	return len && p[0] == 'G';
+}
+
+/* "ua" takes PPIDs 3 and 4; "other" 3 (taken already) and 46; "none" lists no PPID. */
+static const struct dissector user_ua = { .name = "ua", .recognise = starts_with_1, .parse = parse_ua,
+					  .sctp_ppid = { 3, 4, 0 } };
+static const struct dissector user_other = { .name = "other", .recognise = starts_with_g, .parse = parse_other,
+					     .sctp_ppid = { 3, 46, 0 } };
+static const struct dissector user_none = { .name = "none", .transports = T_UDP, .recognise = starts_with_g,
+					    .parse = parse_none };
+
+/* One DATA chunk of 12 bytes of the given PPID and first byte through the layer's
+ * parse; cut: the capture kept only 8 of them. */
+static void through_layer(void *layer, uint32_t ppid, uint8_t first, bool cut)
+{
+	plen = 0;
+	data(3, 7000 + nseen * 2, 0, 0, ppid, 12, first);
+	if (cut)
+		plen -= 4;
+	struct sctp_flow_state fs;
+	memset(&fs, 0, sizeof fs);
+	struct packet pk;
+	memset(&pk, 0, sizeof pk);
+	pk.ip_proto = IPPROTO_SCTP_;
+	pk.payload = pkt;
+	pk.payload_len = (uint32_t)plen;
+	pk.payload_truncated = cut;
+	struct parse_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.pkt = &pk;
+	ctx.state = &fs;
+	ctx.module = layer;
+	ctx.stats = &stats;
+	size_t consumed = 0;
+	CHECK_EQ_INT(sctp_dissector.parse(&ctx, pkt, plen, &consumed), PARSE_OK);
+	CHECK_EQ_INT(consumed, plen);
+}
+
+static void test_users(void)
+{
+	int ua_module = 1, other_module = 2;
+	const struct proto_user users[] = {
+		{ &user_none, NULL },
+		{ &user_ua, &ua_module },
+		{ &sctp_dissector, NULL }, /* the layer itself: lists no PPID, passed over */
+		{ &user_other, &other_module },
+	};
+	reset();
+	void *layer = sctp_dissector.layer_new(&stats, users, sizeof users / sizeof users[0]);
+	CHECK(layer != NULL);
+	CHECK(sctp_dissector.module_new == NULL); /* a layer is made with its users only */
+	nseen = 0;
+	through_layer(layer, 3, 0x11, false);  /* PPID 3: the first user listing it */
+	through_layer(layer, 4, 0x12, false);
+	through_layer(layer, 46, 0x13, false); /* Diameter's PPID: the second user */
+	through_layer(layer, 7, 0x14, false);  /* H.248: nobody's */
+	through_layer(layer, 0, 1, false);     /* unspecified: by content, users in order */
+	through_layer(layer, 0, 'G', true);    /* "none" lists no PPID: "other" recognises it */
+	through_layer(layer, 0, 'X', false);   /* nobody recognises it */
+	CHECK_EQ_INT(nseen, 5);
+	static const struct { const char *who; uint8_t first; } want[] = {
+		{ "ua", 0x11 }, { "ua", 0x12 }, { "other", 0x13 }, { "ua", 1 }, { "other", 'G' },
+	};
+	for (unsigned i = 0; i < 5 && i < nseen; i++) {
+		CHECK_EQ_STR(seen[i].who, want[i].who);
+		CHECK_EQ_INT(seen[i].first, want[i].first);
+		CHECK_EQ_INT(seen[i].len, i == 4 ? 8 : 12);
+		CHECK(seen[i].state_null);
+		CHECK(seen[i].module == (strcmp(want[i].who, "ua") == 0 ? (void *)&ua_module : (void *)&other_module));
+	}
+	CHECK(nseen >= 5 && seen[4].cut && !seen[3].cut); /* the capture's cut goes with the message */
+	sctp_module_free(layer);
+
+	/* no users: every message is dropped, nothing breaks */
+	reset();
+	layer = sctp_layer_new(&stats, NULL, 0);
+	nseen = 0;
+	through_layer(layer, 3, 1, false);
+	through_layer(layer, 0, 1, false);
+	CHECK_EQ_INT(nseen, 0);
+	sctp_module_free(layer);
 }
 
 int main(void)
 {
-	mod = sctp_module_new(&stats, NULL);
+	mod = sctp_layer_new(&stats, NULL, 0);
 	test_bundles();
 	test_lies();
 	test_fragments();
 	test_slots();
-	test_route();
 	sctp_module_free(mod);
+	test_users();
 	return check_done("test_sctp");
 }

@@ -654,6 +654,41 @@ static void test_table_and_expiry(void)
 	h_free(h);
 }
 
+/*
+ * The media type is compared whole (issue 14): sip_call.c once took any Content-Type
+ * beginning "application/sdp" for SDP, so "application/sdpx" gave media; now media
+ * types are compared exactly, case and white space aside, parameters after ';' ignored.
+ */
+static void test_sdpx_is_not_sdp(void)
+{
+	static const struct {
+		const char *type;
+		bool sdp;
+	} cases[] = {
+		{ "application/sdpx", false },
+		{ "application/sdp-x", false },
+		{ "application/sd", false },
+		{ "application/sdp", true },
+		{ "Application/SDP", true },
+		{ "application/sdp;charset=utf-8", true },
+		{ "application/sdp ; version=2", true },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct harness *h = h_new(0);
+		char m[2048], cid[32];
+		snprintf(cid, sizeof cid, "sdpx-%zu", k);
+		snprintf(m, sizeof m,
+			 INVITE_LINE "\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\n"
+				     "Call-ID: %s\r\nCSeq: 1 INVITE\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
+			 cid, cases[k].type, strlen(SDP_A), SDP_A);
+		CHECK_EQ_INT(feed(h, m, 1, 0), PARSE_OK);
+		struct sip_media md[2];
+		CHECK(sip_call_media(h->mod, cid, strlen(cid), md));
+		CHECK_EQ_INT(md[0].audio_port, cases[k].sdp ? 49170 : 0);
+		h_free(h);
+	}
+}
+
 /* Every prefix and a byte-flipped copy of real-looking messages, both framings. */
 static void test_prefixes(void)
 {
@@ -706,6 +741,7 @@ int main(void)
 	test_caps();
 	test_compact_and_folding();
 	test_table_and_expiry();
+	test_sdpx_is_not_sdp();
 	test_prefixes();
 	return check_done("test_sip");
 }

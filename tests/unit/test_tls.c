@@ -2,12 +2,15 @@
  * test_tls.c — the clear parts of TLS: a ClientHello's server name, ALPN and versions;
  * truncated and malformed hellos; the dissector on a stream cut anywhere (a record
  * split over segments, a handshake message split over records); the fixed pool of
- * gathering buffers, spent by hellos that never finish; a certificate's names.
+ * gathering buffers, spent by hellos that never finish; a certificate's names; the
+ * names and ALPN handed to the facts sink of the parse context.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "flow/flow.h"
 #include "proto/tls.h"
 
 struct buf {
@@ -118,14 +121,20 @@ static enum parse_status feed(struct parse_ctx *ctx, struct stream *s, const uin
 	return st;
 }
 
+/* One handshake record holding the whole ClientHello body hello. */
+static void hello_record(struct buf *rec, const struct buf *hello)
+{
+	rec->n = 0;
+	u8(rec, 22); u16(rec, 0x0301); u16(rec, (unsigned)(4 + hello->n));
+	u8(rec, 1); u24(rec, (unsigned)hello->n); mem(rec, hello->b, hello->n);
+}
+
 static void test_dissector_split(void)
 {
 	struct buf hello, rec;
 	client_hello(&hello, "courier2.push.apple.com", 32);
 	/* one handshake message in one record */
-	rec.n = 0;
-	u8(&rec, 22); u16(&rec, 0x0301); u16(&rec, (unsigned)(4 + hello.n));
-	u8(&rec, 1); u24(&rec, (unsigned)hello.n); mem(&rec, hello.b, hello.n);
+	hello_record(&rec, &hello);
 	CHECK(tls_dissector.recognise(rec.b, 3, NULL));
 	CHECK(tls_dissector.recognise(rec.b, rec.n, NULL));
 	CHECK(!tls_dissector.recognise((const uint8_t *)"GET / HTTP/1.1", 14, NULL));
@@ -197,6 +206,67 @@ static void test_dissector_split(void)
 	CHECK_EQ_INT(feed(&enc, &e, app, 3), PARSE_DONE); /* even a record cut short */
 	CHECK_EQ_INT(e.done, e.have);
 	tls_dissector.state_end(&enc);
+	free(state);
+}
+
+/* What reached the facts sink (detect/facts.h): the dissector's only way to the signatures. */
+struct facts_seen {
+	unsigned calls;
+	struct flow *flow;
+	int dir;
+	char name[64], alpn[16];
+	const char *protocol;
+};
+
+static void on_facts(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts)
+{
+	(void)pkt;
+	struct facts_seen *fs = ud;
+	fs->calls++;
+	fs->flow = f;
+	fs->dir = dir;
+	fs->protocol = facts->protocol;
+	snprintf(fs->name, sizeof fs->name, "%s", facts->nnames ? facts->names[0] : "");
+	snprintf(fs->alpn, sizeof fs->alpn, "%s", facts->nalpn ? facts->alpn[0] : "");
+}
+
+static void on_lookup(void *ud, struct flow *f, const char *qname)
+{
+	(void)ud;
+	(void)f;
+	(void)qname;
+	CHECK(!"TLS asks no name");
+}
+
+/* The dissector hands the hello's names to the facts sink its context holds: no pipeline. */
+static void test_facts_sink(void)
+{
+	struct buf hello, rec;
+	client_hello(&hello, "Chat.Signal.org", 32);
+	hello_record(&rec, &hello);
+	struct facts_seen seen = { 0 };
+	const struct facts_sink sink = { .facts = on_facts, .lookup = on_lookup, .ud = &seen };
+	struct flow flow;
+	memset(&flow, 0, sizeof flow);
+	void *state = calloc(1, tls_dissector.state_size);
+	struct parse_ctx ctx = { .flow = &flow, .dir = 0, .state = state, .facts = &sink };
+	struct stream s = { .have = 0 };
+	feed(&ctx, &s, rec.b, rec.n);
+	CHECK_EQ_INT(seen.calls, 1);
+	CHECK(seen.flow == &flow);
+	CHECK_EQ_INT(seen.dir, 0);
+	CHECK_EQ_STR(seen.protocol, "tls");
+	CHECK_EQ_STR(seen.name, "chat.signal.org");
+	CHECK_EQ_STR(seen.alpn, "h2");
+	tls_dissector.state_end(&ctx);
+	free(state);
+	/* without a flow (a fuzz driver's context) or without a sink, nothing is handed on */
+	state = calloc(1, tls_dissector.state_size);
+	struct parse_ctx noflow = { .state = state, .facts = &sink };
+	struct stream t = { .have = 0 };
+	feed(&noflow, &t, rec.b, rec.n);
+	CHECK_EQ_INT(seen.calls, 1);
+	tls_dissector.state_end(&noflow);
 	free(state);
 }
 
@@ -307,6 +377,7 @@ int main(void)
 {
 	test_client_hello();
 	test_dissector_split();
+	test_facts_sink();
 	test_gather_pool();
 	test_certificate();
 	return check_done("test_tls");

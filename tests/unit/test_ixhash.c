@@ -1,0 +1,86 @@
+/*
+ * test_ixhash.c — the chained hash index (src/core/ixhash.h): nodes found by hash,
+ * newest first among equals; colliding hashes in one bucket kept apart; removal from
+ * the head, middle and tail of a chain; removing a node that is not indexed; and a
+ * random run against a model with a table of 16 buckets, so chains are long.
+ */
+#include "core/ixhash.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+
+static unsigned count_hash(const struct ixhash *h, uint32_t hash)
+{
+	unsigned n = 0;
+	for (uint32_t i = ixhash_first(h, hash); i != IX_NIL; i = ixhash_next(h, i))
+		n++;
+	return n;
+}
+
+static void test_basic(void)
+{
+	struct ixhash h;
+	CHECK(ixhash_init(&h, 10, 3) == 0);
+	CHECK_EQ_INT(h.mask, 15); /* at least 16 buckets */
+	CHECK_EQ_INT(ixhash_first(&h, 42), IX_NIL);
+	ixhash_insert(&h, 1, 42);
+	ixhash_insert(&h, 2, 42 + 16); /* the same bucket, another hash */
+	ixhash_insert(&h, 3, 42);
+	CHECK_EQ_INT(ixhash_first(&h, 42), 3); /* newest first */
+	CHECK_EQ_INT(ixhash_next(&h, 3), 1);   /* node 2 skipped: its hash differs */
+	CHECK_EQ_INT(ixhash_next(&h, 1), IX_NIL);
+	CHECK_EQ_INT(ixhash_first(&h, 42 + 16), 2);
+	ixhash_remove(&h, 2); /* the middle of the chain */
+	CHECK_EQ_INT(ixhash_first(&h, 42 + 16), IX_NIL);
+	CHECK_EQ_INT(count_hash(&h, 42), 2);
+	ixhash_remove(&h, 3); /* the head */
+	CHECK_EQ_INT(ixhash_first(&h, 42), 1);
+	ixhash_remove(&h, 5); /* never indexed: nothing happens */
+	ixhash_remove(&h, 1); /* the last */
+	CHECK_EQ_INT(ixhash_first(&h, 42), IX_NIL);
+	ixhash_fini(&h);
+	ixhash_fini(&h);
+	CHECK(ixhash_init(&h, 1, 16) != 0); /* node 0 alone: nothing to index */
+	CHECK(ixhash_memory(100, 100) == 128 * sizeof(uint32_t) + 100 * sizeof(struct ixhash_node));
+}
+
+static void test_random_against_model(void)
+{
+	enum { NODES = 200, KEYS = 40, STEPS = 100000 };
+	struct ixhash h;
+	uint32_t key_of[NODES] = { 0 };
+	int in[NODES] = { 0 };
+	unsigned bad = 0;
+	CHECK(ixhash_init(&h, NODES, 16) == 0);
+	srand(11);
+	for (int step = 0; step < STEPS; step++) {
+		uint32_t i = (uint32_t)(rand() % (NODES - 1)) + 1;
+		if (!in[i]) {
+			key_of[i] = (uint32_t)(rand() % KEYS) * 0x9e3779b1u;
+			ixhash_insert(&h, i, key_of[i]);
+			in[i] = 1;
+		} else {
+			ixhash_remove(&h, i);
+			in[i] = 0;
+		}
+		if (step % 101 == 0) {
+			for (uint32_t k = 0; k < KEYS; k++) {
+				uint32_t hash = k * 0x9e3779b1u;
+				unsigned want = 0;
+				for (int n = 1; n < NODES; n++)
+					want += in[n] && key_of[n] == hash;
+				bad += count_hash(&h, hash) != want;
+			}
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	ixhash_fini(&h);
+}
+
+int main(void)
+{
+	test_basic();
+	test_random_against_model();
+	return check_done("ixhash");
+}
