@@ -11,6 +11,7 @@
 static const char usage[] =
 	"usage: pentrap run --order ORDER.yaml [--db records.db] [--jsonl FILE|-] [--sigs FILE]\n"
 	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [-q]\n"
+	"                   [--merge-mirrors]\n"
 	"       pentrap run --order ORDER.yaml [--db records.db] -i IFACE [-i IFACE ...] [-f BPF]\n"
 	"                   [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
 	"                   [--stats-interval S] [--max-db-mb N]\n"
@@ -49,6 +50,9 @@ static const char usage[] =
 	"                 data-session tables (default 512); past it, the longest-idle\n"
 	"                 flows end early, the oldest entries go and data is dropped, all\n"
 	"                 counted\n"
+	"  --merge-mirrors  the same inner packets mirrored through two tunnels (two\n"
+	"                 switches' ERSPAN sessions, two VNIs) are one flow: the tunnel is\n"
+	"                 no part of a flow's key (docs/tunnels.md)\n"
 	"  --max-flows N  flows tracked at once (default: as many as fit in 3/8 of the cap,\n"
 	"                 at most 1048576); a new flow ends the longest-idle one\n"
 	"  --key FILE     the sensor's Ed25519 private key (pentrap keygen) that signs the\n"
@@ -134,6 +138,7 @@ int cmd_run(int argc, char **argv)
 		{ "no-promisc", no_argument, NULL, 'P' },
 		{ "stats-interval", required_argument, NULL, 'V' },
 		{ "max-db-mb", required_argument, NULL, 'X' },
+		{ "merge-mirrors", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -187,6 +192,7 @@ int cmd_run(int argc, char **argv)
 		case 'I': opt.sensor_id = optarg; break;
 		case 'n': opt.note = optarg; break;
 		case 'R': opt.resume = true; break;
+		case 'G': opt.merge_mirrors = true; break;
 		case 'T': opt.table = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'h':

@@ -197,6 +197,7 @@ void detect_event_base(const struct flow *f, struct event *e, enum event_type ty
 	e->sport = f->key.port[dev];
 	e->dport = f->key.port[srv];
 	e->ip_proto = f->key.proto;
+	e->tunnel = f->tunnel;
 }
 
 /* --- evaluation --- */

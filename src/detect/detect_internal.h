@@ -79,6 +79,7 @@ struct call {
 	struct ip_addr server; /* the first relay or peer */
 	uint16_t device_port, server_port;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the path of the call's first flow */
 	uint64_t first_us, last_us, first_frame;
 	uint32_t capture_index;
 	uint32_t flows;        /* member flows not yet ended */

@@ -119,6 +119,7 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 	e.sport = f->key.port[dev];
 	e.dport = f->key.port[srv];
 	e.ip_proto = f->key.proto;
+	e.tunnel = f->tunnel;
 	event_add_frame(&e, f->first_frame);
 	event_emit(d->events, &e);
 }

@@ -415,6 +415,7 @@ static void call_event(struct detect *d, const struct call *c, enum event_type t
 	e.sport = c->device_port;
 	e.dport = c->server_port;
 	e.ip_proto = c->ip_proto;
+	e.tunnel = c->tunnel;
 	event_add_frame(&e, c->first_frame);
 	format_peers(c, e.contact, sizeof e.contact);
 	if (type == EV_OTT_CALL_BEGIN) {
@@ -535,6 +536,7 @@ static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 	c->device_port = f->key.port[dev];
 	c->server_port = f->key.port[1 - dev];
 	c->ip_proto = f->key.proto;
+	c->tunnel = f->tunnel;
 	c->capture_index = f->capture_index;
 	c->first_us = f->first_ts_us;
 	c->first_frame = f->first_frame;

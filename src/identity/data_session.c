@@ -400,6 +400,7 @@ static void emit(struct parse_ctx *ctx, enum event_type type, const struct ds_op
 		e.sport = pkt->sport;
 		e.dport = pkt->dport;
 		e.ip_proto = pkt->ip_proto;
+		e.tunnel = pkt->tunnel;
 	}
 	event_emit(ctx->events, &e);
 }

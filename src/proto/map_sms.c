@@ -60,6 +60,7 @@ struct pending {
 	struct ip_addr src, dst;
 	uint16_t sport, dport;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel;
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	char call_id[CALL_ID_LEN];
 	char subtype[SUBTYPE_LEN];
@@ -173,6 +174,7 @@ static void emit(const struct event_sink *events, const struct pending *p, const
 	e.sport = p->sport;
 	e.dport = p->dport;
 	e.ip_proto = p->ip_proto;
+	e.tunnel = p->tunnel;
 	e.from_addr = p->src;
 	e.to_addr = p->dst;
 	str_copy(e.from, sizeof e.from, p->from);
@@ -302,6 +304,7 @@ static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const s
 		p->sport = pkt->sport;
 		p->dport = pkt->dport;
 		p->ip_proto = pkt->ip_proto;
+		p->tunnel = pkt->tunnel;
 	}
 	str_copy(p->from, sizeof p->from, sp->from);
 	str_copy(p->to, sizeof p->to, sp->to);

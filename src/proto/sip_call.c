@@ -277,6 +277,7 @@ static void event_from_packet(struct event *e, enum event_type t, const struct p
 	e->sport = pkt->sport;
 	e->dport = pkt->dport;
 	e->ip_proto = pkt->ip_proto;
+	e->tunnel = pkt->tunnel;
 }
 
 static void emit_call_event(struct parse_ctx *ctx, const struct sip_call *c, enum event_type t,

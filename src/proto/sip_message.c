@@ -61,6 +61,7 @@ struct sms_entry {
 	uint32_t capture_index;
 	uint64_t ts_us, frame_no;
 	struct ip_addr src, dst;
+	struct tunnel_path tunnel;
 	char subtype[24];
 	char call_id[CALL_ID_MAX];
 	char from[PARTY_MAX], to[PARTY_MAX];
@@ -153,6 +154,7 @@ static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_f
 	e.sport = s->sport;
 	e.dport = s->dport;
 	e.ip_proto = s->ip_proto;
+	e.tunnel = s->tunnel;
 	str_copy(e.from, sizeof e.from, s->from);
 	str_copy(e.to, sizeof e.to, s->to);
 	str_copy(e.call_id, sizeof e.call_id, s->call_id);
@@ -364,6 +366,7 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 		s->sport = pkt->sport;
 		s->dport = pkt->dport;
 		s->ip_proto = pkt->ip_proto;
+		s->tunnel = pkt->tunnel;
 	}
 }
 

@@ -116,6 +116,7 @@ struct pending {
 
 struct smpp_state {
 	bool desync[2]; /* per direction: framing lost, waiting for a sane header */
+	struct tunnel_path tunnel; /* the flow's tunnel path (evidence.tunnel) */
 	struct pending pending[SMPP_MAX_PENDING];
 };
 
@@ -473,6 +474,9 @@ static void emit_pending(struct parse_ctx *ctx, struct pending *pe, const char *
 	e.sport = pe->sport;
 	e.dport = pe->dport;
 	e.ip_proto = IPPROTO_TCP_;
+	const struct smpp_state *st = ctx->state;
+	if (st) /* a request waits in its own flow's state: the flow's path is its */
+		e.tunnel = st->tunnel;
 	copy_text(e.from, sizeof e.from, pe->from);
 	copy_text(e.to, sizeof e.to, pe->to);
 	copy_text(e.subtype, sizeof e.subtype, subtype_names[pe->subtype]);
@@ -555,6 +559,7 @@ static void add_pending(struct parse_ctx *ctx, struct smpp_state *st, const stru
 		pe->dst = pkt->dst;
 		pe->sport = pkt->sport;
 		pe->dport = pkt->dport;
+		st->tunnel = pkt->tunnel;
 	}
 	copy_text(pe->from, sizeof pe->from, from);
 	copy_text(pe->to, sizeof pe->to, to);

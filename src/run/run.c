@@ -404,6 +404,7 @@ int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen)
 	if (limits_apply_workers(opt->max_memory_mib, opt->max_flows, opt->workers, &c->pc.decode, &c->pc.flow,
 				 &c->plan, errbuf, errlen) != 0)
 		return RUN_BAD_INPUT;
+	c->pc.decode.merge_mirrors = opt->merge_mirrors;
 	c->pc.identity_bindings = c->plan.bindings;
 	c->pc.name_entries = c->plan.names;
 	c->pc.data_sessions = c->plan.sessions;
