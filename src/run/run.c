@@ -523,13 +523,15 @@ static void run_totals(struct pipeline *const *pls, unsigned n, struct stats *st
 		ds->unnamed_bytes += one.unnamed_bytes;
 		ds->named_flows += one.named_flows;
 		ds->named_bytes += one.named_bytes;
-		ds->sessions += one.sessions;
-		ds->messages += one.messages;
-		ds->calls += one.calls;
 		ds->call_setups += one.call_setups;
 		ds->reloads = one.reloads;
 		*have_detect = true;
 	}
+	/* app events as the workers that record them counted them (shared flows are seen by
+	 * every worker, recorded by one) */
+	ds->sessions = st->ott_sessions;
+	ds->messages = st->ott_messages;
+	ds->calls = st->ott_calls;
 }
 
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen)
