@@ -167,7 +167,11 @@ static void on_reload(void *ud)
 	char err[512];
 	char sigs_before[sizeof c->rs.current->sha256];
 	snprintf(sigs_before, sizeof sigs_before, "%s", c->rs.current ? c->rs.current->sha256 : "");
-	run_sigs_poll(&c->rs, &c->pl, 1); /* its own SIGHUP flag was set by the chained handler */
+	/* with workers, once they have read every frame before the signal: then they are
+	   idle, and their pipelines and the order they point at may change */
+	run_ctx_sync(c);
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	run_sigs_poll(&c->rs, pls, run_ctx_pipelines(c, pls)); /* its own SIGHUP flag was set by the chained handler */
 	/* the same file read again is the same definitions: no new run for it */
 	bool sigs_changed = c->rs.current && strcmp(sigs_before, c->rs.current->sha256) != 0;
 
@@ -205,7 +209,10 @@ static void on_reload(void *ud)
 static void on_stats(void *ud, struct capture_source *srcs, size_t n)
 {
 	struct live_state *ls = ud;
-	const struct stats *st = pipeline_stats(ls->c.pl);
+	struct stats all;
+	run_ctx_sync(&ls->c); /* the workers' counters are read while they are idle */
+	run_ctx_stats(&ls->c, &all);
+	const struct stats *st = &all;
 	char line[900];
 	size_t off = 0;
 	line[0] = '\0';
@@ -294,6 +301,8 @@ static void rotate(struct live_state *ls)
 static int on_tick(void *ud, uint64_t now_us)
 {
 	struct live_state *ls = ud;
+	if (ls->c.ws)
+		workers_flush(ls->c.ws); /* what a busy link left in a batch, and the records made since */
 	if (ls->c.writer.failed)
 		fatal(ls, ls->c.writer.error);
 	if (ls->status != RUN_OK || past_window(ls, now_us, "clock"))
@@ -451,7 +460,8 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 		.stats_interval_s = opt->stats_interval_s,
 	};
 	ls->status = RUN_OK;
-	if (live_run(ls->c.pl, ls->srcs, ls->nsrcs, &hooks, errbuf, errlen) != 0) {
+	const struct live_target to = { .pl = ls->c.pl, .ws = ls->c.ws };
+	if (live_run(&to, ls->srcs, ls->nsrcs, &hooks, errbuf, errlen) != 0) {
 		live_log("error: %s", errbuf);
 		status = RUN_FAILED;
 	} else {
