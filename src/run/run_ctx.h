@@ -51,6 +51,7 @@ struct run_ctx {
 	struct workers *ws;            /* run -j N, N > 1: the workers and their pipelines */
 	uint64_t frames;               /* frames read over the run's captures (core/test_hook.h) */
 	uint64_t started_us;           /* wall clock at start */
+	uint64_t first_us, last_us;    /* the earliest and latest frame time read (0: none yet) */
 	double t0;                     /* monotonic clock at start */
 	FILE *out;                     /* where the summary goes */
 };
@@ -109,6 +110,8 @@ void run_ctx_sync(struct run_ctx *c);
 unsigned run_ctx_pipelines(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS]);
 /* The run's statistics, every pipeline's added (workers idle). */
 void run_ctx_stats(struct run_ctx *c, struct stats *st);
+/* A frame of time ts_us was read (the captures' time range, for the summary). */
+void run_ctx_saw_frame(struct run_ctx *c, uint64_t ts_us);
 
 /* Frees everything; accepts a context that was only partly opened. */
 void run_ctx_close(struct run_ctx *c);
