@@ -39,7 +39,7 @@ tunnels() {
 }
 for name in erspan2_vlan gtpu_in_erspan; do
   cap=$WORK/t/$name.pcap
-  live_start "$WORK/$name" --order "$WORK/t/order.yaml" --no-db --jsonl "$WORK/$name.live.jsonl" --stats-interval 0 -j 2
+  live_start "$WORK/$name" --order "$WORK/t/order.yaml" --no-db --jsonl "$WORK/$name.live.jsonl" --stats-interval 0 -j 2 -v
   live_replay "$cap"
   live_wait_received "$(live_count "$cap")" && pass || fail "$name: packets lost"
   live_stop
