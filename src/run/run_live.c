@@ -321,9 +321,16 @@ static int on_tick(void *ud, uint64_t now_us)
 		return 1;
 	writer_tick(&ls->c.writer, now_us); /* legs held for pairing wait at most PAIRING_HOLD_S */
 	double t = run_mono_s();
-	/* the other sensors' bindings in, this one's out, and what waited for one */
-	run_broker_step(&ls->c, true);
-	pipeline_release_waiting(ls->c.pl, now_us);
+	/* the other sensors' bindings in, this one's out, and what waited for one: with
+	   workers, while they are idle (only a sensor with a broker has any of this) */
+	if (ls->c.feed || ls->c.journal) {
+		run_ctx_sync(&ls->c);
+		run_broker_step(&ls->c, true);
+		struct pipeline *pls[SHARD_MAX_WORKERS];
+		unsigned npl = run_ctx_pipelines(&ls->c, pls);
+		for (unsigned i = 0; i < npl; i++)
+			pipeline_release_waiting(pls[i], now_us);
+	}
 	if (t >= ls->next_commit) {
 		ls->next_commit = t + LIVE_COMMIT_S;
 		bool pending = ls->c.writer.written != ls->flushed;
