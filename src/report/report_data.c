@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/pow2.h"
 #include "record/store.h"
 #include "record/verify.h"
 #include "report/report.h"
@@ -111,17 +113,9 @@ struct party_index {
 	size_t nslots;
 };
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static size_t party_get(struct report_data *d, struct party_index *ix, const char *id, size_t *cap)
 {
-	size_t i = str_hash(id) & (ix->nslots - 1);
+	size_t i = hash_str(id) & (ix->nslots - 1);
 	while (ix->slots[i]) {
 		size_t p = ix->slots[i] - 1;
 		if (strcmp(d->parties[p].id, id) == 0)
@@ -174,8 +168,7 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 	size_t pcap = 0, paircap = 0;
 	struct party_index ix = { NULL, 1 }, pix;
 	/* at most two parties and one pair per record, plus targets: a quarter full at most */
-	while (ix.nslots < 4 * (2 * d->nrecs + 16))
-		ix.nslots <<= 1;
+	ix.nslots = pow2_at_least((uint32_t)(4 * (2 * d->nrecs + 16)), 1);
 	pix.nslots = ix.nslots;
 	ix.slots = calloc(ix.nslots, sizeof *ix.slots);
 	pix.slots = calloc(pix.nslots, sizeof *pix.slots);
