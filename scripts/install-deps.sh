@@ -10,6 +10,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(tcpreplay iproute2 passwd)   # test_live*.sh: replay onto a veth pair in a network namespace; -Z's user
   pkgs+=(python3-cryptography)        # tests/bad/make_attacks.py: QUIC Initials protected as RFC 9001 says
   pkgs+=(rabbitmq-server postgresql)  # test_scale*.sh: a throwaway broker and database cluster on loopback
+  pkgs+=(python3-scapy)               # test_tunnels.sh: the tunnelled captures (tests/tunnel/make_tunnels.py)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

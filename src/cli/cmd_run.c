@@ -10,7 +10,8 @@
 
 static const char usage[] =
 	"usage: pentrap run --order ORDER.yaml [--db records.db] [--jsonl FILE|-] [--sigs FILE]\n"
-	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [-q]\n"
+	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [--again]\n"
+	"                   [--merge-mirrors] [-q | -v]\n"
 	"       pentrap run --order ORDER.yaml [--db records.db] -i IFACE [-i IFACE ...] [-f BPF]\n"
 	"                   [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
 	"                   [--stats-interval S] [--max-db-mb N]\n"
@@ -49,6 +50,9 @@ static const char usage[] =
 	"                 data-session tables (default 512); past it, the longest-idle\n"
 	"                 flows end early, the oldest entries go and data is dropped, all\n"
 	"                 counted\n"
+	"  --merge-mirrors  the same inner packets mirrored through two tunnels (two\n"
+	"                 switches' ERSPAN sessions, two VNIs) are one flow: the tunnel is\n"
+	"                 no part of a flow's key (docs/tunnels.md)\n"
 	"  --max-flows N  flows tracked at once (default: as many as fit in 3/8 of the cap,\n"
 	"                 at most 1048576); a new flow ends the longest-idle one\n"
 	"  --key FILE     the sensor's Ed25519 private key (pentrap keygen) that signs the\n"
@@ -58,10 +62,14 @@ static const char usage[] =
 	"  --note TEXT    the operator's note, kept in the run's custody\n"
 	"  --resume       continue the store's interrupted last run (same order and captures)\n"
 	"  --checkpoint-every N  records between signed checkpoints (default 1000)\n"
+	"  --again        record captures the store already holds (same SHA-256) again\n"
 	"  -q, --quiet    no summary\n"
+	"  -v, --verbose  the summary adds the memory plan, table sizes and the workers\n"
 	"\n"
-	"A summary (packets, flows, events, records, anomalies) ends every run on stderr;\n"
-	"on a terminal a progress line shows while captures are read.\n"
+	"A summary (the frames' time range, packets, flows, events, records, per target its\n"
+	"events or \"not seen\", anomalies) ends every run on stderr, and a warning when the\n"
+	"order's window or targets matched nothing; on a terminal a progress line shows\n"
+	"while captures are read.\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage or bad input.\n";
 
 /* The options that take a whole number: their range and what they count (cli/opt.h). */
@@ -118,6 +126,8 @@ int cmd_run(int argc, char **argv)
 		{ "sigs-max-age", required_argument, NULL, 'A' },
 		{ "table", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "again", no_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "max-flows", required_argument, NULL, 'F' },
@@ -134,6 +144,7 @@ int cmd_run(int argc, char **argv)
 		{ "no-promisc", no_argument, NULL, 'P' },
 		{ "stats-interval", required_argument, NULL, 'V' },
 		{ "max-db-mb", required_argument, NULL, 'X' },
+		{ "merge-mirrors", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -147,7 +158,7 @@ int cmd_run(int argc, char **argv)
 	const char *reload_next = NULL; /* --reload-sigs waiting for the -r it comes before */
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:Z:qj:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:f:Z:qvj:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': case 'M': case 'F': case 'C': case 'A': case 's': case 'B': case 'V':
 			if (set_number(&opt, c, optarg) != 0)
@@ -187,8 +198,11 @@ int cmd_run(int argc, char **argv)
 		case 'I': opt.sensor_id = optarg; break;
 		case 'n': opt.note = optarg; break;
 		case 'R': opt.resume = true; break;
+		case 'G': opt.merge_mirrors = true; break;
 		case 'T': opt.table = true; break;
 		case 'q': opt.quiet = true; break;
+		case 'v': opt.verbose = true; break;
+		case 'a': opt.again = true; break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;

@@ -97,6 +97,9 @@ struct stats {
 	/* sms events by protocol: counted once in pipeline.c (on_event) from every EV_SMS
 	 * event's protocol ("smpp", "sip-message", "map"); dissectors do not count them */
 	uint64_t sms_smpp, sms_sip, sms_map;
+	/* app events made, before the order (the summary's ott line): counted in pipeline.c
+	 * (on_event) by the worker that records them, so -j N counts as one pipeline does */
+	uint64_t ott_sessions, ott_messages, ott_calls;
 	/* SS7 over SIGTRAN (proto/map_sms.c): TCAP messages read, those of non-MAP application
 	 * contexts (CAMEL...), MAP operations invoked that give no sms record, and SCCP
 	 * messages returned undelivered (UDTS, XUDTS, LUDTS, SUA CLDR) */

@@ -133,7 +133,6 @@ enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *
 	static const struct ip_addr none;
 	struct cursor c = cur_make(frame, out->caplen);
 	d->capture_trunc_counted = false;
-	out->vlan = 0;
 	out->tunnel.n = 0;
 	out->tunnel_key = out->tunnel_hop = 0;
 	out->tunnelled = false;

@@ -102,7 +102,5 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 		return tunnel_failed(d, r, cut);
 	if (!tunnel_push(d, out, &e, false))
 		return DECODE_MALFORMED;
-	if (e.kind == TUNNEL_VLAN && out->vlan == 0)
-		out->vlan = (uint16_t)e.id;
 	return ether_payload(d, e.next, e.inner, cut, out);
 }

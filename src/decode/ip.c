@@ -40,6 +40,7 @@ void ip_reset(struct packet *out)
 	out->reassembled = false;
 	out->l3 = NULL;
 	out->l3_len = 0;
+	out->ip_len = 0;
 	out->sport = out->dport = 0;
 	out->tcp_seq = out->tcp_ack = 0;
 	out->tcp_flags = 0;
@@ -203,6 +204,7 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 	out->ttl = ttl;
 	out->l3 = ip;
 	out->l3_len = (uint32_t)avail;
+	out->ip_len = total;
 
 	if (frag & 0x3fff) { /* MF set or a non-zero offset */
 		if (cut) /* a fragment with a hole of our own making would never complete */
@@ -255,6 +257,7 @@ static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
 	out->ttl = hlim;
 	out->l3 = ip;
 	out->l3_len = (uint32_t)(IPV6_HDR + cur_remaining(&w));
+	out->ip_len = (uint32_t)(IPV6_HDR + declared);
 
 	for (unsigned n = 0;; n++) {
 		bool ext = nh == IP6_HOPOPTS || nh == IP6_ROUTING || nh == IP6_FRAGMENT ||

@@ -35,10 +35,12 @@ struct packet {
 	struct ip_addr src, dst;
 	uint8_t ip_proto;        /* IPPROTO_TCP_, IPPROTO_UDP_, IPPROTO_SCTP_, or other */
 	uint8_t ttl;
-	uint16_t vlan;           /* outermost 802.1Q id, 0 when untagged */
 	bool reassembled;        /* rebuilt from IP fragments */
 	const uint8_t *l3;       /* borrowed: the IP header onwards */
-	uint32_t l3_len;
+	uint32_t l3_len;         /* captured bytes of it */
+	uint32_t ip_len;         /* its length as its header declares it (IPv4 total length,
+				    IPv6 40 + payload length): what it was on the wire, whatever
+				    link or tunnel carried it and however the capture cut it */
 
 	/* encapsulations (decode/tunnel.c): every layer between the capture's link and
 	   this IP packet, VLAN tags included, and two hashes of them */

@@ -30,11 +30,19 @@
 
 #include "identity/names.h"
 #include "proto/proto.h"
+#include "proto/rtp.h"
 
 _Static_assert(SIG_LABEL_MAX <= sizeof(((struct event *)0)->signature), "a signature label must fit the event");
 _Static_assert(SIG_SERVICE_MAX <= sizeof(((struct event *)0)->service), "a service name must fit the event");
 
-enum { DEFAULT_STATES = 65536 };
+enum {
+	DEFAULT_STATES = 65536,
+	RELAY_WINDOWS_MAX = 6, /* windows a flow is watched for a relay's shape before giving up */
+	STUN_ALLOCATE = 0x0003, STUN_ALLOCATE_OK = 0x0103, /* RFC 8656 section 7.1 */
+};
+
+/* relay_track.state */
+enum { RELAY_UNSTARTED, RELAY_WATCH, RELAY_OFF };
 
 /* --- the state pool --- */
 
@@ -95,6 +103,8 @@ struct detect *detect_new(const struct detect_config *cfg)
 	d->events = cfg->events;
 	d->facts = (struct facts_sink){ .facts = on_facts, .lookup = on_lookup, .ud = d };
 	d->stats = cfg->stats;
+	d->stun_dissector = proto_find("stun");
+	d->rtp_dissector = proto_find("rtp");
 	uint32_t nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
 	d->states = calloc((size_t)nstates + 1, sizeof *d->states);
 	if (!d->states || ixpool_init(&d->pool, nstates) != 0 || ott_calls_init(d, cfg->max_calls) != 0) {
@@ -185,6 +195,7 @@ void detect_event_base(const struct flow *f, struct event *e, enum event_type ty
 	e->sport = f->key.port[dev];
 	e->dport = f->key.port[srv];
 	e->ip_proto = f->key.proto;
+	e->tunnel = f->tunnel;
 }
 
 /* --- evaluation --- */
@@ -211,6 +222,40 @@ static bool dns_name(const struct detect *d, const struct flow *f, uint64_t ts, 
 	return d->names && name_cache_lookup(d->names, &f->key.addr[1 - srv], &f->key.addr[srv], ts, out, len);
 }
 
+/*
+ * The kinds of real-time media a dissector's facts show (`media`): ICE checks (a Binding
+ * request) or a TURN allocation on the flow, followed by media on it (RTP, SRTP, DTLS,
+ * ChannelData: stun.c and rtp.c say `media` after a few such datagrams).
+ */
+static uint8_t media_of(const struct flow_facts *facts)
+{
+	uint8_t m = 0;
+	if (!facts || !facts->media || !facts->stun)
+		return 0;
+	if (facts->stun->binding_dirs)
+		m |= SIG_MEDIA_ICE;
+	for (unsigned i = 0; i < facts->stun->ntypes; i++)
+		if (facts->stun->types[i] == STUN_ALLOCATE || facts->stun->types[i] == STUN_ALLOCATE_OK)
+			m |= SIG_MEDIA_TURN;
+	return m;
+}
+
+/*
+ * A call's media belongs to the target's device, whoever sent the first datagram (a
+ * far peer's ICE check often comes first): when exactly one side is an order's target,
+ * the other side is the one that serves (the peer or relay).
+ */
+static void orient_to_target(const struct detect *d, struct flow *f, uint64_t ts)
+{
+	if (!d->order)
+		return;
+	bool t0 = flowrec_is_target(d, &f->key.addr[0], ts), t1 = flowrec_is_target(d, &f->key.addr[1], ts);
+	if (t0 && !t1)
+		f->detect_flags &= (uint8_t)~DF_SERVER0;
+	else if (t1 && !t0)
+		f->detect_flags |= DF_SERVER0;
+}
+
 /* Classifies st's flow with signature sig of set. */
 static void classify(struct detect *d, struct flow *f, struct fstate *st, struct sigset *set, int sig,
 		     const struct packet *pkt)
@@ -219,6 +264,9 @@ static void classify(struct detect *d, struct flow *f, struct fstate *st, struct
 	st->set = sigs_ref(set);
 	st->sig = (int16_t)sig;
 	st->match_frame = pkt ? pkt->frame_no : f->first_frame;
+	memset(&st->relay, 0, sizeof st->relay); /* the bursts share its room (detect_internal.h) */
+	if (set->sigs[sig].kind == SIG_CALL)
+		orient_to_target(d, f, pkt ? pkt->ts_us : f->last_ts_us);
 	ott_classified(d, f, st, pkt);
 }
 
@@ -255,6 +303,11 @@ static bool evaluate(struct detect *d, struct flow *f, const struct packet *pkt,
 		sf.preamble = &st->pre_full;
 	else if (f->detect_flags & (DF_SEEN0 | DF_SEEN1))
 		sf.preamble = &none;
+	if (st)
+		sf.frames = st->frame_hits;
+	if (f->key.proto == IPPROTO_UDP_ && !flowrec_local_only(&f->key.addr[0]) &&
+	    !flowrec_local_only(&f->key.addr[1]))
+		sf.media = (uint8_t)(media_of(facts) | (st && (st->flags & FS_RELAY) ? SIG_MEDIA_RELAY : 0));
 	if (st && !st->name[0] && sf.nnames)
 		snprintf(st->name, sizeof st->name, "%s", sf.names[0]);
 	bool pending = false, defer = false;
@@ -353,11 +406,14 @@ static void first_payload(struct detect *d, struct flow *f, int dir, const struc
 	enum sig_side side = dir == detect_server_side(f) ? SIDE_SERVER : SIDE_CLIENT;
 	struct sigbits full, partial;
 	sigs_preamble_match(d->sigs, side, p, len, &full, &partial);
-	if (sigbits_any(&full)) {
+	/* a frame's length field is compared with this packet's own payload */
+	uint16_t frames = sigs_frame_match(d->sigs, side, pkt->payload, pkt->payload_len);
+	if (sigbits_any(&full) || frames) {
 		if (!(st = detect_state(d, f)))
 			return;
 		for (int w = 0; w < SIG_WORDS; w++)
 			st->pre_full.w[w] |= full.w[w];
+		st->frame_hits |= frames;
 		st->flags |= FS_PREAMBLE;
 	}
 	if (sigbits_any(&partial) && len < PREFIX_MAX && (st || (st = detect_state(d, f)))) {
@@ -376,6 +432,99 @@ static void first_payload(struct detect *d, struct flow *f, int dir, const struc
 	evaluate(d, f, pkt, NULL, false);
 }
 
+/*
+ * A relay's shape (`media: relay`, docs/signatures.md): a UDP flow no signature named,
+ * that no clear-text dissector claimed and whose first datagram is not plain RTP (media
+ * a SIP call's signalling already recorded), is watched in windows of relay_ms. A
+ * window passes when both directions send at least relay_pps packets a second, with a
+ * mean payload of at most relay_mean bytes, with no silence longer than relay_gap_ms,
+ * and the busier direction sends at most relay_ratio times the other's packets: a
+ * sustained two-way flow of small packets at a steady rate. Streaming fails the ratio
+ * or the size, bursty traffic the silence. After RELAY_WINDOWS_MAX failed windows the
+ * flow is no longer watched. Costs a few additions per packet of such flows.
+ */
+static bool relay_candidate(const struct detect *d, const struct flow *f)
+{
+	if (f->dissector == FLOW_UNDECIDED || f->dissector == FLOW_NO_DISSECTOR)
+		return true;
+	return f->dissector == d->stun_dissector || f->dissector == d->rtp_dissector;
+}
+
+static bool relay_window_passes(const struct sig_shape *sh, const struct relay_track *rt, uint64_t now_us)
+{
+	uint64_t dur = now_us - rt->win_start_us;
+	uint32_t p0 = rt->pkts[0], p1 = rt->pkts[1];
+	if (dur == 0 || p0 == 0 || p1 == 0)
+		return false;
+	for (int k = 0; k < 2; k++) {
+		uint64_t tail = now_us - rt->last_us[k];
+		if ((uint64_t)rt->pkts[k] * 1000000 < (uint64_t)sh->relay_pps * dur ||
+		    rt->bytes[k] > (uint64_t)sh->relay_mean * rt->pkts[k] ||
+		    rt->max_gap_us[k] > (uint64_t)sh->relay_gap_ms * 1000 || tail > (uint64_t)sh->relay_gap_ms * 1000)
+			return false;
+	}
+	uint32_t hi = p0 > p1 ? p0 : p1, lo = p0 > p1 ? p1 : p0;
+	return hi <= (uint64_t)lo * sh->relay_ratio;
+}
+
+static void relay_window_start(struct relay_track *rt, uint64_t ts)
+{
+	rt->win_start_us = rt->last_us[0] = rt->last_us[1] = ts;
+	rt->pkts[0] = rt->pkts[1] = rt->bytes[0] = rt->bytes[1] = 0;
+	rt->max_gap_us[0] = rt->max_gap_us[1] = 0;
+}
+
+static void relay_packet(struct detect *d, struct flow *f, int dir, const struct packet *pkt)
+{
+	const struct sig_shape *sh = sigs_relay_shape(d->sigs);
+	struct fstate *st = fstate_of(f);
+	if (!sh || (st && st->relay.state == RELAY_OFF) || (!st && pkt->payload_len == 0))
+		return;
+	if (!st) {
+		if (d->order || !(st = detect_state(d, f)))
+			return; /* with an order a target's flow has its state from its start */
+	}
+	struct relay_track *rt = &st->relay;
+	uint64_t ts = pkt->ts_us;
+	if (rt->state == RELAY_UNSTARTED) {
+		bool rtcp;
+		if (!pkt->payload_len)
+			return;
+		if (!relay_candidate(d, f) || flowrec_local_only(&f->key.addr[0]) ||
+		    flowrec_local_only(&f->key.addr[1]) || rtp_header_ok(pkt->payload, pkt->payload_len, &rtcp)) {
+			rt->state = RELAY_OFF;
+			return;
+		}
+		rt->state = RELAY_WATCH;
+		relay_window_start(rt, ts);
+	}
+	if (ts < rt->win_start_us)
+		return; /* out of order by a little: not worth a window */
+	int k = dir & 1;
+	uint64_t gap = ts - rt->last_us[k];
+	if (gap > rt->max_gap_us[k])
+		rt->max_gap_us[k] = (uint32_t)(gap > UINT32_MAX ? UINT32_MAX : gap);
+	rt->last_us[k] = ts;
+	rt->pkts[k]++;
+	rt->bytes[k] += pkt->payload_len;
+	if (ts - rt->win_start_us < (uint64_t)sh->relay_ms * 1000)
+		return;
+	if (!relay_candidate(d, f)) {
+		rt->state = RELAY_OFF; /* a clear-text dissector took it meanwhile */
+		return;
+	}
+	if (relay_window_passes(sh, rt, ts)) {
+		rt->state = RELAY_OFF;
+		st->flags |= FS_RELAY;
+		evaluate(d, f, pkt, NULL, false);
+		return;
+	}
+	if (++rt->windows >= RELAY_WINDOWS_MAX)
+		rt->state = RELAY_OFF;
+	else
+		relay_window_start(rt, ts);
+}
+
 void detect_packet(struct detect *d, struct flow *f, int dir, const struct packet *pkt)
 {
 	if (!d)
@@ -385,8 +534,11 @@ void detect_packet(struct detect *d, struct flow *f, int dir, const struct packe
 	if (pkt->payload_len && !(f->detect_flags & (seen | DF_DONE)) &&
 	    (f->key.proto == IPPROTO_TCP_ || f->key.proto == IPPROTO_UDP_))
 		first_payload(d, f, dir, pkt);
-	if (f->key.proto == IPPROTO_UDP_ && !(f->detect_flags & DF_DONE))
+	if (f->key.proto == IPPROTO_UDP_ && !(f->detect_flags & DF_DONE)) {
 		tie_later(d, f, pkt);
+		if (!(f->detect_flags & DF_DONE))
+			relay_packet(d, f, dir, pkt);
+	}
 	struct fstate *st = fstate_of(f);
 	if (st && st->sig >= 0)
 		ott_packet(d, f, st, dir, pkt);

@@ -57,7 +57,8 @@ struct detect_summary {
 	uint64_t target_flows, target_bytes;     /* flows with a target on one side */
 	uint64_t unnamed_flows, unnamed_bytes;   /* of those: encrypted or unknown, no signature */
 	uint64_t named_flows, named_bytes;       /* of those: a signature named the service */
-	uint64_t sessions, messages, calls;      /* events made (all flows, before the order) */
+	uint64_t sessions, messages, calls;      /* events made (all flows, before the order): filled by the
+						    run from what the pipelines recorded (core/stats.h) */
 	uint64_t call_setups;                    /* bursts that were a call's setup, not messages */
 	uint64_t reloads;
 };

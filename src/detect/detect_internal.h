@@ -38,6 +38,7 @@ enum {
 	FS_PREAMBLE = 1 << 4,  /* pre_full holds preamble matches */
 	FS_ON_LIST = 1 << 5,   /* on the list of sessions with message signatures */
 	FS_NAMED = 1 << 6,     /* name came from the flow itself (SNI, certificate): DNS's gives way */
+	FS_RELAY = 1 << 7,     /* the flow showed a relay's shape (media: relay) */
 };
 
 struct burst {
@@ -53,6 +54,20 @@ struct burst {
 
 enum { DETECT_L_MESSAGES = 0 }; /* the state pool's list */
 
+/*
+ * A UDP flow no signature named, watched for a relay's shape (`media: relay`): per
+ * window of relay_ms, the packets and payload bytes each way and the longest silence
+ * each way (detect.c relay_packet).
+ */
+struct relay_track {
+	uint64_t win_start_us;
+	uint64_t last_us[2];
+	uint32_t pkts[2], bytes[2];
+	uint32_t max_gap_us[2];
+	uint8_t windows;       /* windows judged so far */
+	uint8_t state;         /* RELAY_* (detect.c) */
+};
+
 struct fstate {
 	struct flow *flow;
 	struct sigset *set;    /* the set that classified it (a reference), or NULL */
@@ -66,7 +81,11 @@ struct fstate {
 	struct sigbits pre_full;
 	uint8_t prefix[2][PREFIX_MAX];
 	uint8_t prefix_len[2];
-	struct burst burst[2]; /* [0] up (device -> service), [1] down */
+	union {
+		struct burst burst[2];     /* sessions: [0] up (device -> service), [1] down */
+		struct relay_track relay;  /* unnamed UDP flows, until a signature names them */
+	};
+	uint16_t frame_hits;   /* frame conditions the first payloads met (sigs_frame_match) */
 	uint64_t last_payload_us;
 	char name[NAME_MAX_LEN];
 	uint32_t port_gen;     /* call port table generation last looked at */
@@ -80,6 +99,7 @@ struct call {
 	struct ip_addr server; /* the first relay or peer */
 	uint16_t device_port, server_port;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the path of the call's first flow */
 	uint64_t first_us, last_us, first_frame;
 	uint32_t capture_index;
 	uint32_t flows;        /* member flows not yet ended */
@@ -112,6 +132,7 @@ struct port_slot {         /* (device address, port) -> call: media flows tied t
 
 struct detect {
 	struct sigset *sigs;
+	int stun_dissector, rtp_dissector; /* registry indexes (-1 none): flows a relay may hide in */
 	const struct order *order;
 	const struct identity_map *identity;
 	const struct name_cache *names;
@@ -158,6 +179,7 @@ void ott_calls_fini(struct detect *d);
 
 /* flowrec.c */
 bool flowrec_is_target(const struct detect *d, const struct ip_addr *a, uint64_t ts_us);
+bool flowrec_local_only(const struct ip_addr *a); /* multicast or broadcast: no remote party */
 void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st);
 
 #endif

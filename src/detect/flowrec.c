@@ -63,7 +63,7 @@ static bool media(const struct flow *f)
 }
 
 /* Multicast and limited broadcast: local discovery (mDNS, SSDP, DHCP), no remote party. */
-static bool local_only(const struct ip_addr *a)
+bool flowrec_local_only(const struct ip_addr *a)
 {
 	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
 	if (a->family == 4)
@@ -73,8 +73,8 @@ static bool local_only(const struct ip_addr *a)
 
 void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 {
-	if (!(f->detect_flags & DF_TARGET) || f->replica || local_only(&f->key.addr[0]) ||
-	    local_only(&f->key.addr[1]))
+	if (!(f->detect_flags & DF_TARGET) || f->replica || flowrec_local_only(&f->key.addr[0]) ||
+	    flowrec_local_only(&f->key.addr[1]))
 		return; /* a replica: worker 0 records and counts the shared flow */
 	uint64_t bytes = f->bytes[0] + f->bytes[1];
 	d->sum.target_flows++;
@@ -119,6 +119,7 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 	e.sport = f->key.port[dev];
 	e.dport = f->key.port[srv];
 	e.ip_proto = f->key.proto;
+	e.tunnel = f->tunnel;
 	event_add_frame(&e, f->first_frame);
 	event_emit(d->events, &e);
 }

@@ -116,7 +116,6 @@ static void pending_emit_due(struct detect *d, uint64_t now_us, bool all)
 		if (p->used) {
 			if (!all && p->due_us > now_us)
 				return;
-			d->sum.messages++;
 			emit(d, &p->e);
 			sigs_unref(p->set);
 			p->used = false;
@@ -130,7 +129,6 @@ static void pending_add(struct detect *d, const struct event *e, const struct ip
 			struct sigset *set)
 {
 	if (!d->pending && !(d->pending = calloc(PENDING_MAX, sizeof *d->pending))) {
-		d->sum.messages++;
 		emit(d, e); /* no room to wait: say it now */
 		return;
 	}
@@ -138,7 +136,6 @@ static void pending_add(struct detect *d, const struct event *e, const struct ip
 		/* the oldest goes out undecided rather than be lost */
 		struct pending_msg *old = &d->pending[d->pending_head];
 		if (old->used) {
-			d->sum.messages++;
 			emit(d, &old->e);
 			sigs_unref(old->set);
 			old->used = false;
@@ -221,7 +218,6 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 			pending_add(d, &e, &f->key.addr[1 - detect_server_side(f)], m, st->set);
 			return;
 		}
-		d->sum.messages++;
 		emit(d, &e);
 		return;
 	}
@@ -404,6 +400,7 @@ static void call_event(struct detect *d, const struct call *c, enum event_type t
 	e.sport = c->device_port;
 	e.dport = c->server_port;
 	e.ip_proto = c->ip_proto;
+	e.tunnel = c->tunnel;
 	event_add_frame(&e, c->first_frame);
 	format_peers(c, e.contact, sizeof e.contact);
 	if (type == EV_OTT_CALL_BEGIN) {
@@ -419,16 +416,21 @@ static void call_event(struct detect *d, const struct call *c, enum event_type t
 static void call_maybe_begin(struct detect *d, struct call *c)
 {
 	const struct sig *sg = &c->set->sigs[c->sig];
-	if (!c->begun && c->packets >= sg->shape.min_packets) {
+	if (!c->begun && c->packets >= sg->shape.min_packets && c->last_us - c->first_us >= (uint64_t)sg->shape.min_ms * 1000) {
 		c->begun = true;
-		d->sum.calls++;
 		call_event(d, c, EV_OTT_CALL_BEGIN);
 	}
 }
 
-/* Puts an endpoint of the call in the port table, so flows that use it join the call. */
+/*
+ * Puts an endpoint of the call in the port table, so flows that use it join the call.
+ * Not for a call known by its media alone: a flow of its ports may yet show which app
+ * it is (a relay's STUN), so it is evaluated rather than tied (call_join adopts).
+ */
 static void call_add_endpoint(struct detect *d, struct call *c, int32_t idx, const struct ip_addr *a, uint16_t port)
 {
+	if (sig_by_media(&c->set->sigs[c->sig]))
+		return;
 	for (unsigned i = 0; i < c->neps; i++)
 		if (c->eps[i].port == port && addr_eq(&c->eps[i].addr, a))
 			return;
@@ -487,6 +489,37 @@ static void call_member(struct detect *d, struct flow *f, struct fstate *st, int
 	call_maybe_begin(d, c);
 }
 
+/*
+ * A call known by its media alone, still unwritten, becomes the call of an app whose
+ * signature names a flow of the same device while it goes on: the media was that app's.
+ */
+static void call_adopt(struct detect *d, struct call *c, int32_t idx, const struct fstate *st)
+{
+	struct sigset *old = c->set;
+	c->set = sigs_ref(st->set);
+	c->sig = st->sig;
+	sigs_unref(old);
+	if (c->ip_proto == IPPROTO_UDP_)
+		call_add_endpoint(d, c, idx, &c->device, c->device_port);
+}
+
+/*
+ * Whether flow f of the device belongs to call c. A flow of the same service that starts
+ * within join_s of the call's start is its (apps try several relays at once). Media found
+ * by its shape alone belongs to the device's call that is still going, whatever its
+ * service; an app's flow takes over such a call while it is not yet written.
+ */
+static bool call_takes(const struct call *c, const struct sig *sg, const struct flow *f)
+{
+	const struct sig *csg = &c->set->sigs[c->sig];
+	uint64_t going = c->last_us + (uint64_t)csg->shape.call_gap_ms * 1000;
+	if (sig_by_media(sg))
+		return f->first_ts_us <= going;
+	if (sig_by_media(csg))
+		return !c->begun && f->first_ts_us <= going;
+	return strcmp(csg->service, sg->service) == 0 && f->first_ts_us <= c->first_us + (uint64_t)csg->shape.join_ms * 1000;
+}
+
 /* A flow a call signature matched: the device's call of that service, or a new one. */
 static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 {
@@ -501,9 +534,9 @@ static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 				free_slot = (int32_t)i;
 			continue;
 		}
-		const struct sig *csg = &c->set->sigs[c->sig];
-		if (addr_eq(&c->device, device) && strcmp(csg->service, sg->service) == 0 &&
-		    f->first_ts_us <= c->first_us + (uint64_t)csg->shape.join_ms * 1000) {
+		if (addr_eq(&c->device, device) && call_takes(c, sg, f)) {
+			if (sig_by_media(&c->set->sigs[c->sig]) && !sig_by_media(sg))
+				call_adopt(d, c, (int32_t)i, st);
 			call_member(d, f, st, (int32_t)i);
 			return;
 		}
@@ -524,6 +557,7 @@ static void call_join(struct detect *d, struct flow *f, struct fstate *st)
 	c->device_port = f->key.port[dev];
 	c->server_port = f->key.port[1 - dev];
 	c->ip_proto = f->key.proto;
+	c->tunnel = f->tunnel;
 	c->capture_index = f->capture_index;
 	c->first_us = f->first_ts_us;
 	c->first_frame = f->first_frame;
@@ -588,7 +622,6 @@ void ott_classified(struct detect *d, struct flow *f, struct fstate *st, const s
 	}
 	st->flags |= FS_SESSION;
 	st->protocol = detect_protocol_name(f);
-	d->sum.sessions++;
 	session_event(d, f, st, EV_OTT_SESSION_BEGIN);
 	int msgs[MSG_SIGS_MAX];
 	st->nmsgs = (uint8_t)sigs_messages_for(st->set, st->sig, msgs, MSG_SIGS_MAX);

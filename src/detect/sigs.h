@@ -40,6 +40,7 @@ enum {
 	SIG_STUN_VALUES_MAX = 16,     /* types or attributes listed in one stun condition */
 	SIG_STUN_REALMS_MAX = 4,
 	SIG_CALL_SETUP_MAX = 4,       /* call services a message signature defers to */
+	SIG_FRAMES_MAX = 16,          /* frame conditions (length-prefixed first payloads) in one set */
 	SIGS_LIST_MAX = 4096,         /* entries of one list (addresses, names ...) in a set */
 	SIGS_FILE_MAX = 4 * 1024 * 1024,
 };
@@ -55,11 +56,21 @@ enum sig_cond {
 	COND_ALPN,     /* an ALPN value offered or chosen matches */
 	COND_PREAMBLE, /* the first payload of a side starts (at an offset) with bytes under a mask */
 	COND_STUN,     /* STUN message types / attributes / realm seen on the flow */
+	COND_MEDIA,    /* the flow carries real-time media of a kind (ICE, TURN, a relay's shape) */
+	COND_FRAME,    /* the first payload of a side is one frame whose length field says its size */
 	COND__COUNT
 };
 
 enum sig_side { SIDE_CLIENT = 1, SIDE_SERVER = 2, SIDE_ANY = 3 };
 enum sig_dir { DIR_UP = 1, DIR_DOWN = 2, DIR_BOTH = 3 }; /* up: device -> service */
+
+/*
+ * Kinds of real-time media a flow shows (the `media` condition, docs/signatures.md):
+ * ICE connectivity checks then media on the same flow; a TURN allocation then media
+ * (ChannelData); a relay's shape — a sustained two-way flow of small packets at a
+ * steady rate (detect.c measures it).
+ */
+enum sig_media { SIG_MEDIA_ICE = 1 << 0, SIG_MEDIA_TURN = 1 << 1, SIG_MEDIA_RELAY = 1 << 2 };
 
 struct sigbits {
 	uint64_t w[SIG_WORDS];
@@ -81,6 +92,23 @@ struct sig_shape {
 	uint32_t min_packets;        /* calls: packets before the call is recorded */
 	uint32_t call_gap_ms;        /* calls: quiet this long with no flow left, a call has ended */
 	uint32_t join_ms;            /* calls: relay flows this close to a call's start are its own */
+	uint32_t min_ms;             /* calls: media this long before the call is recorded */
+	/* calls with `media: relay`: what a relay's shape is, measured over windows of relay_ms */
+	uint32_t relay_ms;           /* window length (and the least a relay flow must last) */
+	uint16_t relay_pps;          /* packets per second each way, at least */
+	uint16_t relay_mean;         /* mean payload bytes per packet each way, at most */
+	uint16_t relay_gap_ms;       /* no silence longer than this either way */
+	uint8_t relay_ratio;         /* the busier direction has at most this many times the packets */
+};
+
+/* A length-prefixed first payload: its length field (size bytes, big- or little-endian,
+ * at offset) plus adds is the payload's length. */
+struct sig_frame {
+	int sig;
+	uint8_t side;                /* enum sig_side */
+	uint8_t offset, size;        /* size 2 or 4 */
+	bool little;
+	int16_t adds;
 };
 
 struct sig_stun {
@@ -103,6 +131,7 @@ struct sig {
 	struct sigbits within;       /* messages: the signatures whose sessions they ride on */
 	struct sig_shape shape;
 	struct sig_stun stun;
+	uint8_t media;               /* enum sig_media bits: any of them */
 	uint16_t counts[COND__COUNT];/* entries per condition (for `sigs info`) */
 };
 
@@ -155,6 +184,7 @@ int sigs_index_add_name(struct sig_index *ix, int sig, const char *pattern); /* 
 int sigs_index_add_alpn(struct sig_index *ix, int sig, const char *alpn);
 int sigs_index_add_preamble(struct sig_index *ix, int sig, enum sig_side side, unsigned offset,
 			    const uint8_t *bytes, const uint8_t *mask, size_t len);
+int sigs_index_add_frame(struct sig_index *ix, const struct sig_frame *fr);
 
 /* What a flow is known to be so far. */
 struct sig_facts {
@@ -166,7 +196,10 @@ struct sig_facts {
 	const char *alpn[FACTS_ALPN_MAX];
 	uint8_t nalpn;
 	const struct sigbits *preamble; /* signatures whose preamble matched, NULL: not seen */
+	uint16_t frames;                /* frame conditions the first payloads met (bit per entry;
+					   valid with preamble) */
 	const struct stun_facts *stun;
+	uint8_t media;                  /* enum sig_media: what media the flow showed */
 };
 
 /*
@@ -177,8 +210,24 @@ struct sig_facts {
  */
 bool sigs_preamble_match(const struct sigset *s, enum sig_side side, const uint8_t *p, size_t len,
 			 struct sigbits *full, struct sigbits *partial);
-/* True when the set has preambles (first payloads are worth a look). */
+/* True when the set has preambles or frames (first payloads are worth a look). */
 bool sigs_has_preambles(const struct sigset *s);
+/* The frame conditions (bit per entry) that a side's first payload p[0..len) meets. */
+uint16_t sigs_frame_match(const struct sigset *s, enum sig_side side, const uint8_t *p, size_t len);
+/*
+ * The relay shape of the set: that of its first signature with `media: relay`, NULL when
+ * it has none (then no flow's shape is measured). Borrowed from s.
+ */
+const struct sig_shape *sigs_relay_shape(const struct sigset *s);
+/*
+ * True when a signature knows calls by their media alone (`media` and at most a
+ * transport): it names no app (service `unknown` in the built-in set), so a call it
+ * found gives way to one an app's signature finds on the same device (detect/ott.c).
+ */
+static inline bool sig_by_media(const struct sig *sg)
+{
+	return sg->media && (sg->conds & ~((1u << COND_TRANSPORT) | (1u << COND_MEDIA))) == 0;
+}
 /* True when some signature tests the server port p (used to tell which side serves). */
 bool sigs_port_listed(const struct sigset *s, uint16_t port);
 /* True when some signature's prefixes hold a. */

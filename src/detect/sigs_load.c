@@ -21,6 +21,8 @@
  *       alpn: [apns-pack-v1]
  *       preamble: {side: client, offset: 0, bytes: "16 03", mask: "ff ff"}   (or a list)
  *       stun: {types: [0x0003], attributes: [0x4000], realm: [signal.org]}
+ *       media: [ice, turn, relay]   calls: real-time media of these kinds (UDP)
+ *       frame: {side: server, length: be16, offset: 0, adds: 2}   (or a list)
  *       within: [apple-push]     messages: the session signatures they ride on
  *       shape: {...}             messages and calls (docs/signatures.md)
  */
@@ -44,6 +46,8 @@ struct loader {
 	yaml_document_t *doc;
 	struct sigset *set;
 	const yaml_node_t *within_nodes[SIGS_MAX]; /* resolved after every id is known */
+	const yaml_node_t *relay_key[SIGS_MAX];    /* a relay_* shape key, checked against `media` */
+	int cur;                                   /* the signature being read */
 	char *errbuf;
 	size_t errlen;
 };
@@ -189,30 +193,62 @@ static int read_word(struct loader *ld, const yaml_node_t *n, const char *what, 
 	return 0;
 }
 
-static int read_transport(struct loader *ld, const yaml_node_t *n, struct sig *sg)
+/* A name from a fixed set (names[i] means bits[i]); the error lists them ("expected a, b or c"). */
+struct word_bits {
+	const char *name;
+	unsigned bits;
+};
+
+static int read_choice(struct loader *ld, const yaml_node_t *n, const char *what, const struct word_bits *w,
+		       size_t nw, unsigned *out)
+{
+	const char *s = NULL;
+	char list[128] = "";
+	if (scalar(ld, n, what, &s))
+		return -1;
+	for (size_t i = 0; i < nw; i++)
+		if (strcmp(s, w[i].name) == 0) {
+			*out = w[i].bits;
+			return 0;
+		}
+	for (size_t i = 0; i < nw; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i == 0 ? "" : i + 1 == nw ? " or " : ", ",
+			 w[i].name);
+	return fail_at(ld, n, "%s: expected %s", what, list);
+}
+
+/* A list of such names (or one) ORed into *out; *count is how many were listed. */
+static int read_flags(struct loader *ld, const yaml_node_t *n, const char *what, const struct word_bits *w, size_t nw,
+		      unsigned *out, uint16_t *count)
 {
 	struct items *it = malloc(sizeof *it);
 	int rc = -1;
 	if (!it)
 		return fail_at(ld, n, "out of memory");
-	if (items_of(ld, n, "transport", it))
+	if (items_of(ld, n, what, it))
 		goto out;
 	for (size_t i = 0; i < it->n; i++) {
-		const char *s = NULL;
-		if (scalar(ld, it->v[i], "transport", &s))
+		unsigned b = 0;
+		if (read_choice(ld, it->v[i], what, w, nw, &b))
 			goto out;
-		if (strcmp(s, "tcp") == 0)
-			sg->transports |= T_TCP;
-		else if (strcmp(s, "udp") == 0)
-			sg->transports |= T_UDP;
-		else {
-			fail_at(ld, it->v[i], "transport: expected tcp or udp");
-			goto out;
-		}
+		*out |= b;
 	}
+	if (count)
+		*count = (uint16_t)it->n;
 	rc = 0;
 out:
 	free(it);
+	return rc;
+}
+
+static const struct word_bits SIDES[] = { { "client", SIDE_CLIENT }, { "server", SIDE_SERVER }, { "any", SIDE_ANY } };
+
+static int read_transport(struct loader *ld, const yaml_node_t *n, struct sig *sg)
+{
+	static const struct word_bits t[] = { { "tcp", T_TCP }, { "udp", T_UDP } };
+	unsigned bits = 0;
+	int rc = read_flags(ld, n, "transport", t, 2, &bits, NULL);
+	sg->transports = (uint8_t)bits;
 	return rc;
 }
 
@@ -366,18 +402,10 @@ static int read_preamble(struct loader *ld, const yaml_node_t *n, int si)
 	char shown[SHOW_MAX + 8];
 	if (read_mapping(ld, n, "preamble", keys, 4, v))
 		return -1;
-	if (v[0]) {
-		if (scalar(ld, v[0], "preamble side", &s))
-			return -1;
-		if (strcmp(s, "client") == 0)
-			side = SIDE_CLIENT;
-		else if (strcmp(s, "server") == 0)
-			side = SIDE_SERVER;
-		else if (strcmp(s, "any") == 0)
-			side = SIDE_ANY;
-		else
-			return fail_at(ld, v[0], "preamble side: expected client, server or any");
-	}
+	unsigned sd = SIDE_CLIENT;
+	if (v[0] && read_choice(ld, v[0], "preamble side", SIDES, 3, &sd))
+		return -1;
+	side = (enum sig_side)sd;
 	if (v[1] && read_uint(ld, v[1], "preamble offset", 0, SIG_PREAMBLE_OFFSET_MAX, &offset))
 		return -1;
 	if (!v[2])
@@ -458,6 +486,60 @@ out:
 	return rc;
 }
 
+/* `media: [ice, turn, relay]`: the kinds of real-time media that make a call (any one). */
+static int read_media(struct loader *ld, const yaml_node_t *n, struct sig *sg)
+{
+	static const struct word_bits m[] = { { "ice", SIG_MEDIA_ICE }, { "turn", SIG_MEDIA_TURN },
+					      { "relay", SIG_MEDIA_RELAY } };
+	unsigned bits = 0;
+	int rc = read_flags(ld, n, "media", m, 3, &bits, &sg->counts[COND_MEDIA]);
+	sg->media = (uint8_t)bits;
+	return rc;
+}
+
+/* `frame: {side: server, length: be16, offset: 0, adds: 2}`: a length-prefixed first payload. */
+static int read_frame(struct loader *ld, const yaml_node_t *n, int si)
+{
+	static const char *const keys[] = { "side", "length", "offset", "adds" };
+	const yaml_node_t *v[4];
+	struct sig_frame fr = { .sig = si, .side = SIDE_CLIENT };
+	const char *s = NULL;
+	unsigned long x;
+	if (read_mapping(ld, n, "frame", keys, 4, v))
+		return -1;
+	unsigned sd = SIDE_CLIENT;
+	if (v[0] && read_choice(ld, v[0], "frame side", SIDES, 3, &sd))
+		return -1;
+	fr.side = (uint8_t)sd;
+	if (!v[1])
+		return fail_at(ld, n, "frame: needs 'length' (be16, le16, be32 or le32)");
+	if (scalar(ld, v[1], "frame length", &s))
+		return -1;
+	if (strlen(s) != 4 || (s[0] != 'b' && s[0] != 'l') || s[1] != 'e' || (strcmp(s + 2, "16") && strcmp(s + 2, "32")))
+		return fail_at(ld, v[1], "frame length: expected be16, le16, be32 or le32");
+	fr.little = s[0] == 'l';
+	fr.size = s[2] == '1' ? 2 : 4;
+	if (v[2]) {
+		if (read_uint(ld, v[2], "frame offset", 0, SIG_PREAMBLE_OFFSET_MAX, &x))
+			return -1;
+		fr.offset = (uint8_t)x;
+	}
+	if (v[3]) {
+		/* what the length field leaves out (the field itself, a header): may be negative */
+		const char *a = NULL;
+		char *end = NULL;
+		if (scalar(ld, v[3], "frame adds", &a))
+			return -1;
+		long adds = strtol(a, &end, 10);
+		if (a[0] == '\0' || *end != '\0' || adds < -1024 || adds > 1024)
+			return fail_at(ld, v[3], "frame adds: expected a number from -1024 to 1024");
+		fr.adds = (int16_t)adds;
+	}
+	if (sigs_index_add_frame(ld->set->index, &fr))
+		return fail_at(ld, n, "frame: more than %d frame conditions in one definitions file", SIG_FRAMES_MAX);
+	return 0;
+}
+
 /* [min, max] of two numbers. */
 static int read_band(struct loader *ld, const yaml_node_t *n, const char *what, unsigned long hi, unsigned long *lo_out,
 		     unsigned long *hi_out)
@@ -476,9 +558,12 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 {
 	static const char *const keys[] = { "direction", "burst_bytes", "burst_packets", "burst_gap_ms",
 					    "idle_before_ms", "score", "handshake_bursts", "largest_packet",
-					    "call_setup", "call_setup_s", "min_packets", "call_gap_s", "join_s" };
+					    "call_setup", "call_setup_s", "min_packets", "call_gap_s", "join_s",
+					    "min_s", "relay_s", "relay_pps", "relay_mean", "relay_gap_ms",
+					    "relay_ratio" };
 	enum { K_DIR, K_BYTES, K_PKTS, K_GAP, K_IDLE, K_SCORE, K_HANDSHAKE, K_LARGEST, K_SETUP, K_SETUP_S,
-	       K_MINPKTS, K_CALLGAP, K_JOIN, K_N };
+	       K_MINPKTS, K_CALLGAP, K_JOIN, K_MIN_S, K_RELAY_S, K_RELAY_PPS, K_RELAY_MEAN, K_RELAY_GAP,
+	       K_RELAY_RATIO, K_N };
 	const yaml_node_t *v[K_N];
 	struct sig_shape *sh = &sg->shape;
 	unsigned long a, b;
@@ -586,6 +671,31 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			return -1;
 		sh->join_ms = (uint32_t)a * 1000;
 	}
+	if (v[K_MIN_S]) {
+		if (read_uint(ld, v[K_MIN_S], "min_s", 0, 3600, &a))
+			return -1;
+		sh->min_ms = (uint32_t)a * 1000;
+	}
+	/* the relay shape: only for a signature with `media: relay` (checked once media is read) */
+	static const struct {
+		int key;
+		unsigned long lo, hi;
+	} relay[] = { { K_RELAY_S, 1, 600 }, { K_RELAY_PPS, 1, 1000 }, { K_RELAY_MEAN, 1, 65535 },
+		      { K_RELAY_GAP, 10, 60000 }, { K_RELAY_RATIO, 1, 100 } };
+	for (size_t i = 0; i < sizeof relay / sizeof relay[0]; i++) {
+		if (!v[relay[i].key])
+			continue;
+		if (read_uint(ld, v[relay[i].key], keys[relay[i].key], relay[i].lo, relay[i].hi, &a))
+			return -1;
+		switch (relay[i].key) {
+		case K_RELAY_S: sh->relay_ms = (uint32_t)a * 1000; break;
+		case K_RELAY_PPS: sh->relay_pps = (uint16_t)a; break;
+		case K_RELAY_MEAN: sh->relay_mean = (uint16_t)a; break;
+		case K_RELAY_GAP: sh->relay_gap_ms = (uint16_t)a; break;
+		default: sh->relay_ratio = (uint8_t)a; break;
+		}
+		ld->relay_key[ld->cur] = v[relay[i].key];
+	}
 	return 0;
 }
 
@@ -610,9 +720,10 @@ static int read_list(struct loader *ld, const yaml_node_t *n, const char *what, 
 static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 {
 	static const char *const keys[] = { "id", "service", "recognises", "transport", "addresses", "ports",
-					    "names", "alpn", "preamble", "stun", "within", "shape" };
+					    "names", "alpn", "preamble", "stun", "media", "frame", "within",
+					    "shape" };
 	enum { K_ID, K_SERVICE, K_KIND, K_TRANSPORT, K_ADDR, K_PORTS, K_NAMES, K_ALPN, K_PREAMBLE, K_STUN,
-	       K_WITHIN, K_SHAPE, K_N };
+	       K_MEDIA, K_FRAME, K_WITHIN, K_SHAPE, K_N };
 	const yaml_node_t *v[K_N];
 	struct sig *sg = &ld->set->sigs[si];
 	const char *s = NULL;
@@ -645,8 +756,9 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 		return fail_at(ld, v[K_KIND], "recognises: expected session, call or message");
 	snprintf(sg->label, sizeof sg->label, "%s@%s", sg->id, ld->set->version);
 
+	ld->cur = si;
 	if (sg->kind == SIG_MESSAGE) {
-		for (int k = K_TRANSPORT; k <= K_STUN; k++)
+		for (int k = K_TRANSPORT; k <= K_FRAME; k++)
 			if (v[k])
 				return fail_at(ld, v[k],
 					       "%s: a message signature matches no flow itself; it names the "
@@ -670,6 +782,11 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 	sg->shape.min_packets = 1;
 	sg->shape.call_gap_ms = 5000;
 	sg->shape.join_ms = 5000;
+	sg->shape.relay_ms = 10000;
+	sg->shape.relay_pps = 10;
+	sg->shape.relay_mean = 400;
+	sg->shape.relay_gap_ms = 1000;
+	sg->shape.relay_ratio = 3;
 	if (v[K_SHAPE] && read_shape(ld, v[K_SHAPE], sg))
 		return -1;
 	if (v[K_TRANSPORT] && read_transport(ld, v[K_TRANSPORT], sg))
@@ -686,19 +803,31 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 		return -1;
 	if (v[K_STUN] && read_stun(ld, v[K_STUN], sg))
 		return -1;
+	if (v[K_MEDIA] && read_media(ld, v[K_MEDIA], sg))
+		return -1;
+	if (v[K_FRAME] && read_list(ld, v[K_FRAME], "frame", si, read_frame, &sg->counts[COND_FRAME]))
+		return -1;
 	static const int cond_of_key[K_N] = { [K_TRANSPORT] = COND_TRANSPORT, [K_ADDR] = COND_ADDRESS,
 					      [K_PORTS] = COND_PORT, [K_NAMES] = COND_NAME, [K_ALPN] = COND_ALPN,
-					      [K_PREAMBLE] = COND_PREAMBLE, [K_STUN] = COND_STUN };
-	for (int k = K_TRANSPORT; k <= K_STUN; k++)
+					      [K_PREAMBLE] = COND_PREAMBLE, [K_STUN] = COND_STUN,
+					      [K_MEDIA] = COND_MEDIA, [K_FRAME] = COND_FRAME };
+	for (int k = K_TRANSPORT; k <= K_FRAME; k++)
 		if (v[k])
 			sg->conds |= 1u << cond_of_key[k];
 	if (sg->transports == 0)
 		sg->transports = T_TCP | T_UDP;
 	if ((sg->conds & ~(1u << COND_TRANSPORT)) == 0)
 		return fail_at(ld, n, "signature %s: needs at least one condition besides transport "
-				      "(addresses, ports, names, alpn, preamble, stun)", sg->id);
+				      "(addresses, ports, names, alpn, preamble, stun, media, frame)", sg->id);
 	if ((sg->conds & (1u << COND_STUN)) && !(sg->transports & T_UDP))
 		return fail_at(ld, v[K_STUN], "stun: STUN is read on UDP only; the transport excludes it");
+	if (v[K_MEDIA] && sg->kind != SIG_CALL)
+		return fail_at(ld, v[K_MEDIA], "media: only a call signature recognises flows by their media");
+	if (v[K_MEDIA] && sg->transports != T_UDP)
+		return fail_at(ld, v[K_MEDIA], "media: real-time media is read on UDP only; say 'transport: udp'");
+	if (ld->relay_key[si] && !(sg->media & SIG_MEDIA_RELAY))
+		return fail_at(ld, ld->relay_key[si], "shape: relay_* keys describe `media: relay`, which "
+						      "signature %s does not name", sg->id);
 	return 0;
 }
 

@@ -19,6 +19,10 @@
  *              the payload byte at that offset lists the preambles whose first byte,
  *              under its mask, is that byte; only those are compared further.
  *   stun       few signatures test STUN; their lists are compared directly.
+ *   frames     a short list (SIG_FRAMES_MAX) of length-prefixed first payloads, each
+ *              checked against the payload's length.
+ *   media      the kinds a flow showed (ICE, TURN, a relay's shape) against the few
+ *              signatures that name media.
  *
  * A flow satisfies a signature when, for every condition kind the signature names,
  * the kind's bitset has the signature's bit: cand = flow_sigs & ~(has[k] & ~ok[k]) for
@@ -91,12 +95,16 @@ struct sig_index {
 	size_t npre, cappre;
 	struct preamble_group groups[PREAMBLE_GROUPS_MAX];
 	size_t ngroups;
+	struct sig_frame frames[SIG_FRAMES_MAX];
+	size_t nframes;
+	int relay_sig;            /* the first signature with `media: relay`, -1 none */
 	size_t nlist; /* entries added to all lists, capped by SIGS_LIST_MAX * 8 */
 	/* per kind: signatures that name it */
 	struct sigbits has[COND__COUNT];
 	struct sigbits flow_sigs; /* session and call signatures */
 	struct sigbits tcp, udp;  /* transports allowed */
 	struct sigbits stun_sigs;
+	struct sigbits media_sigs;
 };
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
@@ -140,6 +148,7 @@ struct sig_index *sigs_index_new(void)
 		sigs_index_free(ix);
 		return NULL;
 	}
+	ix->relay_sig = -1;
 	return ix;
 }
 
@@ -445,7 +454,36 @@ static int build_preambles(struct sig_index *ix, char *errbuf, size_t errlen)
 
 bool sigs_has_preambles(const struct sigset *s)
 {
-	return s->index->npre > 0;
+	return s->index->npre > 0 || s->index->nframes > 0;
+}
+
+/* --- frames: a length-prefixed first payload --- */
+
+int sigs_index_add_frame(struct sig_index *ix, const struct sig_frame *fr)
+{
+	if (ix->nframes == SIG_FRAMES_MAX || !count_entry(ix))
+		return -1;
+	ix->frames[ix->nframes++] = *fr;
+	return 0;
+}
+
+uint16_t sigs_frame_match(const struct sigset *s, enum sig_side side, const uint8_t *p, size_t len)
+{
+	const struct sig_index *ix = s->index;
+	uint16_t hits = 0;
+	for (size_t i = 0; i < ix->nframes; i++) {
+		const struct sig_frame *fr = &ix->frames[i];
+		if (!(fr->side & side) || len < (size_t)fr->offset + fr->size)
+			continue;
+		uint32_t v = 0;
+		for (unsigned k = 0; k < fr->size; k++) {
+			unsigned b = p[fr->offset + (fr->little ? fr->size - 1 - k : k)];
+			v = v << 8 | b;
+		}
+		if ((int64_t)v + fr->adds == (int64_t)len)
+			hits |= (uint16_t)(1u << i);
+	}
+	return hits;
 }
 
 bool sigs_preamble_match(const struct sigset *s, enum sig_side side, const uint8_t *p, size_t len,
@@ -548,8 +586,17 @@ int sigs_index_build(struct sigset *s, char *errbuf, size_t errlen)
 			sigbits_set(&ix->udp, (int)i);
 		if (sg->conds & (1u << COND_STUN))
 			sigbits_set(&ix->stun_sigs, (int)i);
+		if (sg->conds & (1u << COND_MEDIA))
+			sigbits_set(&ix->media_sigs, (int)i);
+		if ((sg->media & SIG_MEDIA_RELAY) && ix->relay_sig < 0)
+			ix->relay_sig = (int)i;
 	}
 	return 0;
+}
+
+const struct sig_shape *sigs_relay_shape(const struct sigset *s)
+{
+	return s->index->relay_sig >= 0 ? &s->sigs[s->index->relay_sig].shape : NULL;
 }
 
 bool sigs_port_listed(const struct sigset *s, uint16_t port)
@@ -590,16 +637,25 @@ int sigs_eval(const struct sigset *s, const struct sig_facts *f, bool *pending, 
 		if (e && e->key)
 			or_bits(ix, e->exact, &ok[COND_ALPN]);
 	}
-	if (f->preamble)
+	if (f->preamble) {
 		ok[COND_PREAMBLE] = *f->preamble;
+		for (size_t i = 0; i < ix->nframes; i++)
+			if (f->frames & (1u << i))
+				sigbits_set(&ok[COND_FRAME], ix->frames[i].sig);
+	}
 	if (f->stun)
 		for (size_t i = 0; i < s->nsigs; i++)
 			if (sigbits_has(&ix->stun_sigs, (int)i) && stun_ok(&s->sigs[i], f->stun))
 				sigbits_set(&ok[COND_STUN], (int)i);
+	if (f->media)
+		for (size_t i = 0; i < s->nsigs; i++)
+			if (sigbits_has(&ix->media_sigs, (int)i) && (s->sigs[i].media & f->media))
+				sigbits_set(&ok[COND_MEDIA], (int)i);
 
 	struct sigbits cand = ix->flow_sigs, could = ix->flow_sigs;
 	for (int k = 0; k < COND__COUNT; k++) {
-		bool later = k == COND_NAME || k == COND_ALPN || k == COND_STUN || (k == COND_PREAMBLE && !f->preamble);
+		bool later = k == COND_NAME || k == COND_ALPN || k == COND_STUN || k == COND_MEDIA ||
+			     ((k == COND_PREAMBLE || k == COND_FRAME) && !f->preamble);
 		for (int w = 0; w < SIG_WORDS; w++) {
 			uint64_t fail = ix->has[k].w[w] & ~ok[k].w[w];
 			cand.w[w] &= ~fail;
@@ -611,9 +667,10 @@ int sigs_eval(const struct sigset *s, const struct sig_facts *f, bool *pending, 
 		/* still possible: passes every kind known now, and waits on one that comes later */
 		bool any = false;
 		for (int w = 0; w < SIG_WORDS; w++) {
-			uint64_t waits = ix->has[COND_NAME].w[w] | ix->has[COND_ALPN].w[w] | ix->has[COND_STUN].w[w];
+			uint64_t waits = ix->has[COND_NAME].w[w] | ix->has[COND_ALPN].w[w] | ix->has[COND_STUN].w[w] |
+					 ix->has[COND_MEDIA].w[w];
 			if (!f->preamble)
-				waits |= ix->has[COND_PREAMBLE].w[w];
+				waits |= ix->has[COND_PREAMBLE].w[w] | ix->has[COND_FRAME].w[w];
 			any |= (could.w[w] & ~cand.w[w] & waits) != 0;
 		}
 		*pending = any;
@@ -633,7 +690,8 @@ int sigs_eval(const struct sigset *s, const struct sig_facts *f, bool *pending, 
 		*defer = false;
 		for (size_t i = 0; i < s->nsigs && !f->preamble && best >= 0; i++)
 			if (sigbits_has(&could, (int)i) && !sigbits_has(&cand, (int)i) &&
-			    sigbits_has(&ix->has[COND_PREAMBLE], (int)i) && popcount(s->sigs[i].conds) > best_n)
+			    (sigbits_has(&ix->has[COND_PREAMBLE], (int)i) || sigbits_has(&ix->has[COND_FRAME], (int)i)) &&
+			    popcount(s->sigs[i].conds) > best_n)
 				*defer = true;
 	}
 	return best;

@@ -52,6 +52,7 @@ void event_origin_of(struct event_origin *o, const struct packet *pkt)
 	o->sport = pkt->sport;
 	o->dport = pkt->dport;
 	o->ip_proto = pkt->ip_proto;
+	o->tunnel = pkt->tunnel;
 }
 
 void event_set_origin(struct event *e, const struct event_origin *o)
@@ -64,6 +65,7 @@ void event_set_origin(struct event *e, const struct event_origin *o)
 	e->sport = o->sport;
 	e->dport = o->dport;
 	e->ip_proto = o->ip_proto;
+	e->tunnel = o->tunnel;
 }
 
 void event_set_packet(struct event *e, const struct packet *pkt)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
+#include "decode/tunnel_path.h"
 
 enum event_type {
 	EV_CALL_ATTEMPT,
@@ -69,6 +70,7 @@ struct event {
 	struct ip_addr src, dst;  /* the packet's addresses */
 	uint16_t sport, dport;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the encapsulations it came through (evidence.tunnel), n 0 for none */
 };
 
 /* Clears e and sets the fields that have non-zero defaults (duration_us = -1). */
@@ -87,6 +89,7 @@ struct event_origin {
 	struct ip_addr src, dst;
 	uint16_t sport, dport;
 	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the encapsulations it came through */
 };
 
 struct packet;

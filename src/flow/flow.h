@@ -1,6 +1,10 @@
 /*
  * flow.h — the bidirectional flow table: one entry per (addresses, ports, protocol,
- * VLAN) whichever way a packet goes, bounded in size, with idle timeouts.
+ * tunnel) whichever way a packet goes, bounded in size, with idle timeouts. The tunnel
+ * is the innermost packet's path as far as it does not depend on direction (packet.h
+ * tunnel_key: VLANs, VNIs, sessions, each IP tunnel's ends), so one address space
+ * reused behind two tunnels or mirrored by two switches is not mixed (unless the run
+ * says --merge-mirrors).
  *
  * Direction: dir 0 is the way the flow's first packet went (the initiator, the
  * "client"), dir 1 the reverse.
@@ -31,7 +35,7 @@ struct flow_key {
 	struct ip_addr addr[2]; /* addr[0] is the initiator */
 	uint16_t port[2];
 	uint8_t proto;
-	uint16_t vlan;
+	uint32_t tunnel;        /* packet.h tunnel_key */
 };
 
 enum { FLOW_NO_DISSECTOR = 0xff, FLOW_UNDECIDED = 0xfe };
@@ -41,7 +45,7 @@ struct flow {
 	uint64_t first_ts_us, last_ts_us;
 	uint64_t first_frame;
 	uint32_t capture_index;
-	uint64_t packets[2], bytes[2];
+	uint64_t packets[2], bytes[2]; /* bytes: the IP packets' declared lengths (packet.h ip_len) */
 	uint8_t dissector;      /* index into the registry, or FLOW_UNDECIDED / FLOW_NO_DISSECTOR */
 	uint8_t probe_tries;    /* payload packets looked at while undecided */
 	bool closed[2];         /* FIN or RST seen in that direction */
@@ -51,6 +55,7 @@ struct flow {
 	void *proto_state;      /* owned by the dissector (see proto.h), may be NULL */
 	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
 	void *user;             /* for later layers (signatures, identity): owned by whoever set it */
+	struct tunnel_path tunnel; /* the path of the flow's first packet: its records' evidence.tunnel */
 };
 
 struct flow_config {
@@ -118,7 +123,7 @@ size_t flow_table_stream_peak(const struct flow_table *t);
 size_t flow_table_state_peak(const struct flow_table *t);
 
 /*
- * A hash of pkt's flow (addresses, ports, protocol, VLAN) that is the same in both
+ * A hash of pkt's flow (addresses, ports, protocol, tunnel) that is the same in both
  * directions, so a packet and its reply land in the same table bucket, and worker
  * threads can shard flows by it. Stable within one process only.
  */

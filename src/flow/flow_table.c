@@ -127,8 +127,8 @@ static inline uint32_t hash_packet(const struct packet *p)
 	uint64_t e1 = endpoint_hash(&p->src, p->sport);
 	uint64_t e2 = endpoint_hash(&p->dst, p->dport);
 	uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
-	uint64_t extra = ((uint64_t)p->ip_proto << 16) | p->vlan;
-	return (uint32_t)hash_mix64(lo ^ ((hi << 31) | (hi >> 33)) ^ (extra << 40) ^ extra);
+	uint64_t extra = ((uint64_t)p->tunnel_key << 8) | p->ip_proto;
+	return (uint32_t)hash_mix64(lo ^ ((hi << 31) | (hi >> 33)) ^ (extra << 24) ^ extra);
 }
 
 uint32_t flow_hash_packet(const struct packet *p)
@@ -150,7 +150,7 @@ static inline bool addr_same(const struct ip_addr *a, const struct ip_addr *b)
 /* Whether key k is pkt's flow; *dir gets the packet's direction when it is. */
 static inline bool key_matches(const struct flow_key *k, const struct packet *p, int *dir)
 {
-	if (k->proto != p->ip_proto || k->vlan != p->vlan)
+	if (k->proto != p->ip_proto || k->tunnel != p->tunnel_key)
 		return false;
 	if (k->port[0] == p->sport && k->port[1] == p->dport && addr_same(&k->addr[0], &p->src) &&
 	    addr_same(&k->addr[1], &p->dst)) {
@@ -351,7 +351,8 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 		f->key.port[0] = pkt->sport;
 		f->key.port[1] = pkt->dport;
 		f->key.proto = pkt->ip_proto;
-		f->key.vlan = pkt->vlan;
+		f->key.tunnel = pkt->tunnel_key;
+		f->tunnel = pkt->tunnel;
 		f->first_ts_us = f->last_ts_us = pkt->ts_us;
 		f->first_frame = pkt->frame_no;
 		f->capture_index = pkt->capture_index;
@@ -366,7 +367,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 
 	struct flow *f = &n->f;
 	f->packets[d]++;
-	f->bytes[d] += pkt->wirelen;
+	f->bytes[d] += pkt->ip_len; /* the IP packet's bytes: the same on any link, in any tunnel */
 	/* Captures merged from several files may step back in time; keep the latest. */
 	if (pkt->ts_us > f->last_ts_us)
 		f->last_ts_us = pkt->ts_us;

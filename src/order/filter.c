@@ -49,6 +49,19 @@ static void format_evidence(const struct event *e, const char *capture_sha256, c
 				      e->sport, addr_format(&e->dst, dst, sizeof dst), e->dport);
 	else if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, "]}");
+	/* The encapsulations the packets came through (docs/tunnels.md), when any. */
+	if (n < len && n > 0 && e->tunnel.n) {
+		char path[TUNNEL_TEXT_MAX];
+		tunnel_path_format(&e->tunnel, path, sizeof path);
+		n--; /* reopen the object */
+		n += (size_t)snprintf(buf + n, len - n, ",\"tunnel\":\"");
+		if (n < len) {
+			json_escape(path, strlen(path), buf + n, len - n);
+			n += strlen(buf + n);
+		}
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, "\"}");
+	}
 	/* Sessions and flows also say how much went each way, and the remote name. */
 	if (n < len && n > 0 && (e->packets_up || e->packets_down)) {
 		n--; /* reopen the object */

@@ -85,6 +85,12 @@ static void on_event(void *ud, const struct event *e)
 	struct pipeline *p = ud;
 	if (recorded_by_another_worker(p, e))
 		return;
+	if (e->type == EV_OTT_SESSION_BEGIN)
+		p->stats.ott_sessions++;
+	else if (e->type == EV_OTT_MESSAGE)
+		p->stats.ott_messages++;
+	else if (e->type == EV_OTT_CALL_BEGIN)
+		p->stats.ott_calls++;
 	struct record recs[2];
 	/* the capture the event was seen in, which a timeout noticed in the next one is not */
 	const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";

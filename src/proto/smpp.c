@@ -115,6 +115,7 @@ struct pending {
 
 struct smpp_state {
 	bool desync[2]; /* per direction: framing lost, waiting for a sane header */
+	struct tunnel_path tunnel; /* the flow's tunnel path (evidence.tunnel) */
 	struct pending pending[SMPP_MAX_PENDING];
 };
 
@@ -459,6 +460,9 @@ static void emit_pending(struct parse_ctx *ctx, struct pending *pe, const char *
 	e.from_addr = pe->at.src;
 	e.to_addr = pe->at.dst;
 	e.ip_proto = IPPROTO_TCP_;
+	const struct smpp_state *st = ctx->state;
+	if (st) /* a request waits in its own flow's state: the flow's path is its */
+		e.tunnel = st->tunnel;
 	str_copy(e.from, sizeof e.from, pe->from);
 	str_copy(e.to, sizeof e.to, pe->to);
 	str_copy(e.subtype, sizeof e.subtype, subtype_names[pe->subtype]);
@@ -534,6 +538,8 @@ static void add_pending(struct parse_ctx *ctx, struct smpp_state *st, const stru
 		pe->sms_leg = h->id == CMD_DELIVER_SM ? SMS_LEG_DELIVER
 			      : h->id == CMD_DATA_SM ? SMS_LEG_UNKNOWN : SMS_LEG_SUBMIT;
 	event_origin_of(&pe->at, pkt);
+	if (pkt)
+		st->tunnel = pkt->tunnel;
 	str_copy(pe->from, sizeof pe->from, from);
 	str_copy(pe->to, sizeof pe->to, to);
 	copy_printable(pe->ref_id, sizeof pe->ref_id, ref_id);

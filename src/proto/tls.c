@@ -67,9 +67,12 @@ struct tls_state {
 static void report(struct parse_ctx *ctx, const struct tls_state *st)
 {
 	struct flow_facts f = { .protocol = "tls" };
+	/* a certificate lists every name its server serves (Facebook's names messenger.com
+	 * too); a client that sent a server name said which one it came for, so the
+	 * certificate's names count only when it sent none */
 	if (st->client.sni[0])
 		f.names[f.nnames++] = st->client.sni;
-	for (unsigned i = 0; i < st->ncert && f.nnames < FACTS_NAMES_MAX; i++)
+	for (unsigned i = 0; !st->client.sni[0] && i < st->ncert && f.nnames < FACTS_NAMES_MAX; i++)
 		f.names[f.nnames++] = st->cert_names[i];
 	for (unsigned i = 0; i < st->client.nalpn && f.nalpn < FACTS_ALPN_MAX; i++)
 		f.alpn[f.nalpn++] = st->client.alpn[i];

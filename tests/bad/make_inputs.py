@@ -302,6 +302,11 @@ write("sigs_within_unknown.yaml", SIGS + """  - id: example-msg
 """)
 write("sigs_bad_preamble.yaml", SIGS + '    preamble: {side: client, offset: 0, bytes: "zz 03"}\n')
 write("sigs_preamble_far.yaml", SIGS + '    preamble: {side: client, offset: 100000, bytes: "16 03"}\n')
+write("sigs_media_not_call.yaml", SIGS + '    media: [ice]\n')
+write("sigs_media_unknown.yaml", SIGS.replace("recognises: session", "recognises: call").replace(
+    "transport: tcp", "transport: udp") + '    media: [ice, telepathy]\n')
+write("sigs_frame_bad_length.yaml", SIGS + '    frame: {side: client, length: be24}\n')
+write("sigs_frame_adds_far.yaml", SIGS + '    frame: {length: le16, adds: 99999}\n')
 write("sigs_too_many.yaml", SIGS.split("signatures:")[0] + "signatures:\n" + "".join(
     SIGS.split("signatures:\n")[1].replace("example-push", "s%d" % i) for i in range(300)))
 

@@ -160,7 +160,9 @@ def main():
             check(not nobody, f"{name}: an order naming nobody gave {len(nobody)} records")
             print(f"{name}: {len(want)} messages from tshark, {len(got)} sms events, {len(parties)} parties checked")
     print(f"map_truth: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    if not passed:
+        print("FAIL map_truth: nothing was checked (no cases found?)")
+    sys.exit(1 if failed or not passed else 0)
 
 
 def project_m(m):

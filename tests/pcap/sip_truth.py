@@ -108,7 +108,9 @@ def main():
             else:
                 passed += 1
     print(f"sip_truth: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    if not passed:
+        print(f"FAIL {__file__}: nothing was checked (no cases found?)")
+    return 1 if failed or not passed else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -246,7 +246,9 @@ def main():
             check(not recs, f"{name}: {len(recs)} records for an order naming nobody in the capture")
             print(f"{name}: {len(want)} messages")
     print(f"sms_truth: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    if not passed:
+        print(f"FAIL {__file__}: nothing was checked (no cases found?)")
+    return 1 if failed or not passed else 0
 
 
 if __name__ == "__main__":

@@ -59,7 +59,10 @@ wait_stopped() {
   return 1
 }
 
+# finish: the tally; fails when a check failed, or when none ran (a test that checked
+# nothing, say because its cases were not found, must not pass).
 finish() {
   echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed"
-  [ "$FAILED" -eq 0 ]
+  [ "$PASSED" -gt 0 ] || echo "FAIL: nothing was checked"
+  [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }

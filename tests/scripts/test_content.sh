@@ -54,7 +54,7 @@ FIELDS = {"seq", "ts", "type", "event", "order", "target", "direction", "from", 
           "service", "signature",
           "confidence", "score", "duration_s", "outcome", "call_id", "contact", "subtype", "evidence",
           "prev_hash", "hash"}
-EVIDENCE = {"capture", "frames", "transport", "src", "sport", "dst", "dport", "bytes_up", "bytes_down",
+EVIDENCE = {"capture", "frames", "transport", "src", "sport", "dst", "dport", "tunnel", "bytes_up", "bytes_down",
             "packets_up", "packets_down", "name", "from_subscriber", "to_subscriber"}
 for l in open(sys.argv[1]):
     r = json.loads(l)

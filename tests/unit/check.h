@@ -46,10 +46,13 @@ static int check_passed_;
 		}                                                                    \
 	} while (0)
 
+/* The tally; 1 when a check failed, or when none ran (a test that checked nothing). */
 static inline int check_done(const char *suite)
 {
 	printf("%s: %d passed, %d failed\n", suite, check_passed_, check_failed_);
-	return check_failed_ ? 1 : 0;
+	if (!check_passed_ && !check_failed_)
+		printf("FAIL: nothing was checked\n");
+	return check_failed_ || !check_passed_ ? 1 : 0;
 }
 
 /*

@@ -49,7 +49,7 @@ static void test_ethernet_tcp(void)
 	CHECK_EQ_STR(fmt(&p.dst), "192.168.1.2");
 	CHECK_EQ_INT(p.ip_proto, 6);
 	CHECK_EQ_INT(p.ttl, 64);
-	CHECK_EQ_INT(p.vlan, 0);
+	CHECK_EQ_INT(p.tunnel.n, 0);
 	CHECK_EQ_INT(p.l3_len, 45);
 	CHECK(p.l3 == f.b + 14);
 	CHECK_EQ_INT(p.sport, 5060);
@@ -101,7 +101,6 @@ static void test_vlan(void)
 	ipv4(&f, 17, 8, 0);
 	udp(&f, 1, 2, 0);
 	CHECK_EQ_INT(run(DLT_EN10MB, &f, &p), DECODE_OK);
-	CHECK_EQ_INT(p.vlan, 100);
 	CHECK_EQ_INT(p.dport, 2);
 	CHECK_EQ_INT(p.tunnel.n, 1); /* a tag is a layer of the path */
 	CHECK_EQ_INT(p.tunnel.kind[0], TUNNEL_VLAN);
@@ -118,7 +117,6 @@ static void test_vlan(void)
 		ipv6(&f, 17, 8);
 		udp(&f, 3, 4, 0);
 		CHECK_EQ_INT(run(DLT_EN10MB, &f, &p), DECODE_OK);
-		CHECK_EQ_INT(p.vlan, 200); /* the outermost */
 		CHECK_EQ_INT(p.src.family, 6);
 		CHECK_EQ_INT(p.sport, 3);
 		CHECK_EQ_INT(p.tunnel.n, 2);
@@ -580,7 +578,10 @@ static void test_decode_ip_keeps_outer(void)
 	p.capture_index = 3;
 	p.caplen = 100;
 	p.wirelen = 200;
-	p.vlan = 7;
+	p.tunnel.n = 1;
+	p.tunnel.kind[0] = TUNNEL_VLAN;
+	p.tunnel.id[0] = 7;
+	p.tunnel_key = 77;
 	p.tunnelled = true;
 	p.tunnel_teid = 0xdeadbeef;
 	addr_parse("172.16.0.1", &p.outer_src);
@@ -594,7 +595,9 @@ static void test_decode_ip_keeps_outer(void)
 	CHECK_EQ_INT(p.capture_index, 3);
 	CHECK_EQ_INT(p.caplen, 100);
 	CHECK_EQ_INT(p.wirelen, 200);
-	CHECK_EQ_INT(p.vlan, 7);
+	CHECK_EQ_INT(p.tunnel.n, 1);
+	CHECK_EQ_INT(p.tunnel.id[0], 7);
+	CHECK_EQ_INT(p.tunnel_key, 77);
 	CHECK(p.tunnelled);
 	CHECK(p.tunnel_teid == 0xdeadbeef);
 	CHECK_EQ_STR(fmt(&p.outer_src), "172.16.0.1");
@@ -614,7 +617,8 @@ static void test_decode_ip_keeps_outer(void)
 	CHECK(!p.tunnelled);
 	CHECK_EQ_INT(p.tunnel_teid, 0);
 	CHECK_EQ_INT(p.outer_src.family, 0);
-	CHECK_EQ_INT(p.vlan, 0);
+	CHECK_EQ_INT(p.tunnel.n, 0);
+	CHECK_EQ_INT(p.tunnel_key, 0);
 	CHECK(p.frame_no == 42);
 }
 

@@ -16,7 +16,8 @@ static struct packet mkpkt(const char *src, uint16_t sport, const char *dst, uin
 	p.dport = dport;
 	p.ip_proto = proto;
 	p.ts_us = ts_us;
-	p.wirelen = 100;
+	p.wirelen = 114;
+	p.ip_len = 100; /* a flow counts the IP packet's bytes, not the frame's */
 	p.frame_no = ts_us / 1000000u + 1;
 	return p;
 }
@@ -61,7 +62,8 @@ static void test_both_directions(void)
 	a.capture_index = 2;
 	struct packet b = reversed(&a);
 	b.ts_us = 2 * S;
-	b.wirelen = 300;
+	b.wirelen = 314;
+	b.ip_len = 300;
 	int dir = -1;
 	bool created = false;
 	struct flow *f1 = flow_table_packet(t, &a, &dir, &created);
@@ -112,20 +114,27 @@ static void test_both_directions(void)
 	CHECK_EQ_INT(e.n, 3);
 }
 
-static void test_vlan_separates(void)
+/* Another tunnel (packet.h tunnel_key: a VLAN, a VNI, a mirror) is another flow. */
+static void test_tunnel_separates(void)
 {
 	struct stats st = {0};
 	struct flow_table *t = flow_table_new(NULL, &st, NULL, NULL);
 	struct packet a = mkpkt("10.0.0.1", 1000, "10.0.0.2", 2000, IPPROTO_UDP_, S);
 	struct packet b = a;
-	b.vlan = 100;
+	b.tunnel_key = 100;
+	b.tunnel.n = 1;
+	b.tunnel.kind[0] = TUNNEL_VLAN;
+	b.tunnel.id[0] = 100;
 	int dir;
 	bool created;
 	struct flow *fa = flow_table_packet(t, &a, &dir, &created);
 	struct flow *fb = flow_table_packet(t, &b, &dir, &created);
 	CHECK(fa && fb && fa != fb);
 	CHECK(created);
-	CHECK_EQ_INT(fb->key.vlan, 100);
+	CHECK_EQ_INT(fb->key.tunnel, 100);
+	CHECK_EQ_INT(fb->tunnel.n, 1); /* the path the flow's records will name */
+	CHECK_EQ_INT(fb->tunnel.id[0], 100);
+	CHECK_EQ_INT(fa->tunnel.n, 0);
 	struct packet br = reversed(&b);
 	CHECK(flow_table_packet(t, &br, &dir, &created) == fb);
 	CHECK_EQ_INT(dir, 1);
@@ -440,7 +449,7 @@ static void test_hash_symmetric(void)
 	for (unsigned i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
 		for (uint16_t port = 1; port < 60000; port += 997) {
 			struct packet p = mkpkt(addrs[i][0], port, addrs[i][1], 5060, IPPROTO_TCP_, 0);
-			p.vlan = (uint16_t)(port % 4096);
+			p.tunnel_key = (uint32_t)port * 2654435761u;
 			struct packet r = reversed(&p);
 			CHECK_EQ_INT(flow_hash_packet(&p), flow_hash_packet(&r));
 		}
@@ -458,10 +467,10 @@ static void test_hash_symmetric(void)
 			seen[distinct++] = h;
 	}
 	CHECK(distinct >= 250);
-	/* VLAN and protocol are part of it. */
+	/* the tunnel and the protocol are part of it */
 	struct packet p = mkpkt("10.0.0.1", 1, "10.0.0.2", 2, IPPROTO_UDP_, 0);
 	struct packet q = p;
-	q.vlan = 7;
+	q.tunnel_key = 7;
 	CHECK(flow_hash_packet(&p) != flow_hash_packet(&q));
 	q = p;
 	q.ip_proto = IPPROTO_TCP_;
@@ -500,7 +509,7 @@ static void test_churn(void)
 int main(void)
 {
 	test_both_directions();
-	test_vlan_separates();
+	test_tunnel_separates();
 	test_table_full();
 	test_eviction();
 	test_stream_budget();

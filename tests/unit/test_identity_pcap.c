@@ -211,8 +211,12 @@ static void test_gtpu_variants(void)
 		CHECK_EQ_STR(addr_format(&q->outer_src, a, sizeof a), i == 5 ? "2001:db8:5::1" : "172.16.0.1");
 	}
 	if (obs->nlast >= 5) {
-		CHECK_EQ_INT(obs->last[3].vlan, 100);
-		CHECK_EQ_INT(obs->last[4].vlan, 200); /* the outermost tag */
+		CHECK_EQ_INT(obs->last[3].tunnel.n, 2); /* vlan 100 / gtpu */
+		CHECK_EQ_INT(obs->last[3].tunnel.kind[0], TUNNEL_VLAN);
+		CHECK_EQ_INT(obs->last[3].tunnel.id[0], 100);
+		CHECK_EQ_INT(obs->last[4].tunnel.n, 3); /* vlan 200 / vlan 100 / gtpu */
+		CHECK_EQ_INT(obs->last[4].tunnel.id[0], 200);
+		CHECK_EQ_INT(obs->last[4].tunnel.kind[2], TUNNEL_GTPU);
 	}
 	CHECK_EQ_INT(pipeline_stats(p->p)->anomalies[ANOM_TUNNEL_MALFORMED], 0);
 	ran_free(p);

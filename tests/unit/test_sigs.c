@@ -92,6 +92,17 @@ static void test_builtin(void)
 	CHECK(sigs_find(s, "whatsapp-chat") >= 0);
 	CHECK(sigs_find(s, "signal-call") >= 0);
 	CHECK(sigs_find(s, "telegram") >= 0);
+	/* the apps of issue 19, each under its service name, and the calls of any app */
+	static const char *const services[] = { "zoom", "teams", "googlemeet", "viber", "line", "wechat",
+						"snapchat", "discord", "threema", "kakaotalk", "imo", "webex",
+						"messenger", "xmpp", "teamspeak", "mumble", "unknown" };
+	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+		bool found = false;
+		for (size_t k = 0; k < s->nsigs && !found; k++)
+			found = strcmp(s->sigs[k].service, services[i]) == 0;
+		CHECK(found);
+	}
+	CHECK(sigs_relay_shape(s) != NULL);
 	int ap = sigs_find(s, "apple-push");
 	CHECK(ap >= 0 && strncmp(s->sigs[ap].label, "apple-push@", 11) == 0);
 	int msgs[4];
@@ -221,6 +232,100 @@ static void test_match(void)
 	sigs_unref(s);
 }
 
+/* frames (length-prefixed first payloads) and media (ICE, TURN, a relay's shape) */
+static void test_frames_and_media(void)
+{
+	CHECK(strstr(error_of(HEAD "  - id: x\n    service: s\n    recognises: session\n    ports: [1]\n"
+				   "    frame: {length: be24}\n"),
+		     "t.yaml:8: frame length: expected be16, le16, be32 or le32"));
+	CHECK(strstr(error_of(HEAD "  - id: x\n    service: s\n    recognises: session\n    frame: {side: up, length: le16}\n"),
+		     "t.yaml:7: frame side: expected client, server or any"));
+	CHECK(strstr(error_of(HEAD "  - id: x\n    service: s\n    recognises: session\n    frame: {offset: 2}\n"),
+		     "t.yaml:7: frame: needs 'length'"));
+	CHECK(strstr(error_of(HEAD "  - id: c\n    service: s\n    recognises: call\n    transport: udp\n"
+				   "    media: [ice, telepathy]\n"),
+		     "t.yaml:8: media: expected ice, turn or relay"));
+	CHECK(strstr(error_of(HEAD "  - id: c\n    service: s\n    recognises: call\n    media: ice\n"),
+		     "t.yaml:7: media: real-time media is read on UDP only"));
+	CHECK(strstr(error_of(HEAD "  - id: c\n    service: s\n    recognises: session\n    transport: udp\n    media: ice\n"),
+		     "t.yaml:8: media: only a call signature"));
+	CHECK(strstr(error_of(HEAD "  - id: c\n    service: s\n    recognises: call\n    transport: udp\n    media: ice\n"
+				   "    shape: {relay_pps: 20}\n"),
+		     "t.yaml:9: shape: relay_* keys describe `media: relay`"));
+	/* more than SIG_FRAMES_MAX frames in one file */
+	char big[8192] = HEAD;
+	for (int i = 0; i <= SIG_FRAMES_MAX; i++)
+		snprintf(big + strlen(big), sizeof big - strlen(big),
+			 "  - id: f%d\n    service: s\n    recognises: session\n    frame: {length: le16}\n", i);
+	CHECK(strstr(error_of(big), "frame: more than 16 frame conditions"));
+
+	struct sigset *s = load(HEAD
+		"  - id: viber\n    service: viber\n    recognises: session\n    transport: tcp\n    ports: [4244]\n"
+		"    frame: {side: client, length: le16}\n"
+		"  - id: imo\n    service: imo\n    recognises: call\n    transport: udp\n"
+		"    preamble: {side: server, bytes: \"00 09 03\"}\n    frame: {side: server, length: be16, adds: 2}\n"
+		"  - id: ice\n    service: unknown\n    recognises: call\n    transport: udp\n    media: [ice, turn]\n"
+		"    shape: {min_s: 3}\n"
+		"  - id: relay\n    service: unknown\n    recognises: call\n    transport: udp\n    media: relay\n"
+		"    shape: {relay_s: 8, relay_pps: 12, relay_mean: 300, relay_gap_ms: 700, relay_ratio: 4}\n");
+	CHECK(s != NULL);
+	if (!s) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	int viber = sigs_find(s, "viber"), imo = sigs_find(s, "imo"), ice = sigs_find(s, "ice");
+	int relay = sigs_find(s, "relay");
+	CHECK(sigs_has_preambles(s));
+	/* le16 length of the whole segment: 0x0018 = 24 bytes */
+	uint8_t seg[24] = { 0x18, 0x00, 0x00, 0x00 };
+	uint16_t hits = sigs_frame_match(s, SIDE_CLIENT, seg, sizeof seg);
+	CHECK(hits == 1u);
+	CHECK(sigs_frame_match(s, SIDE_CLIENT, seg, sizeof seg - 1) == 0); /* one byte short: not one frame */
+	CHECK(sigs_frame_match(s, SIDE_SERVER, seg, sizeof seg) == 0);     /* the server's side is not the client's */
+	CHECK(sigs_frame_match(s, SIDE_CLIENT, seg, 1) == 0);              /* too short to hold the field */
+	struct sigbits none, full, partial;
+	memset(&none, 0, sizeof none);
+	struct ip_addr a = A("52.0.253.101");
+	struct sig_facts f = { .transport = T_TCP, .server = &a, .server_port = 4244, .preamble = &none, .frames = hits };
+	CHECK_EQ_INT(sigs_eval(s, &f, NULL, NULL), viber);
+	f.frames = 0;
+	CHECK_EQ_INT(sigs_eval(s, &f, NULL, NULL), -1);
+	/* preamble and frame both on the server side: both must hold */
+	const uint8_t srv[11] = { 0x00, 0x09, 0x03, 0x21 };
+	sigs_preamble_match(s, SIDE_SERVER, srv, sizeof srv, &full, &partial);
+	struct ip_addr b = A("185.155.137.30");
+	struct sig_facts g = { .transport = T_UDP, .server = &b, .server_port = 36535, .preamble = &full,
+			       .frames = sigs_frame_match(s, SIDE_SERVER, srv, sizeof srv) };
+	CHECK_EQ_INT(sigs_eval(s, &g, NULL, NULL), imo);
+	g.frames = sigs_frame_match(s, SIDE_SERVER, srv, 10);
+	CHECK_EQ_INT(sigs_eval(s, &g, NULL, NULL), -1);
+	/* media: the kinds a flow showed against the signatures that name them */
+	struct sig_facts m = { .transport = T_UDP, .server = &b, .server_port = 40000, .preamble = &none };
+	CHECK_EQ_INT(sigs_eval(s, &m, NULL, NULL), -1);
+	m.media = SIG_MEDIA_TURN;
+	CHECK_EQ_INT(sigs_eval(s, &m, NULL, NULL), ice);
+	m.media = SIG_MEDIA_RELAY;
+	CHECK_EQ_INT(sigs_eval(s, &m, NULL, NULL), relay);
+	m.transport = T_TCP;
+	CHECK_EQ_INT(sigs_eval(s, &m, NULL, NULL), -1);
+	CHECK(sig_by_media(&s->sigs[ice]) && sig_by_media(&s->sigs[relay]) && !sig_by_media(&s->sigs[imo]));
+	CHECK_EQ_INT(s->sigs[ice].shape.min_ms, 3000);
+	const struct sig_shape *rs = sigs_relay_shape(s);
+	CHECK(rs == &s->sigs[relay].shape);
+	if (rs) {
+		CHECK_EQ_INT(rs->relay_ms, 8000);
+		CHECK_EQ_INT(rs->relay_pps, 12);
+		CHECK_EQ_INT(rs->relay_mean, 300);
+		CHECK_EQ_INT(rs->relay_gap_ms, 700);
+		CHECK_EQ_INT(rs->relay_ratio, 4);
+	}
+	sigs_unref(s);
+	/* a set without `media: relay` watches no flow's shape */
+	s = load(HEAD "  - id: x\n    service: s\n    recognises: session\n    ports: [1]\n");
+	CHECK(s && sigs_relay_shape(s) == NULL && !sigs_has_preambles(s));
+	sigs_unref(s);
+}
+
 static void test_refs_and_age(void)
 {
 	struct sigset *s = load(HEAD "  - id: x\n    service: s\n    recognises: session\n    ports: [1]\n");
@@ -242,6 +347,7 @@ int main(void)
 	test_errors();
 	test_builtin();
 	test_match();
+	test_frames_and_media();
 	test_refs_and_age();
 	return check_done("test_sigs");
 }

@@ -9,7 +9,7 @@
  */
 #include "decode/decode.h"
 
-#include <pcap/dlt.h>
+#include <pcap/pcap.h>
 #include <string.h>
 
 #include "check.h"
@@ -1090,6 +1090,53 @@ static void test_inner_fragments(void)
 	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
 }
 
+/*
+ * Public captures with PPPoE, against tshark's reading of them (TShark 4.0.17):
+ *   data/dns__nDPI__dns.pcap (nDPI, tests/unit/data/PROVENANCE.md): frames 4 and 5 are
+ *     DNS for e7.whatsapp.net, 82.178.113.245 <-> 82.178.158.181, inside VLANs 421 and
+ *     785 and PPPoE session 0x556a;
+ *   ../pcap/sip/pcapplusplus_reqs/capture.pcap (PcapPlusPlus, its PROVENANCE.md):
+ *     frames 2 and 3 are a SIP CANCEL and ACK, 178.45.73.241:1032 -> 213.192.59.75:5060
+ *     and back from 5060, inside PPPoE session 0x18e5.
+ */
+static void public_capture(const char *file, unsigned frame, const char *src, unsigned sport,
+			   const char *want_path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline(file, errbuf);
+	CHECK(pc != NULL);
+	if (!pc)
+		return;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	unsigned n = 0;
+	struct packet p;
+	enum decode_result r = DECODE_SKIP;
+	while (n < frame && pcap_next_ex(pc, &h, &data) == 1) {
+		n++;
+		memset(&p, 0, sizeof p);
+		p.caplen = h->caplen;
+		p.wirelen = h->len;
+		r = decode_frame(dec, pcap_datalink(pc), data, &p);
+	}
+	pcap_close(pc);
+	CHECK_EQ_INT(n, frame);
+	CHECK_EQ_INT(r, DECODE_OK);
+	CHECK_EQ_STR(fmt(&p.src), src);
+	CHECK_EQ_INT(p.sport, sport);
+	CHECK_EQ_STR(path(&p), want_path);
+}
+
+static void test_public_captures(void)
+{
+	reset_stats();
+	public_capture("data/dns__nDPI__dns.pcap", 4, "82.178.113.245", 47255, "vlan 421 / vlan 785 / pppoe:session 21866");
+	public_capture("data/dns__nDPI__dns.pcap", 5, "82.178.158.181", 53, "vlan 421 / vlan 785 / pppoe:session 21866");
+	public_capture("../pcap/sip/pcapplusplus_reqs/capture.pcap", 2, "178.45.73.241", 1032, "pppoe:session 6373");
+	public_capture("../pcap/sip/pcapplusplus_reqs/capture.pcap", 3, "213.192.59.75", 5060, "pppoe:session 6373");
+	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
+}
+
 int main(void)
 {
 	dec = decoder_new(NULL, &st);
@@ -1110,6 +1157,7 @@ int main(void)
 	test_path_text();
 	test_flow_key();
 	test_inner_fragments();
+	test_public_captures();
 	decoder_free(dec);
 	return check_done("test_tunnel");
 }
