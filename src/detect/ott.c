@@ -37,6 +37,14 @@
  * tie_later). A call still going when the input ends (its last packet within the gap
  * of the last packet read) gets no end: none was seen, as for SIP. Who called whom is
  * not visible in encrypted traffic: the device is the "from" party of both events.
+ *
+ * Calls of any app (docs/signatures.md, "Calls no signature names"): a signature that
+ * knows calls by their media alone (sig_by_media: ICE or TURN then media, a relay's
+ * shape) names them `unknown`. Such a call puts no port in the port table (a flow on its
+ * ports is evaluated, and may name the app); media found alone joins the device's call
+ * that is still going, whatever its service; an app's call flow takes over such a call
+ * of the device while it is still going and unwritten (call_adopt). min_s holds a call
+ * back until it has lasted that long.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +220,13 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		    b->packets < sh->packets_min || b->packets > sh->packets_max || b->largest < sh->largest_min ||
 		    b->largest > sh->largest_max)
 			continue;
+		/* an app answers a message the moment it arrives (a delivery receipt), a person
+		 * takes longer: a message-sized burst that soon after one the other way is that */
+		uint64_t other = st->burst[1 - k].msg_us;
+		if (sh->receipt_ms && other && b->start_us >= other &&
+		    b->start_us - other <= (uint64_t)sh->receipt_ms * 1000)
+			return;
+		b->msg_us = b->start_us;
 		struct event e;
 		detect_event_base(f, &e, EV_OTT_MESSAGE, m, k == 0);
 		if (st->protocol)
