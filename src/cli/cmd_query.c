@@ -1,19 +1,26 @@
 /* cmd_query.c — `pentrap query`: one identifier's full record, in time order. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/opt.h"
+#include "core/timefmt.h"
 #include "record/store.h"
 #include "record/table.h"
+#include "record/tally.h"
 
 static const char usage[] =
 	"usage: pentrap query --db records.db|postgresql://... --target ID [--from TIME] [--to TIME]\n"
 	"                     [--format table|jsonl|csv]\n"
 	"\n"
-	"Prints the full bidirectional record of one identifier (a target, or any party:\n"
-	"+15551234567, sip:alice@example.net, imsi:..., an IP address), in time order.\n"
+	"Prints the full bidirectional record of one identifier, in time order: a target or\n"
+	"any party as an order writes it (101@10.33.6.100, sip:101@10.33.6.100,\n"
+	"'+1 555 567 0268', tel:+15555670268, an IMSI, imsi:...), or an IP address or\n"
+	"prefix (the records where an address in it is a party or the target's own).\n"
+	"Then, on stderr, how many records and events (an event of two targets has a\n"
+	"record for each), or that none matched.\n"
 	"TIME is RFC 3339 (2026-11-01T00:00:00Z) or a date (2026-11-01).\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage or bad input.\n";
 
@@ -24,6 +31,7 @@ static const char *const format_names[] = { "table", "jsonl", "csv", "json" };
 struct query_out {
 	enum query_format fmt;
 	unsigned long rows;
+	struct tally *tally; /* events, not records */
 };
 
 static int print_record(const struct record *r, void *ud)
@@ -42,6 +50,7 @@ static int print_record(const struct record *r, void *ud)
 		fputc('\n', stdout);
 	}
 	q->rows++;
+	tally_add(q->tally, r);
 	return 0;
 }
 
@@ -111,13 +120,28 @@ int cmd_query(int argc, char **argv)
 		/* a central store that cannot be reached is a runtime failure, not bad input */
 		return store_is_central(db) && orc != STORE_OPEN_BAD ? 1 : EXIT_USAGE;
 	}
+	if (!(q.tally = tally_new(0))) {
+		store_close(s);
+		fprintf(stderr, "pentrap: out of memory\n");
+		return 1;
+	}
 	int rc = store_query(s, target, from_us, to_us, print_record, &q, err, sizeof err);
 	store_close(s);
+	uint64_t records = 0, events = tally_events(q.tally, NULL, &records);
+	tally_free(q.tally);
 	if (rc != 0) {
 		fprintf(stderr, "pentrap: %s\n", err);
 		return 1;
 	}
-	if (q.rows == 0 && q.fmt == FMT_TABLE)
-		fprintf(stderr, "pentrap query: no records for %s\n", target);
+	/* on stderr, so what goes to standard output stays records only */
+	char a[TS_STRLEN], b[TS_STRLEN], range[2 * TS_STRLEN + 32] = "";
+	if (from_us || to_us)
+		snprintf(range, sizeof range, " from %s to %s", from_us ? ts_format(from_us, a, sizeof a) : "the start",
+			 to_us ? ts_format(to_us, b, sizeof b) : "the end");
+	if (q.rows == 0)
+		fprintf(stderr, "pentrap query: no records for %s in %s%s\n", target, db, range);
+	else
+		fprintf(stderr, "pentrap query: %" PRIu64 " record%s, %" PRIu64 " event%s for %s%s\n", records,
+			records == 1 ? "" : "s", events, events == 1 ? "" : "s", target, range);
 	return 0;
 }

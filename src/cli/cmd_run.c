@@ -10,8 +10,8 @@
 
 static const char usage[] =
 	"usage: pentrap run --order ORDER.yaml [--db records.db] [--jsonl FILE|-] [--sigs FILE]\n"
-	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [-q]\n"
-	"                   [--merge-mirrors]\n"
+	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [--again]\n"
+	"                   [--merge-mirrors] [-q | -v]\n"
 	"       pentrap run --order ORDER.yaml [--db records.db] -i IFACE [-i IFACE ...] [-f BPF]\n"
 	"                   [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
 	"                   [--stats-interval S] [--max-db-mb N]\n"
@@ -62,10 +62,14 @@ static const char usage[] =
 	"  --note TEXT    the operator's note, kept in the run's custody\n"
 	"  --resume       continue the store's interrupted last run (same order and captures)\n"
 	"  --checkpoint-every N  records between signed checkpoints (default 1000)\n"
+	"  --again        record captures the store already holds (same SHA-256) again\n"
 	"  -q, --quiet    no summary\n"
+	"  -v, --verbose  the summary adds the memory plan, table sizes and the workers\n"
 	"\n"
-	"A summary (packets, flows, events, records, anomalies) ends every run on stderr;\n"
-	"on a terminal a progress line shows while captures are read.\n"
+	"A summary (the frames' time range, packets, flows, events, records, per target its\n"
+	"events or \"not seen\", anomalies) ends every run on stderr, and a warning when the\n"
+	"order's window or targets matched nothing; on a terminal a progress line shows\n"
+	"while captures are read.\n"
 	"Exit status: 0 done, 1 runtime failure, 2 bad usage or bad input.\n";
 
 /* The options that take a whole number: their range and what they count (cli/opt.h). */
@@ -122,6 +126,8 @@ int cmd_run(int argc, char **argv)
 		{ "sigs-max-age", required_argument, NULL, 'A' },
 		{ "table", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "again", no_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "max-flows", required_argument, NULL, 'F' },
@@ -152,7 +158,7 @@ int cmd_run(int argc, char **argv)
 	const char *reload_next = NULL; /* --reload-sigs waiting for the -r it comes before */
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:Z:qj:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:f:Z:qvj:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': case 'M': case 'F': case 'C': case 'A': case 's': case 'B': case 'V':
 			if (set_number(&opt, c, optarg) != 0)
@@ -195,6 +201,8 @@ int cmd_run(int argc, char **argv)
 		case 'G': opt.merge_mirrors = true; break;
 		case 'T': opt.table = true; break;
 		case 'q': opt.quiet = true; break;
+		case 'v': opt.verbose = true; break;
+		case 'a': opt.again = true; break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;

@@ -364,7 +364,17 @@ static int load_target(struct loader *ld, const yaml_node_t *item, struct order_
 	return fail_at(ld, item, "targets: empty item");
 }
 
-static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, uint64_t *out)
+/* A bare date (2026-12-31): what ts_parse reads as that day's first microsecond. */
+static bool bare_date(const char *s)
+{
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+}
+
+/*
+ * A time of the order. end_of_day: a bare date means the end of that day (the last
+ * microsecond), as "valid until 2026-12-31" is read; elsewhere its start.
+ */
+static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, bool end_of_day, uint64_t *out)
 {
 	const char *s = NULL;
 	char shown[SHOW_MAX + 8];
@@ -372,6 +382,8 @@ static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, 
 		return -1;
 	if (ts_parse(s, out) != 0)
 		return fail_at(ld, n, "%s: not an RFC 3339 time: '%s'", what, show(s, shown, sizeof shown));
+	if (end_of_day && bare_date(s))
+		*out += 86400ull * 1000000ull - 1;
 	return 0;
 }
 
@@ -440,8 +452,8 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 		return fail_at(ld, v[K_KIND], "kind: '%s' is not one of pen-register, trap-and-trace, both",
 			       show(kind, shown, sizeof shown));
 
-	if (load_time(ld, v[K_FROM], "valid_from", &o->valid_from_us) ||
-	    load_time(ld, v[K_UNTIL], "valid_until", &o->valid_until_us))
+	if (load_time(ld, v[K_FROM], "valid_from", false, &o->valid_from_us) ||
+	    load_time(ld, v[K_UNTIL], "valid_until", true, &o->valid_until_us))
 		return -1;
 	if (o->valid_until_us <= o->valid_from_us)
 		return fail_at(ld, v[K_UNTIL], "valid_until: must be after valid_from");

@@ -30,10 +30,6 @@
  * SMS. A delivery (SMS-DELIVER, deliver_sm) takes the event id of the oldest submission
  * (SMS-SUBMIT, submit_sm) of the same sender and recipient within SMS_JOIN_S not yet
  * joined; both records of one observation (two targets) take the same.
- *
- * Events are counted as records pass out: a record whose id was not seen recently is a
- * new event (two generations of SEEN_SLOTS ids: the legs of an event are never far
- * apart in the output).
  */
 #include "record/pairing.h"
 
@@ -48,7 +44,6 @@ enum {
 	AMBIGUITY = 15,             /* a second candidate this close in score: unpaired */
 	CALL_PAIRS_MAX = 256,
 	SMS_RECENT = 512,
-	SEEN_SLOTS = 1 << 15,       /* per generation, a power of two */
 };
 
 /* the hold covers the lookahead, a receive's lag, and message records' delay (call_setup_s) */
@@ -82,11 +77,6 @@ struct sms_sub {
 	char joined[RECORD_EVENT_LEN];       /* the delivery's own id once joined */
 };
 
-struct seen_set {
-	uint64_t slot[SEEN_SLOTS];
-	uint32_t n;
-};
-
 struct pairing {
 	bool hold;
 	struct slot *slots;         /* PAIRING_HELD_MAX, when hold */
@@ -98,56 +88,12 @@ struct pairing {
 	unsigned next_call;
 	struct sms_sub sms[SMS_RECENT];
 	unsigned next_sms;
-	struct seen_set seen[2];    /* [cur] and the one before */
-	int cur;
 	struct pairing_stats st;
 };
 
-/* --- events counted --- */
-
-static uint64_t id_value(const char *id)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < RECORD_EVENT_LEN - 1 && id[i]; i++) {
-		char c = id[i];
-		v = v << 4 | (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
-	}
-	return v | 1; /* never 0, the empty slot */
-}
-
-static bool seen_has(const struct seen_set *s, uint64_t v)
-{
-	for (uint32_t i = (uint32_t)v & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
-		if (s->slot[i] == v)
-			return true;
-		if (s->slot[i] == 0)
-			return false;
-	}
-}
-
-static void seen_add(struct pairing *p, uint64_t v)
-{
-	struct seen_set *s = &p->seen[p->cur];
-	if (s->n >= SEEN_SLOTS / 2) { /* half full: it becomes the old generation */
-		p->cur ^= 1;
-		s = &p->seen[p->cur];
-		memset(s, 0, sizeof *s);
-	}
-	uint32_t i = (uint32_t)v & (SEEN_SLOTS - 1);
-	while (s->slot[i] != 0)
-		i = (i + 1) & (SEEN_SLOTS - 1);
-	s->slot[i] = v;
-	s->n++;
-}
-
 static int pass_out(struct pairing *p, struct record *r, pairing_out_fn out, void *ud)
 {
-	uint64_t v = r->event[0] ? id_value(r->event) : 0;
-	if (!v || (!seen_has(&p->seen[0], v) && !seen_has(&p->seen[1], v))) {
-		p->st.events++;
-		if (v)
-			seen_add(p, v);
-	}
+	(void)p;
 	return out(ud, r);
 }
 

@@ -42,7 +42,6 @@ struct pairing;
 typedef int (*pairing_out_fn)(void *ud, struct record *r);
 
 struct pairing_stats {
-	uint64_t events;          /* distinct events among the records passed out */
 	uint64_t sms_joined;      /* SMS deliveries joined to their submission (observations) */
 	uint64_t msg_pairs;       /* app messages paired between two targets */
 	uint64_t msg_ambiguous;   /* sends with a candidate left unpaired: more than one fitted */

@@ -3,6 +3,7 @@
  * and forwards each call; an operation the backend lacks is one line saying so.
  */
 #include "record/store_backend.h"
+#include "record/query.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -191,7 +192,7 @@ int store_find_hash(struct store *s, const char *hash, uint64_t *seq)
 int store_query(struct store *s, const char *id, uint64_t from_us, uint64_t to_us, store_record_fn cb, void *ud,
 		char *errbuf, size_t errlen)
 {
-	return s->be->query(s, id, from_us, to_us, cb, ud, errbuf, errlen);
+	return query_run(s, id ? id : "", from_us, to_us, cb, ud, errbuf, errlen);
 }
 
 int store_each(struct store *s, store_record_fn cb, void *ud, char *errbuf, size_t errlen)
@@ -287,16 +288,31 @@ int store_query_forms(const char *id, char forms[STORE_QUERY_IDS][PARTY_MAX])
 			return 1;
 		}
 	}
+	/* an order's "sip: 101@host" has no scheme: it is that SIP address */
+	char with_scheme[PARTY_MAX];
+	if (!strchr(id, ':') && strchr(id, '@') && !strchr(id, '<') &&
+	    (size_t)snprintf(with_scheme, sizeof with_scheme, "sip:%s", id) < sizeof with_scheme)
+		id = with_scheme;
 	party_normalise(id, strlen(id), forms[0], PARTY_MAX);
 	if (forms[0][0] == '\0')
 		snprintf(forms[0], PARTY_MAX, "%s", id);
 	if (forms[0][0] == '\0')
 		return 0;
-	size_t len = strlen(forms[0]);
-	if (strspn(forms[0], "0123456789") == len && len + 2 <= PARTY_MAX) {
-		forms[1][0] = '+';
-		memcpy(forms[1] + 1, forms[0], len + 1);
-		return 2;
-	}
-	return 1;
+	/* bare digits (spaces and dashes between them allowed): a number, or an IMSI */
+	char digits[PARTY_MAX];
+	size_t nd = 0;
+	for (const char *p = forms[0]; *p && nd + 1 < sizeof digits; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[nd++] = *p;
+		else if (*p != ' ' && *p != '-' && *p != '.')
+			return 1;
+	digits[nd] = '\0';
+	if (nd == 0 || nd + 6 > PARTY_MAX)
+		return 1;
+	memcpy(forms[0], digits, nd + 1);
+	forms[1][0] = '+';
+	memcpy(forms[1] + 1, digits, nd + 1);
+	memcpy(forms[2], "imsi:", 5);
+	memcpy(forms[2] + 5, digits, nd + 1);
+	return 3;
 }

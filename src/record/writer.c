@@ -125,6 +125,13 @@ int writer_pairing(struct record_writer *w, bool hold)
 	return w->pairing ? 0 : -1;
 }
 
+int writer_tally(struct record_writer *w, size_t targets)
+{
+	tally_free(w->tally);
+	w->tally = tally_new(targets);
+	return w->tally ? 0 : -1;
+}
+
 void writer_tick(struct record_writer *w, uint64_t now_us)
 {
 	if (w->pairing)
@@ -188,6 +195,7 @@ static int write_one(struct record_writer *w, struct record *r)
 	w->next_seq++;
 	memcpy(w->prev_hash, r->hash, sizeof w->prev_hash);
 	w->written++;
+	tally_add(w->tally, r);
 	int rc = 0;
 	if (w->sealed && ++w->since_checkpoint >= w->every)
 		rc = checkpoint(w, false, wall_us(), 0, NULL);
@@ -233,6 +241,8 @@ void writer_close(struct record_writer *w)
 {
 	pairing_free(w->pairing);
 	w->pairing = NULL;
+	tally_free(w->tally);
+	w->tally = NULL;
 	for (int i = 0; i < w->nsinks; i++)
 		if (w->sinks[i].ops && w->sinks[i].ops->close)
 			w->sinks[i].ops->close(w->sinks[i].impl);

@@ -15,6 +15,7 @@
 #include "record/pairing.h"
 #include "record/record.h"
 #include "record/sign.h"
+#include "record/tally.h"
 
 enum { WRITER_MAX_SINKS = 4, WRITER_CHECKPOINT_EVERY = 1000 };
 
@@ -62,6 +63,8 @@ struct record_writer {
 	void *stored_ud;
 	/* the legs of one event joined before numbering (record/pairing.h); NULL: none */
 	struct pairing *pairing;
+	/* what was written, counted in events (record/tally.h); NULL: not counted */
+	struct tally *tally;
 };
 
 /* first_seq and prev_hash continue an existing chain (1 and the genesis for a new store). */
@@ -71,6 +74,8 @@ void writer_init(struct record_writer *w, uint64_t first_seq, const char *prev_h
  * to be paired (two targets or more). -1 when out of memory.
  */
 int writer_pairing(struct record_writer *w, bool hold);
+/* Counts what is written in events, per target too (record/tally.h). -1 when out of memory. */
+int writer_tally(struct record_writer *w, size_t targets);
 /* The capture clock reached now_us: held legs it passed are decided and written (live). */
 void writer_tick(struct record_writer *w, uint64_t now_us);
 /* Writes every held leg (the end of input, or of a run). */

@@ -19,9 +19,15 @@ static void csv_cell(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The pair summary: one row per pair of parties, its events by kind (and of them inferred). */
 static void write_csv(FILE *f, const struct report_data *d)
 {
-	fputs("party_a,party_b,a_is_target,b_is_target,calls,sms,app_messages,app_calls,other,call_seconds,first,last\n", f);
+	fputs("party_a,party_b,a_is_target,b_is_target", f);
+	for (int k = 0; k < KIND__COUNT; k++)
+		fprintf(f, ",%s", report_kind_key((enum report_kind)k));
+	for (int k = 0; k < KIND__COUNT; k++)
+		fprintf(f, ",%s_inferred", report_kind_key((enum report_kind)k));
+	fputs(",call_seconds,first,last\n", f);
 	for (size_t i = 0; i < d->npairs; i++) {
 		const struct report_pair *p = &d->pairs[i];
 		char a[TS_STRLEN], b[TS_STRLEN];
@@ -31,16 +37,47 @@ static void write_csv(FILE *f, const struct report_data *d)
 		fprintf(f, ",%d,%d", d->parties[p->a].is_target, d->parties[p->b].is_target);
 		for (int k = 0; k < KIND__COUNT; k++)
 			fprintf(f, ",%llu", (unsigned long long)p->count[k]);
+		for (int k = 0; k < KIND__COUNT; k++)
+			fprintf(f, ",%llu", (unsigned long long)p->inferred[k]);
 		fprintf(f, ",%.3f,%s,%s\n", (double)p->call_us / 1e6, ts_format(p->first_us, a, sizeof a),
 			ts_format(p->last_us, b, sizeof b));
 	}
+}
+
+/* Each target's services and destinations: what it used, not whom it contacted. */
+static void write_json_targets(FILE *f, const struct report_data *d)
+{
+	fputs(",\"targets\":[", f);
+	const char *sep = "";
+	for (size_t i = 0; i < d->nparties; i++) {
+		if (!d->parties[i].is_target)
+			continue;
+		fprintf(f, "%s{\"id\":", sep);
+		json_write_string(f, d->parties[i].id);
+		fprintf(f, ",\"events\":%llu,\"uses\":[", (unsigned long long)d->parties[i].events);
+		const char *usep = "";
+		for (size_t j = 0; j < d->ndests; j++) {
+			const struct report_dest *u = &d->dests[j];
+			if (u->target != i)
+				continue;
+			fprintf(f, "%s{\"kind\":", usep);
+			json_write_string(f, report_dest_kind_name(u->kind));
+			fputs(",\"name\":", f);
+			json_write_string(f, u->name);
+			fprintf(f, ",\"events\":%llu}", (unsigned long long)u->events);
+			usep = ",";
+		}
+		fputs("]}", f);
+		sep = ",";
+	}
+	fputc(']', f);
 }
 
 static void write_json(FILE *f, const struct report_data *d)
 {
 	fputs("{\"verification\":", f);
 	json_write_string(f, d->verify_status);
-	fputs(",\"nodes\":[", f);
+	fprintf(f, ",\"records\":%zu,\"events\":%llu,\"nodes\":[", d->nrecs, (unsigned long long)d->events);
 	for (size_t i = 0; i < d->nparties; i++) {
 		fprintf(f, "%s{\"id\":", i ? "," : "");
 		json_write_string(f, d->parties[i].id);
@@ -48,7 +85,6 @@ static void write_json(FILE *f, const struct report_data *d)
 			(unsigned long long)d->parties[i].interactions);
 	}
 	fputs("],\"edges\":[", f);
-	static const char *const keys[KIND__COUNT] = { "calls", "sms", "app_messages", "app_calls", "other" };
 	for (size_t i = 0; i < d->npairs; i++) {
 		const struct report_pair *p = &d->pairs[i];
 		char a[TS_STRLEN], b[TS_STRLEN];
@@ -57,11 +93,36 @@ static void write_json(FILE *f, const struct report_data *d)
 		fputs(",\"b\":", f);
 		json_write_string(f, d->parties[p->b].id);
 		for (int k = 0; k < KIND__COUNT; k++)
-			fprintf(f, ",\"%s\":%llu", keys[k], (unsigned long long)p->count[k]);
-		fprintf(f, ",\"call_seconds\":%.3f,\"first\":\"%s\",\"last\":\"%s\"}", (double)p->call_us / 1e6,
+			fprintf(f, ",\"%s\":%llu", report_kind_key((enum report_kind)k), (unsigned long long)p->count[k]);
+		fputs(",\"inferred\":{", f);
+		const char *sep = "";
+		for (int k = 0; k < KIND__COUNT; k++)
+			if (p->inferred[k]) {
+				fprintf(f, "%s\"%s\":%llu", sep, report_kind_key((enum report_kind)k),
+					(unsigned long long)p->inferred[k]);
+				sep = ",";
+			}
+		fprintf(f, "},\"call_seconds\":%.3f,\"first\":\"%s\",\"last\":\"%s\"}", (double)p->call_us / 1e6,
 			ts_format(p->first_us, a, sizeof a), ts_format(p->last_us, b, sizeof b));
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	write_json_targets(f, d);
+	fputs("}\n", f);
+}
+
+/* Nothing matched what was asked: said on stderr (the report is still written, and says it too). */
+static void no_match_warning(const struct report_options *opt)
+{
+	char a[TS_STRLEN], b[TS_STRLEN];
+	fprintf(stderr, "pentrap report: warning: no records in %s", opt->db_path);
+	if (opt->order_id)
+		fprintf(stderr, " of order %s", opt->order_id);
+	for (size_t i = 0; i < opt->ntargets; i++)
+		fprintf(stderr, "%s%s", i ? ", " : " for target ", opt->targets[i]);
+	if (opt->from_us || opt->to_us)
+		fprintf(stderr, " from %s to %s", opt->from_us ? ts_format(opt->from_us, a, sizeof a) : "the start",
+			opt->to_us ? ts_format(opt->to_us, b, sizeof b) : "the end");
+	fputc('\n', stderr);
 }
 
 int report_write(const struct report_options *opt, char *errbuf, size_t errlen)
@@ -74,6 +135,8 @@ int report_write(const struct report_options *opt, char *errbuf, size_t errlen)
 		report_data_free(&d);
 		return 2;
 	}
+	if (d.nrecs == 0)
+		no_match_warning(opt);
 	if (opt->format == REPORT_HTML && d.npairs > 0 && !(svg = report_graph_svg(&d, errbuf, errlen)))
 		goto out;
 	f = strcmp(opt->output, "-") == 0 ? stdout : fopen(opt->output, "w");

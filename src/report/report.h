@@ -35,19 +35,39 @@ int report_write(const struct report_options *opt, char *errbuf, size_t errlen);
 
 /* ---- the data model, shared by the renderers (report_*.c) ---- */
 
+/*
+ * A party of the contact graph: a person as the records name them (a target, a number,
+ * a SIP or IMS identity, an IMSI, an app counterpart, a call's far end). Infrastructure
+ * (app services, access point names, DNS resolvers, web servers, relays) is not a
+ * party: it is listed per target as its services and destinations (report_dest).
+ */
 struct report_party {
 	char id[PARTY_MAX];
 	int is_target;
 	uint64_t interactions;     /* events involving this party */
 	int drawn;                 /* selected for the graph */
+	uint64_t events;           /* a target's events (distinct ids among its records) */
 };
 
-enum report_kind { KIND_CALL, KIND_SMS, KIND_APP_MESSAGE, KIND_APP_CALL, KIND_OTHER, KIND__COUNT };
+enum report_kind { KIND_CALL, KIND_SMS, KIND_APP_MESSAGE, KIND_APP_CALL, KIND__COUNT };
 
+/* A pair of parties and the events between them, once each however many legs recorded them. */
 struct report_pair {
 	size_t a, b;               /* party indices; a is the first party seen originating */
 	uint64_t count[KIND__COUNT];
+	uint64_t inferred[KIND__COUNT]; /* of count: paired by inference (counterpart) */
 	int64_t call_us;           /* total call time (calls and app calls) */
+	uint64_t first_us, last_us;
+};
+
+enum report_dest_kind { DEST_APP, DEST_ACCESS, DEST_DNS, DEST_HOST, DEST_REGISTRAR, DEST__COUNT };
+
+/* A service or destination of one target: what it used, not whom it contacted. */
+struct report_dest {
+	size_t target;             /* party index of the target */
+	enum report_dest_kind kind;
+	char name[PARTY_MAX];      /* the service, access point, resolver, host name or address */
+	uint64_t events;
 	uint64_t first_us, last_us;
 };
 
@@ -66,6 +86,9 @@ struct report_data {
 	size_t nparties;
 	struct report_pair *pairs;
 	size_t npairs;
+	struct report_dest *dests;
+	size_t ndests;
+	uint64_t events;           /* distinct events among the records */
 	struct report_run *runs;
 	size_t nruns;
 	bool central;              /* a central store: runs of many sensors, each named */
@@ -74,9 +97,12 @@ struct report_data {
 	size_t hidden_nodes;       /* contacts left out of the picture */
 };
 
-/* The kind an event counts as in the pair summary; KIND__COUNT for the later steps of a call or session. */
+/* The kind an event counts as between parties; KIND__COUNT when it is no contact (or a later step). */
 enum report_kind report_kind_of(enum event_type t);
 const char *report_kind_name(enum report_kind k);
+/* The JSON and CSV key of a kind ("calls", "sms", "app_messages", "app_calls"). */
+const char *report_kind_key(enum report_kind k);
+const char *report_dest_kind_name(enum report_dest_kind k);
 
 int report_data_load(const struct report_options *opt, struct report_data *d, char *errbuf, size_t errlen);
 void report_data_free(struct report_data *d);

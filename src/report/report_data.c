@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/addr.h"
+#include "record/json_read.h"
+#include "record/record_vec.h"
 #include "record/store.h"
 #include "record/verify.h"
 #include "report/report.h"
@@ -24,20 +27,28 @@ enum report_kind report_kind_of(enum event_type t)
 		return KIND_APP_MESSAGE;
 	case EV_OTT_CALL_BEGIN:
 		return KIND_APP_CALL;
-	case EV_CALL_ANSWER:
-	case EV_CALL_END:
-	case EV_OTT_CALL_END:
-	case EV_OTT_SESSION_END:
-		return KIND__COUNT; /* later steps of an event already counted */
 	default:
-		return KIND_OTHER;
+		return KIND__COUNT; /* no contact, or a later step of one already counted */
 	}
 }
 
 const char *report_kind_name(enum report_kind k)
 {
-	static const char *const names[KIND__COUNT] = { "calls", "SMS", "app messages", "app calls", "other" };
-	return (unsigned)k < KIND__COUNT ? names[k] : "other";
+	static const char *const names[KIND__COUNT] = { "calls", "SMS", "app messages", "app calls" };
+	return (unsigned)k < KIND__COUNT ? names[k] : "";
+}
+
+const char *report_kind_key(enum report_kind k)
+{
+	static const char *const keys[KIND__COUNT] = { "calls", "sms", "app_messages", "app_calls" };
+	return (unsigned)k < KIND__COUNT ? keys[k] : "";
+}
+
+const char *report_dest_kind_name(enum report_dest_kind k)
+{
+	static const char *const names[DEST__COUNT] = { "app service", "access point", "DNS resolver", "host",
+							 "registrar" };
+	return (unsigned)k < DEST__COUNT ? names[k] : "";
 }
 
 struct load_ctx {
@@ -85,24 +96,12 @@ static int on_record(const struct record *r, void *ud)
 		lc->too_many = 1;
 		return 0;
 	}
-	if (d->nrecs == lc->cap) {
-		size_t ncap = lc->cap ? lc->cap * 2 : 256;
-		struct record *n = realloc(d->recs, ncap * sizeof *n);
-		if (!n)
-			return -1;
-		d->recs = n;
-		lc->cap = ncap;
-	}
-	d->recs[d->nrecs++] = *r;
-	return 0;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const struct record *x = a, *y = b;
-	if (x->ts_us != y->ts_us)
-		return x->ts_us < y->ts_us ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	struct record_vec rv = { d->recs, d->nrecs, lc->cap };
+	int rc = record_vec_push(&rv, r);
+	d->recs = rv.v;
+	d->nrecs = rv.n;
+	lc->cap = rv.cap;
+	return rc;
 }
 
 /* Parties live in an open-addressed hash on their id. */
@@ -163,42 +162,193 @@ static struct report_pair *pair_get(struct report_data *d, struct party_index *i
 	return p;
 }
 
-static int same_event(const struct record *x, const struct record *y)
+/* A set of 64-bit keys (events counted, per target), open addressing, never full. */
+struct key_set {
+	uint64_t *slot;
+	size_t mask;
+};
+
+/* True when key was there; adds it either way. */
+static bool key_seen(struct key_set *s, uint64_t key)
 {
-	return x->ts_us == y->ts_us && x->type == y->type && strcmp(x->from, y->from) == 0 &&
-	       strcmp(x->to, y->to) == 0 && strcmp(x->call_id, y->call_id) == 0;
+	key |= 1;
+	size_t i = key & s->mask;
+	while (s->slot[i]) {
+		if (s->slot[i] == key)
+			return true;
+		i = (i + 1) & s->mask;
+	}
+	s->slot[i] = key;
+	return false;
+}
+
+/* The record's event: its id; a record of a version-2 store (no id) is an event by its fields. */
+static uint64_t event_key(const struct record *r)
+{
+	if (r->event[0])
+		return str_hash(r->event);
+	char text[4 * PARTY_MAX];
+	snprintf(text, sizeof text, "%llu|%d|%s|%s|%s", (unsigned long long)r->ts_us, (int)r->type, r->from, r->to,
+		 r->call_id);
+	return str_hash(text);
+}
+
+/* Parties of the graph are people: never an app service or a network address. */
+static bool is_person(const char *party)
+{
+	struct ip_addr a;
+	return party[0] && strncmp(party, "service:", 8) != 0 && addr_parse(party, &a) != 0 && !strchr(party, '/');
+}
+
+static const char *device_of(const struct record *r)
+{
+	return strcmp(r->direction, "out") == 0 ? r->from : r->to;
+}
+
+/* Destinations live in a third hash on (target, kind, name). */
+struct dest_index {
+	size_t *slots;
+	size_t nslots;
+	size_t cap;
+};
+
+static void dest_add(struct report_data *d, struct dest_index *ix, size_t target, enum report_dest_kind kind,
+		     const char *name, const struct record *r, bool new_event)
+{
+	char key[PARTY_MAX + 32];
+	snprintf(key, sizeof key, "%zu|%d|%s", target, (int)kind, name);
+	size_t i = str_hash(key) & (ix->nslots - 1);
+	struct report_dest *e = NULL;
+	while (ix->slots[i]) {
+		struct report_dest *x = &d->dests[ix->slots[i] - 1];
+		if (x->target == target && x->kind == kind && strcmp(x->name, name) == 0) {
+			e = x;
+			break;
+		}
+		i = (i + 1) & (ix->nslots - 1);
+	}
+	if (!e) {
+		if (d->ndests == ix->cap) {
+			ix->cap = ix->cap ? ix->cap * 2 : 64;
+			d->dests = realloc(d->dests, ix->cap * sizeof *d->dests);
+		}
+		e = &d->dests[d->ndests];
+		memset(e, 0, sizeof *e);
+		e->target = target;
+		e->kind = kind;
+		snprintf(e->name, sizeof e->name, "%s", name);
+		ix->slots[i] = ++d->ndests;
+	}
+	if (new_event)
+		e->events++;
+	if (!e->first_us || r->ts_us < e->first_us)
+		e->first_us = r->ts_us;
+	if (r->ts_us > e->last_us)
+		e->last_us = r->ts_us;
+}
+
+/* The evidence's remote name (DNS, SNI), or "". */
+static void evidence_name(const struct record *r, char *out, size_t len)
+{
+	struct json_token tok[128];
+	struct json_doc doc;
+	out[0] = '\0';
+	long v;
+	if (json_parse(r->evidence, strnlen(r->evidence, sizeof r->evidence), tok, 128, &doc) > 0 &&
+	    tok[0].type == JSON_OBJECT && (v = json_get(&doc, 0, "name")) >= 0)
+		json_string(&doc, (size_t)v, out, len);
+}
+
+/*
+ * What a record that is no contact between people says of its target: the app
+ * services, access points, resolvers, hosts and registrars it used.
+ */
+static void target_used(struct report_data *d, struct dest_index *ix, size_t t, const struct record *r,
+			bool new_event)
+{
+	const char *far = strcmp(r->direction, "out") == 0 ? r->to : r->from;
+	char name[128];
+	switch (r->type) {
+	case EV_OTT_SESSION_BEGIN:
+	case EV_OTT_MESSAGE:
+	case EV_OTT_CALL_BEGIN:
+		dest_add(d, ix, t, DEST_APP, r->service[0] ? r->service : far, r, new_event);
+		break;
+	case EV_DATA_SESSION_BEGIN:
+		dest_add(d, ix, t, DEST_ACCESS, far[0] ? far : r->protocol, r, new_event);
+		break;
+	case EV_REGISTRATION:
+		dest_add(d, ix, t, DEST_REGISTRAR, far, r, new_event);
+		break;
+	case EV_FLOW:
+		if (strcmp(r->protocol, "dns") == 0) {
+			dest_add(d, ix, t, DEST_DNS, far, r, new_event);
+			break;
+		}
+		evidence_name(r, name, sizeof name);
+		dest_add(d, ix, t, DEST_HOST, name[0] ? name : far, r, new_event);
+		break;
+	default:
+		break;
+	}
 }
 
 static int build_graph(struct report_data *d, unsigned max_nodes)
 {
 	size_t pcap = 0, paircap = 0;
 	struct party_index ix = { NULL, 1 }, pix;
-	/* at most two parties and one pair per record, plus targets: a quarter full at most */
+	struct dest_index dix = { NULL, 1, 0 };
+	struct key_set events = { NULL, 0 }, target_events = { NULL, 0 };
+	int rc = -1;
+	/* at most two parties, one pair, one destination and two keys per record, plus
+	 * targets: a quarter full at most */
 	while (ix.nslots < 4 * (2 * d->nrecs + 16))
 		ix.nslots <<= 1;
-	pix.nslots = ix.nslots;
+	pix.nslots = dix.nslots = ix.nslots;
+	events.mask = target_events.mask = ix.nslots - 1;
 	ix.slots = calloc(ix.nslots, sizeof *ix.slots);
 	pix.slots = calloc(pix.nslots, sizeof *pix.slots);
-	if (!ix.slots || !pix.slots) {
-		free(ix.slots);
-		free(pix.slots);
-		return -1;
-	}
+	dix.slots = calloc(dix.nslots, sizeof *dix.slots);
+	events.slot = calloc(ix.nslots, sizeof *events.slot);
+	target_events.slot = calloc(ix.nslots, sizeof *target_events.slot);
+	if (!ix.slots || !pix.slots || !dix.slots || !events.slot || !target_events.slot)
+		goto out;
 	for (size_t i = 0; i < d->nrecs; i++) {
 		const struct record *r = &d->recs[i];
 		size_t t = party_get(d, &ix, r->target, &pcap); /* may move d->parties */
+		if (!d->parties)
+			goto out;
 		d->parties[t].is_target = 1;
-		if (i > 0 && same_event(r, &d->recs[i - 1]))
-			continue; /* the same event recorded for a second target */
-		if (!r->from[0] || !r->to[0])
-			continue;
-		size_t a = party_get(d, &ix, r->from, &pcap), b = party_get(d, &ix, r->to, &pcap);
-		struct report_pair *p = pair_get(d, &pix, a, b, &paircap);
+		uint64_t ev = event_key(r);
+		bool new_event = !key_seen(&events, ev);
+		d->events += new_event;
+		bool new_for_target = !key_seen(&target_events, ev ^ str_hash(r->target) * 0x9e3779b97f4a7c15ull);
+		d->parties[t].events += new_for_target;
+		/* who with whom: calls and SMS by their parties; app messages and calls by the
+		 * counterpart pairing found (inferred), else they are the target's app use */
 		enum report_kind kind = report_kind_of(r->type);
-		if (kind < KIND__COUNT)
-			p->count[kind]++;
+		bool app = r->type == EV_OTT_MESSAGE || r->type == EV_OTT_CALL_BEGIN || r->type == EV_OTT_CALL_END;
+		const char *pa = app ? device_of(r) : r->from, *pb = app ? r->counterpart : r->to;
+		bool contact = is_person(pa) && is_person(pb) && strcmp(pa, pb) != 0 &&
+			       (kind < KIND__COUNT || r->type == EV_CALL_END || r->type == EV_OTT_CALL_END);
+		if (!contact) {
+			target_used(d, &dix, t, r, new_for_target);
+			if (!d->dests && d->ndests)
+				goto out;
+			continue;
+		}
+		if (!new_event)
+			continue; /* the same event, recorded for a second target or seen twice */
+		size_t a = party_get(d, &ix, pa, &pcap), b = party_get(d, &ix, pb, &pcap);
+		struct report_pair *p = pair_get(d, &pix, a, b, &paircap);
+		if (!d->parties || !d->pairs)
+			goto out;
 		if ((r->type == EV_CALL_END || r->type == EV_OTT_CALL_END) && r->duration_us > 0)
 			p->call_us += r->duration_us;
+		if (kind == KIND__COUNT)
+			continue;
+		p->count[kind]++;
+		p->inferred[kind] += app;
 		if (!p->first_us || r->ts_us < p->first_us)
 			p->first_us = r->ts_us;
 		if (r->ts_us > p->last_us)
@@ -206,8 +356,6 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 		d->parties[a].interactions++;
 		d->parties[b].interactions++;
 	}
-	free(ix.slots);
-	free(pix.slots);
 	/* Targets always drawn; then their contacts by how much they interacted, up to the cap. */
 	size_t drawn = 0;
 	for (size_t i = 0; i < d->nparties; i++)
@@ -231,7 +379,14 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 		d->parties[best].drawn = 1;
 		drawn++;
 	}
-	return 0;
+	rc = 0;
+out:
+	free(ix.slots);
+	free(pix.slots);
+	free(dix.slots);
+	free(events.slot);
+	free(target_events.slot);
+	return rc;
 }
 
 /* Every run's custody (a central store: every sensor's), in the store's order. */
@@ -315,7 +470,7 @@ int report_data_load(const struct report_options *opt, struct report_data *d, ch
 			snprintf(errbuf, errlen, "%s: out of memory reading records", opt->db_path);
 		return -1;
 	}
-	qsort(d->recs, d->nrecs, sizeof *d->recs, by_time);
+	record_vec_sort_time(&(struct record_vec){ d->recs, d->nrecs, lc.cap });
 	if (build_graph(d, opt->max_nodes ? opt->max_nodes : 120) != 0) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -1;
@@ -338,6 +493,7 @@ int report_data_load(const struct report_options *opt, struct report_data *d, ch
 void report_data_free(struct report_data *d)
 {
 	free(d->recs);
+	free(d->dests);
 	free(d->parties);
 	free(d->pairs);
 	for (size_t i = 0; i < d->nruns; i++)

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <stdbool.h>
+
 #include "report/report.h"
 
 /* DOT string escaping: quotes and backslashes; control characters dropped. */
@@ -25,16 +27,20 @@ static void dot_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void edge_label(const struct report_pair *p, char *buf, size_t len)
+/* The label of a pair's certain (inferred false) or inferred events; "" when it has none. */
+static void edge_label(const struct report_pair *p, bool inferred, char *buf, size_t len)
 {
 	size_t n = 0;
 	buf[0] = '\0';
-	for (int k = 0; k < KIND__COUNT && n < len; k++)
-		if (p->count[k])
-			n += (size_t)snprintf(buf + n, len - n, "%s%s: %llu", n ? "\\n" : "",
-					      report_kind_name((enum report_kind)k), (unsigned long long)p->count[k]);
-	if (p->call_us > 0 && n < len)
-		snprintf(buf + n, len - n, "%stalk: %.0f s", n ? "\\n" : "", (double)p->call_us / 1e6);
+	for (int k = 0; k < KIND__COUNT && n < len; k++) {
+		uint64_t c = inferred ? p->inferred[k] : p->count[k] - p->inferred[k];
+		if (c)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s: %llu%s", n ? "\\n" : "",
+					      report_kind_name((enum report_kind)k), (unsigned long long)c,
+					      inferred ? " (inferred)" : "");
+	}
+	if (!inferred && p->call_us > 0 && n > 0 && n < len)
+		snprintf(buf + n, len - n, "\\ntalk: %.0f s", (double)p->call_us / 1e6);
 }
 
 char *report_graph_dot(const struct report_data *d)
@@ -62,21 +68,29 @@ char *report_graph_dot(const struct report_data *d)
 			fputs(", fillcolor=\"#ffd6d6\", color=\"#b00000\", penwidth=2", f);
 		fputs("];\n", f);
 	}
+	/* a pair's certain events on a solid edge, its inferred ones (app messages and
+	 * calls paired between targets) on a dashed one beside it */
 	for (size_t i = 0; i < d->npairs; i++) {
 		const struct report_pair *p = &d->pairs[i];
 		if (!d->parties[p->a].drawn || !d->parties[p->b].drawn)
 			continue;
-		char label[256];
-		edge_label(p, label, sizeof label);
-		uint64_t total = 0;
-		for (int k = 0; k < KIND__COUNT; k++)
-			total += p->count[k];
-		fputs("  ", f);
-		dot_string(f, d->parties[p->a].id);
-		fputs(" -- ", f);
-		dot_string(f, d->parties[p->b].id);
-		fprintf(f, " [id=\"pair_%zu\", class=\"pair\", label=\"%s\", penwidth=%.1f];\n", i, label,
-			total > 20 ? 4.0 : 1.0 + (double)total / 7.0);
+		for (int inferred = 0; inferred < 2; inferred++) {
+			char label[256];
+			edge_label(p, inferred, label, sizeof label);
+			if (!label[0])
+				continue;
+			uint64_t total = 0;
+			for (int k = 0; k < KIND__COUNT; k++)
+				total += inferred ? p->inferred[k] : p->count[k] - p->inferred[k];
+			fputs("  ", f);
+			dot_string(f, d->parties[p->a].id);
+			fputs(" -- ", f);
+			dot_string(f, d->parties[p->b].id);
+			fprintf(f, " [id=\"pair_%zu%s\", class=\"%s\", label=\"%s\", penwidth=%.1f%s];\n", i,
+				inferred ? "_inferred" : "", inferred ? "pair inferred" : "pair", label,
+				total > 20 ? 4.0 : 1.0 + (double)total / 7.0,
+				inferred ? ", style=dashed, color=\"#7a4b00\", fontcolor=\"#7a4b00\"" : "");
+		}
 	}
 	fputs("}\n", f);
 	fclose(f);

@@ -153,9 +153,22 @@ static void evidence_cell(FILE *f, const char *ev)
 	fprintf(f, "%.12s&hellip;</code></span>", cap);
 }
 
+/* A party as a reader wants it: an app's service, where pairing found the other target, is that target via it. */
+static void party_cell(FILE *f, const struct record *r, const char *party)
+{
+	if (r->counterpart[0] && strncmp(party, "service:", 8) == 0) {
+		fputs("<span class=\"inferred\">", f);
+		html(f, r->counterpart);
+		fputs("</span> via ", f);
+		html(f, party + 8);
+	} else {
+		html(f, party);
+	}
+}
+
 static void record_table(FILE *f, const struct report_data *d, const char *target)
 {
-	fputs("<table class=\"records\"><tr><th>seq</th><th>time (UTC)</th><th>type</th><th>dir</th>"
+	fputs("<table class=\"records\"><tr><th>seq</th><th>time (UTC)</th><th>type</th><th>target</th><th>dir</th>"
 	      "<th>from</th><th>to</th><th>protocol / service</th><th>outcome</th><th>duration</th>"
 	      "<th>confidence</th><th>evidence</th></tr>\n", f);
 	for (size_t i = 0; i < d->nrecs; i++) {
@@ -163,13 +176,16 @@ static void record_table(FILE *f, const struct report_data *d, const char *targe
 		if (strcmp(r->target, target) != 0)
 			continue;
 		char ts[TS_STRLEN];
-		fprintf(f, "<tr id=\"rec-%llu\"%s><td class=\"num\">%llu</td><td>%s</td><td>%s</td><td>%s</td><td>",
-			(unsigned long long)r->seq, r->inferred ? " class=\"inferred\"" : "",
-			(unsigned long long)r->seq, ts_format(r->ts_us, ts, sizeof ts), event_type_name(r->type),
-			r->direction);
-		html(f, r->from);
+		fprintf(f, "<tr id=\"rec-%llu\"%s title=\"event ", (unsigned long long)r->seq,
+			r->inferred ? " class=\"inferred\"" : "");
+		html(f, r->event);
+		fprintf(f, "\"><td class=\"num\">%llu</td><td>%s</td><td>%s</td><td>", (unsigned long long)r->seq,
+			ts_format(r->ts_us, ts, sizeof ts), event_type_name(r->type));
+		html(f, r->target);
+		fprintf(f, "</td><td>%s</td><td>", r->direction);
+		party_cell(f, r, r->from);
 		fputs("</td><td>", f);
-		html(f, r->to);
+		party_cell(f, r, r->to);
 		fputs("</td><td>", f);
 		html(f, r->protocol);
 		if (r->service[0]) {
@@ -193,6 +209,31 @@ static void record_table(FILE *f, const struct report_data *d, const char *targe
 	fputs("</table>\n", f);
 }
 
+/* What a target used, not whom it contacted: app services, access points, resolvers, hosts. */
+static void uses_table(FILE *f, const struct report_data *d, size_t target)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < d->ndests; j++)
+		n += d->dests[j].target == target;
+	if (!n)
+		return;
+	fputs("<h3>Services and destinations</h3>\n<table class=\"uses\"><tr><th>kind</th><th>name</th>"
+	      "<th>events</th><th>first</th><th>last</th></tr>\n", f);
+	for (int k = 0; k < DEST__COUNT; k++)
+		for (size_t j = 0; j < d->ndests; j++) {
+			const struct report_dest *u = &d->dests[j];
+			if (u->target != target || u->kind != (enum report_dest_kind)k)
+				continue;
+			char a[TS_STRLEN], b[TS_STRLEN];
+			fprintf(f, "<tr><td>%s</td><td>", report_dest_kind_name(u->kind));
+			html(f, u->name);
+			fprintf(f, "</td><td class=\"num\">%llu</td><td>%s</td><td>%s</td></tr>\n",
+				(unsigned long long)u->events, ts_format(u->first_us, a, sizeof a),
+				ts_format(u->last_us, b, sizeof b));
+		}
+	fputs("</table>\n", f);
+}
+
 static void pair_table(FILE *f, const struct report_data *d)
 {
 	fputs("<h2 id=\"pairs\">Who was in contact with whom</h2>\n<table class=\"pairs\"><tr><th>party</th><th>party</th>", f);
@@ -208,7 +249,11 @@ static void pair_table(FILE *f, const struct report_data *d)
 		html(f, d->parties[p->b].id);
 		fputs("</td>", f);
 		for (int k = 0; k < KIND__COUNT; k++)
-			fprintf(f, "<td class=\"num\">%llu</td>", (unsigned long long)p->count[k]);
+			if (p->inferred[k])
+				fprintf(f, "<td class=\"num\">%llu <span class=\"inferred\">(%llu inferred)</span></td>",
+					(unsigned long long)p->count[k], (unsigned long long)p->inferred[k]);
+			else
+				fprintf(f, "<td class=\"num\">%llu</td>", (unsigned long long)p->count[k]);
 		fprintf(f, "<td class=\"num\">%.0f s</td><td>%s</td><td>%s</td></tr>\n", (double)p->call_us / 1e6,
 			ts_format(p->first_us, a, sizeof a), ts_format(p->last_us, b, sizeof b));
 	}
@@ -241,7 +286,10 @@ void report_html(FILE *f, const struct report_data *d, const struct report_optio
 	fputs("</div>\n<h1>Pen register / trap and trace report</h1>\n", f);
 	fprintf(f, "<p class=\"note\">Made by pentrap %s at %s from <code>", PENTRAP_VERSION, now);
 	html(f, opt->db_path);
-	fprintf(f, "</code>: %zu records, %zu parties, %zu pairs.</p>\n", d->nrecs, d->nparties, d->npairs);
+	fprintf(f, "</code>: %llu events in %zu records (an event between two targets has a record for each), "
+		   "%zu parties, %zu pairs.</p>\n", (unsigned long long)d->events, d->nrecs, d->nparties, d->npairs);
+	if (d->nrecs == 0)
+		fputs("<p class=\"banner fail\">No records match what was asked (order, targets, time range).</p>\n", f);
 	custody(f, d);
 
 	fputs("<h2 id=\"graph\">Contact graph</h2>\n<div class=\"graph\">", f);
@@ -254,8 +302,11 @@ void report_html(FILE *f, const struct report_data *d, const struct report_optio
 		fprintf(f, "<p class=\"note\">Targets and their %u most frequent contacts are drawn; %zu other "
 			   "contacts are left out of the picture (they are in the tables below).</p>\n",
 			opt->max_nodes ? opt->max_nodes : 120, d->hidden_nodes);
-	fputs("<p class=\"note\">Targets are outlined in red. Edge labels count each kind of contact and the "
-	      "total call time.</p>\n", f);
+	fputs("<p class=\"note\">Nodes are people: targets (outlined in red) and the parties they were in "
+	      "contact with. Edge labels count events of each kind (an SMS between two targets once, however "
+	      "many records it made) and the total call time; dashed edges are app messages and calls paired "
+	      "between two targets by inference (counterpart). Services, access points, resolvers and hosts a "
+	      "target used are not people: they are listed in its section below.</p>\n", f);
 
 	for (size_t i = 0; i < d->nparties; i++) {
 		if (!d->parties[i].is_target)
@@ -263,12 +314,13 @@ void report_html(FILE *f, const struct report_data *d, const struct report_optio
 		const char *t = d->parties[i].id;
 		fputs("<h2 class=\"target\">Target ", f);
 		html(f, t);
-		fputs("</h2>\n", f);
+		fprintf(f, "</h2>\n<p>%llu events.</p>\n", (unsigned long long)d->parties[i].events);
 		char *tl = report_timeline_svg(d, t);
 		if (tl) {
 			fputs(tl, f);
 			free(tl);
 		}
+		uses_table(f, d, i);
 		record_table(f, d, t);
 	}
 	pair_table(f, d);

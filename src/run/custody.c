@@ -1,6 +1,10 @@
 /* custody.c — the captures of a run and their hashes (custody.h). */
 #include "run/custody.h"
 
+#include "core/timefmt.h"
+#include "record/custody_read.h"
+#include "record/store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,4 +135,74 @@ void custody_fini(struct custody *cu)
 	if (cu->started)
 		pthread_join(cu->thread, NULL);
 	cu->started = false;
+}
+
+/* --- a capture already in the store --- */
+
+struct new_check {
+	struct custody_capture mine[RUN_MAX_CAPTURES];
+	size_t n;
+	const struct custody_capture *dup; /* the one found again */
+	uint64_t run_id, run_started_us;
+	bool interrupted;
+};
+
+static bool is_hash(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+static int collect_mine(void *ud, const struct custody_capture *c)
+{
+	struct new_check *k = ud;
+	if (is_hash(c->sha256) && k->n < RUN_MAX_CAPTURES)
+		k->mine[k->n++] = *c;
+	return 0;
+}
+
+static int compare_theirs(void *ud, const struct custody_capture *c)
+{
+	struct new_check *k = ud;
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->mine[i].sha256, c->sha256) == 0) {
+			k->dup = &k->mine[i];
+			return 1;
+		}
+	return 0;
+}
+
+static int check_run(const struct run_info *ri, void *ud)
+{
+	struct new_check *k = ud;
+	if (ri->captures && custody_captures_each(ri->captures, compare_theirs, k) >= 0 && k->dup) {
+		k->run_id = ri->id;
+		k->run_started_us = ri->started_us;
+		k->interrupted = ri->status && strcmp(ri->status, "running") == 0;
+		return 1;
+	}
+	return 0;
+}
+
+int custody_check_new(struct store *s, const char *db_path, const char *captures_json, char *errbuf,
+		      size_t errlen)
+{
+	struct new_check *k = calloc(1, sizeof *k);
+	if (!k) {
+		snprintf(errbuf, errlen, "out of memory");
+		return RUN_FAILED;
+	}
+	int status = RUN_OK;
+	char err[256] = "";
+	if (custody_captures_each(captures_json, collect_mine, k) > 0 && k->n &&
+	    store_each_run(s, check_run, k, err, sizeof err) > 0 && k->dup) {
+		char when[TS_STRLEN];
+		snprintf(errbuf, errlen,
+			 "%s: capture %s (SHA-256 %.16s...) is already in this store (run %llu of %s%s); --again records "
+			 "it again", db_path, k->dup->path, k->dup->sha256, (unsigned long long)k->run_id,
+			 ts_format(k->run_started_us, when, sizeof when),
+			 k->interrupted ? ", interrupted: --resume continues it" : "");
+		status = RUN_BAD_INPUT;
+	}
+	free(k);
+	return status;
 }

@@ -63,6 +63,15 @@ void custody_placeholder(uint32_t index, char out[65]);
 /* Replaces the placeholder at the start of evidence, if any, by hashes[index] (n of them). */
 void custody_fill(char *evidence, const char (*hashes)[65], size_t n);
 
+struct store;
+/*
+ * Refuses a capture the store already holds: one of captures_json (this run's custody)
+ * whose SHA-256 a run of the store lists already. RUN_OK, or RUN_BAD_INPUT with one line
+ * in errbuf naming the capture, its hash and the run (what `--again` overrides).
+ */
+int custody_check_new(struct store *s, const char *db_path, const char *captures_json, char *errbuf,
+		      size_t errlen);
+
 /* Waits for the thread if one runs. */
 void custody_fini(struct custody *cu);
 

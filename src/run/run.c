@@ -25,6 +25,7 @@
 #include "run/run_ctx.h"
 #include "run/run_sigs.h"
 #include "run/shard.h"
+#include "run/summary.h"
 #include "run/workers.h"
 #include "record/jsonl.h"
 #include "record/store.h"
@@ -213,6 +214,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 			break;
 		}
 		poll_reload(c);
+		run_ctx_saw_frame(c, frame.ts_us);
 		if (c->ws)
 			workers_frame(c->ws, &frame, ++frame_no);
 		else
@@ -227,55 +229,6 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 	progress_show(pr, &src, true);
 	capture_close(&src);
 	return status;
-}
-
-static void print_summary(FILE *out, const struct stats *st, size_t ncaptures, const struct record_writer *w,
-			  const char *db_path, double secs)
-{
-	fprintf(out, "pentrap: summary\n");
-	fprintf(out, "  captures   %zu\n", ncaptures);
-	fprintf(out, "  packets    %llu (%llu bytes, %llu IP) in %.2f s\n", (unsigned long long)st->packets,
-		(unsigned long long)st->bytes, (unsigned long long)st->ip_packets, secs);
-	fprintf(out, "  flows      %llu\n", (unsigned long long)st->flows);
-	uint64_t nev = 0;
-	for (int i = 0; i < EV__COUNT; i++)
-		nev += st->events[i];
-	fprintf(out, "  events     %llu", (unsigned long long)nev);
-	const char *sep = " (";
-	for (int i = 0; i < EV__COUNT; i++)
-		if (st->events[i]) {
-			fprintf(out, "%s%s %llu", sep, event_type_name((enum event_type)i),
-				(unsigned long long)st->events[i]);
-			sep = ", ";
-		}
-	fprintf(out, "%s\n", nev ? ")" : "");
-	fprintf(out, "  sms        %llu (smpp %llu, sip-message %llu, map %llu)\n",
-		(unsigned long long)(st->sms_smpp + st->sms_sip + st->sms_map), (unsigned long long)st->sms_smpp,
-		(unsigned long long)st->sms_sip, (unsigned long long)st->sms_map);
-	fprintf(out, "  map ops    %llu not recorded (sendRoutingInfoForSM %llu, updateLocation %llu, other %llu)\n",
-		(unsigned long long)(st->map_ops_sri_sm + st->map_ops_update_location + st->map_ops_other),
-		(unsigned long long)st->map_ops_sri_sm, (unsigned long long)st->map_ops_update_location,
-		(unsigned long long)st->map_ops_other);
-	if (st->tcap_messages || st->sccp_returned)
-		fprintf(out, "  tcap       %llu messages (%llu not MAP: CAMEL and others; %llu returned by SCCP)\n",
-			(unsigned long long)st->tcap_messages, (unsigned long long)st->tcap_non_map,
-			(unsigned long long)st->sccp_returned);
-	fprintf(out, "  records    %llu", (unsigned long long)w->written);
-	if (w->written)
-		fprintf(out, " (seq %llu..%llu)", (unsigned long long)(w->next_seq - w->written),
-			(unsigned long long)(w->next_seq - 1));
-	if (db_path)
-		fprintf(out, " -> %s", db_path);
-	fputc('\n', out);
-	fprintf(out, "  anomalies  %llu", (unsigned long long)stats_anomaly_total(st));
-	sep = " (";
-	for (int i = 0; i < ANOM__COUNT; i++)
-		if (st->anomalies[i]) {
-			fprintf(out, "%s%s %llu", sep, anomaly_name((enum anomaly)i),
-				(unsigned long long)st->anomalies[i]);
-			sep = ", ";
-		}
-	fprintf(out, "%s\n", stats_anomaly_total(st) ? ")" : "");
 }
 
 /* The run's statistics as a JSON object, kept with the run in the store. */
@@ -372,6 +325,12 @@ int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdi
 	if (c->db_path) {
 		if (run_store_open(c->db_path, &c->store, errbuf, errlen) != 0)
 			return RUN_BAD_INPUT;
+		/* the same capture recorded twice would count every event twice */
+		int fresh = opt->again || opt->resume || !captures_json
+				    ? RUN_OK
+				    : custody_check_new(c->store, c->db_path, captures_json, errbuf, errlen);
+		if (fresh != RUN_OK)
+			return fresh;
 		if (store_migrated_from(c->store))
 			fprintf(stderr, "pentrap: %s: store format version %d brought to the current version (its records "
 				"and their hashes unchanged)\n", c->db_path, store_migrated_from(c->store));
@@ -389,7 +348,8 @@ int run_ctx_open_records(struct run_ctx *c, const char *captures_json, bool stdi
 	if (opt->table)
 		c->writer.table = stdout;
 	/* the legs of one event joined before numbering; app legs wait when two targets may meet */
-	if (!c->writer.pairing && writer_pairing(&c->writer, c->order.ntargets > 1) != 0) {
+	if ((!c->writer.pairing && writer_pairing(&c->writer, c->order.ntargets > 1) != 0) ||
+	    (!c->writer.tally && writer_tally(&c->writer, c->order.ntargets) != 0)) {
 		snprintf(errbuf, errlen, "out of memory");
 		return RUN_FAILED;
 	}
@@ -456,8 +416,10 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 		keep[nkeep++] = w->sinks[i];
 	FILE *table = w->table;
 	bool header = w->table_header_done;
-	struct pairing *pairing = w->pairing; /* what it learned goes on */
+	struct pairing *pairing = w->pairing; /* what it learned and counted goes on */
+	struct tally *tally = w->tally;
 	w->pairing = NULL;
+	w->tally = NULL;
 	w->nsinks = w->nsinks ? 1 : 0;
 	writer_close(w);
 	evidence_fini(&c->ev);
@@ -468,6 +430,7 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 	}
 	int status = begin_evidence(c, captures_json, false, false, now, errbuf, errlen);
 	w->pairing = pairing; /* begin_evidence began the writer afresh */
+	w->tally = tally;
 	for (int i = 0; i < nkeep; i++)
 		writer_add_sink(w, keep[i]);
 	w->table = table;
@@ -554,9 +517,14 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 		snprintf(errbuf, errlen, "%s", w->error);
 		status = RUN_FAILED;
 	}
+	struct run_summary said = { .st = &st, .ncaptures = ncaptures, .first_us = c->first_us, .last_us = c->last_us,
+				   .w = w, .db_path = c->db_path, .secs = mono_s() - c->t0, .order = &c->order };
+	run_summary_warnings(stderr, &said);
 	if (!opt->quiet) {
-		print_summary(c->out, &st, ncaptures, w, c->db_path, mono_s() - c->t0);
+		run_summary_print(c->out, &said);
 		run_sigs_summary(&c->rs, have_detect ? &ds : NULL, c->out);
+	}
+	if (!opt->quiet && opt->verbose) {
 		/* what tracking one flow costs (bench/run reads it): the table's slot, allocated
 		 * at start, and the dissector state reserved for it, allocated on classification */
 		if (c->plan.max_flows) {
@@ -586,17 +554,26 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 	return status;
 }
 
+void run_ctx_saw_frame(struct run_ctx *c, uint64_t ts_us)
+{
+	if (!c->first_us || ts_us < c->first_us)
+		c->first_us = ts_us;
+	if (ts_us > c->last_us)
+		c->last_us = ts_us;
+}
+
 void run_ctx_close(struct run_ctx *c)
 {
 	evidence_fini(&c->ev);
 	free(c->captures_json);
 	c->captures_json = NULL;
-	free(c->held);
-	c->held = NULL;
 	workers_free(c->ws);
 	c->ws = NULL;
-	pipeline_free(c->pl);
+	pipeline_free(c->pl); /* flows it ends may still make records: held below until freed */
 	c->pl = NULL;
+	free(c->held);
+	c->held = NULL;
+	c->nheld = c->held_cap = 0;
 	run_sigs_close(&c->rs);
 	writer_close(&c->writer); /* closes the store's sink and the JSON lines file */
 	store_close(c->store);

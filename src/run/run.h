@@ -33,6 +33,8 @@ struct run_options {
 	bool table;                /* print records as a table on standard output */
 	bool progress;             /* progress line on stderr (when it is a terminal) */
 	bool quiet;                /* no summary */
+	bool verbose;              /* the summary adds the memory plan, table sizes, workers */
+	bool again;                /* record a capture the store already holds (same SHA-256) again */
 	FILE *summary_out;         /* where the summary goes (stderr by default) */
 	unsigned max_memory_mib;   /* cap on traffic-driven memory (run/limits.h), 0 default */
 	unsigned max_flows;        /* flow table size, 0: as many as fit in 3/8 of the cap */

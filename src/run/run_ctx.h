@@ -50,6 +50,7 @@ struct run_ctx {
 	struct workers *ws;            /* run -j N, N > 1: the workers and their pipelines */
 	uint64_t frames;               /* frames read over the run's captures (core/test_hook.h) */
 	uint64_t started_us;           /* wall clock at start */
+	uint64_t first_us, last_us;    /* the earliest and latest frame time read (0: none yet) */
 	double t0;                     /* monotonic clock at start */
 	FILE *out;                     /* where the summary goes */
 };
@@ -99,6 +100,9 @@ char *run_summary_json(const struct stats *st);
  * Returns the run's final status (status, or worse), errbuf set when it changed.
  */
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen);
+
+/* A frame of time ts_us was read (the captures' time range, for the summary). */
+void run_ctx_saw_frame(struct run_ctx *c, uint64_t ts_us);
 
 /* Frees everything; accepts a context that was only partly opened. */
 void run_ctx_close(struct run_ctx *c);

@@ -242,6 +242,7 @@ static int past_window(struct live_state *ls, uint64_t t_us, const char *clock)
 static int after_frame(void *ud, uint64_t ts_us)
 {
 	struct live_state *ls = ud;
+	run_ctx_saw_frame(&ls->c, ts_us);
 	return past_window(ls, ts_us, "capture time") || ls->status != RUN_OK;
 }
 

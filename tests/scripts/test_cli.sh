@@ -33,8 +33,12 @@ PY
 "$PENTRAP" query --db "$DB" --target "$T" --to 2011-07-28T12:54:47Z --format jsonl | grep -c . | grep -qx 1 && pass || fail "query --to"
 [ "$("$PENTRAP" query --db "$DB" --target "+15550000000" --format jsonl 2>/dev/null | wc -l)" = 0 ] && pass || fail "query of nobody"
 
-# A second run continues the store's sequence and chain.
-"$PENTRAP" run -q --order "$ORDER" -r "$SAMPLE" --db "$DB" && pass || fail "second run"
+# The same capture again is refused (its events would count twice), unless --again.
+expect_run "same capture again" 2 "^pentrap: .*records.db: capture .*sample.pcap \(SHA-256 [0-9a-f]{16}\.\.\.\) is already in this store \(run 1 of .*\); --again records it again$" \
+  -- run -q --order "$ORDER" -r "$SAMPLE" --db "$DB"
+[ "$(sqlite3 "$DB" 'SELECT count(*) FROM records')" = 3 ] && pass || fail "a refused run wrote records"
+# A second run (--again) continues the store's sequence and chain.
+"$PENTRAP" run -q --again --order "$ORDER" -r "$SAMPLE" --db "$DB" && pass || fail "second run"
 [ "$(sqlite3 "$DB" 'SELECT group_concat(seq) FROM records')" = "1,2,3,4,5,6" ] && pass || fail "sequence continues"
 [ "$(sqlite3 "$DB" 'SELECT prev_hash FROM records WHERE seq=4')" = "$(sqlite3 "$DB" 'SELECT hash FROM records WHERE seq=3')" ] && pass || fail "chain continues"
 

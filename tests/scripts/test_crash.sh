@@ -84,11 +84,16 @@ fi
 "$PENTRAP" verify -q --db early.db --pubkey sensor.pub > /dev/null && pass || fail "killed early: verify"
 run --db early.db --resume && [ "$(count early.db)" = $WANT ] && pass || fail "killed early: resume ($(count early.db) records)"
 
-# 3. A plain rerun after a crash continues the chain after the committed records.
+# 3. A plain rerun after a crash is refused (the capture is in the store: its records
+#    would be there twice) and says --resume; with --again it continues the chain after
+#    the committed records.
 if crash rerun.db 3050; then
   C=$(count rerun.db)
   [ "$C" = 3000 ] && pass || fail "rerun: $C records committed before the crash, expected 3000"
-  run --db rerun.db && pass || fail "rerun after a crash"
+  run --db rerun.db 2> rerun.err && fail "rerun without --again was not refused" || \
+    { grep -q "is already in this store (run 1 of .*, interrupted: --resume continues it); --again records it again" rerun.err \
+      && pass || { fail "rerun refused otherwise"; cat rerun.err; }; }
+  run --db rerun.db --again && pass || fail "rerun after a crash"
   [ "$(count rerun.db)" = $((C + WANT)) ] && pass || fail "rerun: $(count rerun.db) records, want $((C + WANT))"
   "$PENTRAP" verify -q --db rerun.db --pubkey sensor.pub > v.out && pass || { fail "rerun: verify"; cat v.out; }
 fi

@@ -21,7 +21,7 @@ python3 "$SRC/tests/bad/make_attacks.py" "$WORK" "$SAMPLE" > /dev/null || { echo
 
 # run NAME CAPTURE: runs pentrap; leaves NAME.stderr, NAME.jsonl and NAME.status.
 run() {
-  "$PENTRAP" run --no-db --max-memory "$CAP" --order "$ORDER" -r "$2" --jsonl "$WORK/$1.jsonl" \
+  "$PENTRAP" run -v --no-db --max-memory "$CAP" --order "$ORDER" -r "$2" --jsonl "$WORK/$1.jsonl" \
     > /dev/null 2> "$WORK/$1.stderr"
   echo $? > "$WORK/$1.status"
 }

@@ -18,7 +18,7 @@ cd "$WORK"
 grep -q "BEGIN PUBLIC KEY" sensor.pub && openssl pkey -in sensor.key -noout 2>/dev/null && pass || fail "keygen: PEM files"
 expect_run "keygen refuses to overwrite" 2 "sensor.(key|pub): already exists" -- keygen -o sensor.key
 for i in 1 2 3 4; do
-  "$PENTRAP" run -q --key sensor.key --checkpoint-every 3 --note "tamper test run $i" \
+  "$PENTRAP" run -q --again --key sensor.key --checkpoint-every 3 --note "tamper test run $i" \
     --order "$ORDER" -r "$SAMPLE" --db base.db || fail "run $i"
 done
 [ "$(sqlite3 base.db 'SELECT count(*) FROM records')" = 12 ] && pass || fail "base store: not 12 records"

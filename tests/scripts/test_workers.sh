@@ -18,11 +18,11 @@ counts() { grep -E '^  (packets|flows|events|sms|map ops|tcap|anomalies|ott|targ
 # same_as_one NAME ARGS...: -j 2 and -j 3 against -j 1 on the same arguments
 same_as_one() {
   local name=$1; shift
-  "$PENTRAP" run --no-db --jsonl "$name.j1.jsonl" "$@" 2> "$name.j1.err" || { fail "$name: -j 1 failed"; cat "$name.j1.err"; return; }
+  "$PENTRAP" run -v --no-db --jsonl "$name.j1.jsonl" "$@" 2> "$name.j1.err" || { fail "$name: -j 1 failed"; cat "$name.j1.err"; return; }
   local n; n=$(wc -l < "$name.j1.jsonl")
   [ "$n" -gt 0 ] && pass || fail "$name: no records at all (the comparison would prove nothing)"
   for j in 2 3; do
-    "$PENTRAP" run --no-db --jsonl "$name.j$j.jsonl" -j "$j" "$@" 2> "$name.j$j.err" || { fail "$name: -j $j failed"; cat "$name.j$j.err"; continue; }
+    "$PENTRAP" run -v --no-db --jsonl "$name.j$j.jsonl" -j "$j" "$@" 2> "$name.j$j.err" || { fail "$name: -j $j failed"; cat "$name.j$j.err"; continue; }
     if diff <(python3 "$UNORDERED" < "$name.j1.jsonl") <(python3 "$UNORDERED" < "$name.j$j.jsonl") > "$name.j$j.diff"; then
       pass
     else

@@ -72,7 +72,8 @@ static void test_sip_number_and_times(void)
 	CHECK_EQ_INT(order_load("data/order_sip_number.yaml", &o, err, sizeof err), 0);
 	CHECK_EQ_INT(o.kind, ORDER_PEN_REGISTER);
 	CHECK_EQ_INT(o.valid_from_us, (1793491200ull - 3600) * 1000000u); /* +01:00 offset */
-	CHECK_EQ_INT(o.valid_until_us, (1793491200ull + 86400) * 1000000u); /* bare date */
+	/* a bare date until: the end of that day */
+	CHECK_EQ_INT(o.valid_until_us, (1793491200ull + 2 * 86400) * 1000000u - 1);
 	CHECK_EQ_INT(o.ntargets, 1);
 	CHECK_EQ_INT(o.targets[0].kind, TARGET_MSISDN); /* a global number in a SIP URI */
 	CHECK_EQ_STR(o.targets[0].id, "+15551234567");
