@@ -124,7 +124,8 @@ static void session_event(struct detect *d, const struct flow *f, const struct f
  * Holding back: a burst in the band on a channel that also carries call setup (an
  * iMessage on APNs, or a FaceTime invitation) is held until call_setup_s has passed;
  * if a call of one of the signature's call_setup services starts on the device within
- * that time, the burst was its setup and no message is recorded.
+ * that time, the burst was its setup and no message is recorded. With call_during, a
+ * burst while such a call is going is its signalling too (call_going).
  */
 static void pending_emit_due(struct detect *d, uint64_t now_us, bool all)
 {
@@ -202,6 +203,27 @@ static int pending_call_started(struct detect *d, const struct ip_addr *device, 
 	return caller;
 }
 
+/*
+ * True when a call of one of m's call_setup services is going on the device at ts (from
+ * its first packet to call_gap_s after its last): the channel then carries the call's
+ * own signalling (candidates, video on and off, hang-up), not messages.
+ */
+static bool call_going(const struct detect *d, const struct ip_addr *device, const struct sig *m, uint64_t ts)
+{
+	for (uint32_t i = 0; i < d->calls_end; i++) {
+		const struct call *c = &d->calls[i];
+		if (!c->used || !addr_eq(&c->device, device))
+			continue;
+		const struct sig *cs = &c->set->sigs[c->sig];
+		if (ts < c->first_us || ts > c->last_us + (uint64_t)cs->shape.call_gap_ms * 1000)
+			continue;
+		for (unsigned k = 0; k < m->shape.ncall_setup; k++)
+			if (strcmp(m->shape.call_setup[k], cs->service) == 0)
+				return true;
+	}
+	return false;
+}
+
 static void close_burst(struct detect *d, const struct flow *f, struct fstate *st, int k)
 {
 	struct burst *b = &st->burst[k];
@@ -239,7 +261,12 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		event_add_frame(&e, b->last_frame);
 		e.shape_bytes = b->bytes; /* compared when pairing legs between targets, never recorded */
 		if (sh->ncall_setup) {
-			pending_add(d, &e, &f->key.addr[1 - detect_server_side(f)], m, st->set);
+			const struct ip_addr *device = &f->key.addr[1 - detect_server_side(f)];
+			if (sh->call_during && call_going(d, device, m, b->start_us)) {
+				d->sum.call_setups++;
+				return;
+			}
+			pending_add(d, &e, device, m, st->set);
 			return;
 		}
 		emit(d, &e);

@@ -16,7 +16,7 @@ gen_and_run apps apps 7 60 240
 while read -r svc typ p_min r_min; do
   accuracy_at_least apps "$typ" "$p_min" "$r_min" "$svc"
 done <<'T'
-telegram ott.message 0.80 0.90
+telegram ott.message 0.85 0.80
 signal ott.message 0.40 0.90
 viber ott.message 0.95 0.90
 messenger ott.message 0.95 0.90

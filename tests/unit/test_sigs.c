@@ -264,6 +264,10 @@ static void test_frames_and_media(void)
 		CHECK_EQ_INT(r->sigs[sigs_find(r, "m")].shape.receipt_ms, 1500);
 		sigs_unref(r);
 	}
+	CHECK(strstr(error_of(HEAD "  - id: x\n    service: s\n    recognises: session\n    ports: [1]\n"
+				   "  - id: m\n    service: s\n    recognises: message\n    within: [x]\n"
+				   "    shape: {burst_bytes: [10, 20], call_during: true}\n"),
+		     "t.yaml:12: call_during: needs call_setup"));
 	/* more than SIG_FRAMES_MAX frames in one file */
 	char big[8192] = HEAD;
 	for (int i = 0; i <= SIG_FRAMES_MAX; i++)
