@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity/identity.h"
 #include "identity/names.h"
 #include "proto/proto.h"
 #include "proto/rtp.h"
@@ -108,6 +109,7 @@ struct detect *detect_new(const struct detect_config *cfg)
 	d->sigs = sigs_ref(cfg->sigs);
 	d->order = cfg->order;
 	d->identity = cfg->identity;
+	d->identity_pending = cfg->identity_pending && cfg->identity;
 	d->names = cfg->names;
 	d->events = cfg->events;
 	d->facts = (struct facts_sink){ .facts = on_facts, .lookup = on_lookup, .ud = d };
@@ -349,9 +351,15 @@ void detect_flow_start(struct detect *d, struct flow *f, const struct packet *pk
 	if (d->order) {
 		if (!flowrec_is_target(d, &f->key.addr[1 - srv], pkt->ts_us) &&
 		    !flowrec_is_target(d, &f->key.addr[srv], pkt->ts_us)) {
-			/* nobody the order names: nothing of it could ever be recorded */
-			f->detect_flags |= DF_DONE;
-			return;
+			struct subscriber sub;
+			if (!d->identity_pending || identity_lookup(d->identity, &f->key.addr[1 - srv], pkt->ts_us, &sub) ||
+			    identity_lookup(d->identity, &f->key.addr[srv], pkt->ts_us, &sub)) {
+				/* nobody the order names: nothing of it could ever be recorded */
+				f->detect_flags |= DF_DONE;
+				return;
+			}
+			/* nobody is bound to it yet: another sensor's binding may still name a target */
+			f->detect_flags |= DF_MAYBE;
 		}
 		f->detect_flags |= DF_TARGET;
 		struct fstate *st = detect_state(d, f);

@@ -26,6 +26,7 @@ enum {
 	DF_STATE = 1 << 4,     /* flow->user is a struct fstate */
 	DF_TARGET = 1 << 5,    /* a target is on one side */
 	DF_DEFER = 1 << 6,     /* a match put off while a more specific one may come */
+	DF_MAYBE = 1 << 7,     /* looked at though nobody is bound to it yet (identity_pending) */
 };
 
 /* fstate.flags */
@@ -153,7 +154,13 @@ struct detect {
 	struct pending_msg *pending; /* PENDING_MAX, a ring in time order */
 	uint32_t pending_head, pending_n;
 	struct detect_summary sum;
+	bool identity_pending;
 };
+
+/* Whether what the device did counts in the summary: always, unless flows nobody was bound
+ * to are looked at too (identity_pending); then only when the device is a target's
+ * (flowrec.c), so that nothing about anyone else is counted. */
+bool detect_counts(const struct detect *d, const struct ip_addr *device, uint64_t ts_us);
 
 /* detect.c */
 struct fstate *detect_state(struct detect *d, struct flow *f);     /* makes one when needed; NULL when the pool is empty */

@@ -190,7 +190,8 @@ static int pending_call_started(struct detect *d, const struct ip_addr *device, 
 			continue;
 		for (unsigned k = 0; k < p->sig->shape.ncall_setup; k++)
 			if (strcmp(p->sig->shape.call_setup[k], service) == 0) {
-				d->sum.call_setups++;
+				if (detect_counts(d, &p->device, p->e.ts_us))
+					d->sum.call_setups++;
 				if (p->e.ts_us < earliest) {
 					earliest = p->e.ts_us;
 					caller = strncmp(p->e.from, "service:", 8) == 0 ? -1 : 1;

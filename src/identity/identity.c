@@ -55,7 +55,35 @@ struct identity_map {
 	uint8_t lens[2][129];      /* the lengths in use, longest first */
 	unsigned nlens[2];
 	struct sim_links *links;   /* IMSI <-> MSISDN, from access bindings with both */
+	identity_journal_fn journal; /* sees the callers' operations (shared with other sensors) */
+	void *journal_ud;
+	bool applying;             /* identity_apply: an operation from elsewhere, not journaled */
 };
+
+static void journal(struct identity_map *m, enum identity_op_kind kind, const struct identity_binding *b,
+		    const struct ip_addr *addr, enum identity_source source, uint64_t end_us)
+{
+	if (!m->journal || m->applying)
+		return;
+	struct identity_op op;
+	memset(&op, 0, sizeof op);
+	op.kind = kind;
+	if (b)
+		op.b = *b;
+	else
+		op.b.addr = *addr;
+	op.b.source = source;
+	op.end_us = end_us;
+	m->journal(m->journal_ud, &op);
+}
+
+void identity_map_set_journal(struct identity_map *m, identity_journal_fn fn, void *ud)
+{
+	if (!m)
+		return;
+	m->journal = fn;
+	m->journal_ud = ud;
+}
 
 static enum id_layer layer_of(enum identity_source s)
 {
@@ -309,6 +337,7 @@ void identity_bind(struct identity_map *m, const struct identity_binding *b)
 	unsigned len;
 	if (!m || !b || !normalise_key(&b->addr, b->prefix_len, &net, &len) || !has_identity(&b->sub))
 		return;
+	journal(m, ID_OP_BIND, b, NULL, b->source, 0);
 	enum id_layer layer = layer_of(b->source);
 	if (layer == LAYER_ACCESS)
 		sim_links_learn(m->links, &b->sub, b->start_us);
@@ -383,19 +412,48 @@ static void unbind(struct identity_map *m, const struct ip_addr *addr, bool any_
 
 void identity_unbind(struct identity_map *m, const struct ip_addr *addr, uint64_t end_us)
 {
+	if (m && addr)
+		journal(m, ID_OP_UNBIND, NULL, addr, ID_SRC_GTPV1, end_us);
 	unbind(m, addr, true, ID_SRC_GTPV1, NULL, end_us);
 }
 
 void identity_unbind_source(struct identity_map *m, const struct ip_addr *addr,
 			    enum identity_source source, uint64_t end_us)
 {
+	if (m && addr)
+		journal(m, ID_OP_UNBIND_SOURCE, NULL, addr, source, end_us);
 	unbind(m, addr, false, source, NULL, end_us);
 }
 
 void identity_unbind_holder(struct identity_map *m, const struct identity_binding *b, uint64_t end_us)
 {
-	if (b)
-		unbind(m, &b->addr, false, b->source, &b->sub, end_us);
+	if (!b)
+		return;
+	if (m)
+		journal(m, ID_OP_UNBIND_HOLDER, b, NULL, b->source, end_us);
+	unbind(m, &b->addr, false, b->source, &b->sub, end_us);
+}
+
+void identity_apply(struct identity_map *m, const struct identity_op *op)
+{
+	if (!m || !op)
+		return;
+	m->applying = true;
+	switch (op->kind) {
+	case ID_OP_BIND:
+		identity_bind(m, &op->b);
+		break;
+	case ID_OP_UNBIND:
+		identity_unbind(m, &op->b.addr, op->end_us);
+		break;
+	case ID_OP_UNBIND_SOURCE:
+		identity_unbind_source(m, &op->b.addr, op->b.source, op->end_us);
+		break;
+	case ID_OP_UNBIND_HOLDER:
+		identity_unbind_holder(m, &op->b, op->end_us);
+		break;
+	}
+	m->applying = false;
 }
 
 /* --- lookups --- */

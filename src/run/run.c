@@ -15,7 +15,11 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "broker/binding.h"
+#include "broker/binding_feed.h"
+#include "broker/publish.h"
 #include "core/test_hook.h"
+#include "run/run_broker.h"
 #include "core/timefmt.h"
 #include "order/order.h"
 #include "run/custody.h"
@@ -223,6 +227,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 		if ((frame_no & 1023) != 0 && !held_full(c))
 			continue;
 		progress_show(pr, &src, false);
+		run_broker_step(c, false);
 		if ((status = begin_records_when_hashed(c, cu, errbuf, errlen)) != RUN_OK)
 			break;
 	}
@@ -366,6 +371,12 @@ int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen)
 		return RUN_BAD_INPUT;
 	c->pc.decode.merge_mirrors = opt->merge_mirrors;
 	c->pc.identity_bindings = c->plan.bindings;
+	if (opt->nifaces && opt->broker_url && !opt->no_shared_identity) {
+		/* live: an event of addresses nobody is bound to yet waits for another sensor's binding */
+		double wait = opt->identity_wait_s > 0 ? opt->identity_wait_s : RUN_IDENTITY_WAIT_S;
+		c->pc.identity_wait_us = (uint64_t)(wait * 1e6);
+		c->pc.identity_wait_max = RUN_IDENTITY_WAIT_MAX;
+	}
 	c->pc.name_entries = c->plan.names;
 	c->pc.data_sessions = c->plan.sessions;
 	c->pc.gather_buffers = c->plan.gather_buffers;
@@ -564,6 +575,10 @@ void run_ctx_saw_frame(struct run_ctx *c, uint64_t ts_us)
 
 void run_ctx_close(struct run_ctx *c)
 {
+	publisher_stop(c->pub); /* a run that failed before its end: what was committed waits in the store */
+	c->pub = NULL;
+	binding_feed_stop(c->feed);
+	c->feed = NULL;
 	evidence_fini(&c->ev);
 	free(c->captures_json);
 	c->captures_json = NULL;
@@ -579,6 +594,8 @@ void run_ctx_close(struct run_ctx *c)
 	store_close(c->store);
 	c->store = NULL;
 	order_fini(&c->order);
+	binding_queue_free(c->journal);
+	c->journal = NULL;
 }
 
 int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
@@ -591,6 +608,8 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 		goto out_loaded;
 	if ((status = custody_probe(&cu, opt, errbuf, errlen)) != RUN_OK)
 		goto out;
+	if ((status = run_broker_start(&c, false, errbuf, errlen)) != RUN_OK)
+		goto out;
 	/* The captures are hashed for custody beside the reading (custody.h): the store's
 	 * run begins once the hashes are known, records wait until then. */
 	if ((status = custody_hash_beside(&cu, errbuf, errlen)) != RUN_OK ||
@@ -598,6 +617,8 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 		goto out;
 	if (c.ws)
 		workers_hold(c.ws);
+	run_broker_attach(&c);
+	run_broker_catch_up(&c); /* the other sensors' bindings before the first frame (docs/scale.md) */
 	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .c = &c };
 	for (size_t i = 0; i < opt->ncaptures && status == RUN_OK; i++) {
 		struct pipeline *pls[SHARD_MAX_WORKERS];
@@ -622,7 +643,9 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 			goto out;
 		}
 	}
+	run_broker_step(&c, false);
 	status = run_ctx_end(&c, status, opt->ncaptures, errbuf, errlen);
+	status = run_broker_end(&c, status, errbuf, errlen);
 out:
 	custody_fini(&cu);
 out_loaded:

@@ -26,6 +26,10 @@
 #include "record/store.h"
 #include "record/writer.h"
 
+/* Live identity sharing: how long, and how many events at most, wait for a binding. */
+#define RUN_IDENTITY_WAIT_S 2.0
+enum { RUN_IDENTITY_WAIT_MAX = 4096 };
+
 struct run_ctx {
 	const struct run_options *opt; /* borrowed */
 	struct order order;            /* the order in force; the pipeline points at it */
@@ -53,6 +57,13 @@ struct run_ctx {
 	uint64_t first_us, last_us;    /* the earliest and latest frame time read (0: none yet) */
 	double t0;                     /* monotonic clock at start */
 	FILE *out;                     /* where the summary goes */
+	/* --broker (run_broker.h) */
+	struct publisher *pub;         /* publishes the store */
+	struct binding_feed *feed;     /* other sensors' identity bindings */
+	struct binding_queue *journal; /* this run's identity bindings, waiting for the store */
+	bool broker_live;
+	bool said_binding_error;
+	uint64_t shared_bindings_before; /* others' bindings read before the first frame */
 };
 
 /* Wall clock in microseconds since the epoch; monotonic seconds. */

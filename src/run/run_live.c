@@ -36,6 +36,7 @@
 #include "detect/sigs_info.h"
 #include "run/custody.h"
 #include "run/live.h"
+#include "run/run_broker.h"
 #include "run/run_ctx.h"
 
 enum {
@@ -222,11 +223,18 @@ static void on_stats(void *ud, struct capture_source *srcs, size_t n)
 	for (int i = 0; i < EV__COUNT; i++)
 		nev += st->events[i];
 	const struct sigset *s = ls->c.rs.current;
+	char broker[1200];
+	run_broker_stats(&ls->c, broker, sizeof broker);
+	char waited[160] = "";
+	if (st->identity_waited)
+		snprintf(waited, sizeof waited, ", events that waited for a shared binding %" PRIu64 " (%" PRIu64
+			 " then named, %" PRIu64 " let go early)", st->identity_waited, st->identity_named_late,
+			 st->identity_wait_full);
 	live_log("stats:%s; packets %" PRIu64 " (%" PRIu64 " bytes), flows %" PRIu64 ", events %" PRIu64
-		 ", records %" PRIu64 ", anomalies %" PRIu64 ", definitions %s (%ld days old), order %s, store %s",
+		 ", records %" PRIu64 ", anomalies %" PRIu64 ", definitions %s (%ld days old), order %s, store %s%s%s",
 		 line, st->packets, st->bytes, st->flows, nev, st->records, stats_anomaly_total(st),
 		 s ? s->version : "none", s ? sigs_age_days(s, sigs_wall_now_us()) : 0L, ls->c.order.id,
-		 ls->c.db_path ? ls->c.db_path : "none");
+		 ls->c.db_path ? ls->c.db_path : "none", broker, waited);
 }
 
 static int past_window(struct live_state *ls, uint64_t t_us, const char *clock)
@@ -279,11 +287,14 @@ static void rotate(struct live_state *ls)
 	char prev[LIVE_PATH_MAX];
 	snprintf(prev, sizeof prev, "%s", c->db_path);
 	uint64_t old_run = c->ev.ri.id;
+	run_broker_step(c, false); /* the bindings so far, and the broker's position, stay with the old store */
+	run_broker_save(c);
 	if (run_ctx_next_run(c, ns, next, caps, err, sizeof err) != 0) {
 		free(caps);
 		fatal(ls, err);
 		return;
 	}
+	run_broker_follow(c, c->db_path); /* published once the old one is, in order */
 	free(ls->caps);
 	ls->caps = caps;
 	ls->cur = 1 - ls->cur;
@@ -301,6 +312,9 @@ static int on_tick(void *ud, uint64_t now_us)
 		return 1;
 	writer_tick(&ls->c.writer, now_us); /* legs held for pairing wait at most PAIRING_HOLD_S */
 	double t = run_mono_s();
+	/* the other sensors' bindings in, this one's out, and what waited for one */
+	run_broker_step(&ls->c, true);
+	pipeline_release_waiting(ls->c.pl, now_us);
 	if (t >= ls->next_commit) {
 		ls->next_commit = t + LIVE_COMMIT_S;
 		bool pending = ls->c.writer.written != ls->flushed;
@@ -309,6 +323,7 @@ static int on_tick(void *ud, uint64_t now_us)
 			fatal(ls, ls->c.writer.error);
 			return 1;
 		}
+		run_broker_save(&ls->c);
 	}
 	if (ls->opt->max_db_bytes && ls->c.store && ls->c.writer.written > 0 && t >= ls->next_size_check &&
 	    t >= ls->rotate_after) {
@@ -434,6 +449,11 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 	}
 	if ((status = run_ctx_open(&ls->c, ls->caps, false, errbuf, errlen)) != RUN_OK)
 		goto out;
+	/* the broker: a refused login ends here, before capture; others' bindings first */
+	if ((status = run_broker_start(&ls->c, true, errbuf, errlen)) != RUN_OK)
+		goto out;
+	run_broker_attach(&ls->c);
+	run_broker_catch_up(&ls->c);
 	if (opt->user && (status = drop_privileges(ls, errbuf, errlen)) != RUN_OK)
 		goto out;
 
@@ -462,7 +482,9 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 	}
 	live_log("stopping: flushing and sealing the records");
 	on_stats(ls, ls->srcs, ls->nsrcs);
+	run_broker_step(&ls->c, true);
 	status = run_ctx_end(&ls->c, status, ls->nsrcs, errbuf, errlen);
+	status = run_broker_end(&ls->c, status, errbuf, errlen);
 	live_log("stopped (exit status %d)", status);
 out:
 	run_ctx_close(&ls->c);
