@@ -38,7 +38,6 @@ _Static_assert(SIG_SERVICE_MAX <= sizeof(((struct event *)0)->service), "a servi
 
 enum {
 	DEFAULT_STATES = 65536,
-	NONE = 0xffffffffu,
 	RELAY_WINDOWS_MAX = 6, /* windows a flow is watched for a relay's shape before giving up */
 	STUN_ALLOCATE = 0x0003, STUN_ALLOCATE_OK = 0x0103, /* RFC 8656 section 7.1 */
 };
@@ -50,24 +49,18 @@ enum { RELAY_UNSTARTED, RELAY_WATCH, RELAY_OFF };
 
 static struct fstate *state_take(struct detect *d, struct flow *f)
 {
-	struct fstate *st;
-	if (d->free_head != NONE) {
-		st = &d->states[d->free_head];
-		d->free_head = st->next_free;
-	} else if (d->fresh < d->nstates) {
-		st = &d->states[d->fresh++]; /* never used yet: its pages are touched only now */
-	} else {
+	uint32_t i = ixpool_alloc(&d->pool); /* a state never used has its pages touched only now */
+	if (i == IX_NIL) {
 		stats_anomaly(d->stats, ANOM_OTT_STATE_FULL);
 		return NULL;
 	}
+	struct fstate *st = &d->states[i];
 	memset(st, 0, sizeof *st);
 	st->flow = f;
 	st->sig = -1;
 	st->call = -1;
-	st->list_prev = st->list_next = -1;
 	f->user = st;
 	f->detect_flags |= DF_STATE;
-	d->used++;
 	return st;
 }
 
@@ -76,9 +69,7 @@ static void state_release(struct detect *d, struct flow *f, struct fstate *st)
 	sigs_unref(st->set);
 	st->set = NULL;
 	st->flow = NULL;
-	st->next_free = d->free_head;
-	d->free_head = (uint32_t)(st - d->states);
-	d->used--;
+	ixpool_free(&d->pool, (uint32_t)(st - d->states));
 	f->user = NULL;
 	f->detect_flags &= (uint8_t)~DF_STATE;
 }
@@ -114,16 +105,14 @@ struct detect *detect_new(const struct detect_config *cfg)
 	d->events = cfg->events;
 	d->facts = (struct facts_sink){ .facts = on_facts, .lookup = on_lookup, .ud = d };
 	d->stats = cfg->stats;
-	d->list_head = -1;
 	d->stun_dissector = proto_find("stun");
 	d->rtp_dissector = proto_find("rtp");
-	d->nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
-	d->states = calloc(d->nstates, sizeof *d->states);
-	if (!d->states || ott_calls_init(d, cfg->max_calls) != 0) {
+	uint32_t nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
+	d->states = calloc((size_t)nstates + 1, sizeof *d->states);
+	if (!d->states || ixpool_init(&d->pool, nstates) != 0 || ott_calls_init(d, cfg->max_calls) != 0) {
 		detect_free(d);
 		return NULL;
 	}
-	d->free_head = NONE;
 	return d;
 }
 
@@ -132,11 +121,12 @@ void detect_free(struct detect *d)
 	if (!d)
 		return;
 	if (d->states)
-		for (uint32_t i = 0; i < d->fresh; i++)
+		for (uint32_t i = 1; i <= ixpool_reached(&d->pool); i++)
 			if (d->states[i].flow)
 				sigs_unref(d->states[i].set);
 	ott_calls_fini(d);
 	free(d->states);
+	ixpool_fini(&d->pool);
 	sigs_unref(d->sigs);
 	free(d);
 }

@@ -6,6 +6,7 @@
 #ifndef PENTRAP_DETECT_DETECT_INTERNAL_H
 #define PENTRAP_DETECT_DETECT_INTERNAL_H
 
+#include "core/ixpool.h"
 #include "detect/detect.h"
 
 enum {
@@ -53,6 +54,8 @@ struct burst {
 	uint64_t msg_us;       /* start of the latest burst this way taken for a message, 0 none */
 };
 
+enum { DETECT_L_MESSAGES = 0 }; /* the state pool's list */
+
 /*
  * A UDP flow no signature named, watched for a relay's shape (`media: relay`): per
  * window of relay_ms, the packets and payload bytes each way and the longest silence
@@ -88,8 +91,6 @@ struct fstate {
 	uint64_t last_payload_us;
 	char name[NAME_MAX_LEN];
 	uint32_t port_gen;     /* call port table generation last looked at */
-	uint32_t next_free;    /* pool free list */
-	int32_t list_prev, list_next; /* sessions with message signatures */
 };
 
 struct call {
@@ -140,10 +141,8 @@ struct detect {
 	const struct event_sink *events;
 	struct facts_sink facts; /* handed to the dissectors' parse contexts (detect_facts_sink) */
 	struct stats *stats;
-	struct fstate *states;
-	uint32_t nstates, free_head, used;
-	uint32_t fresh;        /* states[fresh..] were never handed out */
-	int32_t list_head;     /* sessions with message signatures */
+	struct fstate *states; /* [1, capacity]: state 0 unused */
+	struct ixpool pool;    /* the states held; on DETECT_L_MESSAGES, the sessions with message signatures */
 	struct call *calls;
 	uint32_t ncalls;
 	uint32_t calls_end;     /* 1 + the highest call slot in use (0: none): scans stop there */

@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
 #include "detect/detect_internal.h"
 
 enum {
@@ -71,12 +72,7 @@ static void emit(struct detect *d, const struct event *e)
 
 static void list_add(struct detect *d, struct fstate *st)
 {
-	int32_t i = (int32_t)(st - d->states);
-	st->list_prev = -1;
-	st->list_next = d->list_head;
-	if (d->list_head >= 0)
-		d->states[d->list_head].list_prev = i;
-	d->list_head = i;
+	ixpool_touch(&d->pool, (uint32_t)(st - d->states), DETECT_L_MESSAGES);
 	st->flags |= FS_ON_LIST;
 }
 
@@ -84,12 +80,7 @@ static void list_remove(struct detect *d, struct fstate *st)
 {
 	if (!(st->flags & FS_ON_LIST))
 		return;
-	if (st->list_prev >= 0)
-		d->states[st->list_prev].list_next = st->list_next;
-	else
-		d->list_head = st->list_next;
-	if (st->list_next >= 0)
-		d->states[st->list_next].list_prev = st->list_prev;
+	ixpool_unlist(&d->pool, (uint32_t)(st - d->states));
 	st->flags &= (uint8_t)~FS_ON_LIST;
 }
 
@@ -374,9 +365,7 @@ static void port_remove(struct detect *d, const struct ip_addr *a, uint16_t port
 int ott_calls_init(struct detect *d, unsigned max_calls)
 {
 	d->ncalls = max_calls ? max_calls : DEFAULT_CALLS;
-	uint32_t want = d->ncalls * PORT_SLOTS_PER_CALL, n = 16;
-	while (n < want)
-		n *= 2;
+	uint32_t n = pow2_at_least(d->ncalls * PORT_SLOTS_PER_CALL, 16);
 	d->nports = n;
 	d->calls = calloc(d->ncalls, sizeof *d->calls);
 	d->ports = calloc(n, sizeof *d->ports); /* zeroed: every slot empty */
@@ -724,7 +713,8 @@ void ott_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 void ott_tick(struct detect *d, uint64_t now_us, bool finish)
 {
 	pending_emit_due(d, now_us, false);
-	for (int32_t i = d->list_head; i >= 0; i = d->states[i].list_next) {
+	/* newest first */
+	for (uint32_t i = ixpool_newest(&d->pool, DETECT_L_MESSAGES); i != IX_NIL; i = ixpool_older(&d->pool, i)) {
 		struct fstate *st = &d->states[i];
 		const struct sig_shape *sh = &st->set->sigs[st->msgs[0]].shape;
 		uint64_t gap = (uint64_t)sh->gap_ms * 1000;
