@@ -84,8 +84,7 @@ static void progress_clear(struct progress *pr)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* The run's pipelines: the one, or each worker's (only while they are idle). Returns how many. */
-static unsigned pipelines_of(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS])
+unsigned run_ctx_pipelines(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS])
 {
 	if (!c->ws) {
 		pls[0] = c->pl;
@@ -102,10 +101,9 @@ static void poll_reload(struct run_ctx *c)
 {
 	if (!run_sigs_hup_pending())
 		return;
-	if (c->ws)
-		workers_sync(c->ws);
+	run_ctx_sync(c);
 	struct pipeline *pls[SHARD_MAX_WORKERS];
-	run_sigs_poll(&c->rs, pls, pipelines_of(c, pls));
+	run_sigs_poll(&c->rs, pls, run_ctx_pipelines(c, pls));
 }
 
 /*
@@ -410,8 +408,11 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 	/* Every run of this sensor signs with the key in use now (a rotated store too). */
 	snprintf(c->key_path_buf, sizeof c->key_path_buf, "%s", c->ev.key_path);
 	c->key_path = c->key_path_buf;
+	run_ctx_sync(c); /* the workers' records of the run that ends are written first */
 	writer_drain(w); /* the held legs belong to the run that ends */
-	char *sum = summary_json(pipeline_stats(c->pl));
+	struct stats st;
+	run_ctx_stats(c, &st);
+	char *sum = summary_json(&st);
 	int rc = evidence_end(&c->ev, w, RUN_OK, sum ? sum : "{}", now);
 	free(sum);
 	if (rc != 0) {
@@ -508,6 +509,21 @@ static void run_totals(struct pipeline *const *pls, unsigned n, struct stats *st
 	ds->calls = st->ott_calls;
 }
 
+void run_ctx_sync(struct run_ctx *c)
+{
+	if (c->ws)
+		workers_sync(c->ws);
+}
+
+void run_ctx_stats(struct run_ctx *c, struct stats *st)
+{
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	unsigned n = run_ctx_pipelines(c, pls);
+	memset(st, 0, sizeof *st);
+	for (unsigned i = 0; i < n; i++)
+		stats_add(st, pipeline_stats(pls[i]));
+}
+
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen)
 {
 	const struct run_options *opt = c->opt;
@@ -518,7 +534,7 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 	else
 		pipeline_finish(c->pl);
 	struct pipeline *pls[SHARD_MAX_WORKERS];
-	unsigned npl = pipelines_of(c, pls);
+	unsigned npl = run_ctx_pipelines(c, pls);
 	struct stats st;
 	struct detect_summary ds;
 	bool have_detect;
@@ -631,7 +647,7 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 			custody_placeholder((uint32_t)i, placeholder);
 			pipeline_set_capture(c.pl, (uint32_t)i, sha ? sha : placeholder);
 		}
-		run_sigs_before_capture(&c.rs, pls, pipelines_of(&c, pls), i);
+		run_sigs_before_capture(&c.rs, pls, run_ctx_pipelines(&c, pls), i);
 		status = read_capture(&c, opt->captures[i], &pr, &cu, errbuf, errlen);
 	}
 	progress_clear(&pr);

@@ -168,7 +168,11 @@ static void on_reload(void *ud)
 	char err[512];
 	char sigs_before[sizeof c->rs.current->sha256];
 	snprintf(sigs_before, sizeof sigs_before, "%s", c->rs.current ? c->rs.current->sha256 : "");
-	run_sigs_poll(&c->rs, &c->pl, 1); /* its own SIGHUP flag was set by the chained handler */
+	/* with workers, once they have read every frame before the signal: then they are
+	   idle, and their pipelines and the order they point at may change */
+	run_ctx_sync(c);
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	run_sigs_poll(&c->rs, pls, run_ctx_pipelines(c, pls)); /* its own SIGHUP flag was set by the chained handler */
 	/* the same file read again is the same definitions: no new run for it */
 	bool sigs_changed = c->rs.current && strcmp(sigs_before, c->rs.current->sha256) != 0;
 
@@ -206,7 +210,10 @@ static void on_reload(void *ud)
 static void on_stats(void *ud, struct capture_source *srcs, size_t n)
 {
 	struct live_state *ls = ud;
-	const struct stats *st = pipeline_stats(ls->c.pl);
+	struct stats all;
+	run_ctx_sync(&ls->c); /* the workers' counters are read while they are idle */
+	run_ctx_stats(&ls->c, &all);
+	const struct stats *st = &all;
 	char line[900];
 	size_t off = 0;
 	line[0] = '\0';
@@ -306,15 +313,24 @@ static void rotate(struct live_state *ls)
 static int on_tick(void *ud, uint64_t now_us)
 {
 	struct live_state *ls = ud;
+	if (ls->c.ws)
+		workers_flush(ls->c.ws); /* what a busy link left in a batch, and the records made since */
 	if (ls->c.writer.failed)
 		fatal(ls, ls->c.writer.error);
 	if (ls->status != RUN_OK || past_window(ls, now_us, "clock"))
 		return 1;
 	writer_tick(&ls->c.writer, now_us); /* legs held for pairing wait at most PAIRING_HOLD_S */
 	double t = run_mono_s();
-	/* the other sensors' bindings in, this one's out, and what waited for one */
-	run_broker_step(&ls->c, true);
-	pipeline_release_waiting(ls->c.pl, now_us);
+	/* the other sensors' bindings in, this one's out, and what waited for one: with
+	   workers, while they are idle (only a sensor with a broker has any of this) */
+	if (ls->c.feed || ls->c.journal) {
+		run_ctx_sync(&ls->c);
+		run_broker_step(&ls->c, true);
+		struct pipeline *pls[SHARD_MAX_WORKERS];
+		unsigned npl = run_ctx_pipelines(&ls->c, pls);
+		for (unsigned i = 0; i < npl; i++)
+			pipeline_release_waiting(pls[i], now_us);
+	}
 	if (t >= ls->next_commit) {
 		ls->next_commit = t + LIVE_COMMIT_S;
 		bool pending = ls->c.writer.written != ls->flushed;
@@ -472,7 +488,8 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 		.stats_interval_s = opt->stats_interval_s,
 	};
 	ls->status = RUN_OK;
-	if (live_run(ls->c.pl, ls->srcs, ls->nsrcs, &hooks, errbuf, errlen) != 0) {
+	const struct live_target to = { .pl = ls->c.pl, .ws = ls->c.ws };
+	if (live_run(&to, ls->srcs, ls->nsrcs, &hooks, errbuf, errlen) != 0) {
 		live_log("error: %s", errbuf);
 		status = RUN_FAILED;
 	} else {

@@ -28,10 +28,6 @@ int run_options_check(const struct run_options *opt, char *errbuf, size_t errlen
 			 opt->live.bpf ? "-f" : opt->user ? "-Z" : "--max-db-mb");
 		return -1;
 	}
-	if (opt->nifaces && opt->workers > 1) {
-		snprintf(errbuf, errlen, "-j works on capture files (-r); a live sensor reads with one thread");
-		return -1;
-	}
 	if (store_is_central(opt->db_path)) {
 		snprintf(errbuf, errlen, "--db %s: a sensor records into its own SQLite store (its spool and evidence); "
 			 "'pentrap collect' fills the central store (docs/scale.md)", opt->db_path);
