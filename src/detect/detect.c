@@ -448,8 +448,10 @@ static void first_payload(struct detect *d, struct flow *f, int dir, const struc
  * mean payload of at most relay_mean bytes, with no silence longer than relay_gap_ms,
  * and the busier direction sends at most relay_ratio times the other's packets: a
  * sustained two-way flow of small packets at a steady rate. Streaming fails the ratio
- * or the size, bursty traffic the silence. After RELAY_WINDOWS_MAX failed windows the
- * flow is no longer watched. Costs a few additions per packet of such flows.
+ * or the size, bursty traffic the silence. A silence longer than relay_gap_ms starts a
+ * new window at the packet after it (a relay's hello, then ringing, then the media: the
+ * media's stretch is judged). After RELAY_WINDOWS_MAX windows that failed or were cut
+ * the flow is no longer watched. Costs a few additions per packet of such flows.
  */
 static bool relay_candidate(const struct detect *d, const struct flow *f)
 {
@@ -510,6 +512,16 @@ static void relay_packet(struct detect *d, struct flow *f, int dir, const struct
 		return; /* out of order by a little: not worth a window */
 	int k = dir & 1;
 	uint64_t gap = ts - rt->last_us[k];
+	if (gap > (uint64_t)sh->relay_gap_ms * 1000 && ts > rt->win_start_us) {
+		/* a silence: what came before it (a relay's hello before the call is answered,
+		 * a round of a game) is not the steady stretch; a new window starts here */
+		if (++rt->windows >= RELAY_WINDOWS_MAX) {
+			rt->state = RELAY_OFF;
+			return;
+		}
+		relay_window_start(rt, ts);
+		gap = 0;
+	}
 	if (gap > rt->max_gap_us[k])
 		rt->max_gap_us[k] = (uint32_t)(gap > UINT32_MAX ? UINT32_MAX : gap);
 	rt->last_us[k] = ts;

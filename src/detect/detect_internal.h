@@ -51,6 +51,7 @@ struct burst {
 	bool open;
 	bool after_idle;       /* the flow was quiet long enough before it */
 	uint8_t seen;          /* bursts this way so far (capped): the first are the handshake */
+	uint64_t msg_us;       /* start of the latest burst this way taken for a message, 0 none */
 };
 
 enum { DETECT_L_MESSAGES = 0 }; /* the state pool's list */

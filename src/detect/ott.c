@@ -37,6 +37,14 @@
  * tie_later). A call still going when the input ends (its last packet within the gap
  * of the last packet read) gets no end: none was seen, as for SIP. Who called whom is
  * not visible in encrypted traffic: the device is the "from" party of both events.
+ *
+ * Calls of any app (docs/signatures.md, "Calls no signature names"): a signature that
+ * knows calls by their media alone (sig_by_media: ICE or TURN then media, a relay's
+ * shape) names them `unknown`. Such a call puts no port in the port table (a flow on its
+ * ports is evaluated, and may name the app); media found alone joins the device's call
+ * that is still going, whatever its service; an app's call flow takes over such a call
+ * of the device while it is still going and unwritten (call_adopt). min_s holds a call
+ * back until it has lasted that long.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +115,8 @@ static void session_event(struct detect *d, const struct flow *f, const struct f
  * Holding back: a burst in the band on a channel that also carries call setup (an
  * iMessage on APNs, or a FaceTime invitation) is held until call_setup_s has passed;
  * if a call of one of the signature's call_setup services starts on the device within
- * that time, the burst was its setup and no message is recorded.
+ * that time, the burst was its setup and no message is recorded. With call_during, a
+ * burst while such a call is going is its signalling too (call_going).
  */
 static void pending_emit_due(struct detect *d, uint64_t now_us, bool all)
 {
@@ -186,6 +195,27 @@ static int pending_call_started(struct detect *d, const struct ip_addr *device, 
 	return caller;
 }
 
+/*
+ * True when a call of one of m's call_setup services is going on the device at ts (from
+ * its first packet to call_gap_s after its last): the channel then carries the call's
+ * own signalling (candidates, video on and off, hang-up), not messages.
+ */
+static bool call_going(const struct detect *d, const struct ip_addr *device, const struct sig *m, uint64_t ts)
+{
+	for (uint32_t i = 0; i < d->calls_end; i++) {
+		const struct call *c = &d->calls[i];
+		if (!c->used || !addr_eq(&c->device, device))
+			continue;
+		const struct sig *cs = &c->set->sigs[c->sig];
+		if (ts < c->first_us || ts > c->last_us + (uint64_t)cs->shape.call_gap_ms * 1000)
+			continue;
+		for (unsigned k = 0; k < m->shape.ncall_setup; k++)
+			if (strcmp(m->shape.call_setup[k], cs->service) == 0)
+				return true;
+	}
+	return false;
+}
+
 static void close_burst(struct detect *d, const struct flow *f, struct fstate *st, int k)
 {
 	struct burst *b = &st->burst[k];
@@ -204,6 +234,13 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		    b->packets < sh->packets_min || b->packets > sh->packets_max || b->largest < sh->largest_min ||
 		    b->largest > sh->largest_max)
 			continue;
+		/* an app answers a message the moment it arrives (a delivery receipt), a person
+		 * takes longer: a message-sized burst that soon after one the other way is that */
+		uint64_t other = st->burst[1 - k].msg_us;
+		if (sh->receipt_ms && other && b->start_us >= other &&
+		    b->start_us - other <= (uint64_t)sh->receipt_ms * 1000)
+			return;
+		b->msg_us = b->start_us;
 		struct event e;
 		detect_event_base(f, &e, EV_OTT_MESSAGE, m, k == 0);
 		if (st->protocol)
@@ -216,7 +253,12 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		event_add_frame(&e, b->last_frame);
 		e.shape_bytes = b->bytes; /* compared when pairing legs between targets, never recorded */
 		if (sh->ncall_setup) {
-			pending_add(d, &e, &f->key.addr[1 - detect_server_side(f)], m, st->set);
+			const struct ip_addr *device = &f->key.addr[1 - detect_server_side(f)];
+			if (sh->call_during && call_going(d, device, m, b->start_us)) {
+				d->sum.call_setups++;
+				return;
+			}
+			pending_add(d, &e, device, m, st->set);
 			return;
 		}
 		emit(d, &e);
