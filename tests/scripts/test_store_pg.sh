@@ -3,7 +3,8 @@
 # imported (pentrap db import, the collector's own ingest); query, report and verify give
 # what they give on the SQLite stores; importing again stores nothing twice; edits in the
 # database are found and named by sensor and seq; deliver hands the records over chain after
-# chain, only as far as each chain has no gap; bad input is one line.
+# chain, only as far as each chain has no gap, and with --follow picks up a sensor that
+# arrives later; bad input is one line.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/servers_lib.sh"
 need_servers pg
@@ -153,6 +154,30 @@ pg_sql "INSERT INTO records SELECT * FROM saved; DROP TABLE saved" > /dev/null
   { fail "a third delivery sent something"; cat "$WORK/d3.err"; }
 [ "$(pg_sql "SELECT count(*) FROM cursors WHERE name LIKE 'deliver PG-1 LIID-1 $lemf chain %'")" = 2 ] && pass ||
   fail "the delivery's positions: not one per chain"
+kill "$lemf_pid" 2> /dev/null
+# --follow: a sensor whose chain reaches the central store while the delivery runs is
+# picked up (after the chains there before), and SIGTERM ends it with everything answered
+"$PENTRAP" run -q --order "$WORK/order.yaml" -r "$WORK/b.pcap" --db "$WORK/d.db" --sensor sensor-d || fail "run d"
+"$PENTRAP" deliver --db "$WORK/d.db" --order "$WORK/order.yaml" --liid LIID-1 --element sensor-d -o - \
+  > "$WORK/d.ber" 2> /dev/null || fail "deliver -o from d.db"
+cat "$WORK/want.ber" "$WORK/d.ber" > "$WORK/want2.ber"
+python3 "$SRC/tests/handover/lemf.py" --port-file "$WORK/lemf2.port" --out "$WORK/lemf2.ber" --stop-after 60 \
+  2> "$WORK/lemf2.log" &
+lemf_pid=$!
+for _ in $(seq 100); do [ -s "$WORK/lemf2.port" ] && break; sleep 0.05; done
+"$PENTRAP" deliver --db "$PG_URL" --order PG-1 --liid LIID-1 --to "127.0.0.1:$(cat "$WORK/lemf2.port")" --follow \
+  --poll-ms 100 2> "$WORK/df.err" &
+df=$!
+wait_size() { # FILE BYTES: at most 30 s until FILE holds BYTES
+  for _ in $(seq 300); do [ "$(stat -c %s "$1" 2> /dev/null || echo 0)" -ge "$2" ] && return 0; sleep 0.1; done
+  return 1
+}
+wait_size "$WORK/lemf2.ber" "$(stat -c %s "$WORK/want.ber")" || fail "--follow: the chains already there not delivered"
+"$PENTRAP" db import --db "$PG_URL" "$WORK/d.db" > /dev/null || fail "import d"
+wait_size "$WORK/lemf2.ber" "$(stat -c %s "$WORK/want2.ber")" || fail "--follow: the new chain not delivered"
+kill -TERM $df
+wait $df && cmp -s "$WORK/want2.ber" "$WORK/lemf2.ber" && pass ||
+  { fail "--follow from PostgreSQL: the LEMF does not hold every chain's IRI once, in order"; cat "$WORK/df.err"; }
 kill "$lemf_pid" 2> /dev/null
 
 # --- a sensor id held by another key: refused, nothing stored ---
