@@ -681,6 +681,23 @@ static void test_pppoe(void)
 	f.b[14] = 0x21;
 	CHECK_EQ_INT(run(&f, &p), DECODE_MALFORMED);
 	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 1);
+
+	/* LENGTH past the frame: a lie in a whole frame (counted, not read), the capture's
+	   cut in a cut one (read as far as it goes, the inner packet's own truncation) */
+	f.n = 0;
+	ether(&f, 0x8864);
+	at = f.n;
+	pppoe(&f, 0x1234, 0x0021);
+	inner_ip4(&f);
+	pppoe_close(&f, at);
+	set16(&f, at + 4, 1400);
+	reset_stats();
+	CHECK_EQ_INT(run(&f, &p), DECODE_MALFORMED);
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 1);
+	reset_stats();
+	CHECK(run_cut(&f, f.n - 4, &p) != DECODE_MALFORMED);
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 0);
+	CHECK_EQ_STR(path(&p), "pppoe:session 4660");
 }
 
 /* ---- NSH ---------------------------------------------------------------------------- */
