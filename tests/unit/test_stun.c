@@ -138,6 +138,7 @@ static void on_lookup(void *ud, struct flow *f, const char *qname)
 /* One flow's RTP packets (direction 0): SSRC ssrcs[i] and sequence seqs[i] each. */
 struct rtp_flow {
 	void *state;
+	unsigned fed; /* packets given to parse */
 	struct flow flow;
 	struct media_seen seen;
 	struct facts_sink sink;
@@ -162,7 +163,11 @@ static bool rtp_packet(struct rtp_flow *r, uint32_t ssrc, uint16_t seq, int dir)
 		p[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
 	size_t consumed = 0;
 	r->ctx.dir = dir;
-	CHECK_EQ_INT(rtp_dissector.parse(&r->ctx, p, sizeof p, &consumed), PARSE_OK);
+	/* decided: media seen, or RTP_PROBE_MAX packets looked at and the next one gave up */
+	bool decided = r->seen.media || r->fed > 16; /* rtp.c's RTP_PROBE_MAX */
+	r->fed++;
+	/* once decided, the pipeline is told to stop (PARSE_DONE); before, never */
+	CHECK_EQ_INT(rtp_dissector.parse(&r->ctx, p, sizeof p, &consumed), decided ? PARSE_DONE : PARSE_OK);
 	CHECK_EQ_INT(consumed, sizeof p);
 	return r->seen.media;
 }
@@ -193,7 +198,7 @@ static void test_rtp_decides(void)
 	CHECK(!rtp_packet(&r, 0x9abcdef0, 103, 0));
 	CHECK(rtp_packet(&r, 0x9abcdef0, 104, 0));
 	free(r.state);
-	/* a jump of more than 100, the same number again, or a step back: not in order */
+	/* a jump of more than 100 or a step back: not in order (the same number again is a copy) */
 	rtp_flow_start(&r);
 	rtp_packet(&r, 7, 100, 0);
 	CHECK(!rtp_packet(&r, 7, 201, 0));
@@ -201,6 +206,14 @@ static void test_rtp_decides(void)
 	CHECK(!rtp_packet(&r, 7, 200, 0));
 	CHECK(!rtp_packet(&r, 7, 201, 0));
 	CHECK(rtp_packet(&r, 7, 202, 0)); /* 200, 201, 202 */
+	free(r.state);
+	/* every packet twice (two mirrors of one link): the copies neither count nor reset */
+	rtp_flow_start(&r);
+	CHECK(!rtp_packet(&r, 7, 100, 0));
+	CHECK(!rtp_packet(&r, 7, 100, 0));
+	CHECK(!rtp_packet(&r, 7, 101, 0));
+	CHECK(!rtp_packet(&r, 7, 101, 0));
+	CHECK(rtp_packet(&r, 7, 102, 0));
 	free(r.state);
 	/* the sequence wraps from 65535 to 0: still one step */
 	rtp_flow_start(&r);
