@@ -83,7 +83,7 @@ struct pairing {
 	size_t held;                /* slots not yet decided */
 	uint64_t clock_us;
 	uint64_t due_us;            /* the oldest undecided slot's time + HOLD_US (UINT64_MAX: none) */
-	struct pair_models models;
+	struct pair_models *models; /* what is learned per service, when hold */
 	struct call_pair calls[CALL_PAIRS_MAX];
 	unsigned next_call;
 	struct sms_sub sms[SMS_RECENT];
@@ -559,7 +559,9 @@ struct pairing *pairing_new(bool hold)
 		return NULL;
 	p->hold = hold;
 	p->due_us = UINT64_MAX;
-	if (hold && !(p->slots = calloc(PAIRING_HELD_MAX, sizeof *p->slots))) {
+	if (hold && (!(p->slots = calloc(PAIRING_HELD_MAX, sizeof *p->slots)) ||
+		     !(p->models = calloc(1, sizeof *p->models)))) {
+		free(p->slots);
 		free(p);
 		return NULL;
 	}
@@ -571,6 +573,7 @@ void pairing_free(struct pairing *p)
 	if (!p)
 		return;
 	free(p->slots);
+	free(p->models);
 	free(p);
 }
 
@@ -595,10 +598,10 @@ void pairing_push(struct pairing *p, const struct record *r, pairing_out_fn out,
 	if (k == K_CALL_BEGIN || k == K_CALL_END) {
 		char name[40];
 		snprintf(name, sizeof name, "call:%s", r->service);
-		s->svc = pair_service_of(&p->models, name, true);
+		s->svc = pair_service_of(p->models, name, true);
 		pair_service_span(s->svc, CALL_WINDOW_US);
 	} else {
-		s->svc = pair_service_of(&p->models, r->service, false);
+		s->svc = pair_service_of(p->models, r->service, false);
 	}
 	p->held++;
 	if (r->ts_us + HOLD_US < p->due_us)

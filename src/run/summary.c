@@ -124,3 +124,16 @@ void run_summary_warnings(FILE *err, const struct run_summary *s)
 		fprintf(err, "): no records\n");
 	}
 }
+
+void run_summary_pairing(FILE *out, const struct record_writer *w)
+{
+	if (!w->pairing)
+		return;
+	struct pairing_stats ps;
+	pairing_get_stats(w->pairing, &ps);
+	fprintf(out, "  pairing    %" PRIu64 " SMS deliveries joined to their submission; %" PRIu64
+		" app messages and %" PRIu64 " app calls paired between targets (%" PRIu64
+		" sends left unpaired: ambiguous); at most %" PRIu64 " of %d legs held, %" PRIu64 " decided early\n",
+		ps.sms_joined, ps.msg_pairs, ps.call_pairs, ps.msg_ambiguous, ps.held_peak, PAIRING_HELD_MAX,
+		ps.held_full);
+}
