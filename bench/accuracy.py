@@ -4,14 +4,15 @@
 Usage:
   accuracy.py order  TRUTH.jsonl [--fraction F] [--id ID] > order.yaml
   accuracy.py score  TRUTH.jsonl RECORDS.jsonl [--order order.yaml] [--tolerance S]
-                     [--markdown] [--json]
+                     [--service NAME] [--markdown] [--json]
   accuracy.py counterparts TRUTH.jsonl RECORDS.jsonl --order order.yaml [--json]
 
 `order` writes an order naming a fraction of the generated subscribers (all of them
 by default) as targets, each by MSISDN and IMSI, its window covering the capture.
 
 `score` matches records to truth events and prints precision and recall per event
-type. Truth events are the lines of the truth file (one per leg the sensor sees: a SIP
+type (with --service, of that app's events only: the truth lines and records whose
+service is NAME). Truth events are the lines of the truth file (one per leg the sensor sees: a SIP
 call's attempt/answer/end, each SMS leg, each side of an app message or call).
 Records are first collapsed to events (an event about two targets gives two records,
 one per target, with the same type, parties, time and call_id). An event matches a
@@ -308,6 +309,9 @@ def fmt(x):
 def cmd_score(a):
     truth = load_jsonl(a.truth)
     records = load_jsonl(a.records)
+    if a.service:
+        truth = [t for t in truth if t.get("service") == a.service]
+        records = [r for r in records if r.get("service") == a.service]
     targets = order_targets(a.order)
     res = score(truth, records, targets, a.tolerance)
     if a.json:
@@ -346,6 +350,7 @@ def main():
     s.add_argument("records")
     s.add_argument("--order")
     s.add_argument("--tolerance", type=float, default=2.0)
+    s.add_argument("--service")
     s.add_argument("--markdown", action="store_true")
     s.add_argument("--json", action="store_true")
     s.add_argument("-v", "--verbose", action="store_true")

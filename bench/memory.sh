@@ -40,12 +40,16 @@ python3 "$ROOT/tests/bad/make_attacks.py" "$WORK" "$SAMPLE" "${MEMORY_SCALE:-1}"
 # measure NAME CAPTURE: runs pentrap under GNU time; leaves NAME.err (pentrap's stderr)
 # and NAME.rss (the peak resident size, KiB).
 measure() {
-  if ! /usr/bin/time -o "$WORK/$1.rss" -f %M "$PENTRAP" run --no-db --max-memory "$CAP" --order "$ORDER" \
+  if ! /usr/bin/time -o "$WORK/$1.rss" -f %M "$PENTRAP" run -v --no-db --max-memory "$CAP" --order "$ORDER" \
       -r "$2" --jsonl /dev/null 2> "$WORK/$1.err"; then
     echo "bench/memory.sh: $1: pentrap failed:" >&2; sed 's/^/  | /' "$WORK/$1.err" >&2; exit 2
   fi
 }
-filled() { sed -n 's/^  memory *\([0-9.]*\) MiB at most.*/\1/p' "$WORK/$1.err"; }
+filled() {
+  local f; f=$(sed -n 's/^  memory *\([0-9.]*\) MiB at most.*/\1/p' "$WORK/$1.err")
+  [ -n "$f" ] || { echo "bench/memory.sh: $1: no 'memory' line in pentrap's summary (run -v)" >&2; exit 2; }
+  echo "$f"
+}
 anomalies() { sed -n 's/^  anomalies *//p' "$WORK/$1.err"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 

@@ -12,6 +12,8 @@ int cmd_sigs(int argc, char **argv);
 int cmd_deliver(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_order(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 
 /* Exit status for bad usage (same as bad input, docs/cli.md). */
 enum { EXIT_USAGE = 2 };

@@ -13,8 +13,9 @@ static const char usage[] =
 	"                   -r CAPTURE [-r CAPTURE ...] [-j THREADS] [--table] [--no-db] [--again]\n"
 	"                   [--merge-mirrors] [-q | -v]\n"
 	"       pentrap run --order ORDER.yaml [--db records.db] -i IFACE [-i IFACE ...] [-f BPF]\n"
-	"                   [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
+	"                   [-j THREADS] [-Z USER] [--snaplen N] [--buffer-mb N] [--no-promisc]\n"
 	"                   [--stats-interval S] [--max-db-mb N]\n"
+	"       ... [--broker amqp://USER:PASS@HOST:PORT/VHOST [--no-shared-identity]]\n"
 	"\n"
 	"Reads the captures in order and records, for the order's targets, every call,\n"
 	"message and registration they originate (pen register) or receive (trap and trace),\n"
@@ -22,10 +23,11 @@ static const char usage[] =
 	"\n"
 	"  --order FILE   the order (YAML; see docs/order.md)\n"
 	"  -r FILE        a pcap or pcapng capture; '-' reads standard input; repeatable\n"
-	"  -j THREADS     captures: threads that read the traffic (default 1); with 2 or\n"
-	"                 more, a reader thread shares flows out between them by device,\n"
-	"                 the records keep one order, and --max-memory and --max-flows\n"
-	"                 are split between them (docs/performance.md)\n"
+	"  -j THREADS     threads that read the traffic (default 1); with 2 or more, a\n"
+	"                 reader thread (of the files, or of the interfaces' rings) shares\n"
+	"                 flows out between them by device, the records keep one order,\n"
+	"                 and --max-memory and --max-flows are split between them\n"
+	"                 (docs/performance.md, docs/live.md)\n"
 	"  -i IFACE       capture live from an interface (repeatable; not with -r) until\n"
 	"                 SIGTERM/SIGINT or the order's valid_until (docs/live.md)\n"
 	"  -f BPF         live: a capture filter (pcap-filter syntax), e.g. 'udp port 5060'\n"
@@ -62,6 +64,15 @@ static const char usage[] =
 	"  --note TEXT    the operator's note, kept in the run's custody\n"
 	"  --resume       continue the store's interrupted last run (same order and captures)\n"
 	"  --checkpoint-every N  records between signed checkpoints (default 1000)\n"
+	"  --broker URL   also publish the store's records (and the identity bindings learned) to\n"
+	"                 a broker, amqp://USER:PASS@HOST:PORT/VHOST, and name subscribers from\n"
+	"                 the other sensors' bindings (docs/scale.md). The store stays the spool:\n"
+	"                 while the broker is away records are kept and published when it is back\n"
+	"  --no-shared-identity  with --broker: neither publish nor read identity bindings\n"
+	"  --broker-wait S  at the end, wait at most S seconds for what is not yet published\n"
+	"                 (default: captures until it is, live 10 s; 'pentrap publish' sends the rest)\n"
+	"  --identity-wait S  live: an event whose parties are addresses nobody is bound to waits\n"
+	"                 up to S seconds (default 2) for another sensor's binding to name them\n"
 	"  --again        record captures the store already holds (same SHA-256) again\n"
 	"  -q, --quiet    no summary\n"
 	"  -v, --verbose  the summary adds the memory plan, table sizes and the workers\n"
@@ -144,6 +155,10 @@ int cmd_run(int argc, char **argv)
 		{ "no-promisc", no_argument, NULL, 'P' },
 		{ "stats-interval", required_argument, NULL, 'V' },
 		{ "max-db-mb", required_argument, NULL, 'X' },
+		{ "broker", required_argument, NULL, 'b' },
+		{ "no-shared-identity", no_argument, NULL, 'U' },
+		{ "broker-wait", required_argument, NULL, 'W' },
+		{ "identity-wait", required_argument, NULL, 'Y' },
 		{ "merge-mirrors", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -198,6 +213,16 @@ int cmd_run(int argc, char **argv)
 		case 'I': opt.sensor_id = optarg; break;
 		case 'n': opt.note = optarg; break;
 		case 'R': opt.resume = true; break;
+		case 'b': opt.broker_url = optarg; break;
+		case 'U': opt.no_shared_identity = true; break;
+		case 'W':
+			if (cli_opt_double("run", "--broker-wait", optarg, 0, 86400.0 * 366, "seconds", &opt.broker_wait_s) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'Y':
+			if (cli_opt_double("run", "--identity-wait", optarg, 0, 3600, "seconds", &opt.identity_wait_s) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'G': opt.merge_mirrors = true; break;
 		case 'T': opt.table = true; break;
 		case 'q': opt.quiet = true; break;

@@ -22,6 +22,8 @@ static const char usage[] =
 	"  gen     write synthetic mobile-core traffic with its ground truth\n"
 	"  sigs    check or describe signature definitions (check FILE, info [FILE])\n"
 	"  order   check an order file without a capture (check FILE)\n"
+	"  collect take sensors' records from the broker into the central store (PostgreSQL)\n"
+	"  publish send what a sensor's store holds and the broker has not confirmed\n"
 	"  db      the central store: migrate its schema, import a sensor's store\n"
 	"  version print the version\n"
 	"\n"
@@ -44,6 +46,8 @@ static const struct command commands[] = {
 	{ "sigs", cmd_sigs },
 	{ "db", cmd_db },
 	{ "order", cmd_order },
+	{ "collect", cmd_collect },
+	{ "publish", cmd_publish },
 };
 
 int main(int argc, char **argv)

@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "core/hash.h"
+
 void addr_set_v4(struct ip_addr *a, const uint8_t bytes[4])
 {
 	memset(a, 0, sizeof *a);
@@ -74,12 +76,6 @@ bool addr_in_prefix(const struct ip_addr *a, const struct ip_addr *net, unsigned
 
 uint32_t addr_hash(const struct ip_addr *a)
 {
-	/* FNV-1a over the significant bytes. */
-	uint32_t h = 2166136261u ^ a->family;
-	size_t n = a->family == 4 ? 4 : 16;
-	for (size_t i = 0; i < n; i++) {
-		h ^= a->bytes[i];
-		h *= 16777619u;
-	}
-	return h;
+	/* the significant bytes, the family in the seed */
+	return hash_more(HASH_SEED ^ a->family, a->bytes, a->family == 4 ? 4 : 16);
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/addr.h"
 #include "core/span.h"
 
 struct cursor {
@@ -195,6 +196,42 @@ static inline struct cursor cur_sub_exact(struct cursor *c, size_t declared)
 	struct cursor r = cur_make(s.ptr, s.len);
 	r.err = c->err;
 	return r;
+}
+
+/* --- whole values: a field whose length its container gave (an attribute, an AVP, an
+ * IE) read as one value --- */
+
+/*
+ * The 32-bit big-endian number that is the whole of v. *ok is false when v is not
+ * exactly 4 bytes (the value is then what could be read of its first 4, or 0).
+ */
+static inline uint32_t cur_be32_whole(struct span v, bool *ok)
+{
+	struct cursor c = cur_make(v.ptr, v.len);
+	uint32_t x = cur_be32(&c);
+	*ok = cur_ok(&c) && cur_at_end(&c);
+	return x;
+}
+
+/*
+ * The address that is the whole of v: 4 bytes IPv4, 16 bytes IPv6, of the family asked
+ * (4, 6, or 0 for either). False, *out untouched, for any other length.
+ */
+static inline bool cur_addr_whole(struct span v, uint8_t family, struct ip_addr *out)
+{
+	struct cursor c = cur_make(v.ptr, v.len);
+	uint8_t a[16];
+	if (v.len == 4 && family != 6) {
+		cur_copy(&c, a, 4);
+		addr_set_v4(out, a);
+		return true;
+	}
+	if (v.len == 16 && family != 4) {
+		cur_copy(&c, a, 16);
+		addr_set_v6(out, a);
+		return true;
+	}
+	return false;
 }
 
 #endif

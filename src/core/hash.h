@@ -60,6 +60,16 @@ static inline uint64_t hash64_more(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* A NUL-terminated text, 64 bits: where the hash itself stands for the text (a
+ * report's event ids). */
+static inline uint64_t hash64_str(const char *s)
+{
+	uint64_t h = HASH64_SEED;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * HASH64_PRIME;
+	return h;
+}
+
 /* The murmur3 32-bit finaliser: every input bit reaches every output bit, so a mask or
  * a modulo can keep any bits of the result. */
 static inline uint32_t hash_mix32(uint32_t h)

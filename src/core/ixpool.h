@@ -151,6 +151,18 @@ static inline uint32_t ixpool_newer(const struct ixpool *p, uint32_t i)
 	return p->link[i].next;
 }
 
+/* The newest index on list l, or IX_NIL. */
+static inline uint32_t ixpool_newest(const struct ixpool *p, unsigned l)
+{
+	return p->list[l].tail;
+}
+
+/* The next older index on i's list, or IX_NIL. */
+static inline uint32_t ixpool_older(const struct ixpool *p, uint32_t i)
+{
+	return p->link[i].prev;
+}
+
 /* The list i is on, or -1 when none. */
 static inline int ixpool_list_of(const struct ixpool *p, uint32_t i)
 {

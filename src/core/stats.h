@@ -106,6 +106,10 @@ struct stats {
 	uint64_t tcap_messages, tcap_non_map;
 	uint64_t map_ops_sri_sm, map_ops_update_location, map_ops_other;
 	uint64_t sccp_returned;
+	/* a live sensor sharing identity (pipeline/identity_wait.h): events that waited for
+	 * another sensor's binding, those a binding then named, those let go because the
+	 * waiting room was full */
+	uint64_t identity_waited, identity_named_late, identity_wait_full;
 };
 
 const char *anomaly_name(enum anomaly a);

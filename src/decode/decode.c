@@ -134,7 +134,7 @@ enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *
 	struct cursor c = cur_make(frame, out->caplen);
 	d->capture_trunc_counted = false;
 	out->tunnel.n = 0;
-	out->tunnel_key = out->tunnel_hop = 0;
+	out->tunnel_key = 0;
 	out->tunnelled = false;
 	out->tunnel_teid = 0;
 	out->outer_src = none;

@@ -55,6 +55,10 @@ enum decode_result tunnel_decap(struct decoder *d, struct packet *out);
 /* Puts a layer on out's path and into its hashes; false (counted) past the depth cap.
    over_ip: the layer is carried by out's IP packet, whose addresses are its ends. */
 bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, bool over_ip);
+/* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's
+ * kind and id and the innermost tunnel's outer addresses, in order: one datagram on
+ * two hops of a core (an "any" capture) is two datagrams. */
+uint32_t tunnel_fragment_key(const struct packet *p);
 /* A header that was short (truncated when cut, else malformed) or malformed: counted. */
 enum decode_result tunnel_failed(struct decoder *d, enum encap_result r, bool cut);
 

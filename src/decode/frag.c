@@ -5,8 +5,9 @@
  * units (every fragment but the last is a whole number of them), which needs no cap
  * on the number of holes an attacker can cut. Datagrams are keyed by (src, dst, id,
  * protocol). Everything is allocated in frag_new:
- *   - a pool of datagram slots (frag_max_datagrams), found through a hash table and
- *     kept on an age list so the oldest expires first in O(1);
+ *   - a pool of datagram slots (frag_max_datagrams; core/ixpool.h), found through a
+ *     hash index (core/ixhash.h) and kept on an age list so the oldest expires first
+ *     in O(1);
  *   - a shared byte budget (frag_max_bytes) cut into 1 KiB blocks, handed to slots as
  *     their data arrives, so a thousand small datagrams do not each reserve 64 KiB;
  *   - two 64 KiB output buffers for completed datagrams.
@@ -20,6 +21,8 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/ixhash.h"
+#include "core/ixpool.h"
 
 enum {
 	FRAG_BLOCK = 1024,                         /* bytes per budget block */
@@ -31,6 +34,7 @@ enum {
 	FRAG_MAX_HDR = 60,                         /* IPv4 with all options; IPv6 uses 40 */
 	FRAG_OUT_SIZE = FRAG_MAX_IP + 40 + 1,      /* IPv6: 40 + 65535 */
 	FRAG_MAX_SLOTS = 1 << 20,                  /* sanity cap on the configured pool */
+	L_AGE = 0,                                 /* the pool's list: by first arrival */
 };
 
 enum {
@@ -46,29 +50,23 @@ struct frag_slot {
 	uint8_t proto;
 	uint8_t hdr_len;    /* 0 until the header to rebuild from is known */
 	bool total_known;   /* the last fragment (MF=0) arrived */
-	bool in_use;
-	uint32_t hash;
 	uint32_t total;     /* data bytes, once total_known */
 	uint32_t max_end;   /* end of the furthest data received */
 	uint32_t units;     /* 8-octet units received */
 	uint64_t first_us;  /* arrival of the first fragment: the timeout counts from it */
-	int32_t hnext;      /* hash chain */
-	int32_t prev, next; /* age list when in use, free list (next) when not */
 	uint16_t blocks[FRAG_SLOT_BLOCKS]; /* budget block per KiB of data, FRAG_NO_BLOCK */
 	uint8_t hdr[FRAG_MAX_HDR];
 };
-_Static_assert(sizeof(struct frag_slot) <= 288, "frag_slot grew: the pool is per decoder");
+/* run/limits.c counts 288 bytes a slot with its pool and index links (and 8 of buckets) */
+_Static_assert(sizeof(struct frag_slot) + sizeof(struct ix_link) + 1 + sizeof(struct ixhash_node) <= 288,
+	       "frag_slot grew: the pool is per decoder");
 
 struct frag_table {
 	struct stats *stats;
 	uint64_t timeout_us;
-	struct frag_slot *slots;
-	unsigned nslots;
-	unsigned pending;
-	int32_t *buckets;
-	uint32_t bucket_mask;
-	int32_t free_head;
-	int32_t age_head, age_tail; /* oldest first */
+	struct frag_slot *slots;    /* [1, datagrams]: slot 0 unused */
+	struct ixpool pool;         /* the datagrams pending, oldest first */
+	struct ixhash by_key;
 	uint8_t *arena;             /* nblocks * FRAG_BLOCK */
 	uint64_t *bits;             /* 2 words per block: which units hold data */
 	uint16_t *free_blocks;      /* stack */
@@ -105,31 +103,19 @@ struct frag_table *frag_new(const struct decode_config *cfg, struct stats *stats
 		return NULL;
 	t->stats = stats;
 	t->timeout_us = (uint64_t)timeout * 1000000u;
-	t->nslots = ndgrams;
-	uint32_t nbuckets = 1;
-	while (nbuckets < 2u * ndgrams)
-		nbuckets <<= 1;
-	t->bucket_mask = nbuckets - 1;
 	t->nblocks = nblocks;
-	t->slots = calloc(ndgrams, sizeof *t->slots);
-	t->buckets = malloc(nbuckets * sizeof *t->buckets);
+	t->slots = calloc((size_t)ndgrams + 1, sizeof *t->slots);
 	/* the arena's pages are only touched when fragments arrive */
 	t->arena = malloc((size_t)nblocks * FRAG_BLOCK);
 	t->bits = calloc((size_t)nblocks * 2, sizeof *t->bits);
 	t->free_blocks = malloc(nblocks * sizeof *t->free_blocks);
 	t->out[0] = malloc(FRAG_OUT_SIZE);
 	t->out[1] = malloc(FRAG_OUT_SIZE);
-	if (!t->slots || !t->buckets || !t->arena || !t->bits || !t->free_blocks || !t->out[0] ||
-	    !t->out[1]) {
+	if (!t->slots || !t->arena || !t->bits || !t->free_blocks || !t->out[0] || !t->out[1] ||
+	    ixpool_init(&t->pool, ndgrams) != 0 || ixhash_init(&t->by_key, ndgrams + 1, 2 * ndgrams) != 0) {
 		frag_free(t);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < nbuckets; i++)
-		t->buckets[i] = -1;
-	for (unsigned i = 0; i < ndgrams; i++)
-		t->slots[i].next = i + 1 < ndgrams ? (int32_t)(i + 1) : -1;
-	t->free_head = 0;
-	t->age_head = t->age_tail = -1;
 	for (unsigned i = 0; i < nblocks; i++)
 		t->free_blocks[i] = (uint16_t)(nblocks - 1 - i);
 	t->nfree = nblocks;
@@ -141,7 +127,8 @@ void frag_free(struct frag_table *t)
 	if (!t)
 		return;
 	free(t->slots);
-	free(t->buckets);
+	ixpool_fini(&t->pool);
+	ixhash_fini(&t->by_key);
 	free(t->arena);
 	free(t->bits);
 	free(t->free_blocks);
@@ -150,7 +137,7 @@ void frag_free(struct frag_table *t)
 	free(t);
 }
 
-unsigned frag_pending(const struct frag_table *t) { return t->pending; }
+unsigned frag_pending(const struct frag_table *t) { return t->pool.used; }
 
 size_t frag_bytes_held(const struct frag_table *t)
 {
@@ -159,9 +146,9 @@ size_t frag_bytes_held(const struct frag_table *t)
 
 static struct frag_slot *slot_find(struct frag_table *t, const struct frag_piece *p, uint32_t h)
 {
-	for (int32_t i = t->buckets[h & t->bucket_mask]; i >= 0; i = t->slots[i].hnext) {
+	for (uint32_t i = ixhash_first(&t->by_key, h); i != IX_NIL; i = ixhash_next(&t->by_key, i)) {
 		struct frag_slot *s = &t->slots[i];
-		if (s->hash == h && s->id == p->id && s->proto == p->proto && s->tunnel == p->tunnel &&
+		if (s->id == p->id && s->proto == p->proto && s->tunnel == p->tunnel &&
 		    addr_eq(&s->src, &p->src) && addr_eq(&s->dst, &p->dst))
 			return s;
 	}
@@ -170,21 +157,9 @@ static struct frag_slot *slot_find(struct frag_table *t, const struct frag_piece
 
 static void slot_release(struct frag_table *t, struct frag_slot *s)
 {
-	int32_t idx = (int32_t)(s - t->slots);
-	/* hash chain */
-	int32_t *link = &t->buckets[s->hash & t->bucket_mask];
-	while (*link != idx)
-		link = &t->slots[*link].hnext;
-	*link = s->hnext;
-	/* age list */
-	if (s->prev >= 0)
-		t->slots[s->prev].next = s->next;
-	else
-		t->age_head = s->next;
-	if (s->next >= 0)
-		t->slots[s->next].prev = s->prev;
-	else
-		t->age_tail = s->prev;
+	uint32_t idx = (uint32_t)(s - t->slots);
+	ixhash_remove(&t->by_key, idx);
+	ixpool_free(&t->pool, idx);
 	/* blocks back to the budget, with their bitmaps cleared */
 	for (unsigned b = 0; b < FRAG_SLOT_BLOCKS; b++) {
 		uint16_t blk = s->blocks[b];
@@ -194,19 +169,14 @@ static void slot_release(struct frag_table *t, struct frag_slot *s)
 		t->bits[2u * blk + 1] = 0;
 		t->free_blocks[t->nfree++] = blk;
 	}
-	s->in_use = false;
-	s->next = t->free_head;
-	t->free_head = idx;
-	t->pending--;
 }
 
 static struct frag_slot *slot_take(struct frag_table *t, const struct frag_piece *p, uint32_t h)
 {
-	if (t->free_head < 0)
+	uint32_t idx = ixpool_alloc(&t->pool);
+	if (idx == IX_NIL)
 		return NULL;
-	int32_t idx = t->free_head;
 	struct frag_slot *s = &t->slots[idx];
-	t->free_head = s->next;
 	s->src = p->src;
 	s->dst = p->dst;
 	s->id = p->id;
@@ -214,31 +184,22 @@ static struct frag_slot *slot_take(struct frag_table *t, const struct frag_piece
 	s->tunnel = p->tunnel;
 	s->hdr_len = 0;
 	s->total_known = false;
-	s->in_use = true;
-	s->hash = h;
 	s->total = 0;
 	s->max_end = 0;
 	s->units = 0;
 	s->first_us = p->ts_us;
 	memset(s->blocks, 0xff, sizeof s->blocks);
-	s->hnext = t->buckets[h & t->bucket_mask];
-	t->buckets[h & t->bucket_mask] = idx;
-	s->prev = t->age_tail;
-	s->next = -1;
-	if (t->age_tail >= 0)
-		t->slots[t->age_tail].next = idx;
-	else
-		t->age_head = idx;
-	t->age_tail = idx;
-	t->pending++;
+	ixhash_insert(&t->by_key, idx, h);
+	ixpool_touch(&t->pool, idx, L_AGE);
 	return s;
 }
 
 void frag_expire(struct frag_table *t, uint64_t now_us)
 {
 	/* slots are on the age list in arrival order, so only the head needs looking at */
-	while (t->age_head >= 0) {
-		struct frag_slot *s = &t->slots[t->age_head];
+	uint32_t i;
+	while ((i = ixpool_oldest(&t->pool, L_AGE)) != IX_NIL) {
+		struct frag_slot *s = &t->slots[i];
 		if (now_us <= s->first_us || now_us - s->first_us <= t->timeout_us)
 			break;
 		stats_anomaly(t->stats, ANOM_FRAG_TIMEOUT);

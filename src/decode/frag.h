@@ -18,10 +18,10 @@ struct frag_piece {
 	struct ip_addr src, dst; /* family 4 or 6 */
 	uint32_t id;             /* IPv4 identification or IPv6 fragment id */
 	uint8_t proto;           /* protocol / next header of the fragmented part */
-	uint32_t tunnel;         /* 0, or for an inner packet (GTP-U) a hash of its tunnel
-				    (TEID and outer addresses): part of the key, so one datagram
-				    crossing two tunnel hops in one capture (an "any" capture of
-				    a whole core) is two datagrams */
+	uint32_t tunnel;         /* 0, or for an inner packet a hash of its tunnel path
+				    (tunnel.c, tunnel_fragment_key): part of the key, so one
+				    datagram crossing two tunnel hops in one capture (an "any"
+				    capture of a whole core) is two datagrams */
 	bool more;               /* MF / M flag */
 	uint32_t offset;         /* in bytes */
 	struct span hdr;         /* IPv4: this fragment's header (20..60 bytes);

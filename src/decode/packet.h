@@ -48,8 +48,6 @@ struct packet {
 	uint32_t tunnel_key;     /* the path's part of the flow key: the same both ways (the
 				    layers' ids that do not depend on direction, and each IP
 				    tunnel's endpoints as a pair); 0 with merge_mirrors */
-	uint32_t tunnel_hop;     /* the path as this direction saw it (every id, outer
-				    addresses in order): part of the fragment key */
 	/* the innermost tunnel carried by IP: its outer addresses, and GTP-U's TEID */
 	bool tunnelled;
 	uint32_t tunnel_teid;

@@ -16,15 +16,18 @@
  * the path (tunnel.depth): the packet is then not read at all, rather than read as a
  * tunnel it is not.
  *
- * Each layer also goes into two hashes (packet.h):
- *   tunnel_key, for the flow table: what does not depend on the packet's direction —
- *     the layer's kind, its flow_id (a VNI, a session, a VLAN; not a TEID or MPLS
- *     label), and for a tunnel carried by IP its two endpoints as a pair. GTP-U adds
- *     its kind only: one subscriber's packet crosses several GTP-U hops of one core
- *     (an "any" capture sees each), and they are one flow, as they always were here.
- *   tunnel_hop, for fragment reassembly: every id, and the endpoints in order.
+ * Each layer also goes into the packet's tunnel_key (packet.h), for the flow table:
+ * what does not depend on the packet's direction — the layer's kind, its flow_id (a
+ * VNI, a session, a VLAN; not a TEID or MPLS label), and for a tunnel carried by IP its
+ * two ends as a pair. GTP-U adds its kind only: one subscriber's packet crosses
+ * several GTP-U hops of one core (an "any" capture sees each), and they are one flow,
+ * as they always were here. Fragment reassembly keys on the path as the direction
+ * saw it instead (tunnel_fragment_key: every id, the innermost tunnel's ends in
+ * order), worked out only for fragments.
  */
 #include "decode/decode_internal.h"
+
+#include <string.h>
 
 #include "core/hash.h"
 #include "decode/erspan.h"
@@ -45,6 +48,15 @@ enum decode_result tunnel_failed(struct decoder *d, enum encap_result r, bool cu
 	return DECODE_MALFORMED;
 }
 
+/* An address folded to one word: the key only has to tell tunnels apart, and the
+ * flow table mixes it with everything else (every tunnelled packet pays for this). */
+static inline uint32_t addr_fold(const struct ip_addr *a)
+{
+	uint32_t w[4];
+	memcpy(w, a->bytes, sizeof w);
+	return a->family == 6 ? w[0] ^ w[1] ^ w[2] ^ w[3] : w[0];
+}
+
 bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, bool over_ip)
 {
 	struct tunnel_path *t = &out->tunnel;
@@ -55,18 +67,26 @@ bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, b
 	t->kind[t->n] = e->kind;
 	t->id[t->n] = e->id;
 	t->n++;
-	uint32_t kind = (uint32_t)e->kind * 0x9e3779b1u;
-	uint32_t hop = kind ^ e->id, key = kind ^ e->flow_id;
-	if (over_ip) {
-		uint32_t s = hash_mix32(addr_hash(&out->src)), r = hash_mix32(addr_hash(&out->dst));
-		hop ^= s ^ r * 3;
-		if (e->kind != TUNNEL_GTPU)
-			key ^= s ^ r;
-	}
-	out->tunnel_hop = hash_mix32(out->tunnel_hop ^ hop);
-	if (!d->merge_mirrors)
-		out->tunnel_key = hash_mix32(out->tunnel_key ^ key);
+	if (d->merge_mirrors)
+		return true;
+	uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)e->kind << 24 ^ e->flow_id);
+	if (over_ip && e->kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
+		key ^= (addr_fold(&out->src) + addr_fold(&out->dst)) * 0x85ebca6bu;
+	out->tunnel_key = key;
 	return true;
+}
+
+uint32_t tunnel_fragment_key(const struct packet *p)
+{
+	const struct tunnel_path *t = &p->tunnel;
+	if (t->n == 0)
+		return 0;
+	uint32_t h = HASH_SEED;
+	for (unsigned i = 0; i < t->n && i < TUNNEL_MAX_LAYERS; i++)
+		h = hash_word(hash_word(h, t->kind[i]), t->id[i]);
+	if (p->tunnelled)
+		h = hash_word(hash_word(h, addr_hash(&p->outer_src)), addr_hash(&p->outer_dst));
+	return hash_mix32(h) | 1;
 }
 
 /* A tunnel's own port held something else: a look-alike, counted, read as plain UDP. */

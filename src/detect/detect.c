@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity/identity.h"
 #include "identity/names.h"
 #include "proto/proto.h"
 #include "proto/rtp.h"
@@ -37,7 +38,6 @@ _Static_assert(SIG_SERVICE_MAX <= sizeof(((struct event *)0)->service), "a servi
 
 enum {
 	DEFAULT_STATES = 65536,
-	NONE = 0xffffffffu,
 	RELAY_WINDOWS_MAX = 6, /* windows a flow is watched for a relay's shape before giving up */
 	STUN_ALLOCATE = 0x0003, STUN_ALLOCATE_OK = 0x0103, /* RFC 8656 section 7.1 */
 };
@@ -49,24 +49,18 @@ enum { RELAY_UNSTARTED, RELAY_WATCH, RELAY_OFF };
 
 static struct fstate *state_take(struct detect *d, struct flow *f)
 {
-	struct fstate *st;
-	if (d->free_head != NONE) {
-		st = &d->states[d->free_head];
-		d->free_head = st->next_free;
-	} else if (d->fresh < d->nstates) {
-		st = &d->states[d->fresh++]; /* never used yet: its pages are touched only now */
-	} else {
+	uint32_t i = ixpool_alloc(&d->pool); /* a state never used has its pages touched only now */
+	if (i == IX_NIL) {
 		stats_anomaly(d->stats, ANOM_OTT_STATE_FULL);
 		return NULL;
 	}
+	struct fstate *st = &d->states[i];
 	memset(st, 0, sizeof *st);
 	st->flow = f;
 	st->sig = -1;
 	st->call = -1;
-	st->list_prev = st->list_next = -1;
 	f->user = st;
 	f->detect_flags |= DF_STATE;
-	d->used++;
 	return st;
 }
 
@@ -75,9 +69,7 @@ static void state_release(struct detect *d, struct flow *f, struct fstate *st)
 	sigs_unref(st->set);
 	st->set = NULL;
 	st->flow = NULL;
-	st->next_free = d->free_head;
-	d->free_head = (uint32_t)(st - d->states);
-	d->used--;
+	ixpool_free(&d->pool, (uint32_t)(st - d->states));
 	f->user = NULL;
 	f->detect_flags &= (uint8_t)~DF_STATE;
 }
@@ -108,20 +100,19 @@ struct detect *detect_new(const struct detect_config *cfg)
 	d->sigs = sigs_ref(cfg->sigs);
 	d->order = cfg->order;
 	d->identity = cfg->identity;
+	d->identity_pending = cfg->identity_pending && cfg->identity;
 	d->names = cfg->names;
 	d->events = cfg->events;
 	d->facts = (struct facts_sink){ .facts = on_facts, .lookup = on_lookup, .ud = d };
 	d->stats = cfg->stats;
-	d->list_head = -1;
 	d->stun_dissector = proto_find("stun");
 	d->rtp_dissector = proto_find("rtp");
-	d->nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
-	d->states = calloc(d->nstates, sizeof *d->states);
-	if (!d->states || ott_calls_init(d, cfg->max_calls) != 0) {
+	uint32_t nstates = cfg->max_states ? cfg->max_states : DEFAULT_STATES;
+	d->states = calloc((size_t)nstates + 1, sizeof *d->states);
+	if (!d->states || ixpool_init(&d->pool, nstates) != 0 || ott_calls_init(d, cfg->max_calls) != 0) {
 		detect_free(d);
 		return NULL;
 	}
-	d->free_head = NONE;
 	return d;
 }
 
@@ -130,11 +121,12 @@ void detect_free(struct detect *d)
 	if (!d)
 		return;
 	if (d->states)
-		for (uint32_t i = 0; i < d->fresh; i++)
+		for (uint32_t i = 1; i <= ixpool_reached(&d->pool); i++)
 			if (d->states[i].flow)
 				sigs_unref(d->states[i].set);
 	ott_calls_fini(d);
 	free(d->states);
+	ixpool_fini(&d->pool);
 	sigs_unref(d->sigs);
 	free(d);
 }
@@ -349,9 +341,15 @@ void detect_flow_start(struct detect *d, struct flow *f, const struct packet *pk
 	if (d->order) {
 		if (!flowrec_is_target(d, &f->key.addr[1 - srv], pkt->ts_us) &&
 		    !flowrec_is_target(d, &f->key.addr[srv], pkt->ts_us)) {
-			/* nobody the order names: nothing of it could ever be recorded */
-			f->detect_flags |= DF_DONE;
-			return;
+			struct subscriber sub;
+			if (!d->identity_pending || identity_lookup(d->identity, &f->key.addr[1 - srv], pkt->ts_us, &sub) ||
+			    identity_lookup(d->identity, &f->key.addr[srv], pkt->ts_us, &sub)) {
+				/* nobody the order names: nothing of it could ever be recorded */
+				f->detect_flags |= DF_DONE;
+				return;
+			}
+			/* nobody is bound to it yet: another sensor's binding may still name a target */
+			f->detect_flags |= DF_MAYBE;
 		}
 		f->detect_flags |= DF_TARGET;
 		struct fstate *st = detect_state(d, f);
@@ -450,8 +448,10 @@ static void first_payload(struct detect *d, struct flow *f, int dir, const struc
  * mean payload of at most relay_mean bytes, with no silence longer than relay_gap_ms,
  * and the busier direction sends at most relay_ratio times the other's packets: a
  * sustained two-way flow of small packets at a steady rate. Streaming fails the ratio
- * or the size, bursty traffic the silence. After RELAY_WINDOWS_MAX failed windows the
- * flow is no longer watched. Costs a few additions per packet of such flows.
+ * or the size, bursty traffic the silence. A silence longer than relay_gap_ms starts a
+ * new window at the packet after it (a relay's hello, then ringing, then the media: the
+ * media's stretch is judged). After RELAY_WINDOWS_MAX windows that failed or were cut
+ * the flow is no longer watched. Costs a few additions per packet of such flows.
  */
 static bool relay_candidate(const struct detect *d, const struct flow *f)
 {
@@ -512,6 +512,16 @@ static void relay_packet(struct detect *d, struct flow *f, int dir, const struct
 		return; /* out of order by a little: not worth a window */
 	int k = dir & 1;
 	uint64_t gap = ts - rt->last_us[k];
+	if (gap > (uint64_t)sh->relay_gap_ms * 1000 && ts > rt->win_start_us) {
+		/* a silence: what came before it (a relay's hello before the call is answered,
+		 * a round of a game) is not the steady stretch; a new window starts here */
+		if (++rt->windows >= RELAY_WINDOWS_MAX) {
+			rt->state = RELAY_OFF;
+			return;
+		}
+		relay_window_start(rt, ts);
+		gap = 0;
+	}
 	if (gap > rt->max_gap_us[k])
 		rt->max_gap_us[k] = (uint32_t)(gap > UINT32_MAX ? UINT32_MAX : gap);
 	rt->last_us[k] = ts;

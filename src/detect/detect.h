@@ -50,6 +50,10 @@ struct detect_config {
 	struct stats *stats;
 	unsigned max_states;                 /* per-flow states, 0: 65536 */
 	unsigned max_calls;                  /* calls tracked at once, 0: 4096 */
+	/* live identity sharing (docs/scale.md): a flow whose sides no binding covers yet is
+	 * looked at too, as another sensor's binding may come and name a target on it; its
+	 * events wait for that in the pipeline, and the summary counts it only when a target's */
+	bool identity_pending;
 };
 
 /* Totals for the run summary. */

@@ -6,6 +6,7 @@
 #ifndef PENTRAP_DETECT_DETECT_INTERNAL_H
 #define PENTRAP_DETECT_DETECT_INTERNAL_H
 
+#include "core/ixpool.h"
 #include "detect/detect.h"
 
 enum {
@@ -26,6 +27,7 @@ enum {
 	DF_STATE = 1 << 4,     /* flow->user is a struct fstate */
 	DF_TARGET = 1 << 5,    /* a target is on one side */
 	DF_DEFER = 1 << 6,     /* a match put off while a more specific one may come */
+	DF_MAYBE = 1 << 7,     /* looked at though nobody is bound to it yet (identity_pending) */
 };
 
 /* fstate.flags */
@@ -49,7 +51,10 @@ struct burst {
 	bool open;
 	bool after_idle;       /* the flow was quiet long enough before it */
 	uint8_t seen;          /* bursts this way so far (capped): the first are the handshake */
+	uint64_t msg_us;       /* start of the latest burst this way taken for a message, 0 none */
 };
+
+enum { DETECT_L_MESSAGES = 0 }; /* the state pool's list */
 
 /*
  * A UDP flow no signature named, watched for a relay's shape (`media: relay`): per
@@ -86,8 +91,6 @@ struct fstate {
 	uint64_t last_payload_us;
 	char name[NAME_MAX_LEN];
 	uint32_t port_gen;     /* call port table generation last looked at */
-	uint32_t next_free;    /* pool free list */
-	int32_t list_prev, list_next; /* sessions with message signatures */
 };
 
 struct call {
@@ -138,10 +141,8 @@ struct detect {
 	const struct event_sink *events;
 	struct facts_sink facts; /* handed to the dissectors' parse contexts (detect_facts_sink) */
 	struct stats *stats;
-	struct fstate *states;
-	uint32_t nstates, free_head, used;
-	uint32_t fresh;        /* states[fresh..] were never handed out */
-	int32_t list_head;     /* sessions with message signatures */
+	struct fstate *states; /* [1, capacity]: state 0 unused */
+	struct ixpool pool;    /* the states held; on DETECT_L_MESSAGES, the sessions with message signatures */
 	struct call *calls;
 	uint32_t ncalls;
 	uint32_t calls_end;     /* 1 + the highest call slot in use (0: none): scans stop there */
@@ -152,7 +153,13 @@ struct detect {
 	struct pending_msg *pending; /* PENDING_MAX, a ring in time order */
 	uint32_t pending_head, pending_n;
 	struct detect_summary sum;
+	bool identity_pending;
 };
+
+/* Whether what the device did counts in the summary: always, unless flows nobody was bound
+ * to are looked at too (identity_pending); then only when the device is a target's
+ * (flowrec.c), so that nothing about anyone else is counted. */
+bool detect_counts(const struct detect *d, const struct ip_addr *device, uint64_t ts_us);
 
 /* detect.c */
 struct fstate *detect_state(struct detect *d, struct flow *f);     /* makes one when needed; NULL when the pool is empty */

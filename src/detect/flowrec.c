@@ -42,6 +42,11 @@ bool flowrec_is_target(const struct detect *d, const struct ip_addr *a, uint64_t
 	return d->identity && identity_lookup(d->identity, a, ts_us, &sub) && order_match_subscriber(d->order, &sub) >= 0;
 }
 
+bool detect_counts(const struct detect *d, const struct ip_addr *device, uint64_t ts_us)
+{
+	return !d->identity_pending || flowrec_is_target(d, device, ts_us);
+}
+
 /* Encrypted or unknown: nothing in clear said what this traffic was. */
 static bool opaque(const struct flow *f)
 {
@@ -77,6 +82,13 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 	    flowrec_local_only(&f->key.addr[1]))
 		return; /* a replica: worker 0 records and counts the shared flow */
 	uint64_t bytes = f->bytes[0] + f->bytes[1];
+	int srv0 = detect_server_side(f);
+	if ((f->detect_flags & DF_MAYBE) && !flowrec_is_target(d, &f->key.addr[1 - srv0], f->first_ts_us) &&
+	    !flowrec_is_target(d, &f->key.addr[srv0], f->first_ts_us)) {
+		/* nobody's binding came: its record (if any) waits and is filtered as any event,
+		 * and the summary, which counts only targets' traffic, does not count it */
+		goto record;
+	}
 	d->sum.target_flows++;
 	d->sum.target_bytes += bytes;
 	if (st && st->sig >= 0) {
@@ -97,6 +109,12 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 		d->sum.unnamed_flows++;
 		d->sum.unnamed_bytes += bytes;
 	}
+record:;
+	if (f->detect_flags & DF_MAYBE && st && st->sig >= 0)
+		return; /* named by its session records */
+	bool lookup2 = is_dissector(f, "dns");
+	if (f->detect_flags & DF_MAYBE && !lookup2 && !opaque(f))
+		return;
 	int srv = detect_server_side(f), dev = 1 - srv;
 	struct event e;
 	event_init(&e, EV_FLOW);

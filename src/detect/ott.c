@@ -37,10 +37,19 @@
  * tie_later). A call still going when the input ends (its last packet within the gap
  * of the last packet read) gets no end: none was seen, as for SIP. Who called whom is
  * not visible in encrypted traffic: the device is the "from" party of both events.
+ *
+ * Calls of any app (docs/signatures.md, "Calls no signature names"): a signature that
+ * knows calls by their media alone (sig_by_media: ICE or TURN then media, a relay's
+ * shape) names them `unknown`. Such a call puts no port in the port table (a flow on its
+ * ports is evaluated, and may name the app); media found alone joins the device's call
+ * that is still going, whatever its service; an app's call flow takes over such a call
+ * of the device while it is still going and unwritten (call_adopt). min_s holds a call
+ * back until it has lasted that long.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
 #include "detect/detect_internal.h"
 
 enum {
@@ -63,12 +72,7 @@ static void emit(struct detect *d, const struct event *e)
 
 static void list_add(struct detect *d, struct fstate *st)
 {
-	int32_t i = (int32_t)(st - d->states);
-	st->list_prev = -1;
-	st->list_next = d->list_head;
-	if (d->list_head >= 0)
-		d->states[d->list_head].list_prev = i;
-	d->list_head = i;
+	ixpool_touch(&d->pool, (uint32_t)(st - d->states), DETECT_L_MESSAGES);
 	st->flags |= FS_ON_LIST;
 }
 
@@ -76,12 +80,7 @@ static void list_remove(struct detect *d, struct fstate *st)
 {
 	if (!(st->flags & FS_ON_LIST))
 		return;
-	if (st->list_prev >= 0)
-		d->states[st->list_prev].list_next = st->list_next;
-	else
-		d->list_head = st->list_next;
-	if (st->list_next >= 0)
-		d->states[st->list_next].list_prev = st->list_prev;
+	ixpool_unlist(&d->pool, (uint32_t)(st - d->states));
 	st->flags &= (uint8_t)~FS_ON_LIST;
 }
 
@@ -116,7 +115,8 @@ static void session_event(struct detect *d, const struct flow *f, const struct f
  * Holding back: a burst in the band on a channel that also carries call setup (an
  * iMessage on APNs, or a FaceTime invitation) is held until call_setup_s has passed;
  * if a call of one of the signature's call_setup services starts on the device within
- * that time, the burst was its setup and no message is recorded.
+ * that time, the burst was its setup and no message is recorded. With call_during, a
+ * burst while such a call is going is its signalling too (call_going).
  */
 static void pending_emit_due(struct detect *d, uint64_t now_us, bool all)
 {
@@ -181,7 +181,8 @@ static int pending_call_started(struct detect *d, const struct ip_addr *device, 
 			continue;
 		for (unsigned k = 0; k < p->sig->shape.ncall_setup; k++)
 			if (strcmp(p->sig->shape.call_setup[k], service) == 0) {
-				d->sum.call_setups++;
+				if (detect_counts(d, &p->device, p->e.ts_us))
+					d->sum.call_setups++;
 				if (p->e.ts_us < earliest) {
 					earliest = p->e.ts_us;
 					caller = strncmp(p->e.from, "service:", 8) == 0 ? -1 : 1;
@@ -192,6 +193,27 @@ static int pending_call_started(struct detect *d, const struct ip_addr *device, 
 			}
 	}
 	return caller;
+}
+
+/*
+ * True when a call of one of m's call_setup services is going on the device at ts (from
+ * its first packet to call_gap_s after its last): the channel then carries the call's
+ * own signalling (candidates, video on and off, hang-up), not messages.
+ */
+static bool call_going(const struct detect *d, const struct ip_addr *device, const struct sig *m, uint64_t ts)
+{
+	for (uint32_t i = 0; i < d->calls_end; i++) {
+		const struct call *c = &d->calls[i];
+		if (!c->used || !addr_eq(&c->device, device))
+			continue;
+		const struct sig *cs = &c->set->sigs[c->sig];
+		if (ts < c->first_us || ts > c->last_us + (uint64_t)cs->shape.call_gap_ms * 1000)
+			continue;
+		for (unsigned k = 0; k < m->shape.ncall_setup; k++)
+			if (strcmp(m->shape.call_setup[k], cs->service) == 0)
+				return true;
+	}
+	return false;
 }
 
 static void close_burst(struct detect *d, const struct flow *f, struct fstate *st, int k)
@@ -212,6 +234,13 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		    b->packets < sh->packets_min || b->packets > sh->packets_max || b->largest < sh->largest_min ||
 		    b->largest > sh->largest_max)
 			continue;
+		/* an app answers a message the moment it arrives (a delivery receipt), a person
+		 * takes longer: a message-sized burst that soon after one the other way is that */
+		uint64_t other = st->burst[1 - k].msg_us;
+		if (sh->receipt_ms && other && b->start_us >= other &&
+		    b->start_us - other <= (uint64_t)sh->receipt_ms * 1000)
+			return;
+		b->msg_us = b->start_us;
 		struct event e;
 		detect_event_base(f, &e, EV_OTT_MESSAGE, m, k == 0);
 		if (st->protocol)
@@ -224,7 +253,12 @@ static void close_burst(struct detect *d, const struct flow *f, struct fstate *s
 		event_add_frame(&e, b->last_frame);
 		e.shape_bytes = b->bytes; /* compared when pairing legs between targets, never recorded */
 		if (sh->ncall_setup) {
-			pending_add(d, &e, &f->key.addr[1 - detect_server_side(f)], m, st->set);
+			const struct ip_addr *device = &f->key.addr[1 - detect_server_side(f)];
+			if (sh->call_during && call_going(d, device, m, b->start_us)) {
+				d->sum.call_setups++;
+				return;
+			}
+			pending_add(d, &e, device, m, st->set);
 			return;
 		}
 		emit(d, &e);
@@ -331,9 +365,7 @@ static void port_remove(struct detect *d, const struct ip_addr *a, uint16_t port
 int ott_calls_init(struct detect *d, unsigned max_calls)
 {
 	d->ncalls = max_calls ? max_calls : DEFAULT_CALLS;
-	uint32_t want = d->ncalls * PORT_SLOTS_PER_CALL, n = 16;
-	while (n < want)
-		n *= 2;
+	uint32_t n = pow2_at_least(d->ncalls * PORT_SLOTS_PER_CALL, 16);
 	d->nports = n;
 	d->calls = calloc(d->ncalls, sizeof *d->calls);
 	d->ports = calloc(n, sizeof *d->ports); /* zeroed: every slot empty */
@@ -681,7 +713,8 @@ void ott_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 void ott_tick(struct detect *d, uint64_t now_us, bool finish)
 {
 	pending_emit_due(d, now_us, false);
-	for (int32_t i = d->list_head; i >= 0; i = d->states[i].list_next) {
+	/* newest first */
+	for (uint32_t i = ixpool_newest(&d->pool, DETECT_L_MESSAGES); i != IX_NIL; i = ixpool_older(&d->pool, i)) {
 		struct fstate *st = &d->states[i];
 		const struct sig_shape *sh = &st->set->sigs[st->msgs[0]].shape;
 		uint64_t gap = (uint64_t)sh->gap_ms * 1000;

@@ -89,6 +89,9 @@ struct sig_shape {
 	char call_setup[SIG_CALL_SETUP_MAX][SIG_SERVICE_MAX]; /* messages: calls whose setup rides here */
 	uint8_t ncall_setup;
 	uint32_t call_setup_ms;      /* a burst this long before such a call on the device is its setup */
+	uint32_t receipt_ms;         /* messages: a burst this soon after a message the other way is its
+					automatic receipt, not a message (0: off) */
+	bool call_during;            /* messages: bursts while a call_setup call is going are its signalling */
 	uint32_t min_packets;        /* calls: packets before the call is recorded */
 	uint32_t call_gap_ms;        /* calls: quiet this long with no flow left, a call has ended */
 	uint32_t join_ms;            /* calls: relay flows this close to a call's start are its own */

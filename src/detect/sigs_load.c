@@ -558,10 +558,12 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 {
 	static const char *const keys[] = { "direction", "burst_bytes", "burst_packets", "burst_gap_ms",
 					    "idle_before_ms", "score", "handshake_bursts", "largest_packet",
-					    "call_setup", "call_setup_s", "min_packets", "call_gap_s", "join_s",
+					    "call_setup", "call_setup_s", "call_during", "receipt_ms", "min_packets",
+					    "call_gap_s", "join_s",
 					    "min_s", "relay_s", "relay_pps", "relay_mean", "relay_gap_ms",
 					    "relay_ratio" };
-	enum { K_DIR, K_BYTES, K_PKTS, K_GAP, K_IDLE, K_SCORE, K_HANDSHAKE, K_LARGEST, K_SETUP, K_SETUP_S,
+	enum { K_DIR, K_BYTES, K_PKTS, K_GAP, K_IDLE, K_SCORE, K_HANDSHAKE, K_LARGEST, K_SETUP, K_SETUP_S, K_DURING,
+	       K_RECEIPT,
 	       K_MINPKTS, K_CALLGAP, K_JOIN, K_MIN_S, K_RELAY_S, K_RELAY_PPS, K_RELAY_MEAN, K_RELAY_GAP,
 	       K_RELAY_RATIO, K_N };
 	const yaml_node_t *v[K_N];
@@ -571,7 +573,7 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 		return -1;
 	bool msg = sg->kind == SIG_MESSAGE;
 	for (int k = 0; k < K_N; k++) {
-		bool for_msg = k <= K_SETUP_S, for_call = k >= K_MINPKTS;
+		bool for_msg = k <= K_RECEIPT, for_call = k >= K_MINPKTS;
 		if (v[k] && ((msg && !for_msg) || (!msg && !for_call)))
 			return fail_at(ld, v[k], "shape: '%s' does not apply to a %s signature", keys[k],
 				       msg ? "message" : "call");
@@ -651,6 +653,21 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			if (read_uint(ld, v[K_SETUP_S], "call_setup_s", 1, 120, &a))
 				return -1;
 			sh->call_setup_ms = (uint32_t)a * 1000;
+		}
+		if (v[K_DURING]) {
+			const char *yes = NULL;
+			if (!v[K_SETUP])
+				return fail_at(ld, v[K_DURING], "call_during: needs call_setup (the call services)");
+			if (scalar(ld, v[K_DURING], "call_during", &yes))
+				return -1;
+			if (strcmp(yes, "true") != 0 && strcmp(yes, "false") != 0)
+				return fail_at(ld, v[K_DURING], "call_during: expected true or false");
+			sh->call_during = strcmp(yes, "true") == 0;
+		}
+		if (v[K_RECEIPT]) {
+			if (read_uint(ld, v[K_RECEIPT], "receipt_ms", 0, 60000, &a))
+				return -1;
+			sh->receipt_ms = (uint32_t)a;
 		}
 		if (sh->gap_ms >= sh->idle_ms && sh->idle_ms)
 			return fail_at(ld, n, "shape: burst_gap_ms must be below idle_before_ms");

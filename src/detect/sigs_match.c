@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/pow2.h"
 #include "detect/sigs.h"
 #include "proto/proto.h"
 
@@ -109,9 +111,7 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
 		return true;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
+	size_t ncap = pow2_grow(*cap ? *cap * 2 : 16, need);
 	void *np = realloc(*p, ncap * size);
 	if (!np)
 		return false;
@@ -290,22 +290,12 @@ static const struct port_iv *port_lookup(const struct sig_index *ix, uint16_t po
 
 /* --- names and ALPN --- */
 
-static uint32_t hash_str(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < n; i++) {
-		h ^= (uint8_t)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* The slot of key[0..n) (found, or the empty slot where it would go). */
 static struct name_entry *slot_of(const struct name_table *t, const char *key, size_t n)
 {
 	if (!t->cap)
 		return NULL;
-	size_t i = hash_str(key, n) & (t->cap - 1);
+	size_t i = hash_bytes(key, n) & (t->cap - 1);
 	for (;;) { /* the table is never full (load <= 1/2) */
 		struct name_entry *e = &t->slots[i];
 		if (!e->key || (strlen(e->key) == n && memcmp(e->key, key, n) == 0))

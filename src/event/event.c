@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/stats.h"
+#include "decode/packet.h"
 
 _Static_assert((int)EV__COUNT <= (int)STATS_EVENT_TYPES, "stats.events too small for the event types");
 
@@ -36,6 +37,44 @@ void event_add_frame(struct event *e, uint64_t frame_no)
 		return;
 	if (e->nframes < EVENT_MAX_FRAMES)
 		e->frames[e->nframes++] = frame_no;
+}
+
+void event_origin_of(struct event_origin *o, const struct packet *pkt)
+{
+	memset(o, 0, sizeof *o);
+	if (!pkt)
+		return;
+	o->ts_us = pkt->ts_us;
+	o->frame_no = pkt->frame_no;
+	o->capture_index = pkt->capture_index;
+	o->src = pkt->src;
+	o->dst = pkt->dst;
+	o->sport = pkt->sport;
+	o->dport = pkt->dport;
+	o->ip_proto = pkt->ip_proto;
+	o->tunnel = pkt->tunnel;
+}
+
+void event_set_origin(struct event *e, const struct event_origin *o)
+{
+	e->ts_us = o->ts_us;
+	e->capture_index = o->capture_index;
+	event_add_frame(e, o->frame_no);
+	e->src = o->src;
+	e->dst = o->dst;
+	e->sport = o->sport;
+	e->dport = o->dport;
+	e->ip_proto = o->ip_proto;
+	e->tunnel = o->tunnel;
+}
+
+void event_set_packet(struct event *e, const struct packet *pkt)
+{
+	struct event_origin o;
+	if (!pkt)
+		return;
+	event_origin_of(&o, pkt);
+	event_set_origin(e, &o);
 }
 
 const char *event_type_name(enum event_type t)

@@ -77,6 +77,29 @@ struct event {
 void event_init(struct event *e, enum event_type type);
 /* Adds a frame number to the evidence (ignored when full or already last). */
 void event_add_frame(struct event *e, uint64_t frame_no);
+
+/*
+ * Where and when a packet was seen, as an event's evidence needs it: what a module
+ * keeps of a request it answers later (SMPP, SIP MESSAGE, MAP), and what every event
+ * made from the packet at hand takes.
+ */
+struct event_origin {
+	uint64_t ts_us, frame_no;
+	uint32_t capture_index;
+	struct ip_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t ip_proto;
+	struct tunnel_path tunnel; /* the encapsulations it came through */
+};
+
+struct packet;
+/* The origin of pkt (all zero when pkt is NULL). */
+void event_origin_of(struct event_origin *o, const struct packet *pkt);
+/* Sets e's time, capture, first frame, addresses and ports from o. */
+void event_set_origin(struct event *e, const struct event_origin *o);
+/* Both: e made from pkt (nothing when pkt is NULL). */
+void event_set_packet(struct event *e, const struct packet *pkt);
+
 const char *event_type_name(enum event_type t);
 /* Parses a type name; -1 when unknown. */
 int event_type_from_name(const char *name);

@@ -4,11 +4,11 @@
  * timeouts.
  *
  * Memory is fixed at creation so that traffic cannot make the table allocate: every
- * flow lives in one array of nodes (a free list hands them out; slots never used are
- * not even touched, so the OS backs only what traffic has used), the hash buckets are
- * one array of node indices (chains run through the nodes), and TCP reassembly
- * streams come from a pool of at most max_streams. A stream when the pool is empty is
- * refused and counted.
+ * flow lives in one array of nodes, named by the indices of an index pool
+ * (core/ixpool.h: a free list hands them out; slots never used are not even touched,
+ * so the OS backs only what traffic has used), found through a hash index over the
+ * same indices (core/ixhash.h), and TCP reassembly streams come from a pool of at most
+ * max_streams. A stream when the pool is empty is refused and counted.
  *
  * Under attack (issue 3): a new flow when the table is full ends the longest-idle flow
  * first (its dissector gets its last look, ANOM_FLOW_EVICTED), so a flood of new
@@ -23,8 +23,8 @@
  * the longest-idle flow that holds state to make room for the new one; the flows that
  * hold state are on a fourth LRU list of their own, so that one is found at once.
  *
- * Timeouts: each flow sits on one of three LRU lists, one per timeout (UDP and other,
- * TCP, TCP closed), ordered by last packet. Within a list every flow has the same
+ * Timeouts: each flow sits on one of three LRU lists of the pool, one per timeout (UDP
+ * and other, TCP, TCP closed), ordered by last packet. Within a list every flow has the same
  * timeout, so the expired flows are exactly a prefix from the head and expiry costs
  * nothing when nothing is due.
  */
@@ -34,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pow2.h"
+#include "core/hash.h"
+#include "core/ixhash.h"
+#include "core/ixpool.h"
 #include "flow/reasm.h"
 
 /* The goal is at most 256 bytes per tracked flow including the table's overhead. */
@@ -54,47 +56,37 @@ enum {
 #define DEFAULT_REASM_BUDGET ((size_t)128 << 20)
 #define DEFAULT_STATE_BUDGET ((size_t)64 << 20)
 
-#define NIL UINT32_MAX
-
-enum lru_list { LRU_OTHER, LRU_TCP, LRU_TCP_CLOSED, LRU__COUNT, LRU_NONE = 0xff };
+enum lru_list { LRU_OTHER, LRU_TCP, LRU_TCP_CLOSED, LRU__COUNT };
+_Static_assert((int)LRU__COUNT <= (int)IXPOOL_MAX_LISTS, "the pool keeps the LRU lists");
 
 struct flow_node {
-	uint32_t hash;  /* flow_hash_packet of the flow, checked before the key */
-	uint32_t hnext; /* next node in the same bucket */
-	uint32_t prev, next; /* LRU neighbours; next also links the free list */
-	uint8_t list;   /* enum lru_list, LRU_NONE when free */
-	bool rst;       /* RST seen: the connection is over whatever FINs say */
-	uint32_t state_bytes; /* reserved of the state budget, given back when the flow ends */
-	uint32_t sprev, snext; /* the state list's neighbours, while state_bytes > 0 */
 	struct flow f;
+	uint32_t state_bytes; /* reserved of the state budget, given back when the flow ends */
+	bool rst;       /* RST seen: the connection is over whatever FINs say */
 };
 
-_Static_assert(sizeof(struct flow_node) + sizeof(uint32_t) <= 256,
-	       "a tracked flow (node plus its bucket) must stay within 256 bytes");
-
-struct lru {
-	uint32_t head, tail; /* oldest, newest */
-};
+/* What the table keeps per flow besides its node: pool links and list, hash node,
+ * state-list links, and its share of the buckets. */
+#define FLOW_INDEX_BYTES (sizeof(struct ix_link) + 1 + sizeof(struct ixhash_node) + sizeof(struct ix_link) + 4)
+_Static_assert(sizeof(struct flow_node) + FLOW_INDEX_BYTES <= 256,
+	       "a tracked flow (node plus its share of the indexes) must stay within 256 bytes");
 
 struct flow_table {
-	struct flow_node *nodes;
-	uint32_t max_flows;
-	uint32_t used_hw;   /* nodes [0, used_hw) have been handed out at least once */
-	uint32_t free_head; /* returned nodes */
-	uint32_t count;
-	uint32_t *buckets;
-	uint32_t bucket_mask;
-	struct lru lru[LRU__COUNT];
+	struct flow_node *nodes;  /* [1, max_flows]: node 0 unused */
+	struct ixpool pool;       /* the flows held, each on its timeout's list (enum lru_list) */
+	struct ixhash by_key;     /* flows by flow_hash_packet */
+	uint32_t count;           /* flows held (the pool's count, but for one ending now) */
 	uint64_t timeout_us[LRU__COUNT];
 
 	struct tcp_stream **free_streams; /* stack of made, unused streams */
 	unsigned nfree_streams, made_streams, max_streams;
 	size_t stream_cap;
 	struct reasm_budget budget;       /* every stream is charged to it */
-	uint32_t shed_hand;               /* next node the relief looks at */
+	uint32_t shed_hand;               /* the node the relief looks at next, less one */
 	size_t state_limit, state_used;   /* dissector state of all flows */
 	size_t state_peak;
-	struct lru state_lru;             /* flows holding state, by last packet */
+	struct ix_link *state_link;       /* [1, max_flows]: the state list's links */
+	struct ix_list state_lru;         /* flows holding state, by last packet */
 
 	struct stats *stats;
 	flow_end_fn on_end;
@@ -102,18 +94,6 @@ struct flow_table {
 };
 
 /* ---- hashing ---- */
-
-/* A 64-bit finaliser (from the SplitMix/Murmur family): every input bit reaches
- * every output bit, in a handful of instructions. */
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 32;
-	x *= 0xd6e8feb86659fd93u;
-	x ^= x >> 32;
-	x *= 0xd6e8feb86659fd93u;
-	x ^= x >> 32;
-	return x;
-}
 
 /* Host order loads: the hash only has to agree with itself within one process. */
 static inline uint32_t load32(const uint8_t *p)
@@ -136,8 +116,8 @@ static inline uint64_t endpoint_hash(const struct ip_addr *a, uint16_t port)
 {
 	uint64_t tag = ((uint64_t)a->family << 16) | port;
 	if (a->family == 6)
-		return mix64(load64(a->bytes) ^ mix64(load64(a->bytes + 8) ^ tag));
-	return mix64(((uint64_t)load32(a->bytes) << 32) | tag);
+		return hash_mix64(load64(a->bytes) ^ hash_mix64(load64(a->bytes + 8) ^ tag));
+	return hash_mix64(((uint64_t)load32(a->bytes) << 32) | tag);
 }
 
 static inline uint32_t hash_packet(const struct packet *p)
@@ -148,7 +128,7 @@ static inline uint32_t hash_packet(const struct packet *p)
 	uint64_t e2 = endpoint_hash(&p->dst, p->dport);
 	uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
 	uint64_t extra = ((uint64_t)p->tunnel_key << 8) | p->ip_proto;
-	return (uint32_t)mix64(lo ^ ((hi << 31) | (hi >> 33)) ^ (extra << 24) ^ extra);
+	return (uint32_t)hash_mix64(lo ^ ((hi << 31) | (hi >> 33)) ^ (extra << 24) ^ extra);
 }
 
 uint32_t flow_hash_packet(const struct packet *p)
@@ -187,64 +167,7 @@ static inline bool key_matches(const struct flow_key *k, const struct packet *p,
 
 /* ---- LRU lists ---- */
 
-static void lru_unlink(struct flow_table *t, uint32_t i)
-{
-	struct flow_node *n = &t->nodes[i];
-	struct lru *l = &t->lru[n->list];
-	if (n->prev != NIL)
-		t->nodes[n->prev].next = n->next;
-	else
-		l->head = n->next;
-	if (n->next != NIL)
-		t->nodes[n->next].prev = n->prev;
-	else
-		l->tail = n->prev;
-	n->prev = n->next = NIL;
-	n->list = LRU_NONE;
-}
-
-static void lru_append(struct flow_table *t, uint32_t i, uint8_t list)
-{
-	struct flow_node *n = &t->nodes[i];
-	struct lru *l = &t->lru[list];
-	n->list = list;
-	n->next = NIL;
-	n->prev = l->tail;
-	if (l->tail != NIL)
-		t->nodes[l->tail].next = i;
-	else
-		l->head = i;
-	l->tail = i;
-}
-
-/* The list of flows that hold dissector state (state_bytes > 0). */
-static void state_unlink(struct flow_table *t, uint32_t i)
-{
-	struct flow_node *n = &t->nodes[i];
-	if (n->sprev != NIL)
-		t->nodes[n->sprev].snext = n->snext;
-	else
-		t->state_lru.head = n->snext;
-	if (n->snext != NIL)
-		t->nodes[n->snext].sprev = n->sprev;
-	else
-		t->state_lru.tail = n->sprev;
-	n->sprev = n->snext = NIL;
-}
-
-static void state_append(struct flow_table *t, uint32_t i)
-{
-	struct flow_node *n = &t->nodes[i];
-	n->snext = NIL;
-	n->sprev = t->state_lru.tail;
-	if (t->state_lru.tail != NIL)
-		t->nodes[t->state_lru.tail].snext = i;
-	else
-		t->state_lru.head = i;
-	t->state_lru.tail = i;
-}
-
-static inline uint8_t lru_list_of(const struct flow_node *n)
+static inline unsigned lru_list_of(const struct flow_node *n)
 {
 	if (n->f.key.proto != IPPROTO_TCP_)
 		return LRU_OTHER;
@@ -260,8 +183,8 @@ static struct flow_config with_defaults(const struct flow_config *cfg)
 	struct flow_config c = cfg ? *cfg : (struct flow_config){0};
 	if (!c.max_flows)
 		c.max_flows = DEFAULT_MAX_FLOWS;
-	if (c.max_flows >= NIL)
-		c.max_flows = NIL - 1; /* NIL marks "no node" */
+	if (c.max_flows > IXPOOL_MAX_CAPACITY)
+		c.max_flows = IXPOOL_MAX_CAPACITY;
 	if (!c.udp_timeout_s)
 		c.udp_timeout_s = DEFAULT_UDP_TIMEOUT_S;
 	if (!c.tcp_timeout_s)
@@ -280,8 +203,8 @@ static struct flow_config with_defaults(const struct flow_config *cfg)
 size_t flow_table_memory(const struct flow_config *cfg)
 {
 	struct flow_config c = with_defaults(cfg);
-	return sizeof(struct flow_table) + (size_t)c.max_flows * sizeof(struct flow_node) +
-	       (size_t)pow2_at_least(c.max_flows, 16) * sizeof(uint32_t) +
+	return sizeof(struct flow_table) + ((size_t)c.max_flows + 1) * (sizeof(struct flow_node) + sizeof(struct ix_link)) +
+	       ixpool_memory(c.max_flows) + ixhash_memory(c.max_flows + 1, c.max_flows) +
 	       (size_t)c.max_streams * sizeof(struct tcp_stream *);
 }
 
@@ -312,20 +235,13 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 	struct flow_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->max_flows = c.max_flows;
 	/* calloc: large enough to come straight from mmap, so untouched slots cost no RAM. */
-	t->nodes = calloc(c.max_flows, sizeof *t->nodes);
-	uint32_t nb = pow2_at_least(c.max_flows, 16);
-	t->buckets = malloc((size_t)nb * sizeof *t->buckets);
+	t->nodes = calloc((size_t)c.max_flows + 1, sizeof *t->nodes);
+	t->state_link = calloc((size_t)c.max_flows + 1, sizeof *t->state_link);
 	t->free_streams = calloc(c.max_streams, sizeof *t->free_streams);
-	if (!t->nodes || !t->buckets || !t->free_streams)
+	if (!t->nodes || !t->state_link || !t->free_streams || ixpool_init(&t->pool, c.max_flows) != 0 ||
+	    ixhash_init(&t->by_key, c.max_flows + 1, c.max_flows) != 0)
 		goto fail;
-	memset(t->buckets, 0xff, (size_t)nb * sizeof *t->buckets); /* all NIL */
-	t->bucket_mask = nb - 1;
-	t->free_head = NIL;
-	for (int i = 0; i < LRU__COUNT; i++)
-		t->lru[i].head = t->lru[i].tail = NIL;
-	t->state_lru.head = t->state_lru.tail = NIL;
 	t->timeout_us[LRU_OTHER] = (uint64_t)c.udp_timeout_s * 1000000u;
 	t->timeout_us[LRU_TCP] = (uint64_t)c.tcp_timeout_s * 1000000u;
 	t->timeout_us[LRU_TCP_CLOSED] = (uint64_t)TCP_CLOSED_TIMEOUT_S * 1000000u;
@@ -340,8 +256,10 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 
 fail:
 	free(t->nodes);
-	free(t->buckets);
+	free(t->state_link);
 	free(t->free_streams);
+	ixpool_fini(&t->pool);
+	ixhash_fini(&t->by_key);
 	free(t);
 	return NULL;
 }
@@ -355,8 +273,10 @@ void flow_table_free(struct flow_table *t)
 	for (unsigned i = 0; i < t->nfree_streams; i++)
 		tcp_stream_free(t->free_streams[i]);
 	free(t->free_streams);
-	free(t->buckets);
 	free(t->nodes);
+	free(t->state_link);
+	ixpool_fini(&t->pool);
+	ixhash_fini(&t->by_key);
 	free(t);
 }
 
@@ -366,23 +286,21 @@ static void end_flow(struct flow_table *t, uint32_t i);
 
 /*
  * Table full: ends the flow idle longest (the oldest head of the three lists) when
- * its last packet is older than now_us, and returns its node; NIL otherwise.
+ * its last packet is older than now_us, and returns its node; IX_NIL otherwise.
  */
 static uint32_t evict_oldest(struct flow_table *t, uint64_t now_us)
 {
-	uint32_t best = NIL;
-	for (int l = 0; l < LRU__COUNT; l++) {
-		uint32_t i = t->lru[l].head;
-		if (i != NIL && (best == NIL || t->nodes[i].f.last_ts_us < t->nodes[best].f.last_ts_us))
+	uint32_t best = IX_NIL;
+	for (unsigned l = 0; l < LRU__COUNT; l++) {
+		uint32_t i = ixpool_oldest(&t->pool, l);
+		if (i != IX_NIL && (best == IX_NIL || t->nodes[i].f.last_ts_us < t->nodes[best].f.last_ts_us))
 			best = i;
 	}
-	if (best == NIL || t->nodes[best].f.last_ts_us >= now_us)
-		return NIL;
+	if (best == IX_NIL || t->nodes[best].f.last_ts_us >= now_us)
+		return IX_NIL;
 	stats_anomaly(t->stats, ANOM_FLOW_EVICTED);
-	end_flow(t, best); /* puts the node on the free list */
-	uint32_t i = t->free_head;
-	t->free_head = t->nodes[i].next;
-	return i;
+	end_flow(t, best); /* gives the node back to the pool */
+	return ixpool_alloc(&t->pool);
 }
 
 /*
@@ -401,14 +319,13 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 			       bool *created)
 {
 	uint32_t h = hash_packet(pkt);
-	uint32_t *bucket = &t->buckets[h & t->bucket_mask];
 	uint32_t i;
 	int d = 0;
 	struct flow_node *n = NULL;
 
 	*created = false;
-	for (i = *bucket; i != NIL; i = t->nodes[i].hnext) {
-		if (t->nodes[i].hash == h && key_matches(&t->nodes[i].f.key, pkt, &d)) {
+	for (i = ixhash_first(&t->by_key, h); i != IX_NIL; i = ixhash_next(&t->by_key, i)) {
+		if (key_matches(&t->nodes[i].f.key, pkt, &d)) {
 			n = &t->nodes[i];
 			break;
 		}
@@ -419,20 +336,14 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 	}
 
 	if (!n) {
-		if (t->free_head != NIL) {
-			i = t->free_head;
-			t->free_head = t->nodes[i].next;
-		} else if (t->used_hw < t->max_flows) {
-			i = t->used_hw++;
-		} else if ((i = evict_oldest(t, pkt->ts_us)) == NIL) {
+		i = ixpool_alloc(&t->pool);
+		if (i == IX_NIL && (i = evict_oldest(t, pkt->ts_us)) == IX_NIL) {
 			stats_anomaly(t->stats, ANOM_FLOW_TABLE_FULL);
 			return NULL;
 		}
 		n = &t->nodes[i];
 		/* A returned node was zeroed when it ended; a fresh one is calloc'd. */
-		n->hash = h;
-		n->hnext = *bucket;
-		*bucket = i;
+		ixhash_insert(&t->by_key, i, h);
 		n->rst = false;
 		struct flow *f = &n->f;
 		f->key.addr[0] = pkt->src;
@@ -446,7 +357,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 		f->first_frame = pkt->frame_no;
 		f->capture_index = pkt->capture_index;
 		f->dissector = FLOW_UNDECIDED;
-		lru_append(t, i, lru_list_of(n));
+		ixpool_touch(&t->pool, i, lru_list_of(n));
 		t->count++;
 		if (t->stats)
 			t->stats->flows++;
@@ -466,14 +377,10 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 			n->rst = true;
 	}
 	/* Most recent at the tail of its list (which may change once the TCP side closes). */
-	uint8_t list = lru_list_of(n);
-	if (n->list != list || t->lru[list].tail != i) {
-		lru_unlink(t, i);
-		lru_append(t, i, list);
-	}
+	ixpool_touch(&t->pool, i, lru_list_of(n));
 	if (n->state_bytes && t->state_lru.tail != i) {
-		state_unlink(t, i);
-		state_append(t, i);
+		ix_list_unlink(t->state_link, &t->state_lru, i);
+		ix_list_append(t->state_link, &t->state_lru, i);
 	}
 	*dir = d;
 	return f;
@@ -492,11 +399,13 @@ static void relieve(struct flow_table *t, const struct flow *keep)
 		tcp_stream_free(t->free_streams[--t->nfree_streams]);
 		t->made_streams--;
 	}
-	for (unsigned v = 0; v < RELIEVE_VISITS && t->budget.used > low && t->used_hw; v++) {
-		if (t->shed_hand >= t->used_hw)
+	uint32_t reached = ixpool_reached(&t->pool);
+	for (unsigned v = 0; v < RELIEVE_VISITS && t->budget.used > low && reached; v++) {
+		if (t->shed_hand >= reached)
 			t->shed_hand = 0;
-		struct flow_node *n = &t->nodes[t->shed_hand++];
-		if (n->list == LRU_NONE || &n->f == keep)
+		uint32_t i = 1 + t->shed_hand++;
+		struct flow_node *n = &t->nodes[i];
+		if (ixpool_list_of(&t->pool, i) < 0 || &n->f == keep)
 			continue;
 		for (int d = 0; d < 2; d++) {
 			struct tcp_stream *s = n->f.stream[d];
@@ -549,19 +458,11 @@ void flow_stream_release(struct flow_table *t, struct flow *f, int dir)
 
 /* ---- ending flows ---- */
 
-static void hash_remove(struct flow_table *t, uint32_t i)
-{
-	uint32_t *link = &t->buckets[t->nodes[i].hash & t->bucket_mask];
-	while (*link != i)
-		link = &t->nodes[*link].hnext; /* i is in this chain: it was inserted here */
-	*link = t->nodes[i].hnext;
-}
-
 static void end_flow(struct flow_table *t, uint32_t i)
 {
 	struct flow_node *n = &t->nodes[i];
-	lru_unlink(t, i);
-	hash_remove(t, i);
+	ixpool_unlist(&t->pool, i);
+	ixhash_remove(&t->by_key, i);
 	t->count--;
 	/* on_end sees the flow whole, streams included, for a last parse. */
 	if (t->on_end)
@@ -574,13 +475,10 @@ static void end_flow(struct flow_table *t, uint32_t i)
 	}
 	if (n->state_bytes) {
 		t->state_used -= n->state_bytes; /* on_end has freed the state itself */
-		state_unlink(t, i);
+		ix_list_unlink(t->state_link, &t->state_lru, i);
 	}
 	memset(n, 0, sizeof *n);
-	n->hnext = n->prev = NIL;
-	n->list = LRU_NONE;
-	n->next = t->free_head;
-	t->free_head = i;
+	ixpool_free(&t->pool, i);
 }
 
 static struct flow_node *node_of(struct flow *f)
@@ -598,16 +496,16 @@ bool flow_table_state_reserve(struct flow_table *t, struct flow *f, size_t bytes
 		/* The longest-idle flow holding state: the head of the state list (or the one
 		 * after it, when the head is f itself). */
 		uint32_t i = t->state_lru.head;
-		if (i != NIL && &t->nodes[i] == fn)
-			i = t->nodes[i].snext;
-		if (i == NIL || t->nodes[i].f.last_ts_us >= now_us)
+		if (i != IX_NIL && &t->nodes[i] == fn)
+			i = t->state_link[i].next;
+		if (i == IX_NIL || t->nodes[i].f.last_ts_us >= now_us)
 			return false;
 		stats_anomaly(t->stats, ANOM_FLOW_EVICTED);
 		end_flow(t, i);
 	}
 	uint32_t idx = (uint32_t)(fn - t->nodes);
 	if (!fn->state_bytes)
-		state_append(t, idx);
+		ix_list_append(t->state_link, &t->state_lru, idx);
 	t->state_used += bytes;
 	if (t->state_used > t->state_peak)
 		t->state_peak = t->state_used;
@@ -622,18 +520,18 @@ bool flow_table_state_reserve(struct flow_table *t, struct flow *f, size_t bytes
 static void end_due(struct flow_table *t, uint64_t now_us, bool all)
 {
 	for (;;) {
-		uint32_t best = NIL;
-		for (int l = 0; l < LRU__COUNT; l++) {
-			uint32_t i = t->lru[l].head;
-			if (i == NIL)
+		uint32_t best = IX_NIL;
+		for (unsigned l = 0; l < LRU__COUNT; l++) {
+			uint32_t i = ixpool_oldest(&t->pool, l);
+			if (i == IX_NIL)
 				continue;
 			uint64_t last = t->nodes[i].f.last_ts_us;
 			if (!all && (now_us <= last || now_us - last <= t->timeout_us[l]))
 				continue;
-			if (best == NIL || last < t->nodes[best].f.last_ts_us)
+			if (best == IX_NIL || last < t->nodes[best].f.last_ts_us)
 				best = i;
 		}
-		if (best == NIL)
+		if (best == IX_NIL)
 			return;
 		end_flow(t, best);
 	}

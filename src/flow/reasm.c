@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pow2.h"
+
 /* Held out-of-order ranges at most: enough for real loss, bounded against holes. */
 enum { REASM_MAX_RANGES = 32 };
 /* The buffer's first size, and the size a reset stream keeps for its next flow. */
@@ -172,9 +174,7 @@ static int reserve(struct tcp_stream *s, size_t need)
 		if (need <= s->buf_size)
 			return 0;
 	}
-	size_t size = s->buf_size ? s->buf_size : REASM_MIN_BUF;
-	while (size < need)
-		size *= 2;
+	size_t size = pow2_grow(s->buf_size ? s->buf_size : REASM_MIN_BUF, need);
 	if (size > s->cap)
 		size = s->cap; /* need <= cap, so this still fits */
 	if (!budget_fits(s->budget, size - s->buf_size)) {

@@ -157,7 +157,11 @@ struct subscriber {
 	uint64_t wifi_until;
 	uint16_t next_port;
 	struct app_conn apns, wa;
+	struct app_conn chat[4]; /* gen/chat.c: Telegram, Signal, Viber, Messenger (enum chat_app) */
 };
+
+/* The chat apps of gen/chat.c, in the order of subscriber.chat. */
+enum chat_app { CHAT_TELEGRAM, CHAT_SIGNAL, CHAT_VIBER, CHAT_MESSENGER, CHAT__COUNT };
 
 struct gen_ctx;
 struct episode;
@@ -238,6 +242,10 @@ enum scenario {
 	SC_WIFI,      /* a Wi-Fi session (RADIUS accounting Start/Stop) */
 	SC_CHURN,     /* detach and re-attach with a new address */
 	SC_STORY,     /* imessage-story: the two targets exchange an SMS or an iMessage */
+	SC_CHAT_MSG,  /* a Telegram, Signal, Viber or Messenger message, with typing and receipts */
+	SC_RTC_CALL,  /* a call of an app no signature knows: ICE, TURN or its own relay */
+	SC_STREAM,    /* one-way streaming over UDP (not a call) */
+	SC_GAME,      /* an online game's bursts over UDP (not a call) */
 	SC__COUNT
 };
 
@@ -341,6 +349,10 @@ void gen_ep_wa_msg(struct gen_ctx *g, const struct episode *e);   /* gen/whatsap
 void gen_ep_wa_call(struct gen_ctx *g, const struct episode *e);
 void gen_ep_wifi(struct gen_ctx *g, const struct episode *e);     /* gen/radius.c */
 void gen_ep_story(struct gen_ctx *g, const struct episode *e);    /* gen/mix.c */
+void gen_ep_chat_msg(struct gen_ctx *g, const struct episode *e); /* gen/chat.c */
+void gen_ep_rtc_call(struct gen_ctx *g, const struct episode *e); /* gen/rtc.c */
+void gen_ep_stream(struct gen_ctx *g, const struct episode *e);
+void gen_ep_game(struct gen_ctx *g, const struct episode *e);
 void gen_smpp_free(struct gen_ctx *g);
 void gen_sigtran_free(struct gen_ctx *g);
 
@@ -351,7 +363,12 @@ void gen_wa_online(struct gen_ctx *g, uint32_t sub);
 
 /* OTT calls (gen/media.c): media between each party and a relay, built two seconds at a
  * time; a truth line at each leg's first and last media packet. */
-enum media_kind { MEDIA_FACETIME, MEDIA_WHATSAPP };
+enum media_kind {
+	MEDIA_FACETIME, MEDIA_WHATSAPP,
+	MEDIA_ICE,    /* an unknown app, peer to peer: ICE checks, DTLS, then SRTP (gen/rtc.c) */
+	MEDIA_TURN,   /* an unknown app through a TURN relay: SRTP in ChannelData */
+	MEDIA_RELAY,  /* an unknown app through its own relay: its own framing, no STUN */
+};
 struct media_call {
 	uint8_t kind;            /* enum media_kind */
 	uint32_t sub[2];         /* caller, callee */
@@ -402,7 +419,7 @@ extern const char gen_ims_domain[];
 void gen_pcscf(struct ip_addr *a, int family);
 void gen_dns_server(struct ip_addr *a, int family);
 /* A server's address as a subscriber of the given family reaches it: IPv4 as is; for
- * IPv6, Apple's and Meta's own prefixes, NAT64 (64:ff9b::/96, RFC 6052) for the rest. */
+ * IPv6, Apple's, Meta's and Telegram's own prefixes, NAT64 (64:ff9b::/96, RFC 6052) for the rest. */
 void gen_server_addr(struct ip_addr *out, const struct ip_addr *v4, int family);
 int gen_sub_family(const struct subscriber *s);
 

@@ -9,6 +9,12 @@
  *   FaceTime (no public capture; Apple's published port list, support.apple.com
  *     HT202944): UDP 16393-16402 on the phone to relay ports 3478-3497, audio+video:
  *     one datagram every 30 ms each way, 200-1100 bytes.
+ *   An app no signature knows (gen/rtc.c, mix "apps"): Opus-sized SRTP (RFC 3550/3711
+ *     header in clear, PT 111, 60-160 bytes) every 20 ms each way, on the peer-to-peer
+ *     flow ICE opened (MEDIA_ICE) or in TURN ChannelData (RFC 8656 §12: channel
+ *     0x4001, length) through a relay (MEDIA_TURN); or, through the app's own relay
+ *     (MEDIA_RELAY), its own framing (a 0x5a type byte, sequence, stream id) of 70-180
+ *     bytes every 20 ms each way.
  * Truth: ott.call.begin on a leg's first media packet, ott.call.end on its last.
  */
 #include <stdlib.h>
@@ -22,15 +28,49 @@ static void leg_truth(struct gen_ctx *g, const struct media_call *m, int leg, co
 	char dur[48] = "";
 	if (dur_us >= 0)
 		snprintf(dur, sizeof dur, ",\"duration_s\":%.3f", (double)dur_us / 1e6);
+	const char *service = m->kind == MEDIA_WHATSAPP ? "whatsapp" : m->kind == MEDIA_FACETIME ? "facetime" : "unknown";
 	gen_truth(g, "\"type\":\"%s\",\"protocol\":\"%s\",\"service\":\"%s\",\"from\":\"+%s\",\"to\":\"+%s\","
 		     "\"leg\":\"%s\",\"subscriber\":\"+%s\"%s",
-		  type, m->kind == MEDIA_WHATSAPP ? "stun" : "udp", m->kind == MEDIA_WHATSAPP ? "whatsapp" : "facetime",
-		  g->subs[m->sub[0]].msisdn, g->subs[m->sub[1]].msisdn, leg ? "callee" : "caller",
-		  g->subs[m->sub[leg]].msisdn, dur);
+		  type, m->kind == MEDIA_WHATSAPP ? "stun" : "udp", service, g->subs[m->sub[0]].msisdn,
+		  g->subs[m->sub[1]].msisdn, leg ? "callee" : "caller", g->subs[m->sub[leg]].msisdn, dur);
+}
+
+/* An unknown app's datagram (gen/rtc.c): SRTP, SRTP in ChannelData, or its own framing. */
+static void unknown_packet(struct gen_ctx *g, struct media_call *m, int leg, int dir, uint64_t t)
+{
+	uint8_t p[256];
+	struct wbuf b = wb_make(p, sizeof p);
+	if (m->kind == MEDIA_RELAY) {
+		size_t len = gen_rng_between(&g->rng, 70, 180);
+		wb_u8(&b, 0x5a);
+		wb_be16(&b, m->seq[leg][dir]++);
+		wb_be32(&b, m->ssrc[leg][dir]);
+		gen_rng_bytes(&g->rng, wb_room(&b, len - b.len), len - b.len);
+		gen_udp(g, &m->c[leg], dir, t, p, b.len);
+		return;
+	}
+	size_t len = gen_rng_between(&g->rng, 60, 160);
+	if (m->kind == MEDIA_TURN) {
+		wb_be16(&b, 0x4001);
+		wb_be16(&b, (unsigned)len);
+	}
+	size_t start = b.len;
+	wb_u8(&b, 0x80);
+	wb_u8(&b, 111); /* Opus's usual dynamic payload type */
+	wb_be16(&b, m->seq[leg][dir]++);
+	wb_be32(&b, m->rtp_ts[leg][dir]);
+	m->rtp_ts[leg][dir] += 960;
+	wb_be32(&b, m->ssrc[leg][dir]);
+	gen_rng_bytes(&g->rng, wb_room(&b, len - (b.len - start)), len - (b.len - start));
+	gen_udp(g, &m->c[leg], dir, t, p, b.len);
 }
 
 static void media_packet(struct gen_ctx *g, struct media_call *m, int leg, int dir, uint64_t t)
 {
+	if (m->kind >= MEDIA_ICE) {
+		unknown_packet(g, m, leg, dir, t);
+		return;
+	}
 	uint8_t p[1200];
 	struct wbuf b = wb_make(p, sizeof p);
 	bool wa = m->kind == MEDIA_WHATSAPP;
@@ -64,7 +104,7 @@ static void ep_media(struct gen_ctx *g, const struct episode *e)
 {
 	struct media_call *m = e->p;
 	uint64_t until = g->now + CHUNK_US < m->end ? g->now + CHUNK_US : m->end;
-	uint32_t step = m->kind == MEDIA_WHATSAPP ? 20000 : 30000;
+	uint32_t step = m->kind == MEDIA_FACETIME ? 30000 : 20000;
 	for (uint64_t t = g->now; t < until; t += step) {
 		for (int leg = 0; leg < 2; leg++) {
 			if (!m->leg_on[leg])

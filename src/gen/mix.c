@@ -13,7 +13,7 @@
 
 #include "gen/gen_internal.h"
 
-const char *const gen_mix_names[] = { "default", "voice", "sms", "ott", "imessage-story", NULL };
+const char *const gen_mix_names[] = { "default", "voice", "sms", "ott", "imessage-story", "apps", NULL };
 
 /*                                        web  call  sipsms smpp  map  imsg   ft   wamsg wacall wifi churn story */
 static const struct gen_mix mixes[] = {
@@ -26,6 +26,10 @@ static const struct gen_mix mixes[] = {
 			      [SC_WA_CALL] = 2, [SC_WIFI] = 2 }, 60 },
 	/* two targets (subscribers 0 and 1) exchange SMS and iMessages; everyone else browses */
 	{ "imessage-story", { [SC_WEB] = 20, [SC_WA_MSG] = 4, [SC_CALL] = 0.5, [SC_STORY] = 0 }, 60 },
+	/* Telegram, Signal, Viber and Messenger messages with typing and receipts; calls of
+	 * an app no signature knows; streaming and games over UDP that are not calls */
+	{ "apps",           { [SC_WEB] = 10, [SC_CHAT_MSG] = 60, [SC_RTC_CALL] = 3, [SC_STREAM] = 2, [SC_GAME] = 2,
+			      [SC_WIFI] = 1 }, 60 },
 };
 
 const struct gen_mix *gen_mix_find(const char *name)

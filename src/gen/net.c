@@ -94,6 +94,9 @@ void gen_server_addr(struct ip_addr *out, const struct ip_addr *v4, int family)
 	} else if ((q[0] == 157 && q[1] == 240) || (q[0] == 31 && q[1] == 13) || q[0] == 179) {
 		b[0] = 0x2a, b[1] = 0x03, b[2] = 0x28, b[3] = 0x80; /* Meta: 2a03:2880::/32 */
 		b[4] = 0xf0, b[5] = q[2], b[7] = q[3], b[14] = 0xfa, b[15] = 0xce;
+	} else if (q[0] == 149 && q[1] == 154) { /* Telegram: 2001:67c:4e8::/48 (core.telegram.org/resources/cidr.txt) */
+		b[0] = 0x20, b[1] = 0x01, b[2] = 0x06, b[3] = 0x7c, b[4] = 0x04, b[5] = 0xe8;
+		b[6] = 0xf0, b[7] = q[2], b[15] = q[3];
 	} else { /* NAT64 well-known prefix */
 		b[1] = 0x64, b[2] = 0xff, b[3] = 0x9b;
 		memcpy(b + 12, q, 4);

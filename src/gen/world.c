@@ -28,6 +28,8 @@ static const episode_fn scenario_fn[SC__COUNT] = {
 	[SC_SMPP_SMS] = gen_ep_smpp_sms, [SC_MAP_SMS] = gen_ep_map_sms, [SC_IMESSAGE] = gen_ep_imessage,
 	[SC_FACETIME] = gen_ep_facetime, [SC_WA_MSG] = gen_ep_wa_msg,   [SC_WA_CALL] = gen_ep_wa_call,
 	[SC_WIFI] = gen_ep_wifi,         [SC_CHURN] = gen_ep_churn,     [SC_STORY] = gen_ep_story,
+	[SC_CHAT_MSG] = gen_ep_chat_msg, [SC_RTC_CALL] = gen_ep_rtc_call, [SC_STREAM] = gen_ep_stream,
+	[SC_GAME] = gen_ep_game,
 };
 
 int gen_parse_noise(const char *list, unsigned *bits)

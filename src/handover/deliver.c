@@ -304,7 +304,7 @@ int deliver_run(const struct deliver_options *o, struct deliver_stats *st, char 
 	sigaction(SIGTERM, &stop, &old[2]);
 	memset(st, 0, sizeof *st);
 	errbuf[0] = '\0';
-	if (access(o->db, F_OK) != 0) {
+	if (!store_is_central(o->db) && access(o->db, F_OK) != 0) {
 		snprintf(errbuf, errlen, "%s: cannot open store: %s", o->db, strerror(errno));
 		rc = DELIVER_EXIT_USAGE;
 		goto out;

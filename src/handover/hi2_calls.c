@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+
 enum { SLOTS = HI2_CALLS_MAX * 2 }; /* a power of two, at most half full */
 
 struct slot {
@@ -45,12 +47,10 @@ uint64_t hi2_calls_full(const struct hi2_calls *t)
 	return t->full;
 }
 
-/* FNV-1a 64 over the fields, with a separator byte between them. */
-static uint64_t fnv(uint64_t h, const char *s)
+/* The 64-bit hash (core/hash.h) over the fields, with a separator byte after each. */
+static uint64_t field(uint64_t h, const char *s)
 {
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-	return (h ^ 0x1f) * 0x100000001b3ull;
+	return hash64_more(hash64_more(h, s, strlen(s)), "\x1f", 1);
 }
 
 /* Which kind of communication a record type belongs to; 0 for a report. */
@@ -79,17 +79,17 @@ static int kind_of(enum event_type t, bool *closes)
 static uint64_t key_of(const struct record *r, int kind)
 {
 	static const char *const kinds[] = { "", "call", "ott.call", "ott.session", "data.session" };
-	uint64_t h = fnv(0xcbf29ce484222325ull, r->order);
-	h = fnv(h, r->target);
-	h = fnv(h, kinds[kind]);
+	uint64_t h = field(HASH64_SEED, r->order);
+	h = field(h, r->target);
+	h = field(h, kinds[kind]);
 	if (r->call_id[0]) {
-		h = fnv(h, r->call_id);
+		h = field(h, r->call_id);
 	} else { /* no id of the signalling's own: the parties (and service, address) name it */
-		h = fnv(h, r->from);
-		h = fnv(h, r->to);
-		h = fnv(h, r->service);
+		h = field(h, r->from);
+		h = field(h, r->to);
+		h = field(h, r->service);
 		if (kind == 4)
-			h = fnv(h, r->contact);
+			h = field(h, r->contact);
 	}
 	return h ? h : 1;
 }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/setassoc.h"
 #include "identity/identity.h"
 #include "proto/proto.h"
 
@@ -110,6 +111,23 @@ bool ds_known(const struct ds_table *t, const void *key, size_t key_len);
 /* Open handles and sessions (tests, statistics). */
 uint32_t ds_handles(const struct ds_table *t);
 uint32_t ds_sessions(const struct ds_table *t);
+
+/*
+ * A GTP, RADIUS or Diameter module instance: the data sessions it opens and closes, and
+ * its requests waiting for their answers (a set-associative table of the protocol's own
+ * entries: GTP transactions, Access-Requests, CCR-Initials).
+ */
+struct ds_module {
+	struct stats *stats;
+	struct ds_table *sessions;
+	struct setassoc pending;
+};
+
+/* A module with sizes->data_sessions sessions and sets x ways pending entries of
+ * entry_size bytes, stale after timeout_us. NULL on no memory. */
+struct ds_module *ds_module_new(struct stats *stats, const struct module_sizes *sizes, uint32_t sets,
+				uint32_t ways, size_t entry_size, uint64_t timeout_us);
+void ds_module_free(void *module); /* accepts NULL */
 
 /* The party text of a subscriber: MSISDN, else IMSI, else user ("" when none). */
 const char *ds_party(const struct subscriber *s, const char *user);

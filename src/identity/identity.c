@@ -13,49 +13,71 @@
  * bindings never costs more than two probes.
  *
  * Two lists order the pool for reuse: open bindings (no end yet) and closed ones (an end
- * is known, whether it passed or is a scheduled expiry), newest at the head. When the
- * pool is empty the oldest closed binding is reused; with none closed, the new binding
- * is dropped and counted (ANOM_IDENTITY_TABLE_FULL): a long capture keeps naming the
- * subscribers it has, rather than forgetting one at random.
+ * is known, whether it passed or is a scheduled expiry), oldest first. When the pool is
+ * empty the oldest closed binding is reused; with none closed, the new binding is
+ * dropped and counted (ANOM_IDENTITY_TABLE_FULL): a long capture keeps naming the
+ * subscribers it has, rather than forgetting one at random. The pool and the hash index
+ * are core/ixpool.h and core/ixhash.h: made with calloc, a million-binding map costs
+ * nothing at start but address space (the kernel's zero pages).
  */
 #include "identity/identity.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pow2.h"
+#include "core/ixhash.h"
+#include "core/ixpool.h"
 #include "identity/sim_links.h"
 
-/* Slot 0 is never used, so 0 is "none" and a table fresh from calloc is empty: a
- * million-binding map costs nothing at start but address space (the kernel's zero pages). */
-#define NIL 0u
 #define AMBIGUOUS (UINT32_MAX - 1) /* find_binding: more than one registered AoR holds */
 
 enum { DEFAULT_BINDINGS = 65536, MAX_BINDINGS = 1u << 24 };
-enum id_list { L_FREE, L_OPEN, L_CLOSED };
+enum id_list { L_OPEN, L_CLOSED };
 enum id_layer { LAYER_ACCESS, LAYER_REGISTRATION };
 
+/* A binding as held: b.addr masked to b.prefix_len, prefix_len normalised. */
 struct slot {
-	uint32_t hash;
-	uint32_t next;             /* hash chain, or the free list */
-	struct identity_binding b; /* b.addr masked to b.prefix_len, prefix_len normalised */
-	uint32_t lprev, lnext;     /* L_OPEN or L_CLOSED list */
-	uint8_t list;
+	struct identity_binding b;
 };
 
 struct identity_map {
 	struct stats *stats;
-	uint32_t capacity, mask, used;
-	struct slot *slots;
-	uint32_t *buckets;
-	uint32_t free_head;
-	uint32_t fresh;            /* the next slot never used yet (1..capacity) */
-	uint32_t head[3], tail[3]; /* per enum id_list (L_FREE unused); head newest */
+	struct ixpool pool;        /* the bindings held, on L_OPEN or L_CLOSED */
+	struct ixhash by_net;      /* bindings by (network, prefix length) */
+	struct slot *slots;        /* [1, capacity]: slot 0 unused */
 	uint32_t per_len[2][129];  /* bindings per prefix length: [0] IPv4, [1] IPv6 */
 	uint8_t lens[2][129];      /* the lengths in use, longest first */
 	unsigned nlens[2];
 	struct sim_links *links;   /* IMSI <-> MSISDN, from access bindings with both */
+	identity_journal_fn journal; /* sees the callers' operations (shared with other sensors) */
+	void *journal_ud;
+	bool applying;             /* identity_apply: an operation from elsewhere, not journaled */
 };
+
+static void journal(struct identity_map *m, enum identity_op_kind kind, const struct identity_binding *b,
+		    const struct ip_addr *addr, enum identity_source source, uint64_t end_us)
+{
+	if (!m->journal || m->applying)
+		return;
+	struct identity_op op;
+	memset(&op, 0, sizeof op);
+	op.kind = kind;
+	if (b)
+		op.b = *b;
+	else
+		op.b.addr = *addr;
+	op.b.source = source;
+	op.end_us = end_us;
+	m->journal(m->journal_ud, &op);
+}
+
+void identity_map_set_journal(struct identity_map *m, identity_journal_fn fn, void *ud)
+{
+	if (!m)
+		return;
+	m->journal = fn;
+	m->journal_ud = ud;
+}
 
 static enum id_layer layer_of(enum identity_source s)
 {
@@ -146,28 +168,23 @@ static uint32_t bindings_wanted(unsigned max_bindings)
 size_t identity_map_memory(unsigned max_bindings)
 {
 	uint32_t want = bindings_wanted(max_bindings);
-	return sizeof(struct identity_map) + ((size_t)want + 1) * sizeof(struct slot) +
-	       (size_t)pow2_at_least(want, 16) * sizeof(uint32_t) + sim_links_memory(want / 4);
+	return sizeof(struct identity_map) + ((size_t)want + 1) * sizeof(struct slot) + ixpool_memory(want) +
+	       ixhash_memory(want + 1, want) + sim_links_memory(want / 4);
 }
 
 struct identity_map *identity_map_new(unsigned max_bindings, struct stats *stats)
 {
 	uint32_t want = bindings_wanted(max_bindings);
-	uint32_t nb = pow2_at_least(want, 16);
 	struct identity_map *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
 	m->stats = stats;
-	m->capacity = want;
-	m->mask = nb - 1;
 	m->slots = calloc((size_t)want + 1, sizeof *m->slots);
-	m->buckets = calloc(nb, sizeof *m->buckets);
 	m->links = sim_links_new(want / 4);
-	if (!m->slots || !m->buckets || !m->links) {
+	if (!m->slots || !m->links || ixpool_init(&m->pool, want) != 0 || ixhash_init(&m->by_net, want + 1, want) != 0) {
 		identity_map_free(m);
 		return NULL;
 	}
-	m->fresh = 1;
 	return m;
 }
 
@@ -176,45 +193,15 @@ void identity_map_free(struct identity_map *m)
 	if (!m)
 		return;
 	free(m->slots);
-	free(m->buckets);
+	ixpool_fini(&m->pool);
+	ixhash_fini(&m->by_net);
 	sim_links_free(m->links);
 	free(m);
 }
 
 unsigned identity_map_used(const struct identity_map *m)
 {
-	return m ? m->used : 0;
-}
-
-static void list_unlink(struct identity_map *m, uint32_t idx)
-{
-	struct slot *s = &m->slots[idx];
-	if (s->list == L_FREE)
-		return;
-	if (s->lprev != NIL)
-		m->slots[s->lprev].lnext = s->lnext;
-	else
-		m->head[s->list] = s->lnext;
-	if (s->lnext != NIL)
-		m->slots[s->lnext].lprev = s->lprev;
-	else
-		m->tail[s->list] = s->lprev;
-	s->lprev = s->lnext = NIL;
-	s->list = L_FREE;
-}
-
-static void list_push(struct identity_map *m, uint32_t idx, enum id_list l)
-{
-	struct slot *s = &m->slots[idx];
-	list_unlink(m, idx);
-	s->list = (uint8_t)l;
-	s->lprev = NIL;
-	s->lnext = m->head[l];
-	if (m->head[l] != NIL)
-		m->slots[m->head[l]].lprev = idx;
-	else
-		m->tail[l] = idx;
-	m->head[l] = idx;
+	return m ? m->pool.used : 0;
 }
 
 static unsigned fam_index(uint8_t family)
@@ -250,42 +237,28 @@ static void len_remove(struct identity_map *m, unsigned fi, unsigned len)
 static void slot_release(struct identity_map *m, uint32_t idx)
 {
 	struct slot *s = &m->slots[idx];
-	uint32_t *link = &m->buckets[s->hash & m->mask];
-	while (*link != NIL && *link != idx)
-		link = &m->slots[*link].next;
-	if (*link == idx)
-		*link = s->next;
-	list_unlink(m, idx);
+	ixhash_remove(&m->by_net, idx);
+	ixpool_free(&m->pool, idx);
 	len_remove(m, fam_index(s->b.addr.family), s->b.prefix_len);
 	memset(s, 0, sizeof *s);
-	s->next = m->free_head;
-	m->free_head = idx;
-	m->used--;
 }
 
-/* A free slot (reusing the oldest closed binding), or NIL when every binding is open. */
+/* A free slot (reusing the oldest closed binding), or IX_NIL when every binding is open. */
 static uint32_t slot_alloc(struct identity_map *m)
 {
-	uint32_t idx;
-	if (m->free_head == NIL && m->fresh <= m->capacity) {
-		idx = m->fresh++;
-	} else {
-		if (m->free_head == NIL && m->tail[L_CLOSED] != NIL)
-			slot_release(m, m->tail[L_CLOSED]);
-		if (m->free_head == NIL)
-			return NIL;
-		idx = m->free_head;
-		m->free_head = m->slots[idx].next;
+	uint32_t idx = ixpool_alloc(&m->pool), closed;
+	if (idx == IX_NIL && (closed = ixpool_oldest(&m->pool, L_CLOSED)) != IX_NIL) {
+		slot_release(m, closed);
+		idx = ixpool_alloc(&m->pool);
 	}
-	m->used++;
 	return idx;
 }
 
-/* Sets the end of a binding (0 reopens it) and files it on the matching list. */
+/* Sets the end of a binding (0 reopens it) and files it, newest, on the matching list. */
 static void set_end(struct identity_map *m, uint32_t idx, uint64_t end_us)
 {
 	m->slots[idx].b.end_us = end_us;
-	list_push(m, idx, end_us ? L_CLOSED : L_OPEN);
+	ixpool_touch(&m->pool, idx, end_us ? L_CLOSED : L_OPEN);
 }
 
 /* The normalised key of a binding's address: false for no family or an unspecified address. */
@@ -309,14 +282,14 @@ void identity_bind(struct identity_map *m, const struct identity_binding *b)
 	unsigned len;
 	if (!m || !b || !normalise_key(&b->addr, b->prefix_len, &net, &len) || !has_identity(&b->sub))
 		return;
+	journal(m, ID_OP_BIND, b, NULL, b->source, 0);
 	enum id_layer layer = layer_of(b->source);
 	if (layer == LAYER_ACCESS)
 		sim_links_learn(m->links, &b->sub, b->start_us);
 	uint32_t h = key_hash(&net, len);
-	for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
+	for (uint32_t i = ixhash_first(&m->by_net, h); i != IX_NIL; i = ixhash_next(&m->by_net, i)) {
 		struct slot *s = &m->slots[i];
-		if (s->hash != h || !key_eq(s, &net, len) || layer_of(s->b.source) != layer ||
-		    !holds_at(&s->b, b->start_us))
+		if (!key_eq(s, &net, len) || layer_of(s->b.source) != layer || !holds_at(&s->b, b->start_us))
 			continue;
 		if (same_subscriber(&s->b.sub, &b->sub)) {
 			/* a refresh: the holder is unchanged; a given end (re-REGISTER) replaces the old */
@@ -335,7 +308,7 @@ void identity_bind(struct identity_map *m, const struct identity_binding *b)
 			set_end(m, i, b->start_us);
 	}
 	uint32_t idx = slot_alloc(m);
-	if (idx == NIL) {
+	if (idx == IX_NIL) {
 		stats_anomaly(m->stats, ANOM_IDENTITY_TABLE_FULL);
 		return;
 	}
@@ -346,11 +319,7 @@ void identity_bind(struct identity_map *m, const struct identity_binding *b)
 	s->b.prefix_len = len;
 	if (s->b.end_us != 0 && s->b.end_us <= s->b.start_us)
 		s->b.end_us = s->b.start_us; /* an expiry already past: an empty interval */
-	s->hash = h;
-	s->next = m->buckets[h & m->mask];
-	m->buckets[h & m->mask] = idx;
-	s->lprev = s->lnext = NIL;
-	s->list = L_FREE;
+	ixhash_insert(&m->by_net, idx, h);
 	len_add(m, fam_index(net.family), len);
 	set_end(m, idx, s->b.end_us);
 }
@@ -369,9 +338,9 @@ static void unbind(struct identity_map *m, const struct ip_addr *addr, bool any_
 		if (!addr_eq(&net, addr))
 			continue; /* addr has bits past len: it is not a network of that length */
 		uint32_t h = key_hash(&net, len);
-		for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
+		for (uint32_t i = ixhash_first(&m->by_net, h); i != IX_NIL; i = ixhash_next(&m->by_net, i)) {
 			struct slot *s = &m->slots[i];
-			if (s->hash != h || !key_eq(s, &net, len) || (!any_source && s->b.source != source) ||
+			if (!key_eq(s, &net, len) || (!any_source && s->b.source != source) ||
 			    (sub && !same_subscriber(&s->b.sub, sub)))
 				continue;
 			/* open at end_us (or ending later): it ends now; later sessions are left alone */
@@ -383,26 +352,55 @@ static void unbind(struct identity_map *m, const struct ip_addr *addr, bool any_
 
 void identity_unbind(struct identity_map *m, const struct ip_addr *addr, uint64_t end_us)
 {
+	if (m && addr)
+		journal(m, ID_OP_UNBIND, NULL, addr, ID_SRC_GTPV1, end_us);
 	unbind(m, addr, true, ID_SRC_GTPV1, NULL, end_us);
 }
 
 void identity_unbind_source(struct identity_map *m, const struct ip_addr *addr,
 			    enum identity_source source, uint64_t end_us)
 {
+	if (m && addr)
+		journal(m, ID_OP_UNBIND_SOURCE, NULL, addr, source, end_us);
 	unbind(m, addr, false, source, NULL, end_us);
 }
 
 void identity_unbind_holder(struct identity_map *m, const struct identity_binding *b, uint64_t end_us)
 {
-	if (b)
-		unbind(m, &b->addr, false, b->source, &b->sub, end_us);
+	if (!b)
+		return;
+	if (m)
+		journal(m, ID_OP_UNBIND_HOLDER, b, NULL, b->source, end_us);
+	unbind(m, &b->addr, false, b->source, &b->sub, end_us);
+}
+
+void identity_apply(struct identity_map *m, const struct identity_op *op)
+{
+	if (!m || !op)
+		return;
+	m->applying = true;
+	switch (op->kind) {
+	case ID_OP_BIND:
+		identity_bind(m, &op->b);
+		break;
+	case ID_OP_UNBIND:
+		identity_unbind(m, &op->b.addr, op->end_us);
+		break;
+	case ID_OP_UNBIND_SOURCE:
+		identity_unbind_source(m, &op->b.addr, op->b.source, op->end_us);
+		break;
+	case ID_OP_UNBIND_HOLDER:
+		identity_unbind_holder(m, &op->b, op->end_us);
+		break;
+	}
+	m->applying = false;
 }
 
 /* --- lookups --- */
 
 /*
  * The binding of `layer` holding addr at ts in the most specific network, among those
- * that began at or after min_start; NIL when none, AMBIGUOUS when registrations of two
+ * that began at or after min_start; IX_NIL when none, AMBIGUOUS when registrations of two
  * AoRs hold it (the network never gives one address to two subscribers; a contact
  * address may be registered by several).
  */
@@ -414,22 +412,22 @@ static uint32_t find_binding(const struct identity_map *m, const struct ip_addr 
 		unsigned len = m->lens[fi][k];
 		struct ip_addr net = masked(addr, len);
 		uint32_t h = key_hash(&net, len);
-		uint32_t best = NIL;
+		uint32_t best = IX_NIL;
 		bool ambiguous = false;
-		for (uint32_t i = m->buckets[h & m->mask]; i != NIL; i = m->slots[i].next) {
+		for (uint32_t i = ixhash_first(&m->by_net, h); i != IX_NIL; i = ixhash_next(&m->by_net, i)) {
 			const struct slot *s = &m->slots[i];
-			if (s->hash != h || !key_eq(s, &net, len) || layer_of(s->b.source) != layer ||
-			    !holds_at(&s->b, ts) || s->b.start_us < min_start)
+			if (!key_eq(s, &net, len) || layer_of(s->b.source) != layer || !holds_at(&s->b, ts) ||
+			    s->b.start_us < min_start)
 				continue;
-			if (best != NIL && !same_subscriber(&s->b.sub, &m->slots[best].b.sub))
+			if (best != IX_NIL && !same_subscriber(&s->b.sub, &m->slots[best].b.sub))
 				ambiguous = true;
-			if (best == NIL || s->b.start_us > m->slots[best].b.start_us)
+			if (best == IX_NIL || s->b.start_us > m->slots[best].b.start_us)
 				best = i;
 		}
-		if (best != NIL)
+		if (best != IX_NIL)
 			return ambiguous && layer == LAYER_REGISTRATION ? AMBIGUOUS : best;
 	}
-	return NIL;
+	return IX_NIL;
 }
 
 bool identity_lookup_binding(const struct identity_map *m, const struct ip_addr *addr, uint64_t ts_us,
@@ -443,14 +441,14 @@ bool identity_lookup_binding(const struct identity_map *m, const struct ip_addr 
 	 * to whoever held the address then, and counts for nothing.
 	 */
 	uint32_t acc = find_binding(m, addr, ts_us, LAYER_ACCESS, 0);
-	uint64_t since = acc != NIL ? m->slots[acc].b.start_us : 0;
+	uint64_t since = acc != IX_NIL ? m->slots[acc].b.start_us : 0;
 	uint32_t reg = find_binding(m, addr, ts_us, LAYER_REGISTRATION, since);
 	if (reg == AMBIGUOUS)
-		reg = NIL; /* several AoRs at once: no registration names the address */
-	if (acc == NIL && reg == NIL)
+		reg = IX_NIL; /* several AoRs at once: no registration names the address */
+	if (acc == IX_NIL && reg == IX_NIL)
 		return false;
-	*out = m->slots[acc != NIL ? acc : reg].b;
-	if (acc != NIL && reg != NIL)
+	*out = m->slots[acc != IX_NIL ? acc : reg].b;
+	if (acc != IX_NIL && reg != IX_NIL)
 		merge_subscriber(&out->sub, &m->slots[reg].b.sub);
 	/* an IMSI-only access (RADIUS on Wi-Fi) is the phone number another session paired it with */
 	sim_links_fill(m->links, &out->sub);

@@ -110,6 +110,23 @@ bool identity_lookup_binding(const struct identity_map *m, const struct ip_addr 
  */
 void identity_bind_registration(struct identity_map *m, const char *aor, const char *contact,
 				uint64_t ts_us, int64_t expires_s);
+/*
+ * What changed the map, as one operation another map can apply (identity shared between
+ * sensors, docs/scale.md): a binding opened (or refreshed), or the bindings of an address
+ * closed at a time (any source's, one source's, or one holder's).
+ */
+enum identity_op_kind { ID_OP_BIND, ID_OP_UNBIND, ID_OP_UNBIND_SOURCE, ID_OP_UNBIND_HOLDER };
+struct identity_op {
+	enum identity_op_kind kind;
+	struct identity_binding b; /* BIND: the binding; the unbinds: b.addr, b.source, b.sub (holder) */
+	uint64_t end_us;           /* the unbinds: when */
+};
+typedef void (*identity_journal_fn)(void *ud, const struct identity_op *op);
+/* Calls fn with every operation the map's own callers make (not those applied with identity_apply). */
+void identity_map_set_journal(struct identity_map *m, identity_journal_fn fn, void *ud);
+/* Applies an operation learned elsewhere: as if this map's callers had made it, but not journaled. */
+void identity_apply(struct identity_map *m, const struct identity_op *op);
+
 /* The party text for a subscriber: the MSISDN when known, else the IMSI, else the SIP AoR; "" when none. */
 const char *subscriber_party(const struct subscriber *s);
 /* "gtpv1", "gtpv2", "radius", "diameter", "sip-register". */

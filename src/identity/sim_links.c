@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/pow2.h"
 
 enum { DEFAULT_CAPACITY = 16384, MAX_CAPACITY = 1u << 22, PROBE = 8 };
@@ -24,14 +25,6 @@ struct sim_links {
 	uint32_t mask;
 	struct pair *by_imsi, *by_msisdn;
 };
-
-static uint32_t text_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
 
 static uint32_t table_size(unsigned capacity)
 {
@@ -81,7 +74,7 @@ static const char *key_of(const struct sim_links *l, const struct pair *table, c
 static void put(const struct sim_links *l, struct pair *table, const struct pair *p)
 {
 	const char *key = key_of(l, table, p);
-	uint32_t h = text_hash(key);
+	uint32_t h = hash_str(key);
 	struct pair *victim = NULL;
 	for (uint32_t k = 0; k < PROBE; k++) {
 		struct pair *slot = &table[(h + k) & l->mask];
@@ -97,7 +90,7 @@ static void put(const struct sim_links *l, struct pair *table, const struct pair
 
 static const struct pair *get(const struct sim_links *l, const struct pair *table, const char *key)
 {
-	uint32_t h = text_hash(key);
+	uint32_t h = hash_str(key);
 	for (uint32_t k = 0; k < PROBE; k++) {
 		const struct pair *slot = &table[(h + k) & l->mask];
 		if (!slot->imsi[0])

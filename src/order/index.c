@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/pow2.h"
 
 struct slot {
@@ -33,14 +34,6 @@ struct order_index {
 	int *ip_targets; /* indices of the ip targets, in file order */
 	size_t nip;
 };
-
-static uint32_t key_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
 
 size_t order_sip_key(const char *user, size_t user_len, const char *host, char *out, size_t outlen)
 {
@@ -79,7 +72,7 @@ static bool target_key(const struct order_target *t, char *out, size_t outlen)
 
 static struct slot *find(const struct order_index *ix, const char *key)
 {
-	for (uint32_t h = key_hash(key), k = 0; k <= ix->mask; k++) {
+	for (uint32_t h = hash_str(key), k = 0; k <= ix->mask; k++) {
 		struct slot *s = &ix->slots[(h + k) & ix->mask];
 		if (!s->key[0] || strcmp(s->key, key) == 0)
 			return s;

@@ -17,6 +17,7 @@
 #include "identity/identity.h"
 #include "identity/names.h"
 #include "order/filter.h"
+#include "pipeline/identity_wait.h"
 #include "run/shard.h"
 #include "proto/proto.h"
 
@@ -52,6 +53,8 @@ struct pipeline {
 	bool frame_owned;              /* ... and a packet of it turned out to be this worker's */
 	void (*on_record)(void *ud, const struct record *r);
 	void *on_record_ud;
+	struct identity_wait *wait;    /* events waiting for a shared binding (live), or NULL */
+	bool identity_pending;         /* live identity sharing: flows nobody was bound to are looked at */
 };
 
 /* The summary's sms line: every sms event by the protocol that carried it. */
@@ -80,21 +83,25 @@ static bool recorded_by_another_worker(const struct pipeline *p, const struct ev
 	return p->worker != 0;
 }
 
-static void on_event(void *ud, const struct event *e)
+/* An event to the order filter and its records to the writer. */
+static void handle_event(void *ud, const struct event *e)
 {
 	struct pipeline *p = ud;
-	if (recorded_by_another_worker(p, e))
-		return;
-	if (e->type == EV_OTT_SESSION_BEGIN)
-		p->stats.ott_sessions++;
-	else if (e->type == EV_OTT_MESSAGE)
-		p->stats.ott_messages++;
-	else if (e->type == EV_OTT_CALL_BEGIN)
-		p->stats.ott_calls++;
 	struct record recs[2];
 	/* the capture the event was seen in, which a timeout noticed in the next one is not */
 	const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";
 	size_t n = order_filter_identity(p->order, e, p->identity, sha, recs);
+	/* The app events the summary counts: the signature engine looks only at targets'
+	 * flows, so every one of them is a target's; with identity shared live it also looks
+	 * at flows nobody was bound to yet, and then only those the order kept count. */
+	if (!p->identity_pending || n > 0) {
+		if (e->type == EV_OTT_SESSION_BEGIN)
+			p->stats.ott_sessions++;
+		else if (e->type == EV_OTT_MESSAGE)
+			p->stats.ott_messages++;
+		else if (e->type == EV_OTT_CALL_BEGIN)
+			p->stats.ott_calls++;
+	}
 	/* Minimisation (docs/evidence.md): only events the order keeps are counted, so the
 	 * summary says nothing about communications between non-targets. */
 	if (n > 0 && (unsigned)e->type < EV__COUNT)
@@ -109,6 +116,23 @@ static void on_event(void *ud, const struct event *e)
 			p->stats.records++;
 		}
 	}
+}
+
+static void on_event(void *ud, const struct event *e)
+{
+	struct pipeline *p = ud;
+	if (recorded_by_another_worker(p, e))
+		return;
+	if (p->wait) {
+		/* live identity sharing: what the order does not record now may be named by
+		 * another sensor's binding on its way */
+		struct record recs[2];
+		const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";
+		if (order_filter_identity(p->order, e, p->identity, sha, recs) == 0 &&
+		    identity_wait_hold(p->wait, p->identity, e, handle_event, p))
+			return;
+	}
+	handle_event(p, e);
 }
 
 static void parse_ctx_init(struct pipeline *p, struct parse_ctx *ctx, struct flow *f, int dir,
@@ -189,13 +213,18 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *errbuf, s
 	p->own_names = !cfg->names;
 	p->identity = cfg->identity ? cfg->identity : identity_map_new(cfg->identity_bindings, &p->stats);
 	p->names = cfg->names ? cfg->names : name_cache_new(cfg->name_entries, &p->stats);
+	p->identity_pending = cfg->identity_wait_us > 0;
+	if (cfg->identity_wait_us && cfg->identity_wait_max &&
+	    !(p->wait = identity_wait_new(cfg->identity_wait_max, cfg->identity_wait_us, &p->stats)))
+		goto oom;
 	p->decoder = decoder_new(&cfg->decode, &p->stats);
 	p->flows = flow_table_new(&cfg->flow, &p->stats, on_flow_end, p);
 	if (!p->decoder || !p->flows || !p->identity || !p->names)
 		goto oom;
 	if (cfg->sigs) {
 		struct detect_config dc = { .sigs = cfg->sigs, .order = cfg->order, .identity = p->identity,
-					    .names = p->names, .events = &p->events, .stats = &p->stats };
+					    .names = p->names, .events = &p->events, .stats = &p->stats,
+					    .identity_pending = cfg->identity_wait_us > 0 };
 		if (!(p->detect = detect_new(&dc)))
 			goto oom;
 		p->facts = detect_facts_sink(p->detect);
@@ -213,6 +242,11 @@ void pipeline_finish(struct pipeline *p)
 {
 	if (!p)
 		return;
+	/* what waited goes on now, and nothing waits after: the flows' and modules' last
+	 * events come below, with no more frames or ticks to let them go */
+	identity_wait_release_all(p->wait, handle_event, p);
+	identity_wait_free(p->wait);
+	p->wait = NULL;
 	if (p->flows)
 		flow_table_end_all(p->flows);
 	detect_finish(p->detect);
@@ -238,6 +272,7 @@ void pipeline_free(struct pipeline *p)
 		identity_map_free(p->identity);
 	if (p->own_names)
 		name_cache_free(p->names);
+	identity_wait_free(p->wait);
 	free(p);
 }
 
@@ -261,6 +296,23 @@ const struct flow_table *pipeline_flows(const struct pipeline *p) { return p->fl
 
 struct detect *pipeline_detect(struct pipeline *p) { return p ? p->detect : NULL; }
 
+void pipeline_identity_journal(struct pipeline *p, void (*fn)(void *ud, const struct identity_op *op), void *ud)
+{
+	identity_map_set_journal(p->identity, fn, ud);
+}
+
+void pipeline_identity_apply(struct pipeline *p, const struct identity_op *op)
+{
+	identity_apply(p->identity, op);
+	if (op->kind == ID_OP_BIND)
+		identity_wait_release_addr(p->wait, &op->b.addr, op->b.prefix_len, handle_event, p);
+}
+
+void pipeline_release_waiting(struct pipeline *p, uint64_t now_us)
+{
+	identity_wait_release_due(p->wait, now_us, handle_event, p);
+}
+
 void pipeline_set_sigs(struct pipeline *p, struct sigset *sigs)
 {
 	if (p->detect && sigs)
@@ -276,6 +328,7 @@ static void tick(struct pipeline *p, uint64_t now_us)
 	if (now_us - p->last_tick_us < TICK_INTERVAL_US)
 		return;
 	p->last_tick_us = now_us;
+	identity_wait_release_due(p->wait, now_us, handle_event, p);
 	flow_table_expire(p->flows, now_us);
 	/* every worker holds every fragment (they are shared): worker 0 counts their timeouts */
 	uint64_t frag_timeouts = p->stats.anomalies[ANOM_FRAG_TIMEOUT];

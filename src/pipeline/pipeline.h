@@ -43,6 +43,11 @@ struct pipeline_config {
 	unsigned worker, nworkers;
 	void (*on_record)(void *ud, const struct record *r);
 	void *on_record_ud;
+	/* live identity sharing (pipeline/identity_wait.h): an event whose parties are all
+	 * addresses nobody is bound to waits this long for another sensor's binding, at most
+	 * identity_wait_max events at once; 0: nothing waits */
+	uint64_t identity_wait_us;
+	unsigned identity_wait_max;
 };
 
 struct pipeline;
@@ -73,6 +78,14 @@ const struct stats *pipeline_stats(const struct pipeline *p);
 struct detect *pipeline_detect(struct pipeline *p);
 /* The flow table (borrowed; for the summary's memory line). */
 const struct flow_table *pipeline_flows(const struct pipeline *p);
+struct identity_op;
+/* Identity shared between sensors (docs/scale.md): fn sees every operation this
+ * pipeline's dissectors make on its identity map (NULL: none). */
+void pipeline_identity_journal(struct pipeline *p, void (*fn)(void *ud, const struct identity_op *op), void *ud);
+/* An operation learned from another sensor, applied to this pipeline's identity map. */
+void pipeline_identity_apply(struct pipeline *p, const struct identity_op *op);
+/* Events that waited for a binding and whose time is up by now_us (the clock on a quiet link) go on. */
+void pipeline_release_waiting(struct pipeline *p, uint64_t now_us);
 /* Swaps the signature definitions: new flows use sigs, classified flows keep theirs (reload). */
 void pipeline_set_sigs(struct pipeline *p, struct sigset *sigs);
 

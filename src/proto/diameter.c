@@ -45,7 +45,10 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/hash.h"
+#include "core/span.h"
 #include "identity/data_session.h"
+#include "proto/framed.h"
 
 enum {
 	AVP_USER_NAME = 1,
@@ -73,16 +76,6 @@ enum {
 
 /* --- reading a message --- */
 
-static void copy_text(char *dst, size_t cap, struct span v)
-{
-	size_t n = v.len < cap - 1 ? v.len : cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = v.ptr[i];
-		dst[i] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-	}
-	dst[n] = '\0';
-}
-
 /* Digits (an optional leading '+' dropped) of min..max length into out, else "". */
 static void copy_digits(char *out, size_t cap, struct span v, size_t min, size_t max)
 {
@@ -104,43 +97,6 @@ static void copy_digits(char *out, size_t cap, struct span v, size_t min, size_t
 	out[n] = '\0';
 }
 
-static uint32_t read_u32(struct span v, bool *ok)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	uint32_t x = cur_be32(&c);
-	*ok = cur_ok(&c) && cur_at_end(&c);
-	return x;
-}
-
-/* Framed-IP-Address: 4 bytes (16 seen from some IPv6 gateways). */
-static void read_addr(struct span v, struct ip_addr *out)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	uint8_t a[16];
-	if (v.len == 4) {
-		cur_copy(&c, a, 4);
-		addr_set_v4(out, a);
-	} else if (v.len == 16) {
-		cur_copy(&c, a, 16);
-		addr_set_v6(out, a);
-	}
-}
-
-/* Framed-IPv6-Prefix (RFC 3162 §2.3 / RFC 7155): reserved, prefix length, prefix. */
-static void read_v6_prefix(struct span v, struct diameter_msg *m)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	cur_skip(&c, 1);
-	uint8_t plen = cur_u8(&c);
-	size_t n = cur_remaining(&c);
-	if (!cur_ok(&c) || plen == 0 || plen > 128 || n > 16 || n * 8 < plen)
-		return;
-	uint8_t a[16] = { 0 };
-	cur_copy(&c, a, n);
-	addr_set_v6(&m->framed_v6, a);
-	m->framed_v6_len = plen;
-}
-
 /* What one Grouped AVP's members said. */
 struct group {
 	uint32_t code;
@@ -158,7 +114,7 @@ static bool on_avp(struct diameter_msg *m, uint32_t code, struct span v, int dep
 	if (g) { /* inside Subscription-Id or User-Equipment-Info */
 		if ((g->code == AVP_SUBSCRIPTION_ID && code == AVP_SUBSCRIPTION_ID_TYPE) ||
 		    (g->code == AVP_UE_INFO && code == AVP_UE_INFO_TYPE)) {
-			x = read_u32(v, &ok);
+			x = cur_be32_whole(v, &ok);
 			if (ok) {
 				g->has_type = true;
 				g->type = x;
@@ -173,29 +129,29 @@ static bool on_avp(struct diameter_msg *m, uint32_t code, struct span v, int dep
 	case AVP_SESSION_ID:
 		if (m->session_id_len == 0) {
 			struct cursor c = cur_make(v.ptr, v.len);
-			copy_text(m->session_id, sizeof m->session_id, v);
+			span_copy_text(m->session_id, sizeof m->session_id, v);
 			m->session_id_len = v.len;
 			cur_copy(&c, m->session_key, v.len < sizeof m->session_key ? v.len : sizeof m->session_key);
 		}
 		break;
 	case AVP_RESULT_CODE:
-		x = read_u32(v, &ok);
+		x = cur_be32_whole(v, &ok);
 		if (ok)
 			m->result_code = x;
 		break;
 	case AVP_CC_REQUEST_TYPE:
-		x = read_u32(v, &ok);
+		x = cur_be32_whole(v, &ok);
 		if (ok)
 			m->cc_type = x;
 		break;
-	case AVP_FRAMED_IP:
-		read_addr(v, &m->framed_ip);
+	case AVP_FRAMED_IP: /* 4 bytes (16 seen from some IPv6 gateways) */
+		cur_addr_whole(v, 0, &m->framed_ip);
 		break;
 	case AVP_FRAMED_IPV6_PREFIX:
-		read_v6_prefix(v, m);
+		framed_v6_prefix(v, &m->framed_v6, &m->framed_v6_len);
 		break;
 	case AVP_CALLED_STATION:
-		copy_text(m->called, sizeof m->called, v);
+		span_copy_text(m->called, sizeof m->called, v);
 		break;
 	case AVP_SUBSCRIPTION_ID:
 	case AVP_UE_INFO: {
@@ -275,44 +231,19 @@ enum diameter_result diameter_parse(const uint8_t *p, size_t len, struct diamete
 
 /* --- the module --- */
 
-struct pending {              /* a CCR-Initial awaiting its answer */
-	bool used;
+/* The module is a struct ds_module: its data sessions, and the CCR-Initials awaiting
+ * their answers (pending, of struct pending). */
+struct pending {
 	uint32_t hop_by_hop, end_to_end;
 	struct ip_addr client, server;
-	uint64_t ts_us, frame;
+	uint64_t frame;
 	struct ds_open o;         /* who and where, and the session key below */
 	uint8_t key[KEY_MAX];
 };
 
-struct diameter_module {
-	struct stats *stats;
-	struct ds_table *sessions;
-	struct pending *pending;  /* PEND_SETS * PEND_WAYS */
-};
-
 void *diameter_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
-	struct diameter_module *mod = calloc(1, sizeof *mod);
-	if (!mod)
-		return NULL;
-	mod->stats = stats;
-	mod->sessions = ds_table_new(sizes ? sizes->data_sessions : 0, stats);
-	mod->pending = calloc((size_t)PEND_SETS * PEND_WAYS, sizeof *mod->pending);
-	if (!mod->sessions || !mod->pending) {
-		diameter_module_free(mod);
-		return NULL;
-	}
-	return mod;
-}
-
-void diameter_module_free(void *module)
-{
-	struct diameter_module *mod = module;
-	if (!mod)
-		return;
-	ds_table_free(mod->sessions);
-	free(mod->pending);
-	free(mod);
+	return ds_module_new(stats, sizes, PEND_SETS, PEND_WAYS, sizeof(struct pending), PEND_TIMEOUT_US);
 }
 
 /* The handle: the application, the Session-Id's length and its first bytes. */
@@ -329,16 +260,6 @@ static size_t session_key(const struct diameter_msg *m, uint8_t k[KEY_MAX])
 	return 6 + n;
 }
 
-static bool is_address(const struct ip_addr *a)
-{
-	if (a->family == 4)
-		return (a->bytes[0] | a->bytes[1] | a->bytes[2] | a->bytes[3]) != 0 &&
-		       !(a->bytes[0] == 255 && a->bytes[1] == 255 && a->bytes[2] == 255 && a->bytes[3] >= 254);
-	if (a->family == 6)
-		return !(a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80);
-	return false;
-}
-
 static void describe(const struct diameter_msg *m, struct ds_open *o, const struct packet *pkt)
 {
 	memset(o, 0, sizeof *o);
@@ -351,11 +272,11 @@ static void describe(const struct diameter_msg *m, struct ds_open *o, const stru
 	if (m->imei[0])
 		snprintf(o->sub.imei, sizeof o->sub.imei, "imei:%s", m->imei);
 	snprintf(o->sub.apn, sizeof o->sub.apn, "%s", m->called);
-	if (is_address(&m->framed_ip)) {
+	if (framed_is_address(&m->framed_ip)) {
 		o->addr[o->naddr] = m->framed_ip;
 		o->prefix_len[o->naddr++] = m->framed_ip.family == 4 ? 32 : 128;
 	}
-	if (is_address(&m->framed_v6)) {
+	if (framed_is_address(&m->framed_v6)) {
 		o->addr[o->naddr] = m->framed_v6;
 		o->prefix_len[o->naddr++] = m->framed_v6_len;
 	}
@@ -363,57 +284,57 @@ static void describe(const struct diameter_msg *m, struct ds_open *o, const stru
 	o->start_us = pkt->ts_us;
 }
 
-static struct pending *pending_set(struct diameter_module *mod, uint32_t hbh, uint32_t e2e)
+/* A request by its hop-by-hop and end-to-end identifiers; for an answer, its peers too. */
+struct request_key {
+	uint32_t hop_by_hop, end_to_end;
+	const struct ip_addr *client, *server; /* NULL: any (a request again) */
+};
+
+static uint32_t request_hash(const struct request_key *k)
 {
-	uint32_t h = (hbh * 2654435761u) ^ (e2e * 2246822519u);
-	return &mod->pending[((h >> 16) & (PEND_SETS - 1)) * PEND_WAYS];
+	return hash_mix32(hash_word(hash_word(HASH_SEED, k->hop_by_hop), k->end_to_end));
 }
 
-static void on_ccr_initial(struct diameter_module *mod, const struct diameter_msg *m, const struct packet *pkt)
+static bool pending_is(const void *entry, const void *key)
 {
-	struct pending *set = pending_set(mod, m->hop_by_hop, m->end_to_end), *e = NULL;
-	for (int w = 0; w < PEND_WAYS && !e; w++)
-		if (!set[w].used || (set[w].hop_by_hop == m->hop_by_hop && set[w].end_to_end == m->end_to_end) ||
-		    pkt->ts_us < set[w].ts_us || pkt->ts_us - set[w].ts_us > PEND_TIMEOUT_US)
-			e = &set[w];
-	for (int w = 0; w < PEND_WAYS && !e; w++)
-		if (w == 0 || set[w].ts_us < e->ts_us)
-			e = &set[w];
-	memset(e, 0, sizeof *e);
-	e->used = true;
+	const struct pending *e = entry;
+	const struct request_key *k = key;
+	return e->hop_by_hop == k->hop_by_hop && e->end_to_end == k->end_to_end &&
+	       (!k->client || (addr_eq(&e->client, k->client) && addr_eq(&e->server, k->server)));
+}
+
+static void on_ccr_initial(struct ds_module *mod, const struct diameter_msg *m, const struct packet *pkt)
+{
+	struct request_key k = { m->hop_by_hop, m->end_to_end, NULL, NULL };
+	struct pending *e = setassoc_put(&mod->pending, request_hash(&k), pkt->ts_us, pending_is, &k);
 	e->hop_by_hop = m->hop_by_hop;
 	e->end_to_end = m->end_to_end;
 	e->client = pkt->src;
 	e->server = pkt->dst;
-	e->ts_us = pkt->ts_us;
 	e->frame = pkt->frame_no;
 	describe(m, &e->o, pkt);
 	e->o.key_len = session_key(m, e->key);
 }
 
-static void on_cca(struct diameter_module *mod, struct parse_ctx *ctx, const struct diameter_msg *m)
+static void on_cca(struct ds_module *mod, struct parse_ctx *ctx, const struct diameter_msg *m)
 {
 	const struct packet *pkt = ctx->pkt;
-	struct pending *set = pending_set(mod, m->hop_by_hop, m->end_to_end);
-	for (int w = 0; w < PEND_WAYS; w++) {
-		struct pending *e = &set[w];
-		if (!e->used || e->hop_by_hop != m->hop_by_hop || e->end_to_end != m->end_to_end ||
-		    !addr_eq(&e->client, &pkt->dst) || !addr_eq(&e->server, &pkt->src))
-			continue;
-		e->used = false;
-		if (m->result_code != DIAMETER_SUCCESS)
-			return;
-		e->o.key = e->key;
-		e->o.announce = true;
-		e->o.start_us = pkt->ts_us;
-		e->o.frames[0] = e->frame;
-		e->o.nframes = 1;
-		ds_open(mod->sessions, ctx, &e->o);
+	struct request_key k = { m->hop_by_hop, m->end_to_end, &pkt->dst, &pkt->src };
+	struct pending *e = setassoc_find(&mod->pending, request_hash(&k), pending_is, &k);
+	if (!e)
 		return;
-	}
+	setassoc_remove(&mod->pending, e);
+	if (m->result_code != DIAMETER_SUCCESS)
+		return;
+	e->o.key = e->key;
+	e->o.announce = true;
+	e->o.start_us = pkt->ts_us;
+	e->o.frames[0] = e->frame;
+	e->o.nframes = 1;
+	ds_open(mod->sessions, ctx, &e->o);
 }
 
-static void on_ccr_termination(struct diameter_module *mod, struct parse_ctx *ctx, const struct diameter_msg *m)
+static void on_ccr_termination(struct ds_module *mod, struct parse_ctx *ctx, const struct diameter_msg *m)
 {
 	uint8_t key[KEY_MAX];
 	struct ds_open unseen;
@@ -423,7 +344,7 @@ static void on_ccr_termination(struct diameter_module *mod, struct parse_ctx *ct
 	ds_close(mod->sessions, ctx, key, unseen.key_len, -1, &unseen, NULL, 0);
 }
 
-static void handle(struct diameter_module *mod, struct parse_ctx *ctx, const struct diameter_msg *m)
+static void handle(struct ds_module *mod, struct parse_ctx *ctx, const struct diameter_msg *m)
 {
 	if (!mod || !ctx->pkt || m->command != DIAMETER_CMD_CC || m->session_id_len == 0)
 		return;
@@ -497,7 +418,7 @@ const struct dissector diameter_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = diameter_module_new,
-	.module_free = diameter_module_free,
+	.module_free = ds_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,
 	.sctp_ppid = { DIAMETER_SCTP_PPID, 0 },

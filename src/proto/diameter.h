@@ -65,7 +65,6 @@ enum diameter_result {
  */
 enum diameter_result diameter_parse(const uint8_t *p, size_t len, struct diameter_msg *m);
 
-void *diameter_module_new(struct stats *stats, const struct module_sizes *sizes);
-void diameter_module_free(void *module);
+void *diameter_module_new(struct stats *stats, const struct module_sizes *sizes); /* ds_module_free frees it */
 
 #endif

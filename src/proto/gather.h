@@ -13,8 +13,9 @@
  * buffer, one left unfinished loses it to a newer one.
  *
  * Memory: gather_pool_init allocates count * size bytes zeroed (calloc: pages cost
- * memory only once a buffer is used) and the slot table; gather_pool_fini frees them.
- * Buffers are named by slot indices 1..count (0: none), so a zeroed state holds none.
+ * memory only once a buffer is used), the owners and an index pool (core/ixpool.h);
+ * gather_pool_fini frees them. Buffers are named by the pool's indices 1..count (0,
+ * IX_NIL: none), so a zeroed state holds none.
  * Not thread-safe: one pool per module instance, one module per pipeline.
  */
 #ifndef PENTRAP_PROTO_GATHER_H
@@ -24,16 +25,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct gather_slot;
+#include "core/ixpool.h"
 
 struct gather_pool {
-	uint8_t *arena;            /* count * size bytes (owned) */
-	struct gather_slot *slot;  /* [0, count]: owner and LRU links; 0 unused (owned) */
-	uint32_t count, size;
-	uint32_t free_head;        /* slots given back, newest first */
-	uint32_t fresh;            /* the next slot never used (count + 1: none left) */
-	uint32_t lru_head, lru_tail; /* slots in use, least recently touched first */
-	uint32_t used, peak;       /* in use now, and at most at once */
+	uint8_t *arena;          /* count * size bytes (owned) */
+	void **owner;            /* [0, count]: whose each buffer is, NULL when free (owned) */
+	struct ixpool pool;      /* the free list, and the buffers in use on list 0, least recently touched first */
+	uint32_t size;
+	uint32_t peak;           /* buffers in use at most at once */
 	/* Tells a buffer's owner that its slot was taken back: the owner forgets the slot
 	 * (it is someone else's now) and gives up what it was gathering. */
 	void (*taken_back)(void *owner);

@@ -22,8 +22,8 @@
  * checked for well-formedness (a moved SGSN keeps the session findable through the
  * GGSN's endpoint, which does not move).
  *
- * Transactions live in a fixed set-associative table (GTP_TXN_SETS x GTP_TXN_WAYS); a
- * full set reuses its oldest entry. Responses come within seconds (T3-RESPONSE x N3), so
+ * Transactions live in a fixed set-associative table (core/setassoc.h, GTP_TXN_SETS x
+ * GTP_TXN_WAYS); a full set reuses its oldest entry. Responses come within seconds (T3-RESPONSE x N3), so
  * an entry older than GTP_TXN_TIMEOUT_US is free for reuse.
  *
  * Recognised by structure on any port: version 1 with PT=1 and S=1, version 0 with
@@ -38,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/setassoc.h"
 #include "identity/data_session.h"
 
 enum {
@@ -50,7 +52,6 @@ enum {
 #define GTP_TXN_TIMEOUT_US (60ull * 1000000)
 
 struct gtp_txn {
-	bool used;
 	uint8_t version;
 	uint8_t kind;             /* enum gtp_kind of the request */
 	bool has_ebi;
@@ -59,7 +60,7 @@ struct gtp_txn {
 	uint8_t req_v6_prefix;
 	uint32_t seq;
 	struct ip_addr requester, responder;
-	uint64_t ts_us, frame;
+	uint64_t frame;
 	struct gtp_endpoint ctrl; /* the requester's control endpoint */
 	struct ip_addr req_v4, req_v6;
 	uint8_t tid[8];
@@ -69,90 +70,60 @@ struct gtp_txn {
 
 _Static_assert(sizeof(struct gtp_txn) <= 448, "gtp_txn grew: there are 4096 of them");
 
-struct gtp_module {
-	struct stats *stats;
-	struct ds_table *sessions;
-	struct gtp_txn *txns; /* GTP_TXN_SETS * GTP_TXN_WAYS */
-};
-
+/* The module is a struct ds_module: its data sessions, and its transactions (pending,
+ * of struct gtp_txn). */
 void *gtp_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
-	struct gtp_module *mod = calloc(1, sizeof *mod);
-	if (!mod)
-		return NULL;
-	mod->stats = stats;
-	mod->sessions = ds_table_new(sizes ? sizes->data_sessions : 0, stats);
-	mod->txns = calloc((size_t)GTP_TXN_SETS * GTP_TXN_WAYS, sizeof *mod->txns);
-	if (!mod->sessions || !mod->txns) {
-		gtp_module_free(mod);
-		return NULL;
-	}
-	return mod;
-}
-
-void gtp_module_free(void *module)
-{
-	struct gtp_module *mod = module;
-	if (!mod)
-		return;
-	ds_table_free(mod->sessions);
-	free(mod->txns);
-	free(mod);
+	return ds_module_new(stats, sizes, GTP_TXN_SETS, GTP_TXN_WAYS, sizeof(struct gtp_txn), GTP_TXN_TIMEOUT_US);
 }
 
 /* --- transactions --- */
 
-static uint32_t txn_hash(uint8_t version, uint32_t seq, const struct ip_addr *req, const struct ip_addr *resp)
+/* A transaction: the request's version and sequence number, requester and responder. */
+struct txn_key {
+	uint8_t version;
+	uint32_t seq;
+	const struct ip_addr *requester, *responder;
+	int kind; /* txn_find: the request's kind (enum gtp_kind) */
+};
+
+static uint32_t txn_hash(const struct txn_key *k)
 {
-	uint32_t h = 2166136261u ^ version;
-	h = (h ^ seq) * 16777619u;
-	h ^= addr_hash(req);
-	h *= 16777619u;
-	h ^= addr_hash(resp);
-	h *= 16777619u;
+	uint32_t h = hash_word(HASH_SEED ^ k->version, k->seq);
+	h = hash_word(hash_word(h, addr_hash(k->requester)), addr_hash(k->responder));
 	return h ^ (h >> 15);
 }
 
-static bool txn_is(const struct gtp_txn *t, uint8_t version, uint32_t seq, const struct ip_addr *req,
-		   const struct ip_addr *resp)
+static bool txn_is(const void *entry, const void *key)
 {
-	return t->used && t->version == version && t->seq == seq && addr_eq(&t->requester, req) &&
-	       addr_eq(&t->responder, resp);
+	const struct gtp_txn *t = entry;
+	const struct txn_key *k = key;
+	return t->version == k->version && t->seq == k->seq && addr_eq(&t->requester, k->requester) &&
+	       addr_eq(&t->responder, k->responder);
 }
 
-static struct gtp_txn *txn_find(struct gtp_module *mod, uint8_t version, uint32_t seq,
+static bool txn_is_kind(const void *entry, const void *key)
+{
+	return txn_is(entry, key) && ((const struct gtp_txn *)entry)->kind == ((const struct txn_key *)key)->kind;
+}
+
+static struct gtp_txn *txn_find(struct ds_module *mod, uint8_t version, uint32_t seq,
 				const struct ip_addr *req, const struct ip_addr *resp, enum gtp_kind kind)
 {
-	struct gtp_txn *set = &mod->txns[(txn_hash(version, seq, req, resp) & (GTP_TXN_SETS - 1)) * GTP_TXN_WAYS];
-	for (int w = 0; w < GTP_TXN_WAYS; w++)
-		if (txn_is(&set[w], version, seq, req, resp) && set[w].kind == kind)
-			return &set[w];
-	return NULL;
+	struct txn_key k = { version, seq, req, resp, (int)kind };
+	return setassoc_find(&mod->pending, txn_hash(&k), txn_is_kind, &k);
 }
 
 /* The entry for a new request: its own (a retransmission), a free or stale one, or the oldest. */
-static struct gtp_txn *txn_put(struct gtp_module *mod, const struct gtp_msg *m, const struct packet *pkt)
+static struct gtp_txn *txn_put(struct ds_module *mod, const struct gtp_msg *m, const struct packet *pkt)
 {
-	struct gtp_txn *set = &mod->txns[(txn_hash(m->version, m->seq, &pkt->src, &pkt->dst) & (GTP_TXN_SETS - 1)) *
-					 GTP_TXN_WAYS];
-	struct gtp_txn *t = NULL;
-	for (int w = 0; w < GTP_TXN_WAYS && !t; w++)
-		if (txn_is(&set[w], m->version, m->seq, &pkt->src, &pkt->dst))
-			t = &set[w];
-	for (int w = 0; w < GTP_TXN_WAYS && !t; w++)
-		if (!set[w].used || pkt->ts_us < set[w].ts_us || pkt->ts_us - set[w].ts_us > GTP_TXN_TIMEOUT_US)
-			t = &set[w];
-	for (int w = 0; w < GTP_TXN_WAYS && !t; w++)
-		if (w == 0 || set[w].ts_us < t->ts_us)
-			t = &set[w];
-	memset(t, 0, sizeof *t);
-	t->used = true;
+	struct txn_key k = { m->version, m->seq, &pkt->src, &pkt->dst, (int)m->kind };
+	struct gtp_txn *t = setassoc_put(&mod->pending, txn_hash(&k), pkt->ts_us, txn_is, &k);
 	t->version = m->version;
 	t->kind = (uint8_t)m->kind;
 	t->seq = m->seq;
 	t->requester = pkt->src;
 	t->responder = pkt->dst;
-	t->ts_us = pkt->ts_us;
 	t->frame = pkt->frame_no;
 	return t;
 }
@@ -186,7 +157,7 @@ static size_t tid_key(uint8_t k[GTP_KEY_LEN], const uint8_t tid[8])
  * The handle a Delete names: the receiver's endpoint (addr, header TEID) and the NSAPI
  * or linked EBI, or any EBI when the message gives none. False when none is open.
  */
-static bool find_handle(const struct gtp_module *mod, const struct gtp_msg *m, const struct ip_addr *receiver,
+static bool find_handle(const struct ds_module *mod, const struct gtp_msg *m, const struct ip_addr *receiver,
 			uint8_t k[GTP_KEY_LEN])
 {
 	if (m->version == 0) {
@@ -226,7 +197,7 @@ static const char *protocol_name(uint8_t version)
 
 /* --- the messages --- */
 
-static void on_create_request(struct gtp_module *mod, const struct gtp_msg *m, const struct packet *pkt)
+static void on_create_request(struct ds_module *mod, const struct gtp_msg *m, const struct packet *pkt)
 {
 	struct gtp_txn *t = txn_put(mod, m, pkt);
 	fill_subscriber(&t->sub, m);
@@ -241,7 +212,7 @@ static void on_create_request(struct gtp_module *mod, const struct gtp_msg *m, c
 	memcpy(t->tid, m->tid, sizeof t->tid);
 }
 
-static void on_create_response(struct gtp_module *mod, struct parse_ctx *ctx, const struct gtp_msg *m)
+static void on_create_response(struct ds_module *mod, struct parse_ctx *ctx, const struct gtp_msg *m)
 {
 	const struct packet *pkt = ctx->pkt;
 	struct gtp_txn *t = txn_find(mod, m->version, m->seq, &pkt->dst, &pkt->src, GTP_K_CREATE_REQ);
@@ -291,7 +262,7 @@ static void on_create_response(struct gtp_module *mod, struct parse_ctx *ctx, co
 	ds_open(mod->sessions, ctx, &o);
 }
 
-static void on_delete_request(struct gtp_module *mod, const struct gtp_msg *m, const struct packet *pkt)
+static void on_delete_request(struct ds_module *mod, const struct gtp_msg *m, const struct packet *pkt)
 {
 	uint8_t key[GTP_KEY_LEN];
 	bool found = find_handle(mod, m, &pkt->dst, key);
@@ -302,7 +273,7 @@ static void on_delete_request(struct gtp_module *mod, const struct gtp_msg *m, c
 	}
 }
 
-static void on_delete_response(struct gtp_module *mod, struct parse_ctx *ctx, const struct gtp_msg *m)
+static void on_delete_response(struct ds_module *mod, struct parse_ctx *ctx, const struct gtp_msg *m)
 {
 	const struct packet *pkt = ctx->pkt;
 	if (!m->has_cause || !gtp_cause_accepted(m->version, m->cause))
@@ -329,7 +300,7 @@ static void on_delete_response(struct gtp_module *mod, struct parse_ctx *ctx, co
 
 void gtp_module_handle(void *module, struct parse_ctx *ctx, const struct gtp_msg *m)
 {
-	struct gtp_module *mod = module;
+	struct ds_module *mod = module;
 	if (!mod || !ctx->pkt)
 		return;
 	switch (m->kind) {
@@ -390,7 +361,7 @@ const struct dissector gtp_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = gtp_module_new,
-	.module_free = gtp_module_free,
+	.module_free = ds_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,
 };

@@ -129,8 +129,7 @@ bool gtp_cause_accepted(uint8_t version, uint8_t cause);
 
 /* --- the module (gtp.c) --- */
 
-void *gtp_module_new(struct stats *stats, const struct module_sizes *sizes);
-void gtp_module_free(void *module);
+void *gtp_module_new(struct stats *stats, const struct module_sizes *sizes); /* ds_module_free frees it */
 /* Handles one parsed message: pairs it, opens or closes sessions (emits to ctx->events). */
 void gtp_module_handle(void *module, struct parse_ctx *ctx, const struct gtp_msg *m);
 

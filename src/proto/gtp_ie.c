@@ -12,6 +12,9 @@
 
 #include <string.h>
 
+#include "core/cursor.h"
+#include "core/str.h"
+
 bool gtp_tbcd(struct span s, char *out, size_t cap)
 {
 	size_t n = 0;
@@ -44,30 +47,28 @@ static bool apn_char_ok(uint8_t c)
 	       c == '_';
 }
 
-static char lower(uint8_t c)
-{
-	return (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-}
-
+/* The labels (a length octet, then that many octets) walked with the cursor. */
 bool gtp_apn(struct span s, char *out, size_t cap)
 {
-	size_t n = 0, i = 0;
+	size_t n = 0;
 	if (cap == 0)
 		return false;
 	out[0] = '\0';
-	while (i < s.len) {
-		size_t l = s.ptr[i++];
-		if (l == 0 || l > s.len - i)
+	struct cursor c = cur_make(s.ptr, s.len);
+	while (!cur_at_end(&c)) {
+		uint8_t l = cur_u8(&c);
+		struct span label = cur_span(&c, l);
+		if (l == 0 || !cur_ok(&c))
 			goto bad; /* a label running past the IE: not label-encoded */
 		if (n > 0) {
 			if (n + 1 >= cap)
 				goto bad;
 			out[n++] = '.';
 		}
-		for (size_t k = 0; k < l; k++, i++) {
-			if (!apn_char_ok(s.ptr[i]) || n + 1 >= cap)
+		for (size_t k = 0; k < label.len; k++) {
+			if (!apn_char_ok(label.ptr[k]) || n + 1 >= cap)
 				goto bad;
-			out[n++] = lower(s.ptr[i]);
+			out[n++] = str_lower_char((char)label.ptr[k]);
 		}
 	}
 	out[n] = '\0';

@@ -133,19 +133,6 @@ static void read_eua(struct span v, struct gtp_msg *m)
 	}
 }
 
-static void read_addr(struct span v, struct ip_addr *out)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	uint8_t a[16];
-	if (v.len == 4) {
-		cur_copy(&c, a, 4);
-		addr_set_v4(out, a);
-	} else if (v.len == 16) {
-		cur_copy(&c, a, 16);
-		addr_set_v6(out, a);
-	}
-}
-
 /* ULI (§7.7.51): geographic location type, then CGI / SAI / RAI. */
 static void read_uli(struct span v, struct gtp_uli *u)
 {
@@ -200,9 +187,9 @@ static void on_ie(struct gtp_msg *m, uint8_t type, struct span v, unsigned *gsn_
 	case IE_GSN_ADDR:
 		/* the first is for signalling, the second for user traffic (§7.3.1) */
 		if (*gsn_addrs == 0)
-			read_addr(v, &m->ctrl.addr);
+			cur_addr_whole(v, 0, &m->ctrl.addr);
 		else if (*gsn_addrs == 1)
-			read_addr(v, &m->data.addr);
+			cur_addr_whole(v, 0, &m->data.addr);
 		(*gsn_addrs)++;
 		break;
 	case IE_MSISDN:

@@ -55,12 +55,7 @@ struct pending {
 	uint64_t addr;            /* hash of the sender address */
 	struct tcap_tid tid;
 	int32_t invoke_id;
-	uint64_t ts_us, frame_no;
-	uint32_t capture_index;
-	struct ip_addr src, dst;
-	uint16_t sport, dport;
-	uint8_t ip_proto;
-	struct tunnel_path tunnel;
+	struct event_origin at;   /* the invoke's packet */
 	char from[MAP_PARTY_MAX], to[MAP_PARTY_MAX];
 	char call_id[CALL_ID_LEN];
 	char subtype[SUBTYPE_LEN];
@@ -78,11 +73,10 @@ struct map_module {
 
 /* --- the table --- */
 
+/* A transaction's key: its id (length and bytes) and its sender's address hash. */
 static uint64_t key_of(const struct tcap_tid *tid, uint64_t addr)
 {
-	uint64_t h = hash64_more(HASH64_SEED, &tid->len, 1);
-	h = hash64_more(h, tid->b, tid->len);
-	return hash64_more(h, &addr, sizeof addr);
+	return hash64_more(hash64_more(hash64_more(HASH64_SEED, &tid->len, 1), tid->b, tid->len), &addr, sizeof addr);
 }
 
 struct map_module *map_module_new_sized(struct stats *stats, uint32_t capacity)
@@ -164,19 +158,11 @@ static void emit(const struct event_sink *events, const struct pending *p, const
 	struct event e;
 	event_init(&e, EV_SMS);
 	e.protocol = "map";
-	e.ts_us = p->ts_us;
-	e.capture_index = p->capture_index;
-	event_add_frame(&e, p->frame_no);
+	event_set_origin(&e, &p->at);
 	if (answer)
 		event_add_frame(&e, answer->frame_no);
-	e.src = p->src;
-	e.dst = p->dst;
-	e.sport = p->sport;
-	e.dport = p->dport;
-	e.ip_proto = p->ip_proto;
-	e.tunnel = p->tunnel;
-	e.from_addr = p->src;
-	e.to_addr = p->dst;
+	e.from_addr = p->at.src;
+	e.to_addr = p->at.dst;
 	str_copy(e.from, sizeof e.from, p->from);
 	str_copy(e.to, sizeof e.to, p->to);
 	str_copy(e.call_id, sizeof e.call_id, p->call_id);
@@ -191,7 +177,7 @@ static void expire(struct map_module *mod, uint64_t now, const struct event_sink
 	uint32_t i;
 	while ((i = ixpool_oldest(&mod->pool, L_AGE)) != IX_NIL) {
 		const struct pending *e = &mod->entries[i];
-		if (now <= e->ts_us || now - e->ts_us <= MAP_RESPONSE_TIMEOUT_US)
+		if (now <= e->at.ts_us || now - e->at.ts_us <= MAP_RESPONSE_TIMEOUT_US)
 			break;
 		emit(events, e, "", NULL);
 		release(mod, i);
@@ -294,18 +280,7 @@ static bool sms_parties(struct stats *stats, const struct tcap_component *c, str
 static void fill_pending(struct pending *p, const struct parse_ctx *ctx, const struct tcap_tid *tid,
 			 const struct sms_parties *sp)
 {
-	const struct packet *pkt = ctx->pkt;
-	if (pkt) {
-		p->ts_us = pkt->ts_us;
-		p->frame_no = pkt->frame_no;
-		p->capture_index = pkt->capture_index;
-		p->src = pkt->src;
-		p->dst = pkt->dst;
-		p->sport = pkt->sport;
-		p->dport = pkt->dport;
-		p->ip_proto = pkt->ip_proto;
-		p->tunnel = pkt->tunnel;
-	}
+	event_origin_of(&p->at, ctx->pkt);
 	str_copy(p->from, sizeof p->from, sp->from);
 	str_copy(p->to, sizeof p->to, sp->to);
 	str_copy(p->subtype, sizeof p->subtype, sp->subtype);

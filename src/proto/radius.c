@@ -45,7 +45,10 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/hash.h"
+#include "core/span.h"
 #include "identity/data_session.h"
+#include "proto/framed.h"
 
 enum {
 	ATTR_USER_NAME = 1,
@@ -75,50 +78,6 @@ static bool code_known(uint8_t code)
 	return (code >= 1 && code <= 5) || (code >= 11 && code <= 13);
 }
 
-/* A text attribute copied with control bytes replaced, cut to cap - 1. */
-static void copy_text(char *dst, size_t cap, struct span v)
-{
-	size_t n = v.len < cap - 1 ? v.len : cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = v.ptr[i];
-		dst[i] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-	}
-	dst[n] = '\0';
-}
-
-static void read_v4(struct span v, struct ip_addr *out)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	uint8_t a[4];
-	cur_copy(&c, a, 4);
-	if (cur_ok(&c) && cur_at_end(&c))
-		addr_set_v4(out, a);
-}
-
-static void read_v6(struct span v, struct ip_addr *out)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	uint8_t a[16];
-	cur_copy(&c, a, 16);
-	if (cur_ok(&c) && cur_at_end(&c))
-		addr_set_v6(out, a);
-}
-
-/* Framed-IPv6-Prefix (RFC 3162 §2.3): reserved, prefix length, prefix (0..16 bytes). */
-static void read_v6_prefix(struct span v, struct radius_msg *m)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	cur_skip(&c, 1);
-	uint8_t plen = cur_u8(&c);
-	size_t n = cur_remaining(&c);
-	if (!cur_ok(&c) || plen == 0 || plen > 128 || n > 16 || n * 8 < plen)
-		return;
-	uint8_t a[16] = { 0 };
-	cur_copy(&c, a, n);
-	addr_set_v6(&m->framed_v6, a);
-	m->framed_v6_len = plen;
-}
-
 /* Vendor-Specific (RFC 2865 §5.26): vendor id, then the vendor's own type-length-values. */
 static void read_vsa(struct span v, struct radius_msg *m)
 {
@@ -133,16 +92,8 @@ static void read_vsa(struct span v, struct radius_msg *m)
 		if (!cur_ok(&c))
 			return;
 		if (type == VSA_3GPP_IMSI)
-			copy_text(m->imsi, sizeof m->imsi, val);
+			span_copy_text(m->imsi, sizeof m->imsi, val);
 	}
-}
-
-static uint32_t read_u32(struct span v, bool *ok)
-{
-	struct cursor c = cur_make(v.ptr, v.len);
-	uint32_t x = cur_be32(&c);
-	*ok = cur_ok(&c) && cur_at_end(&c);
-	return x;
 }
 
 static void on_attr(struct radius_msg *m, uint8_t type, struct span v)
@@ -150,49 +101,49 @@ static void on_attr(struct radius_msg *m, uint8_t type, struct span v)
 	bool ok;
 	switch (type) {
 	case ATTR_USER_NAME:
-		copy_text(m->user_name, sizeof m->user_name, v);
+		span_copy_text(m->user_name, sizeof m->user_name, v);
 		break;
 	case ATTR_NAS_IP:
-		read_v4(v, &m->nas_ip);
+		cur_addr_whole(v, 4, &m->nas_ip);
 		break;
 	case ATTR_FRAMED_IP:
-		read_v4(v, &m->framed_ip);
+		cur_addr_whole(v, 4, &m->framed_ip);
 		break;
 	case ATTR_VSA:
 		read_vsa(v, m);
 		break;
 	case ATTR_CALLED:
-		copy_text(m->called, sizeof m->called, v);
+		span_copy_text(m->called, sizeof m->called, v);
 		break;
 	case ATTR_CALLING:
-		copy_text(m->calling, sizeof m->calling, v);
+		span_copy_text(m->calling, sizeof m->calling, v);
 		break;
 	case ATTR_ACCT_STATUS:
-		m->status = read_u32(v, &ok);
+		m->status = cur_be32_whole(v, &ok);
 		if (!ok)
 			m->status = 0;
 		break;
 	case ATTR_ACCT_SESSION_ID: {
 		struct cursor c = cur_make(v.ptr, v.len);
-		copy_text(m->session_id, sizeof m->session_id, v);
+		span_copy_text(m->session_id, sizeof m->session_id, v);
 		m->session_id_len = v.len; /* <= 253: one attribute */
 		cur_copy(&c, m->session_id_raw, v.len);
 		break;
 	}
 	case ATTR_ACCT_SESSION_TIME:
-		m->session_time = read_u32(v, &ok);
+		m->session_time = cur_be32_whole(v, &ok);
 		m->has_session_time = ok;
 		break;
 	case ATTR_NAS_IPV6:
 		if (m->nas_ip.family == 0)
-			read_v6(v, &m->nas_ip);
+			cur_addr_whole(v, 6, &m->nas_ip);
 		break;
 	case ATTR_FRAMED_IPV6_PREFIX:
-		read_v6_prefix(v, m);
+		framed_v6_prefix(v, &m->framed_v6, &m->framed_v6_len);
 		break;
 	case ATTR_FRAMED_IPV6_ADDR:
 		if (m->framed_v6.family == 0) {
-			read_v6(v, &m->framed_v6);
+			cur_addr_whole(v, 6, &m->framed_v6);
 			m->framed_v6_len = 128;
 		}
 		break;
@@ -305,97 +256,53 @@ void radius_subscriber(const struct radius_msg *m, char imsi[24], char msisdn[24
 
 /* --- the module --- */
 
-struct pending {             /* an Access-Request awaiting its answer */
-	bool used;
+/* The module is a struct ds_module: its data sessions, and the Access-Requests awaiting
+ * their answers (pending, of struct pending). */
+struct pending {
 	uint8_t identifier;
 	uint16_t nas_port;
 	struct ip_addr nas, server;
-	uint64_t ts_us, frame;
 	char user_name[RADIUS_TEXT_MAX], calling[RADIUS_TEXT_MAX], called[RADIUS_TEXT_MAX];
 	char imsi[16];
 };
 
-struct radius_module {
-	struct stats *stats;
-	struct ds_table *sessions;
-	struct pending *pending; /* PEND_SETS * PEND_WAYS */
-};
-
 void *radius_module_new(struct stats *stats, const struct module_sizes *sizes)
 {
-	struct radius_module *mod = calloc(1, sizeof *mod);
-	if (!mod)
-		return NULL;
-	mod->stats = stats;
-	mod->sessions = ds_table_new(sizes ? sizes->data_sessions : 0, stats);
-	mod->pending = calloc((size_t)PEND_SETS * PEND_WAYS, sizeof *mod->pending);
-	if (!mod->sessions || !mod->pending) {
-		radius_module_free(mod);
-		return NULL;
-	}
-	return mod;
+	return ds_module_new(stats, sizes, PEND_SETS, PEND_WAYS, sizeof(struct pending), PEND_TIMEOUT_US);
 }
 
-void radius_module_free(void *module)
+/* An Access-Request: from the NAS's address and port, to the server, with its identifier. */
+struct request_key {
+	const struct ip_addr *nas, *server;
+	uint16_t port;
+	uint8_t id;
+};
+
+static uint32_t request_hash(const struct request_key *k)
 {
-	struct radius_module *mod = module;
-	if (!mod)
-		return;
-	ds_table_free(mod->sessions);
-	free(mod->pending);
-	free(mod);
+	return hash_mix32(hash_word(hash_word(hash_word(HASH_SEED, addr_hash(k->nas)), k->port), k->id));
 }
 
-static struct pending *pending_set(struct radius_module *mod, const struct ip_addr *nas, uint16_t port,
-				   uint8_t id)
+static bool pending_is(const void *entry, const void *key)
 {
-	uint32_t h = (addr_hash(nas) ^ (uint32_t)port * 2654435761u ^ id) * 2246822519u;
-	return &mod->pending[((h >> 16) & (PEND_SETS - 1)) * PEND_WAYS];
+	const struct pending *e = entry;
+	const struct request_key *k = key;
+	return e->identifier == k->id && e->nas_port == k->port && addr_eq(&e->nas, k->nas) &&
+	       addr_eq(&e->server, k->server);
 }
 
-static bool pending_is(const struct pending *e, const struct ip_addr *nas, uint16_t port,
-		       const struct ip_addr *server, uint8_t id)
+static void on_access_request(struct ds_module *mod, const struct radius_msg *m, const struct packet *pkt)
 {
-	return e->used && e->identifier == id && e->nas_port == port && addr_eq(&e->nas, nas) &&
-	       addr_eq(&e->server, server);
-}
-
-static void on_access_request(struct radius_module *mod, const struct radius_msg *m, const struct packet *pkt)
-{
-	struct pending *set = pending_set(mod, &pkt->src, pkt->sport, m->identifier), *e = NULL;
-	for (int w = 0; w < PEND_WAYS && !e; w++)
-		if (pending_is(&set[w], &pkt->src, pkt->sport, &pkt->dst, m->identifier))
-			e = &set[w];
-	for (int w = 0; w < PEND_WAYS && !e; w++)
-		if (!set[w].used || pkt->ts_us < set[w].ts_us || pkt->ts_us - set[w].ts_us > PEND_TIMEOUT_US)
-			e = &set[w];
-	for (int w = 0; w < PEND_WAYS && !e; w++)
-		if (w == 0 || set[w].ts_us < e->ts_us)
-			e = &set[w];
-	memset(e, 0, sizeof *e);
-	e->used = true;
+	struct request_key k = { &pkt->src, &pkt->dst, pkt->sport, m->identifier };
+	struct pending *e = setassoc_put(&mod->pending, request_hash(&k), pkt->ts_us, pending_is, &k);
 	e->identifier = m->identifier;
 	e->nas_port = pkt->sport;
 	e->nas = pkt->src;
 	e->server = pkt->dst;
-	e->ts_us = pkt->ts_us;
-	e->frame = pkt->frame_no;
 	memcpy(e->user_name, m->user_name, sizeof e->user_name);
 	memcpy(e->calling, m->calling, sizeof e->calling);
 	memcpy(e->called, m->called, sizeof e->called);
 	memcpy(e->imsi, m->imsi, sizeof e->imsi);
-}
-
-static bool is_address(const struct ip_addr *a)
-{
-	if (a->family == 4) {
-		uint32_t x = (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
-			     (uint32_t)a->bytes[2] << 8 | a->bytes[3];
-		return x != 0 && x != 0xffffffffu && x != 0xfffffffeu;
-	}
-	if (a->family == 6)
-		return !(a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80); /* not fe80::/10 */
-	return false;
 }
 
 /* The session description of a packet's attributes (no key yet). */
@@ -407,11 +314,11 @@ static void describe(const struct radius_msg *m, struct ds_open *o, const struct
 	radius_subscriber(m, o->sub.imsi, o->sub.msisdn, o->sub.apn);
 	if (!o->sub.imsi[0] && !o->sub.msisdn[0])
 		snprintf(o->user, sizeof o->user, "%s", m->user_name[0] ? m->user_name : m->calling);
-	if (is_address(&m->framed_ip)) {
+	if (framed_is_address(&m->framed_ip)) {
 		o->addr[o->naddr] = m->framed_ip;
 		o->prefix_len[o->naddr++] = 32;
 	}
-	if (is_address(&m->framed_v6)) {
+	if (framed_is_address(&m->framed_v6)) {
 		o->addr[o->naddr] = m->framed_v6;
 		o->prefix_len[o->naddr++] = m->framed_v6_len;
 	}
@@ -419,15 +326,13 @@ static void describe(const struct radius_msg *m, struct ds_open *o, const struct
 	o->start_us = pkt->ts_us;
 }
 
-static void on_access_accept(struct radius_module *mod, struct parse_ctx *ctx, const struct radius_msg *m)
+static void on_access_accept(struct ds_module *mod, struct parse_ctx *ctx, const struct radius_msg *m)
 {
 	const struct packet *pkt = ctx->pkt;
 	struct radius_msg merged = *m;
-	struct pending *set = pending_set(mod, &pkt->dst, pkt->dport, m->identifier);
-	for (int w = 0; w < PEND_WAYS; w++) {
-		struct pending *e = &set[w];
-		if (!pending_is(e, &pkt->dst, pkt->dport, &pkt->src, m->identifier))
-			continue;
+	struct request_key k = { &pkt->dst, &pkt->src, pkt->dport, m->identifier };
+	struct pending *e = setassoc_find(&mod->pending, request_hash(&k), pending_is, &k);
+	if (e) {
 		/* the request names the user; the answer may repeat or refine it */
 		if (!merged.user_name[0])
 			memcpy(merged.user_name, e->user_name, sizeof e->user_name);
@@ -437,8 +342,7 @@ static void on_access_accept(struct radius_module *mod, struct parse_ctx *ctx, c
 			memcpy(merged.called, e->called, sizeof e->called);
 		if (!merged.imsi[0])
 			memcpy(merged.imsi, e->imsi, sizeof e->imsi);
-		e->used = false;
-		break;
+		setassoc_remove(&mod->pending, e);
 	}
 	struct ds_open o;
 	describe(&merged, &o, pkt);
@@ -455,7 +359,7 @@ static size_t session_key(const struct radius_msg *m, const struct packet *pkt, 
 	return 17 + m->session_id_len;
 }
 
-static void on_accounting(struct radius_module *mod, struct parse_ctx *ctx, const struct radius_msg *m)
+static void on_accounting(struct ds_module *mod, struct parse_ctx *ctx, const struct radius_msg *m)
 {
 	const struct packet *pkt = ctx->pkt;
 	if (m->session_id_len == 0)
@@ -519,7 +423,7 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 		stats_anomaly(ctx->stats, ANOM_RADIUS_MALFORMED);
 		return PARSE_MALFORMED;
 	}
-	struct radius_module *mod = ctx->module;
+	struct ds_module *mod = ctx->module;
 	if (!mod || !ctx->pkt)
 		return PARSE_OK;
 	switch (m.code) {
@@ -546,7 +450,7 @@ const struct dissector radius_dissector = {
 	.state_size = 0,
 	.state_end = NULL,
 	.module_new = radius_module_new,
-	.module_free = radius_module_free,
+	.module_free = ds_module_free,
 	.module_tick = NULL,
 	.module_finish = NULL,
 };

@@ -80,7 +80,6 @@ enum radius_result radius_parse(const uint8_t *p, size_t len, bool cut, struct r
  */
 void radius_subscriber(const struct radius_msg *m, char imsi[24], char msisdn[24], char apn[64]);
 
-void *radius_module_new(struct stats *stats, const struct module_sizes *sizes);
-void radius_module_free(void *module);
+void *radius_module_new(struct stats *stats, const struct module_sizes *sizes); /* ds_module_free frees it */
 
 #endif

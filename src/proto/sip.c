@@ -333,6 +333,27 @@ enum sip_parse_result sip_msg_parse(const uint8_t *p, size_t len, bool stream,
 	return SIP_PARSE_OK;
 }
 
+/* --- Call-IDs as tables keep them --- */
+
+static size_t id_kept_len(size_t n)
+{
+	return n < CALL_ID_MAX - 1 ? n : CALL_ID_MAX - 1;
+}
+
+void sip_id_set(struct sip_id *k, struct span id)
+{
+	size_t n = id_kept_len(id.len);
+	k->len = (uint32_t)id.len;
+	if (n)
+		memcpy(k->text, id.ptr, n);
+	k->text[n] = '\0';
+}
+
+bool sip_id_is(const struct sip_id *k, struct span id)
+{
+	return k->len == id.len && memcmp(k->text, id.ptr, id_kept_len(id.len)) == 0;
+}
+
 /* --- bodies --- */
 
 bool sip_content_type_is(const struct sip_msg *m, const char *type)

@@ -110,6 +110,19 @@ struct sip_media {
 /* Fills *md from an SDP body; false when nothing was found. Copies no body text out. */
 bool sip_sdp_media(struct span body, struct sip_media *md);
 
+/*
+ * A Call-ID as the call and message tables keep it: its full length, and its bytes cut
+ * to CALL_ID_MAX - 1 and terminated (the record's call_id). Two Call-IDs are the same
+ * when their lengths and kept bytes are.
+ */
+struct sip_id {
+	uint32_t len;
+	char text[CALL_ID_MAX];
+};
+
+void sip_id_set(struct sip_id *k, struct span id);
+bool sip_id_is(const struct sip_id *k, struct span id);
+
 /* --- the call table (sip_call.c) --- */
 
 struct sip_module;

@@ -47,7 +47,6 @@ static const uint64_t list_timeout_us[L__COUNT] = {
 };
 
 struct sip_call {
-	uint32_t id_len;          /* the full Call-ID length (the text may be cut) */
 	uint32_t invite_cseq;     /* CSeq of the INVITE in progress */
 	uint32_t reg_cseq;        /* REGISTER awaiting its answer */
 	uint32_t reg_done_cseq;   /* REGISTER whose 2xx gave an event */
@@ -55,7 +54,7 @@ struct sip_call {
 	bool answer_seen, reg_pending, reg_done;
 	uint64_t last_us, answer_us;
 	struct ip_addr caller_addr, callee_addr; /* REGISTER: registrant, registrar */
-	char call_id[CALL_ID_MAX];
+	struct sip_id id;         /* the Call-ID */
 	char from[PARTY_MAX];     /* caller; REGISTER: address of record */
 	char to[PARTY_MAX];       /* callee; REGISTER: contact */
 	struct sip_media media[2];
@@ -72,11 +71,6 @@ struct sip_module {
 };
 
 /* --- the table --- */
-
-static size_t id_stored_len(size_t n)
-{
-	return n < CALL_ID_MAX - 1 ? n : CALL_ID_MAX - 1;
-}
 
 struct sip_module *sip_module_new_sized(struct stats *stats, uint32_t capacity)
 {
@@ -141,13 +135,10 @@ static void call_release(struct sip_module *mod, uint32_t idx)
 
 static uint32_t call_find(const struct sip_module *mod, struct span id)
 {
-	size_t n = id_stored_len(id.len);
 	for (uint32_t i = ixhash_first(&mod->by_id, hash_bytes(id.ptr, id.len)); i != IX_NIL;
-	     i = ixhash_next(&mod->by_id, i)) {
-		const struct sip_call *c = &mod->calls[i];
-		if (c->id_len == id.len && memcmp(c->call_id, id.ptr, n) == 0)
+	     i = ixhash_next(&mod->by_id, i))
+		if (sip_id_is(&mod->calls[i].id, id))
 			return i;
-	}
 	return IX_NIL;
 }
 
@@ -165,12 +156,18 @@ static uint32_t call_new(struct sip_module *mod, struct span id, uint64_t now, e
 	}
 	struct sip_call *c = &mod->calls[idx];
 	memset(c, 0, sizeof *c);
-	c->id_len = (uint32_t)id.len;
-	size_t n = id_stored_len(id.len);
-	memcpy(c->call_id, id.ptr, n);
-	c->call_id[n] = '\0';
+	sip_id_set(&c->id, id);
 	ixhash_insert(&mod->by_id, idx, hash_bytes(id.ptr, id.len));
 	touch(mod, idx, now, l);
+	return idx;
+}
+
+/* The entry of Call-ID id, or a new one of kind on list l; IX_NIL when the table is full. */
+static uint32_t call_get(struct sip_module *mod, struct span id, uint64_t now, enum lru_list l, uint8_t kind)
+{
+	uint32_t idx = call_find(mod, id);
+	if (idx == IX_NIL && (idx = call_new(mod, id, now, l)) != IX_NIL)
+		mod->calls[idx].kind = kind;
 	return idx;
 }
 
@@ -266,18 +263,7 @@ static void event_from_packet(struct event *e, enum event_type t, const struct p
 {
 	event_init(e, t);
 	e->protocol = "sip";
-	const struct packet *pkt = ctx->pkt;
-	if (!pkt)
-		return;
-	e->ts_us = pkt->ts_us;
-	e->capture_index = pkt->capture_index;
-	event_add_frame(e, pkt->frame_no);
-	e->src = pkt->src;
-	e->dst = pkt->dst;
-	e->sport = pkt->sport;
-	e->dport = pkt->dport;
-	e->ip_proto = pkt->ip_proto;
-	e->tunnel = pkt->tunnel;
+	event_set_packet(e, ctx->pkt);
 }
 
 static void emit_call_event(struct parse_ctx *ctx, const struct sip_call *c, enum event_type t,
@@ -287,7 +273,7 @@ static void emit_call_event(struct parse_ctx *ctx, const struct sip_call *c, enu
 	event_from_packet(&e, t, ctx);
 	str_copy(e.from, sizeof e.from, c->from);
 	str_copy(e.to, sizeof e.to, c->to);
-	str_copy(e.call_id, sizeof e.call_id, c->call_id);
+	str_copy(e.call_id, sizeof e.call_id, c->id.text);
 	e.from_addr = c->caller_addr;
 	e.to_addr = c->callee_addr;
 	if (outcome)
@@ -460,13 +446,9 @@ static void on_bye(struct sip_module *mod, struct parse_ctx *ctx, const struct s
 static void on_register(struct sip_module *mod, struct parse_ctx *ctx, const struct sip_msg *m)
 {
 	uint64_t now = now_of(ctx);
-	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == IX_NIL) {
-		idx = call_new(mod, m->call_id, now, L_SHORT);
-		if (idx == IX_NIL)
-			return;
-		mod->calls[idx].kind = K_REG;
-	}
+	uint32_t idx = call_get(mod, m->call_id, now, L_SHORT, K_REG);
+	if (idx == IX_NIL)
+		return;
 	struct sip_call *c = &mod->calls[idx];
 	if (c->kind == K_REG) {
 		c->reg_cseq = m->cseq;
@@ -489,13 +471,9 @@ static void on_register_response(struct sip_module *mod, struct parse_ctx *ctx, 
 	uint64_t now = now_of(ctx);
 	if (m->status < 200 || m->status >= 300)
 		return;
-	uint32_t idx = call_find(mod, m->call_id);
-	if (idx == IX_NIL) {
-		idx = call_new(mod, m->call_id, now, L_SHORT);
-		if (idx == IX_NIL)
-			return;
-		mod->calls[idx].kind = K_REG;
-	}
+	uint32_t idx = call_get(mod, m->call_id, now, L_SHORT, K_REG);
+	if (idx == IX_NIL)
+		return;
 	struct sip_call *c = &mod->calls[idx];
 	touch(mod, idx, now, list_of(mod, idx));
 	if (c->kind != K_REG || (c->reg_done && c->reg_done_cseq == m->cseq))
@@ -521,7 +499,7 @@ static void on_register_response(struct sip_module *mod, struct parse_ctx *ctx, 
 	c->reg_pending = false;
 	c->reg_done = true;
 	c->reg_done_cseq = m->cseq;
-	str_copy(e.call_id, sizeof e.call_id, c->call_id);
+	str_copy(e.call_id, sizeof e.call_id, c->id.text);
 	if (e.from[0] == '\0' || e.contact[0] == '\0')
 		return; /* a bindings query, or nothing usable */
 	/* the AoR is behind the contact address until the registration expires (identity.h) */

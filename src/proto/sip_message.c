@@ -54,20 +54,16 @@ enum entry_state { S_FREE, S_PENDING, S_CHALLENGED, S_DONE };
 enum { SMS_MAX_CAPACITY = 1 << 20, L_ARRIVAL = 0 };
 
 struct sms_entry {
-	uint32_t id_len, cseq;
-	uint8_t state, ip_proto;
+	uint32_t cseq;
+	uint8_t state;
 	uint8_t sms_leg;      /* enum sms_leg */
-	uint16_t sport, dport;
-	uint32_t capture_index;
-	uint64_t ts_us, frame_no;
-	struct ip_addr src, dst;
-	struct tunnel_path tunnel;
+	struct event_origin at; /* the request's packet */
 	char subtype[24];
-	char call_id[CALL_ID_MAX];
+	struct sip_id id;     /* the Call-ID */
 	char from[PARTY_MAX], to[PARTY_MAX];
 };
 
-_Static_assert(sizeof(struct sms_entry) <= 640, "sms_entry grew: the ring holds thousands");
+_Static_assert(sizeof(struct sms_entry) <= 640, "sms_entry grew: the pool holds thousands");
 
 struct sip_sms_table {
 	struct stats *stats;
@@ -77,11 +73,6 @@ struct sip_sms_table {
 };
 
 /* --- the table --- */
-
-static size_t id_stored_len(size_t n)
-{
-	return n < CALL_ID_MAX - 1 ? n : CALL_ID_MAX - 1;
-}
 
 struct sip_sms_table *sip_sms_new(struct stats *stats, uint32_t capacity)
 {
@@ -113,17 +104,12 @@ uint32_t sip_sms_active(const struct sip_sms_table *t)
 	return t ? t->pool.used : 0;
 }
 
-static bool entry_is(const struct sms_entry *s, struct span id)
-{
-	return s->id_len == id.len && memcmp(s->call_id, id.ptr, id_stored_len(id.len)) == 0;
-}
-
 /* The entry of (Call-ID, CSeq), or IX_NIL. */
 static uint32_t find(const struct sip_sms_table *t, struct span id, uint32_t cseq)
 {
 	for (uint32_t i = ixhash_first(&t->by_id, hash_bytes(id.ptr, id.len)); i != IX_NIL;
 	     i = ixhash_next(&t->by_id, i))
-		if (entry_is(&t->e[i], id) && t->e[i].cseq == cseq)
+		if (sip_id_is(&t->e[i].id, id) && t->e[i].cseq == cseq)
 			return i;
 	return IX_NIL;
 }
@@ -133,7 +119,7 @@ static uint32_t find_challenged(const struct sip_sms_table *t, struct span id, u
 {
 	for (uint32_t i = ixhash_first(&t->by_id, hash_bytes(id.ptr, id.len)); i != IX_NIL;
 	     i = ixhash_next(&t->by_id, i))
-		if (entry_is(&t->e[i], id) && t->e[i].state == S_CHALLENGED && t->e[i].cseq < cseq)
+		if (sip_id_is(&t->e[i].id, id) && t->e[i].state == S_CHALLENGED && t->e[i].cseq < cseq)
 			return i;
 	return IX_NIL;
 }
@@ -144,20 +130,14 @@ static void emit(const struct sms_entry *s, const char *outcome, uint64_t resp_f
 	struct event e;
 	event_init(&e, EV_SMS);
 	e.protocol = "sip-message";
-	e.ts_us = s->ts_us;
-	e.capture_index = s->capture_index;
-	event_add_frame(&e, s->frame_no);
+	event_set_origin(&e, &s->at);
 	if (resp_frame)
 		event_add_frame(&e, resp_frame);
-	e.src = e.from_addr = s->src;
-	e.dst = e.to_addr = s->dst;
-	e.sport = s->sport;
-	e.dport = s->dport;
-	e.ip_proto = s->ip_proto;
-	e.tunnel = s->tunnel;
+	e.from_addr = s->at.src;
+	e.to_addr = s->at.dst;
 	str_copy(e.from, sizeof e.from, s->from);
 	str_copy(e.to, sizeof e.to, s->to);
-	str_copy(e.call_id, sizeof e.call_id, s->call_id);
+	str_copy(e.call_id, sizeof e.call_id, s->id.text);
 	str_copy(e.subtype, sizeof e.subtype, s->subtype);
 	str_copy(e.outcome, sizeof e.outcome, outcome);
 	e.sms_leg = s->sms_leg;
@@ -182,7 +162,7 @@ void sip_sms_expire(struct sip_sms_table *t, uint64_t now_us, const struct event
 {
 	while (t && t->pool.used > 0) {
 		const struct sms_entry *s = &t->e[ixpool_oldest(&t->pool, L_ARRIVAL)];
-		if (now_us <= s->ts_us || now_us - s->ts_us <= SMS_TIMEOUT_US)
+		if (now_us <= s->at.ts_us || now_us - s->at.ts_us <= SMS_TIMEOUT_US)
 			return;
 		drop_oldest(t, events);
 	}
@@ -206,11 +186,8 @@ static struct sms_entry *entry_new(struct sip_sms_table *t, struct span id, uint
 	ixpool_touch(&t->pool, idx, L_ARRIVAL);
 	struct sms_entry *s = &t->e[idx];
 	memset(s, 0, sizeof *s);
-	s->id_len = (uint32_t)id.len;
+	sip_id_set(&s->id, id);
 	s->cseq = cseq;
-	size_t n = id_stored_len(id.len);
-	memcpy(s->call_id, id.ptr, n);
-	s->call_id[n] = '\0';
 	ixhash_insert(&t->by_id, idx, hash_bytes(id.ptr, id.len));
 	return s;
 }
@@ -356,18 +333,7 @@ void sip_sms_request(struct sip_sms_table *t, struct parse_ctx *ctx, const struc
 	str_copy(s->to, sizeof s->to, p.to);
 	str_copy(s->subtype, sizeof s->subtype, p.subtype);
 	s->sms_leg = p.sms_leg;
-	const struct packet *pkt = ctx->pkt;
-	if (pkt) {
-		s->ts_us = pkt->ts_us;
-		s->frame_no = pkt->frame_no;
-		s->capture_index = pkt->capture_index;
-		s->src = pkt->src;
-		s->dst = pkt->dst;
-		s->sport = pkt->sport;
-		s->dport = pkt->dport;
-		s->ip_proto = pkt->ip_proto;
-		s->tunnel = pkt->tunnel;
-	}
+	event_origin_of(&s->at, ctx->pkt);
 }
 
 void sip_sms_response(struct sip_sms_table *t, struct parse_ctx *ctx, const struct sip_msg *m)

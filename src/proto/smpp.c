@@ -48,6 +48,7 @@
 
 #include "core/cursor.h"
 #include "core/stats.h"
+#include "core/str.h"
 
 #define RESP_BIT 0x80000000u
 
@@ -103,13 +104,11 @@ static const char *const subtype_names[] = {
 
 /* A request that waits for its response. */
 struct pending {
-	uint64_t ts_us, frame_no;
-	uint32_t seq, capture_index;
+	struct event_origin at;   /* the request's packet */
+	uint32_t seq;
 	bool used;
 	uint8_t dir, subtype;
 	uint8_t sms_leg;          /* enum sms_leg */
-	uint16_t sport, dport;
-	struct ip_addr src, dst;
 	char from[PARTY_LEN], to[PARTY_LEN];
 	char ref_id[SMPP_MSGID_LEN]; /* a receipt's receipted_message_id, or "" */
 };
@@ -445,15 +444,6 @@ static void copy_printable(char *dst, size_t cap, struct span s)
 	dst[o] = '\0';
 }
 
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /*
  * Emits the event of a waiting request and frees its slot. outcome "" and resp_frame 0
  * when no response was seen; msgid the response's message_id or "".
@@ -464,28 +454,24 @@ static void emit_pending(struct parse_ctx *ctx, struct pending *pe, const char *
 	struct event e;
 	event_init(&e, EV_SMS);
 	e.protocol = "smpp";
-	e.ts_us = pe->ts_us;
-	e.capture_index = pe->capture_index;
-	event_add_frame(&e, pe->frame_no);
+	event_set_origin(&e, &pe->at);
 	if (resp_frame)
 		event_add_frame(&e, resp_frame);
-	e.src = e.from_addr = pe->src;
-	e.dst = e.to_addr = pe->dst;
-	e.sport = pe->sport;
-	e.dport = pe->dport;
+	e.from_addr = pe->at.src;
+	e.to_addr = pe->at.dst;
 	e.ip_proto = IPPROTO_TCP_;
 	const struct smpp_state *st = ctx->state;
 	if (st) /* a request waits in its own flow's state: the flow's path is its */
 		e.tunnel = st->tunnel;
-	copy_text(e.from, sizeof e.from, pe->from);
-	copy_text(e.to, sizeof e.to, pe->to);
-	copy_text(e.subtype, sizeof e.subtype, subtype_names[pe->subtype]);
-	copy_text(e.outcome, sizeof e.outcome, outcome);
+	str_copy(e.from, sizeof e.from, pe->from);
+	str_copy(e.to, sizeof e.to, pe->to);
+	str_copy(e.subtype, sizeof e.subtype, subtype_names[pe->subtype]);
+	str_copy(e.outcome, sizeof e.outcome, outcome);
 	e.sms_leg = pe->sms_leg;
 	if (pe->ref_id[0])
-		copy_text(e.call_id, sizeof e.call_id, pe->ref_id);
+		str_copy(e.call_id, sizeof e.call_id, pe->ref_id);
 	else if (msgid[0])
-		copy_text(e.call_id, sizeof e.call_id, msgid);
+		str_copy(e.call_id, sizeof e.call_id, msgid);
 	else
 		snprintf(e.call_id, sizeof e.call_id, "seq:%u", pe->seq);
 	pe->used = false;
@@ -498,7 +484,7 @@ static struct pending *oldest(struct smpp_state *st)
 	struct pending *best = NULL;
 	for (int i = 0; i < SMPP_MAX_PENDING; i++) {
 		struct pending *pe = &st->pending[i];
-		if (pe->used && (!best || pe->frame_no < best->frame_no))
+		if (pe->used && (!best || pe->at.frame_no < best->at.frame_no))
 			best = pe;
 	}
 	return best;
@@ -509,7 +495,7 @@ static void flush_stale(struct parse_ctx *ctx, struct smpp_state *st, uint64_t n
 {
 	for (int n = 0; n < SMPP_MAX_PENDING; n++) {
 		struct pending *pe = oldest(st);
-		if (!pe || now < pe->ts_us || now - pe->ts_us <= SMPP_RESPONSE_TIMEOUT_US)
+		if (!pe || now < pe->at.ts_us || now - pe->at.ts_us <= SMPP_RESPONSE_TIMEOUT_US)
 			return;
 		emit_pending(ctx, pe, "", "", 0);
 	}
@@ -551,18 +537,11 @@ static void add_pending(struct parse_ctx *ctx, struct smpp_state *st, const stru
 	if (subtype == ST_NONE || subtype == ST_MULTI)
 		pe->sms_leg = h->id == CMD_DELIVER_SM ? SMS_LEG_DELIVER
 			      : h->id == CMD_DATA_SM ? SMS_LEG_UNKNOWN : SMS_LEG_SUBMIT;
-	if (pkt) {
-		pe->ts_us = pkt->ts_us;
-		pe->frame_no = pkt->frame_no;
-		pe->capture_index = pkt->capture_index;
-		pe->src = pkt->src;
-		pe->dst = pkt->dst;
-		pe->sport = pkt->sport;
-		pe->dport = pkt->dport;
+	event_origin_of(&pe->at, pkt);
+	if (pkt)
 		st->tunnel = pkt->tunnel;
-	}
-	copy_text(pe->from, sizeof pe->from, from);
-	copy_text(pe->to, sizeof pe->to, to);
+	str_copy(pe->from, sizeof pe->from, from);
+	str_copy(pe->to, sizeof pe->to, to);
 	copy_printable(pe->ref_id, sizeof pe->ref_id, ref_id);
 }
 

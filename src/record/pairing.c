@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "record/pair_model.h"
 
 enum {
@@ -101,13 +102,9 @@ static int pass_out(struct pairing *p, struct record *r, pairing_out_fn out, voi
 
 static uint64_t parties_key(const struct record *r)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a over "from\0to" */
-	for (const char *s = r->from; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	h = (h ^ 0) * 1099511628211ull;
-	for (const char *s = r->to; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	/* over "from\0to" */
+	uint64_t h = hash64_more(HASH64_SEED, r->from, strlen(r->from) + 1);
+	return hash64_more(h, r->to, strlen(r->to));
 }
 
 static void sms_join(struct pairing *p, struct record *r)

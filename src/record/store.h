@@ -186,7 +186,8 @@ struct store_ingest {
 	const char *sensor;                   /* the sending sensor's id */
 	const char *key_id;                   /* the key its chain is signed with */
 	const struct chain_genesis *genesis;  /* its chain (every message names it: no order needed) */
-	const char *key_pem;                  /* STORE_IN_KEY */
+	const char *new_key_id;               /* STORE_IN_KEY: the key kept (one the sensor signed with) */
+	const char *key_pem;                  /* STORE_IN_KEY: its public key */
 	const struct run_info *run;           /* STORE_IN_RUN */
 	const struct checkpoint *cp;          /* STORE_IN_CHECKPOINT */
 	uint64_t run_id;                      /* STORE_IN_RECORDS: the run that made them */

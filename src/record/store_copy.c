@@ -136,7 +136,7 @@ int store_copy(struct store *src, struct store *dst, struct store_copy_stats *st
 		char *pem = store_key_pem(src, runs.v[i].ri.key_id);
 		struct store_ingest it = c->base;
 		it.kind = STORE_IN_KEY;
-		it.key_id = runs.v[i].ri.key_id;
+		it.new_key_id = runs.v[i].ri.key_id;
 		it.key_pem = pem;
 		int krc = pem ? ingest(c, &it, 1) : 0;
 		free(pem);

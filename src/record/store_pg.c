@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "core/timefmt.h"
+#include "core/url.h"
 #include "record/json.h"
 #include "record/json_read.h"
 #include "record/store_pg_schema.h"
@@ -69,20 +70,6 @@ static int db_fail(const struct pg_store *s, char *errbuf, size_t errlen, const 
 	if (!msg || !msg[0])
 		msg = PQerrorMessage(s->conn);
 	return fail(s, errbuf, errlen, "%s: %s", what, first_line(msg, line, sizeof line));
-}
-
-/* The URL as it may be shown: postgresql://user:secret@host/db → postgresql://user:***@host/db. */
-static void redact(const char *url, char *out, size_t len)
-{
-	snprintf(out, len, "%s", url);
-	char *scheme = strstr(out, "://");
-	char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-	if (at && colon && colon < at) {
-		char rest[1024];
-		snprintf(rest, sizeof rest, "%s", at);
-		snprintf(colon, len - (size_t)(colon - out), ":***%s", rest);
-	}
 }
 
 /* --- escaping text for the columns --- */
@@ -261,15 +248,25 @@ static int pg_migrate(struct store *base, struct store_migration_report *rep, ch
 	if (have > current_version())
 		return fail(s, errbuf, errlen, "schema version %d is newer than this pentrap's (%d)", have,
 			    current_version());
-	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", PG_MIGRATE_LOCK);
+	/*
+	 * A session lock, taken before the transaction: what another process committed
+	 * while we waited is then seen by the catalog lookups of a transaction begun after
+	 * (a lock taken inside one leaves its catalog snapshot behind: two migrations at once
+	 * both created the schema).
+	 */
+	char unlock[64];
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(%d)", PG_MIGRATE_LOCK);
+	snprintf(unlock, sizeof unlock, "SELECT pg_advisory_unlock(%d)", PG_MIGRATE_LOCK);
+	if (run_ok(s, lock, "cannot migrate", errbuf, errlen))
+		return -1;
 	for (size_t i = 0; i < pg_nmigrations; i++) {
 		const struct pg_migration *m = &pg_migrations[i];
 		if (m->version <= have)
 			continue;
 		if (run_ok(s, "BEGIN", "cannot migrate", errbuf, errlen))
-			return -1;
+			goto unlock;
 		/* another process may have migrated while we waited for the lock: look again */
-		int now = run_ok(s, lock, "cannot migrate", errbuf, errlen) ? -1 : schema_version(s, errbuf, errlen);
+		int now = schema_version(s, errbuf, errlen);
 		if (now < 0)
 			goto fail;
 		if (now >= m->version) {
@@ -293,14 +290,17 @@ static int pg_migrate(struct store *base, struct store_migration_report *rep, ch
 			goto fail;
 		PQclear(r);
 		if (run_ok(s, "COMMIT", "cannot migrate", errbuf, errlen))
-			return -1;
+			goto unlock;
 		have = m->version;
 	}
+	PQclear(PQexec(s->conn, unlock));
 	if (rep)
 		rep->to_version = have;
 	return 0;
 fail:
 	PQclear(PQexec(s->conn, "ROLLBACK"));
+unlock:
+	PQclear(PQexec(s->conn, unlock));
 	return -1;
 }
 
@@ -323,7 +323,7 @@ static int pg_open(const char *url, bool readonly, struct store **out, char *err
 {
 	char shown[1024], line[384];
 	int rc = -1;
-	redact(url, shown, sizeof shown);
+	url_hide_password(url, shown, sizeof shown);
 	struct pg_store *s = calloc(1, sizeof *s + strlen(shown) + 1);
 	*out = NULL;
 	if (!s) {
@@ -773,6 +773,28 @@ static int u64s(char buf[][24], int k, uint64_t v)
 }
 
 /*
+ * Registers key_sql's row when new, and answers the value held for it: inserted now, or
+ * held already. The holder is read by a statement of its own: the inserting one, having
+ * waited for another collector's insert of the same row to commit, still has the
+ * snapshot from before it (two collectors meeting a new sensor at once each saw none).
+ * Caller frees the value; NULL on error.
+ */
+static char *claim(struct pg_store *s, const char *insert_sql, const char *select_sql, int n,
+		   const char *const *params, const char *what, char *errbuf, size_t errlen)
+{
+	PGresult *res = run(s, insert_sql, n, params, what, errbuf, errlen);
+	if (res && PQntuples(res) == 0) {
+		PQclear(res);
+		res = run(s, select_sql, 1, params, what, errbuf, errlen);
+	}
+	char *v = res && PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+	if (res && !v)
+		fail(s, errbuf, errlen, "%s: no row", what);
+	PQclear(res);
+	return v;
+}
+
+/*
  * The item's sensor and chain, registered when new. STORE_INGESTED when they are this
  * sensor's, STORE_SENSOR_REUSED when the sensor id is held by another key or the
  * chain by another sensor; -1 on error.
@@ -782,40 +804,35 @@ static int claim_chain(struct pg_store *s, const struct store_ingest *in, char *
 	char num[2][24];
 	u64s(num, 0, now_us());
 	char *sensor = esc(in->sensor), *order = esc(in->genesis->order_id), *gsensor = esc(in->genesis->sensor);
+	char *key = NULL, *holder = NULL;
 	int rc = -1;
-	PGresult *res = NULL;
 	if (!sensor || !order || !gsensor) {
 		fail(s, errbuf, errlen, "out of memory");
 		goto out;
 	}
 	const char *p1[] = { sensor, in->key_id, num[0] };
-	/* the inserting statement does not see its own row: the other half reads what was there */
-	res = run(s,
-		  "WITH ins AS (INSERT INTO sensors (sensor_id, key_id, first_seen_us) VALUES ($1, $2, $3)"
-		  " ON CONFLICT (sensor_id) DO NOTHING RETURNING key_id)"
-		  " SELECT key_id FROM ins UNION ALL SELECT key_id FROM sensors WHERE sensor_id = $1",
-		  3, p1, "cannot register the sensor", errbuf, errlen);
-	if (!res)
+	key = claim(s,
+		    "INSERT INTO sensors (sensor_id, key_id, first_seen_us) VALUES ($1, $2, $3)"
+		    " ON CONFLICT (sensor_id) DO NOTHING RETURNING key_id",
+		    "SELECT key_id FROM sensors WHERE sensor_id = $1", 3, p1, "cannot register the sensor", errbuf, errlen);
+	if (!key)
 		goto out;
-	bool same_key = PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), in->key_id) == 0;
-	PQclear(res);
-	if (!same_key) {
+	if (strcmp(key, in->key_id) != 0) {
 		rc = STORE_SENSOR_REUSED;
 		goto out;
 	}
 	u64s(num, 1, in->genesis->created_us);
 	const char *p2[] = { in->genesis->hash, sensor, order, in->genesis->order_sha256, gsensor, num[1] };
-	res = run(s,
-		  "WITH ins AS (INSERT INTO chains (genesis, sensor_id, order_id, order_sha256, genesis_sensor, created_us)"
-		  " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (genesis) DO NOTHING RETURNING sensor_id)"
-		  " SELECT sensor_id FROM ins UNION ALL SELECT sensor_id FROM chains WHERE genesis = $1",
-		  6, p2, "cannot register the chain", errbuf, errlen);
-	if (!res)
+	holder = claim(s,
+		       "INSERT INTO chains (genesis, sensor_id, order_id, order_sha256, genesis_sensor, created_us)"
+		       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (genesis) DO NOTHING RETURNING sensor_id",
+		       "SELECT sensor_id FROM chains WHERE genesis = $1", 6, p2, "cannot register the chain", errbuf, errlen);
+	if (!holder)
 		goto out;
-	bool same_sensor = PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), sensor) == 0;
-	PQclear(res);
-	rc = same_sensor ? STORE_INGESTED : STORE_SENSOR_REUSED;
+	rc = strcmp(holder, sensor) == 0 ? STORE_INGESTED : STORE_SENSOR_REUSED;
 out:
+	free(key);
+	free(holder);
 	free(sensor);
 	free(order);
 	free(gsensor);
@@ -827,7 +844,7 @@ static int ingest_key(struct pg_store *s, const struct store_ingest *in, struct 
 {
 	char num[1][24];
 	u64s(num, 0, now_us());
-	const char *p[] = { in->key_id, in->key_pem ? in->key_pem : "", num[0] };
+	const char *p[] = { in->new_key_id ? in->new_key_id : "", in->key_pem ? in->key_pem : "", num[0] };
 	return count_row(run(s,
 			     "INSERT INTO keys (key_id, public_key, added_us) VALUES ($1, $2, $3)"
 			     " ON CONFLICT (key_id) DO NOTHING",
@@ -1061,6 +1078,48 @@ fail:
 	return -1;
 }
 
+/* --- named positions (a delivery's progress) --- */
+
+static int pg_cursor_get(struct store *base, const char *name, uint64_t *value, char *errbuf, size_t errlen)
+{
+	struct pg_store *s = pg(base);
+	char *n = esc(name);
+	*value = 0;
+	if (!n)
+		return fail(s, errbuf, errlen, "out of memory");
+	const char *p[] = { n };
+	PGresult *r = run(s, "SELECT value FROM cursors WHERE name = $1", 1, p, "cannot read a position", errbuf, errlen);
+	free(n);
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 1)
+		*value = col_u64(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+static int pg_cursor_set(struct store *base, const char *name, uint64_t value, char *errbuf, size_t errlen)
+{
+	struct pg_store *s = pg(base);
+	char num[1][24];
+	char *n = esc(name);
+	if (!n)
+		return fail(s, errbuf, errlen, "out of memory");
+	if (s->readonly) {
+		free(n);
+		return fail(s, errbuf, errlen, "opened read-only");
+	}
+	u64s(num, 0, value);
+	const char *p[] = { n, num[0] };
+	PGresult *r = run(s,
+			  "INSERT INTO cursors (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = "
+			  "EXCLUDED.value",
+			  2, p, "cannot keep a position", errbuf, errlen);
+	free(n);
+	PQclear(r);
+	return r ? 0 : -1;
+}
+
 const struct store_backend store_pg_backend = {
 	.name = "PostgreSQL",
 	.open = pg_open,
@@ -1079,4 +1138,6 @@ const struct store_backend store_pg_backend = {
 	.use_chain = pg_use_chain,
 	.ingest = pg_ingest,
 	.migrate = pg_migrate,
+	.cursor_get = pg_cursor_get,
+	.cursor_set = pg_cursor_set,
 };

@@ -58,8 +58,21 @@ static const char STEP1[] =
 	" PRIMARY KEY (chain, id));"
 	"CREATE TABLE keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, added_us BIGINT NOT NULL);";
 
+/*
+ * Step 2: fewer indexes on records (each one costs every insert: the collector's rate),
+ * keeping what queries search (target, from, to, counterpart); verify's rare look-ups by
+ * hash scan one chain through its primary key. And named positions kept with the store
+ * (store_cursor_get/set: a delivery's progress).
+ */
+static const char STEP2[] =
+	"DROP INDEX IF EXISTS records_ts;"
+	"DROP INDEX IF EXISTS records_event;"
+	"DROP INDEX IF EXISTS records_hash;"
+	"CREATE TABLE cursors (name TEXT PRIMARY KEY, value BIGINT NOT NULL);";
+
 const struct pg_migration pg_migrations[] = {
 	{ 1, "records, runs, checkpoints, keys, chains and sensors", STEP1 },
+	{ 2, "fewer indexes on records; cursors", STEP2 },
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

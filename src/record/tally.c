@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+
 struct recent {
 	uint64_t slot[2][TALLY_RECENT * 2]; /* [generation][open addressing, half full at most] */
 	uint32_t n[2];
@@ -19,13 +21,6 @@ struct tally {
 	struct tally_target *targets;
 	size_t cap, n;            /* cap: a power of two, kept at most half full */
 };
-
-static uint64_t fnv(uint64_t h, const char *s)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 static bool recent_has(const struct recent *r, int g, uint64_t v)
 {
@@ -84,7 +79,7 @@ void tally_free(struct tally *t)
 static struct tally_target *find(const struct tally *t, const char *target, bool *found)
 {
 	size_t mask = t->cap - 1;
-	for (size_t i = fnv(1469598103934665603ull, target) & mask;; i = (i + 1) & mask) {
+	for (size_t i = hash64_str(target) & mask;; i = (i + 1) & mask) {
 		struct tally_target *e = &t->targets[i];
 		*found = e->target[0] && strcmp(e->target, target) == 0;
 		if (*found || !e->target[0])
@@ -122,7 +117,7 @@ void tally_add(struct tally *t, const struct record *r)
 {
 	if (!t)
 		return;
-	uint64_t id = fnv(1469598103934665603ull, r->event);
+	uint64_t id = hash64_str(r->event);
 	/* a record without an id (a version-2 store's) is an event of its own */
 	bool old = r->event[0] && recent_seen(&t->ids, id);
 	t->records++;
@@ -135,7 +130,7 @@ void tally_add(struct tally *t, const struct record *r)
 	if (!e)
 		return;
 	e->records++;
-	if (r->event[0] && recent_seen(&t->target_ids, fnv(fnv(id, "\n"), r->target)))
+	if (r->event[0] && recent_seen(&t->target_ids, hash64_more(hash64_more(id, "\n", 1), r->target, strlen(r->target))))
 		return;
 	e->events++;
 	if ((unsigned)r->type < EV__COUNT)

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/hash.h"
+#include "core/pow2.h"
 #include "record/json_read.h"
 #include "record/record_vec.h"
 #include "record/store.h"
@@ -110,17 +112,9 @@ struct party_index {
 	size_t nslots;
 };
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static size_t party_get(struct report_data *d, struct party_index *ix, const char *id, size_t *cap)
 {
-	size_t i = str_hash(id) & (ix->nslots - 1);
+	size_t i = hash_str(id) & (ix->nslots - 1);
 	while (ix->slots[i]) {
 		size_t p = ix->slots[i] - 1;
 		if (strcmp(d->parties[p].id, id) == 0)
@@ -186,11 +180,11 @@ static bool key_seen(struct key_set *s, uint64_t key)
 static uint64_t event_key(const struct record *r)
 {
 	if (r->event[0])
-		return str_hash(r->event);
+		return hash64_str(r->event);
 	char text[4 * PARTY_MAX];
 	snprintf(text, sizeof text, "%llu|%d|%s|%s|%s", (unsigned long long)r->ts_us, (int)r->type, r->from, r->to,
 		 r->call_id);
-	return str_hash(text);
+	return hash64_str(text);
 }
 
 /* Parties of the graph are people: never an app service or a network address. */
@@ -217,7 +211,7 @@ static void dest_add(struct report_data *d, struct dest_index *ix, size_t target
 {
 	char key[PARTY_MAX + 32];
 	snprintf(key, sizeof key, "%zu|%d|%s", target, (int)kind, name);
-	size_t i = str_hash(key) & (ix->nslots - 1);
+	size_t i = hash64_str(key) & (ix->nslots - 1);
 	struct report_dest *e = NULL;
 	while (ix->slots[i]) {
 		struct report_dest *x = &d->dests[ix->slots[i] - 1];
@@ -302,8 +296,7 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 	int rc = -1;
 	/* at most two parties, one pair, one destination and two keys per record, plus
 	 * targets: a quarter full at most */
-	while (ix.nslots < 4 * (2 * d->nrecs + 16))
-		ix.nslots <<= 1;
+	ix.nslots = pow2_at_least((uint32_t)(4 * (2 * d->nrecs + 16)), 1);
 	pix.nslots = dix.nslots = ix.nslots;
 	events.mask = target_events.mask = ix.nslots - 1;
 	ix.slots = calloc(ix.nslots, sizeof *ix.slots);
@@ -322,7 +315,7 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 		uint64_t ev = event_key(r);
 		bool new_event = !key_seen(&events, ev);
 		d->events += new_event;
-		bool new_for_target = !key_seen(&target_events, ev ^ str_hash(r->target) * 0x9e3779b97f4a7c15ull);
+		bool new_for_target = !key_seen(&target_events, ev ^ hash64_str(r->target) * 0x9e3779b97f4a7c15ull);
 		d->parties[t].events += new_for_target;
 		/* who with whom: calls and SMS by their parties; app messages and calls by the
 		 * counterpart pairing found (inferred), else they are the target's app use */

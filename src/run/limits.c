@@ -46,7 +46,7 @@ enum {
 	 * inferred messages. */
 	DEFAULT_MAX_FLOWS = 1 << 20,
 	FRAG_DATAGRAMS = 1024,        /* decode's default slot count */
-	FRAG_SLOT_BYTES = 288 + 8,    /* a slot (frag.c asserts <= 288) and its two buckets */
+	FRAG_SLOT_BYTES = 288 + 8,    /* a slot with its links (frag.c asserts <= 288), two buckets */
 	FRAG_OUT_BYTES = 2 * 65576,   /* two output buffers for completed datagrams */
 	MIN_REST_BYTES = 3 << 20,     /* state and reassembly together, at the least */
 	MIN_TABLE_ENTRIES = 256,      /* each subscriber table holds at least this many */

@@ -18,6 +18,11 @@
 
 enum { LIVE_MAX_SOURCES = 16, LIVE_BATCH = 64 };
 
+/* With workers, frames wait in a batch until it is full, or until the sources are
+ * drained and the batch is this old: under load batches stay large (a hand-over per
+ * few thousand frames), on a quiet link a frame waits a few milliseconds at most. */
+static const double LIVE_FLUSH_S = 0.005;
+
 /* Signal handlers have nowhere else to write: these flags are the module's only
  * mutable globals, with the SIGHUP handler found installed (set once, at install). */
 static volatile sig_atomic_t stop_flag, reload_flag, stats_flag;
@@ -84,7 +89,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const struct live_hooks *hooks,
+int live_run(const struct live_target *to, struct capture_source *srcs, size_t n, const struct live_hooks *hooks,
 	     char *errbuf, size_t errlen)
 {
 	struct pollfd pfd[LIVE_MAX_SOURCES];
@@ -103,7 +108,7 @@ int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const s
 		snprintf(labels[i], sizeof labels[i], "live:%s", srcs[i].name);
 	size_t current = SIZE_MAX;
 	uint64_t frames = 0; /* over every interface: the test hook's frame numbers */
-	double last_stats = now_s();
+	double last_stats = now_s(), last_flush = last_stats;
 	while (!stop_flag) {
 		if (reload_flag) {
 			reload_flag = 0;
@@ -125,19 +130,28 @@ int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const s
 			snprintf(errbuf, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}
+		bool drained = false;
 		for (size_t i = 0; i < n && !stop_flag; i++) {
 			for (int b = 0; b < LIVE_BATCH; b++) {
 				struct capture_frame frame;
 				enum capture_next r = srcs[i].ops->next(&srcs[i], &frame, errbuf, errlen);
-				if (r == CAPTURE_IDLE || r == CAPTURE_END)
+				if (r == CAPTURE_IDLE || r == CAPTURE_END) {
+					drained = true;
 					break;
+				}
 				if (r == CAPTURE_ERROR)
 					return -1;
 				if (current != i) {
-					pipeline_set_capture(pl, (uint32_t)i, labels[i]);
+					if (to->ws)
+						workers_set_capture(to->ws, (uint32_t)i, labels[i]);
+					else
+						pipeline_set_capture(to->pl, (uint32_t)i, labels[i]);
 					current = i;
 				}
-				pipeline_frame(pl, &frame, ++frame_no[i]);
+				if (to->ws)
+					workers_frame(to->ws, &frame, ++frame_no[i]);
+				else
+					pipeline_frame(to->pl, &frame, ++frame_no[i]);
 				test_hook_frame(++frames);
 				if (hooks->after_frame && hooks->after_frame(hooks->ud, frame.ts_us)) {
 					stop_flag = 1;
@@ -146,6 +160,10 @@ int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const s
 				if (reload_flag)
 					break; /* a SIGHUP lands before the next frame, not after the batch */
 			}
+		}
+		if (to->ws && drained && now_s() - last_flush >= LIVE_FLUSH_S) {
+			workers_flush(to->ws);
+			last_flush = now_s();
 		}
 	}
 	return 0;

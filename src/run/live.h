@@ -12,6 +12,7 @@
 
 #include "capture/capture.h"
 #include "pipeline/pipeline.h"
+#include "run/workers.h"
 
 struct live_hooks {
 	/* SIGHUP: reload order and definitions; a failed reload keeps the old ones. */
@@ -36,11 +37,20 @@ void live_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True once SIGTERM or SIGINT arrived. */
 int live_stop_requested(void);
 
+/* Where the frames go: one pipeline, or the workers of `run -i IFACE -j N` (the one
+ * that is not NULL). */
+struct live_target {
+	struct pipeline *pl;
+	struct workers *ws;
+};
+
 /*
  * Reads frames from every source until stopped (signal, hook, or a source error), feeding
- * the pipeline. Returns 0 on a clean stop, -1 with errbuf on a capture error.
+ * the pipeline or the workers; the workers get a batch not yet full whenever the sources
+ * are drained, so a quiet link's records are not kept back. Returns 0 on a clean stop,
+ * -1 with errbuf on a capture error.
  */
-int live_run(struct pipeline *pl, struct capture_source *srcs, size_t n, const struct live_hooks *hooks,
+int live_run(const struct live_target *to, struct capture_source *srcs, size_t n, const struct live_hooks *hooks,
 	     char *errbuf, size_t errlen);
 
 #endif

@@ -15,7 +15,11 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "broker/binding.h"
+#include "broker/binding_feed.h"
+#include "broker/publish.h"
 #include "core/test_hook.h"
+#include "run/run_broker.h"
 #include "core/timefmt.h"
 #include "order/order.h"
 #include "run/custody.h"
@@ -80,8 +84,7 @@ static void progress_clear(struct progress *pr)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* The run's pipelines: the one, or each worker's (only while they are idle). Returns how many. */
-static unsigned pipelines_of(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS])
+unsigned run_ctx_pipelines(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS])
 {
 	if (!c->ws) {
 		pls[0] = c->pl;
@@ -98,10 +101,9 @@ static void poll_reload(struct run_ctx *c)
 {
 	if (!run_sigs_hup_pending())
 		return;
-	if (c->ws)
-		workers_sync(c->ws);
+	run_ctx_sync(c);
 	struct pipeline *pls[SHARD_MAX_WORKERS];
-	run_sigs_poll(&c->rs, pls, pipelines_of(c, pls));
+	run_sigs_poll(&c->rs, pls, run_ctx_pipelines(c, pls));
 }
 
 /*
@@ -223,6 +225,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 		if ((frame_no & 1023) != 0 && !held_full(c))
 			continue;
 		progress_show(pr, &src, false);
+		run_broker_step(c, false);
 		if ((status = begin_records_when_hashed(c, cu, errbuf, errlen)) != RUN_OK)
 			break;
 	}
@@ -366,6 +369,12 @@ int run_ctx_open_pipeline(struct run_ctx *c, char *errbuf, size_t errlen)
 		return RUN_BAD_INPUT;
 	c->pc.decode.merge_mirrors = opt->merge_mirrors;
 	c->pc.identity_bindings = c->plan.bindings;
+	if (opt->nifaces && opt->broker_url && !opt->no_shared_identity) {
+		/* live: an event of addresses nobody is bound to yet waits for another sensor's binding */
+		double wait = opt->identity_wait_s > 0 ? opt->identity_wait_s : RUN_IDENTITY_WAIT_S;
+		c->pc.identity_wait_us = (uint64_t)(wait * 1e6);
+		c->pc.identity_wait_max = RUN_IDENTITY_WAIT_MAX;
+	}
 	c->pc.name_entries = c->plan.names;
 	c->pc.data_sessions = c->plan.sessions;
 	c->pc.gather_buffers = c->plan.gather_buffers;
@@ -399,8 +408,11 @@ int run_ctx_next_run(struct run_ctx *c, struct store *new_store, const char *new
 	/* Every run of this sensor signs with the key in use now (a rotated store too). */
 	snprintf(c->key_path_buf, sizeof c->key_path_buf, "%s", c->ev.key_path);
 	c->key_path = c->key_path_buf;
+	run_ctx_sync(c); /* the workers' records of the run that ends are written first */
 	writer_drain(w); /* the held legs belong to the run that ends */
-	char *sum = summary_json(pipeline_stats(c->pl));
+	struct stats st;
+	run_ctx_stats(c, &st);
+	char *sum = summary_json(&st);
 	int rc = evidence_end(&c->ev, w, RUN_OK, sum ? sum : "{}", now);
 	free(sum);
 	if (rc != 0) {
@@ -497,6 +509,21 @@ static void run_totals(struct pipeline *const *pls, unsigned n, struct stats *st
 	ds->calls = st->ott_calls;
 }
 
+void run_ctx_sync(struct run_ctx *c)
+{
+	if (c->ws)
+		workers_sync(c->ws);
+}
+
+void run_ctx_stats(struct run_ctx *c, struct stats *st)
+{
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	unsigned n = run_ctx_pipelines(c, pls);
+	memset(st, 0, sizeof *st);
+	for (unsigned i = 0; i < n; i++)
+		stats_add(st, pipeline_stats(pls[i]));
+}
+
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen)
 {
 	const struct run_options *opt = c->opt;
@@ -507,7 +534,7 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 	else
 		pipeline_finish(c->pl);
 	struct pipeline *pls[SHARD_MAX_WORKERS];
-	unsigned npl = pipelines_of(c, pls);
+	unsigned npl = run_ctx_pipelines(c, pls);
 	struct stats st;
 	struct detect_summary ds;
 	bool have_detect;
@@ -565,6 +592,10 @@ void run_ctx_saw_frame(struct run_ctx *c, uint64_t ts_us)
 
 void run_ctx_close(struct run_ctx *c)
 {
+	publisher_stop(c->pub); /* a run that failed before its end: what was committed waits in the store */
+	c->pub = NULL;
+	binding_feed_stop(c->feed);
+	c->feed = NULL;
 	evidence_fini(&c->ev);
 	free(c->captures_json);
 	c->captures_json = NULL;
@@ -580,6 +611,8 @@ void run_ctx_close(struct run_ctx *c)
 	store_close(c->store);
 	c->store = NULL;
 	order_fini(&c->order);
+	binding_queue_free(c->journal);
+	c->journal = NULL;
 }
 
 int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
@@ -592,6 +625,8 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 		goto out_loaded;
 	if ((status = custody_probe(&cu, opt, errbuf, errlen)) != RUN_OK)
 		goto out;
+	if ((status = run_broker_start(&c, false, errbuf, errlen)) != RUN_OK)
+		goto out;
 	/* The captures are hashed for custody beside the reading (custody.h): the store's
 	 * run begins once the hashes are known, records wait until then. */
 	if ((status = custody_hash_beside(&cu, errbuf, errlen)) != RUN_OK ||
@@ -599,6 +634,8 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 		goto out;
 	if (c.ws)
 		workers_hold(c.ws);
+	run_broker_attach(&c);
+	run_broker_catch_up(&c); /* the other sensors' bindings before the first frame (docs/scale.md) */
 	struct progress pr = { .on = opt->progress && isatty(STDERR_FILENO), .c = &c };
 	for (size_t i = 0; i < opt->ncaptures && status == RUN_OK; i++) {
 		struct pipeline *pls[SHARD_MAX_WORKERS];
@@ -611,7 +648,7 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 			custody_placeholder((uint32_t)i, placeholder);
 			pipeline_set_capture(c.pl, (uint32_t)i, sha ? sha : placeholder);
 		}
-		run_sigs_before_capture(&c.rs, pls, pipelines_of(&c, pls), i);
+		run_sigs_before_capture(&c.rs, pls, run_ctx_pipelines(&c, pls), i);
 		status = read_capture(&c, opt->captures[i], &pr, &cu, errbuf, errlen);
 	}
 	progress_clear(&pr);
@@ -623,7 +660,9 @@ int run_captures(const struct run_options *opt, char *errbuf, size_t errlen)
 			goto out;
 		}
 	}
+	run_broker_step(&c, false);
 	status = run_ctx_end(&c, status, opt->ncaptures, errbuf, errlen);
+	status = run_broker_end(&c, status, errbuf, errlen);
 out:
 	custody_fini(&cu);
 out_loaded:

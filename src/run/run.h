@@ -53,6 +53,11 @@ struct run_options {
 	const char *user;          /* -Z: the user to switch to once capture and store are open */
 	unsigned stats_interval_s; /* statistics on stderr every this many seconds, 0: only on SIGUSR1 */
 	uint64_t max_db_bytes;     /* past this size the store moves on to DB.1.db ..., 0: no limit */
+	/* many sensors (docs/scale.md) */
+	const char *broker_url;    /* publish to this broker (amqp://...), NULL: none */
+	bool no_shared_identity;   /* with a broker: neither publish nor read identity bindings */
+	double broker_wait_s;      /* at the end, wait at most this long for the broker; 0: captures no limit, live 10 s */
+	double identity_wait_s;    /* live: an event of unnamed addresses waits this long for a binding, 0: 2 s */
 };
 
 /*

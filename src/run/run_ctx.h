@@ -22,9 +22,14 @@
 #include "pipeline/pipeline.h"
 #include "run/run.h"
 #include "run/run_sigs.h"
+#include "run/shard.h"
 #include "run/workers.h"
 #include "record/store.h"
 #include "record/writer.h"
+
+/* Live identity sharing: how long, and how many events at most, wait for a binding. */
+#define RUN_IDENTITY_WAIT_S 2.0
+enum { RUN_IDENTITY_WAIT_MAX = 4096 };
 
 struct run_ctx {
 	const struct run_options *opt; /* borrowed */
@@ -53,6 +58,13 @@ struct run_ctx {
 	uint64_t first_us, last_us;    /* the earliest and latest frame time read (0: none yet) */
 	double t0;                     /* monotonic clock at start */
 	FILE *out;                     /* where the summary goes */
+	/* --broker (run_broker.h) */
+	struct publisher *pub;         /* publishes the store */
+	struct binding_feed *feed;     /* other sensors' identity bindings */
+	struct binding_queue *journal; /* this run's identity bindings, waiting for the store */
+	bool broker_live;
+	bool said_binding_error;
+	uint64_t shared_bindings_before; /* others' bindings read before the first frame */
 };
 
 /* Wall clock in microseconds since the epoch; monotonic seconds. */
@@ -101,6 +113,14 @@ char *run_summary_json(const struct stats *st);
  */
 int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, size_t errlen);
 
+/* Waits until the workers (run -j) have read every frame given and their records are
+ * written; then their pipelines may be touched. Nothing to do with one pipeline. */
+void run_ctx_sync(struct run_ctx *c);
+/* The run's pipelines: the one, or each worker's (only while they are idle, after
+ * run_ctx_sync). Returns how many. */
+unsigned run_ctx_pipelines(struct run_ctx *c, struct pipeline *pls[SHARD_MAX_WORKERS]);
+/* The run's statistics, every pipeline's added (workers idle). */
+void run_ctx_stats(struct run_ctx *c, struct stats *st);
 /* A frame of time ts_us was read (the captures' time range, for the summary). */
 void run_ctx_saw_frame(struct run_ctx *c, uint64_t ts_us);
 

@@ -36,6 +36,7 @@
 #include "detect/sigs_info.h"
 #include "run/custody.h"
 #include "run/live.h"
+#include "run/run_broker.h"
 #include "run/run_ctx.h"
 
 enum {
@@ -167,7 +168,11 @@ static void on_reload(void *ud)
 	char err[512];
 	char sigs_before[sizeof c->rs.current->sha256];
 	snprintf(sigs_before, sizeof sigs_before, "%s", c->rs.current ? c->rs.current->sha256 : "");
-	run_sigs_poll(&c->rs, &c->pl, 1); /* its own SIGHUP flag was set by the chained handler */
+	/* with workers, once they have read every frame before the signal: then they are
+	   idle, and their pipelines and the order they point at may change */
+	run_ctx_sync(c);
+	struct pipeline *pls[SHARD_MAX_WORKERS];
+	run_sigs_poll(&c->rs, pls, run_ctx_pipelines(c, pls)); /* its own SIGHUP flag was set by the chained handler */
 	/* the same file read again is the same definitions: no new run for it */
 	bool sigs_changed = c->rs.current && strcmp(sigs_before, c->rs.current->sha256) != 0;
 
@@ -205,7 +210,10 @@ static void on_reload(void *ud)
 static void on_stats(void *ud, struct capture_source *srcs, size_t n)
 {
 	struct live_state *ls = ud;
-	const struct stats *st = pipeline_stats(ls->c.pl);
+	struct stats all;
+	run_ctx_sync(&ls->c); /* the workers' counters are read while they are idle */
+	run_ctx_stats(&ls->c, &all);
+	const struct stats *st = &all;
 	char line[900];
 	size_t off = 0;
 	line[0] = '\0';
@@ -222,11 +230,18 @@ static void on_stats(void *ud, struct capture_source *srcs, size_t n)
 	for (int i = 0; i < EV__COUNT; i++)
 		nev += st->events[i];
 	const struct sigset *s = ls->c.rs.current;
+	char broker[1200];
+	run_broker_stats(&ls->c, broker, sizeof broker);
+	char waited[160] = "";
+	if (st->identity_waited)
+		snprintf(waited, sizeof waited, ", events that waited for a shared binding %" PRIu64 " (%" PRIu64
+			 " then named, %" PRIu64 " let go early)", st->identity_waited, st->identity_named_late,
+			 st->identity_wait_full);
 	live_log("stats:%s; packets %" PRIu64 " (%" PRIu64 " bytes), flows %" PRIu64 ", events %" PRIu64
-		 ", records %" PRIu64 ", anomalies %" PRIu64 ", definitions %s (%ld days old), order %s, store %s",
+		 ", records %" PRIu64 ", anomalies %" PRIu64 ", definitions %s (%ld days old), order %s, store %s%s%s",
 		 line, st->packets, st->bytes, st->flows, nev, st->records, stats_anomaly_total(st),
 		 s ? s->version : "none", s ? sigs_age_days(s, sigs_wall_now_us()) : 0L, ls->c.order.id,
-		 ls->c.db_path ? ls->c.db_path : "none");
+		 ls->c.db_path ? ls->c.db_path : "none", broker, waited);
 }
 
 static int past_window(struct live_state *ls, uint64_t t_us, const char *clock)
@@ -279,11 +294,14 @@ static void rotate(struct live_state *ls)
 	char prev[LIVE_PATH_MAX];
 	snprintf(prev, sizeof prev, "%s", c->db_path);
 	uint64_t old_run = c->ev.ri.id;
+	run_broker_step(c, false); /* the bindings so far, and the broker's position, stay with the old store */
+	run_broker_save(c);
 	if (run_ctx_next_run(c, ns, next, caps, err, sizeof err) != 0) {
 		free(caps);
 		fatal(ls, err);
 		return;
 	}
+	run_broker_follow(c, c->db_path); /* published once the old one is, in order */
 	free(ls->caps);
 	ls->caps = caps;
 	ls->cur = 1 - ls->cur;
@@ -295,12 +313,24 @@ static void rotate(struct live_state *ls)
 static int on_tick(void *ud, uint64_t now_us)
 {
 	struct live_state *ls = ud;
+	if (ls->c.ws)
+		workers_flush(ls->c.ws); /* what a busy link left in a batch, and the records made since */
 	if (ls->c.writer.failed)
 		fatal(ls, ls->c.writer.error);
 	if (ls->status != RUN_OK || past_window(ls, now_us, "clock"))
 		return 1;
 	writer_tick(&ls->c.writer, now_us); /* legs held for pairing wait at most PAIRING_HOLD_S */
 	double t = run_mono_s();
+	/* the other sensors' bindings in, this one's out, and what waited for one: with
+	   workers, while they are idle (only a sensor with a broker has any of this) */
+	if (ls->c.feed || ls->c.journal) {
+		run_ctx_sync(&ls->c);
+		run_broker_step(&ls->c, true);
+		struct pipeline *pls[SHARD_MAX_WORKERS];
+		unsigned npl = run_ctx_pipelines(&ls->c, pls);
+		for (unsigned i = 0; i < npl; i++)
+			pipeline_release_waiting(pls[i], now_us);
+	}
 	if (t >= ls->next_commit) {
 		ls->next_commit = t + LIVE_COMMIT_S;
 		bool pending = ls->c.writer.written != ls->flushed;
@@ -309,6 +339,7 @@ static int on_tick(void *ud, uint64_t now_us)
 			fatal(ls, ls->c.writer.error);
 			return 1;
 		}
+		run_broker_save(&ls->c);
 	}
 	if (ls->opt->max_db_bytes && ls->c.store && ls->c.writer.written > 0 && t >= ls->next_size_check &&
 	    t >= ls->rotate_after) {
@@ -434,6 +465,11 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 	}
 	if ((status = run_ctx_open(&ls->c, ls->caps, false, errbuf, errlen)) != RUN_OK)
 		goto out;
+	/* the broker: a refused login ends here, before capture; others' bindings first */
+	if ((status = run_broker_start(&ls->c, true, errbuf, errlen)) != RUN_OK)
+		goto out;
+	run_broker_attach(&ls->c);
+	run_broker_catch_up(&ls->c);
 	if (opt->user && (status = drop_privileges(ls, errbuf, errlen)) != RUN_OK)
 		goto out;
 
@@ -452,7 +488,8 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 		.stats_interval_s = opt->stats_interval_s,
 	};
 	ls->status = RUN_OK;
-	if (live_run(ls->c.pl, ls->srcs, ls->nsrcs, &hooks, errbuf, errlen) != 0) {
+	const struct live_target to = { .pl = ls->c.pl, .ws = ls->c.ws };
+	if (live_run(&to, ls->srcs, ls->nsrcs, &hooks, errbuf, errlen) != 0) {
 		live_log("error: %s", errbuf);
 		status = RUN_FAILED;
 	} else {
@@ -462,7 +499,9 @@ int run_live(const struct run_options *opt, char *errbuf, size_t errlen)
 	}
 	live_log("stopping: flushing and sealing the records");
 	on_stats(ls, ls->srcs, ls->nsrcs);
+	run_broker_step(&ls->c, true);
 	status = run_ctx_end(&ls->c, status, ls->nsrcs, errbuf, errlen);
+	status = run_broker_end(&ls->c, status, errbuf, errlen);
 	live_log("stopped (exit status %d)", status);
 out:
 	run_ctx_close(&ls->c);

@@ -28,13 +28,25 @@ int run_options_check(const struct run_options *opt, char *errbuf, size_t errlen
 			 opt->live.bpf ? "-f" : opt->user ? "-Z" : "--max-db-mb");
 		return -1;
 	}
-	if (opt->nifaces && opt->workers > 1) {
-		snprintf(errbuf, errlen, "-j works on capture files (-r); a live sensor reads with one thread");
-		return -1;
-	}
 	if (store_is_central(opt->db_path)) {
 		snprintf(errbuf, errlen, "--db %s: a sensor records into its own SQLite store (its spool and evidence); "
 			 "'pentrap collect' fills the central store (docs/scale.md)", opt->db_path);
+		return -1;
+	}
+	if (opt->broker_url && !opt->db_path) {
+		snprintf(errbuf, errlen, "--broker needs a store (not --no-db): the store is what is published, and "
+			 "what waits while the broker is away");
+		return -1;
+	}
+	if (!opt->broker_url && (opt->no_shared_identity || opt->identity_wait_s > 0 || opt->broker_wait_s > 0)) {
+		snprintf(errbuf, errlen, "%s is for a sensor with --broker",
+			 opt->no_shared_identity ? "--no-shared-identity" : opt->identity_wait_s > 0 ? "--identity-wait"
+												    : "--broker-wait");
+		return -1;
+	}
+	if (!opt->nifaces && opt->identity_wait_s > 0) {
+		snprintf(errbuf, errlen, "--identity-wait is for live capture (-i); a capture file reads the shared "
+			 "bindings before its first frame");
 		return -1;
 	}
 	if (!opt->db_path && (opt->resume || opt->key_path)) {

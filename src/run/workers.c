@@ -305,7 +305,9 @@ void workers_set_capture(struct workers *ws, uint32_t index, const char *sha256)
 	if (index >= RUN_MAX_CAPTURES)
 		return;
 	ws->capture = index;
-	if (sha256)
+	/* a live sensor switches between its interfaces all the time: the name a worker
+	   may be reading is written once, never again with the same text */
+	if (sha256 && strcmp(ws->sha256[index], sha256) != 0)
 		snprintf(ws->sha256[index], sizeof ws->sha256[index], "%s", sha256);
 	else
 		custody_placeholder(index, ws->sha256[index]);
@@ -334,6 +336,14 @@ size_t workers_held(struct workers *ws)
 		pthread_mutex_unlock(&ws->w[i].mu);
 	}
 	return n;
+}
+
+void workers_flush(struct workers *ws)
+{
+	for (unsigned i = 0; i < ws->n; i++)
+		if (ws->w[i].filling)
+			give(ws, &ws->w[i], ws->ordinal);
+	write_safe(ws);
 }
 
 void workers_sync(struct workers *ws)

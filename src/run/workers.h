@@ -49,6 +49,10 @@ size_t workers_held(struct workers *ws);
  * are written as their turn comes. */
 void workers_frame(struct workers *ws, const struct capture_frame *frame, uint64_t frame_no);
 
+/* Gives every worker the frames it holds in a batch not yet full, without waiting:
+ * a live sensor's quiet link must not keep its frames (and their records) back. */
+void workers_flush(struct workers *ws);
+
 /* Waits until every frame given is read and its records written: the workers are idle
  * after, and their pipelines may be touched (a definitions reload). */
 void workers_sync(struct workers *ws);

@@ -3,7 +3,7 @@
 # libFuzzer, ASan+UBSan) and runs every fuzz target for a bounded time: one per
 # dissector in the registry (asked of the binary itself, so a dissector added later is
 # fuzzed with no change here), each parser of the decoder and whole frames
-# (fuzz_decode.c), the whole pipeline, and the JSON reader. Each starts from its corpus in
+# (fuzz_decode.c), the whole pipeline, the JSON reader, and the broker's messages. Each starts from its corpus in
 # tests/fuzz/corpus/ (read only; what it finds goes to a scratch directory). Fails on
 # any crash, leak, sanitizer report, timeout (an input taking over 10 s) or
 # out-of-memory, and prints the input that did it.
@@ -24,7 +24,7 @@ if [ "${FUZZ_NO_BUILD:-}" != 1 ]; then
   else
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENTRAP_FUZZ=ON -DCMAKE_C_COMPILER=clang-14 > /dev/null
   fi
-  cmake --build "$build" -j"$(nproc)" --target fuzz_dissector fuzz_pipeline fuzz_json fuzz_decode fuzz_hi2
+  cmake --build "$build" -j"$(nproc)" --target fuzz_dissector fuzz_pipeline fuzz_json fuzz_decode fuzz_hi2 fuzz_message
 fi
 bin=$build/tests/fuzz
 corpus=$src/tests/fuzz/corpus
@@ -67,7 +67,7 @@ for name in $names; do
   if [ -d "$corpus/$name" ]; then
     dirs=("$corpus/$name")
   else  # no seeds yet: start from every dissector's
-    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline ! -name json ! -name decode ! -name hi2 | sort)
+    mapfile -t dirs < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d ! -name pipeline ! -name json ! -name decode ! -name hi2 ! -name message | sort)
   fi
   echo "== fuzz $name (${secs}s)"
   PENTRAP_FUZZ_DISSECTOR=$name run_target "$name" "$PWD/$bin/fuzz_dissector" "${dirs[@]}"
@@ -85,6 +85,8 @@ echo "== fuzz json (${secs}s)"
 run_target json "$PWD/$bin/fuzz_json" "$corpus/json"
 echo "== fuzz hi2 (${secs}s)"
 run_target hi2 "$PWD/$bin/fuzz_hi2" "$corpus/hi2"
+echo "== fuzz message (${secs}s)"
+run_target message "$PWD/$bin/fuzz_message" "$corpus/message"
 
 echo "== fuzz smoke: ${secs}s per target"
 printf '  %s\n' "${results[@]}"

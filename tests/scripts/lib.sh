@@ -61,6 +61,35 @@ wait_stopped() {
 
 # finish: the tally; fails when a check failed, or when none ran (a test that checked
 # nothing, say because its cases were not found, must not pass).
+# gen_and_run NAME MIX SEED SUBSCRIBERS SECONDS: a generated capture NAME.pcap with its
+# truth NAME.jsonl, an order naming every subscriber (NAME.order.yaml) and pentrap's
+# records NAME.rec.jsonl, in the current directory (bench/accuracy.py).
+gen_and_run() {
+  local name=$1 mix=$2 seed=$3 subs=$4 secs=$5 acc=$SRC/bench/accuracy.py
+  "$PENTRAP" gen --seed "$seed" --subscribers "$subs" --duration "$secs" --mix "$mix" -o "$name.pcap" \
+    --truth "$name.jsonl" -q || fail "gen $mix"
+  python3 "$acc" order "$name.jsonl" --id "$(echo "$name" | tr a-z A-Z)-ACCURACY" > "$name.order.yaml" || fail "order"
+  "$PENTRAP" run --order "$name.order.yaml" -r "$name.pcap" --no-db --jsonl "$name.rec.jsonl" -q || fail "run"
+}
+
+# accuracy_at_least NAME TYPE PMIN RMIN [SERVICE]: bench/accuracy.py's precision and
+# recall of TYPE (of SERVICE's events only, when given) on gen_and_run NAME's records;
+# passes when there is truth and both are at least PMIN and RMIN. Leaves the scores in
+# NAME.score[.SERVICE].json.
+accuracy_at_least() {
+  local name=$1 typ=$2 pmin=$3 rmin=$4 svc=${5:-} out=$1.score${5:+.$5}.json
+  python3 "$SRC/bench/accuracy.py" score "$name.jsonl" "$name.rec.jsonl" --order "$name.order.yaml" \
+    ${svc:+--service "$svc"} --json > "$out" || { fail "score $name $svc"; return; }
+  local truth prec rec
+  read -r truth prec rec <<< "$(python3 -c "import json; r=json.load(open('$out'))['$typ']; print(r['truth'], r['precision'], r['recall'])")"
+  echo "${svc:+$svc }$typ: truth $truth, precision $prec, recall $rec"
+  if [ "$truth" -gt 0 ] && python3 -c "import sys; sys.exit(0 if $prec >= $pmin and $rec >= $rmin else 1)"; then
+    pass
+  else
+    fail "${svc:+$svc }$typ: truth $truth, precision $prec, recall $rec (want >= $pmin, >= $rmin)"
+  fi
+}
+
 finish() {
   echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed"
   [ "$PASSED" -gt 0 ] || echo "FAIL: nothing was checked"

@@ -7,6 +7,7 @@
 #   live_setup                   make the namespace $NS with veth ends $TX (send) and $RX (capture)
 #                                (MTU 9000: some captures hold frames their NIC had coalesced)
 #   live_start OUT ARGS...       start `pentrap run ARGS -i $RX` in it, stderr to OUT.err, wait until it captures
+#                                (with LIVE_J=N in the environment, `-j N` too: test_live_workers.sh)
 #   live_replay FILE...          send the captures onto $TX, as fast as they go
 #   live_wait_received N         wait until the sensor has received N packets (asks with SIGUSR1)
 #   live_stop                    SIGTERM, wait; sets SENSOR_STATUS
@@ -58,7 +59,7 @@ live_start() {
   SENSOR_ERR="$1.err"; shift
   : > "$SENSOR_ERR"
   # `ip netns exec` execs the command: $! is pentrap itself
-  ip netns exec "$NS" "$PENTRAP" run "$@" -i "$RX" 2> "$SENSOR_ERR" &
+  ip netns exec "$NS" "$PENTRAP" run "$@" ${LIVE_J:+-j "$LIVE_J"} -i "$RX" 2> "$SENSOR_ERR" &
   SENSOR_PID=$!
   for _ in $(seq 100); do
     grep -q "pentrap: capturing on" "$SENSOR_ERR" && return 0

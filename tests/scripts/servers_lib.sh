@@ -19,10 +19,15 @@ if ! declare -F skip > /dev/null; then
   }
 fi
 
-# servers_stop_all: the EXIT trap; stops what was started, last first, then lib.sh's cleanup.
-servers_stop_all() {
+# servers_stop: stops what was started, last first. servers_stop_all, the EXIT trap: and
+# lib.sh's cleanup (a test with a trap of its own calls servers_stop in it).
+servers_stop() {
   local i
   for ((i = ${#SERVERS_STOP[@]} - 1; i >= 0; i--)); do eval "${SERVERS_STOP[$i]}" > /dev/null 2>&1; done
+  SERVERS_STOP=()
+}
+servers_stop_all() {
+  servers_stop
   rm -rf "$WORK"
 }
 trap servers_stop_all EXIT
@@ -59,10 +64,11 @@ pg_start() {
   PG_URL="postgresql://pentrap@127.0.0.1:$PG_PORT/pentrap"
 }
 
-# pg_up / pg_down: start and stop the cluster made by pg_start (fsync off: a test machine).
+# pg_up / pg_down: start and stop the cluster made by pg_start (fsync off, a test machine,
+# unless PG_FSYNC=on: the benchmark).
 pg_up() {
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
-    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off" start > /dev/null
+    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off}" start > /dev/null
 }
 pg_down() {
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop > /dev/null
@@ -91,19 +97,20 @@ loopback_users = none
 log.file.level = warning
 EOF
   rmq_up || return 1
-  SERVERS_STOP+=("rmq_env '$RMQ_BIN/rabbitmqctl' -n '$RMQ_NODE' shutdown; epmd -port '$RMQ_EPMD_PORT' -kill; rm -rf '$RMQ_DIR'")
+  SERVERS_STOP+=("rmq_env '$RMQ_BIN/rabbitmqctl' -n '$RMQ_NODE' shutdown; rmq_env epmd -port '$RMQ_EPMD_PORT' -kill; rm -rf '$RMQ_DIR'")
   rmq_ctl add_user pentrap "$RMQ_PASS" > /dev/null &&
     rmq_ctl set_permissions -p / pentrap '.*' '.*' '.*' > /dev/null || return 1
   RMQ_URL="amqp://pentrap:$RMQ_PASS@127.0.0.1:$RMQ_PORT/%2f"
 }
 
-# rmq_env CMD...: runs CMD with the node's environment.
+# rmq_env CMD...: runs CMD with the node's environment (in the network namespace
+# $SERVERS_NETNS when set: a live test's sensors reach the broker on its loopback).
 rmq_env() {
-  HOME=$RMQ_DIR ERL_EPMD_PORT=$RMQ_EPMD_PORT RABBITMQ_NODENAME=$RMQ_NODE \
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$RMQ_PORT RABBITMQ_DIST_PORT=$RMQ_DIST_PORT \
-    RABBITMQ_MNESIA_BASE=$RMQ_DIR/mnesia RABBITMQ_LOG_BASE=$RMQ_DIR/log \
-    RABBITMQ_ENABLED_PLUGINS_FILE=$RMQ_DIR/enabled_plugins RABBITMQ_CONFIG_FILE=$RMQ_DIR/rabbitmq \
-    RABBITMQ_PID_FILE=$RMQ_DIR/pid "$@"
+  ${SERVERS_NETNS:+ip netns exec "$SERVERS_NETNS"} env HOME="$RMQ_DIR" ERL_EPMD_PORT="$RMQ_EPMD_PORT" \
+    RABBITMQ_NODENAME="$RMQ_NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RMQ_PORT" \
+    RABBITMQ_DIST_PORT="$RMQ_DIST_PORT" RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" RABBITMQ_LOG_BASE="$RMQ_DIR/log" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq" \
+    RABBITMQ_PID_FILE="$RMQ_DIR/pid" "$@"
 }
 
 rmq_ctl() {

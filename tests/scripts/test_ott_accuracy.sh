@@ -12,23 +12,15 @@ PENTRAP=$(cd "$(dirname "$PENTRAP")" && pwd)/$(basename "$PENTRAP")
 ACC="$SRC/bench/accuracy.py"
 cd "$WORK" || exit 1
 
-"$PENTRAP" gen --seed 7 --subscribers 60 --duration 240 --mix ott -o ott.pcap --truth ott.jsonl -q || fail "gen"
-python3 "$ACC" order ott.jsonl --id OTT-ACCURACY > order.yaml || fail "order"
-"$PENTRAP" run --order order.yaml -r ott.pcap --no-db --jsonl rec.jsonl -q || fail "run"
-python3 "$ACC" score ott.jsonl rec.jsonl --order order.yaml --json > score.json || fail "score"
-python3 "$ACC" score ott.jsonl rec.jsonl --order order.yaml | grep -E "type|ott"
+gen_and_run ott ott 7 60 240
+
 for typ in ott.message ott.call.begin; do
-  read -r truth prec rec <<< "$(python3 -c "import json; r=json.load(open('score.json'))['$typ']; print(r['truth'], r['precision'], r['recall'])")"
-  if [ "$truth" -gt 0 ] && python3 -c "import sys; sys.exit(0 if $prec >= 0.95 and $rec >= 0.95 else 1)"; then
-    pass
-  else
-    fail "$typ: truth $truth, precision $prec, recall $rec (want >= 0.95)"
-  fi
+  accuracy_at_least ott "$typ" 0.95 0.95
 done
 
 # who called: inferred from the call's setup message (docs/signatures.md); 20 of 25 here
 # when written, against 13 of 26 when every call was written as the device's
-python3 - ott.jsonl rec.jsonl <<'PY' && pass || fail "call direction: too few right"
+python3 - ott.jsonl ott.rec.jsonl <<'PY' && pass || fail "call direction: too few right"
 import datetime, json, sys
 def ts(s): return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 truth = [t for t in map(json.loads, open(sys.argv[1])) if t.get("type") == "ott.call.begin"]
@@ -50,7 +42,7 @@ sys.exit(0 if matched and right / matched >= 0.7 else 1)
 PY
 
 # inference never says more than that a message was sent or received, and when
-python3 - rec.jsonl <<'PY' && pass || fail "an inferred message carries length or content"
+python3 - ott.rec.jsonl <<'PY' && pass || fail "an inferred message carries length or content"
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)

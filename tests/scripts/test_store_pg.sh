@@ -41,9 +41,15 @@ EOF
 "$PENTRAP" run -q --order "$WORK/order.yaml" -r "$WORK/b.pcap" --db "$WORK/a.db" --sensor sensor-a || fail "run a2"
 
 # --- the schema ---
-out=$("$PENTRAP" db migrate --db "$PG_URL") && [[ $out == *"schema at version 1"* ]] && pass || fail "migrate: $out"
-out=$("$PENTRAP" db migrate --db "$PG_URL") && [[ $out == *"schema at version 1"* ]] && pass || fail "migrate again: $out"
-[ "$(pg_sql 'SELECT count(*) FROM pentrap_schema')" = 1 ] && pass || fail "one migration recorded"
+out=$("$PENTRAP" db migrate --db "$PG_URL") && [[ $out == *"schema at version 2"* ]] && pass || fail "migrate: $out"
+out=$("$PENTRAP" db migrate --db "$PG_URL") && [[ $out == *"schema at version 2"* ]] && pass || fail "migrate again: $out"
+[ "$(pg_sql 'SELECT count(*) FROM pentrap_schema')" = 2 ] && pass || fail "two steps recorded"
+# a database left at version 1: read-only use refuses it, saying what to do; migrate brings it on
+pg_sql "DELETE FROM pentrap_schema WHERE version = 2; DROP TABLE cursors; CREATE INDEX records_ts ON records (ts_us)" > /dev/null
+expect_run "verify: an older schema" 2 "schema version 1, this pentrap reads version 2 \('pentrap db migrate' brings it up to date\)" -- \
+  verify --db "$PG_URL"
+out=$("$PENTRAP" db migrate --db "$PG_URL") && [[ $out == *"schema at version 2"* ]] &&
+  [ "$(pg_sql "SELECT count(*) FROM pg_indexes WHERE indexname = 'records_ts'")" = 0 ] && pass || fail "migrate 1 to 2: $out"
 
 # --- import, twice ---
 "$PENTRAP" db import --db "$PG_URL" "$WORK/a.db" "$WORK/b.db" > "$WORK/import1" || fail "import"
@@ -136,6 +142,8 @@ expect_run "verify: no schema" 2 "not a pentrap store \(no pentrap schema" -- \
 expect_run "db: not a URL" 2 "needs --db postgresql://" -- db migrate --db "$WORK/a.db"
 expect_run "db import: a URL as a sensor store" 2 "a sensor's store is an SQLite file" -- \
   db import --db "$PG_URL" "$PG_URL"
+expect_run "deliver from PostgreSQL" 1 "holds many sensors' chains, each numbered on its own" -- \
+  deliver --db "$PG_URL" --order "$WORK/order.yaml" --liid LIID-1 -o "$WORK/hi2.ber"
 expect_run "run into PostgreSQL" 2 "a sensor records into its own SQLite store" -- \
   run -q --order "$WORK/order.yaml" -r "$WORK/a.pcap" --db "$PG_URL"
 finish

@@ -2,7 +2,7 @@
 # run -j N (run/workers.h): worker threads change neither what is recorded nor
 # what is counted, and the records' order (so their numbers and chain) is the same on
 # every run. On generated mobile-core traffic with retransmissions, reordering and IP
-# fragments (outer and inside GTP-U), an app-heavy mix, and two captures in one run:
+# fragments (outer and inside GTP-U), an app-heavy mix, the apps mix, and two captures in one run:
 #  - -j 2 and -j 3 make the records -j 1 makes, every field, and the same counts;
 #  - two -j 2 runs write byte-identical JSON lines (seq and hashes included);
 #  - the store of a -j 2 run verifies, its seq numbers run 1..N without a gap.
@@ -43,6 +43,13 @@ same_as_one noisy --order noisy.order.yaml -r noisy.pcap
 python3 "$ACC" order ott.truth.jsonl --id WORKERS-OTT > ott.order.yaml || fail "order failed"
 same_as_one ott --order ott.order.yaml -r ott.pcap
 grep -q '"type":"ott.message"' ott.j1.jsonl && pass || fail "the ott mix gave no ott.message record"
+
+# the apps mix: chat apps, calls of an unknown app (peer to peer, TURN, its own relay:
+# media found by its shape, per flow, in the device's worker), streaming and games
+"$PENTRAP" gen --seed 13 --subscribers 60 --duration 150 --mix apps -o apps.pcap --truth apps.truth.jsonl -q || fail "gen failed"
+python3 "$ACC" order apps.truth.jsonl --id WORKERS-APPS > apps.order.yaml || fail "order failed"
+same_as_one apps --order apps.order.yaml -r apps.pcap
+grep -q '"type":"ott.call.begin".*"service":"unknown"' apps.j1.jsonl && pass || fail "the apps mix gave no call of service unknown"
 
 # two captures in one run, targets in both: each record names the capture it was seen
 # in (a flow of the first that times out while the second is read too)

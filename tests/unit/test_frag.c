@@ -368,8 +368,8 @@ static void test_inner_fragments(void)
 /*
  * One inner datagram on two tunnel hops (same TEID, other outer addresses), its
  * fragments interleaved, as an "any" capture of a whole core has it: two datagrams.
- * The hops differ in tunnel_hop, which tunnel.c makes from each hop's outer
- * addresses (test_tunnel.c checks that it does).
+ * The hops differ in their outer addresses, which the fragment key holds
+ * (tunnel.c, tunnel_fragment_key).
  */
 static void test_inner_two_hops(void)
 {
@@ -386,7 +386,9 @@ static void test_inner_two_hops(void)
 		hop[k].tunnel_teid = 1;
 		addr_parse(k ? "127.0.0.6" : "127.0.0.7", &hop[k].outer_src);
 		addr_parse(k ? "127.0.1.1" : "127.0.0.6", &hop[k].outer_dst);
-		hop[k].tunnel_hop = k ? 0x6a09e667u : 0xbb67ae85u;
+		hop[k].tunnel.n = 1;
+		hop[k].tunnel.kind[0] = TUNNEL_GTPU;
+		hop[k].tunnel.id[0] = 1;
 	}
 	CHECK_EQ_INT(decode_ip(d, f1, n1, &hop[0]), DECODE_HELD);
 	CHECK_EQ_INT(decode_ip(d, f1, n1, &hop[1]), DECODE_HELD);

@@ -97,7 +97,7 @@ int main(void)
 	CHECK(strstr(last_line(t2), "\"packets\":2500,") != NULL);
 
 	/* every mix and every noise option runs; with noise the same seed is still the same bytes */
-	static const char *const mixes[] = { "default", "voice", "sms", "ott", "imessage-story" };
+	static const char *const mixes[] = { "default", "voice", "sms", "ott", "imessage-story", "apps" };
 	for (size_t i = 0; i < sizeof mixes / sizeof mixes[0]; i++) {
 		CHECK_EQ_INT(gen(5, mixes[i], 0, 0, 60, p2, t2, &r2), 0);
 		CHECK(r2.packets > 0);

@@ -718,6 +718,48 @@ static void test_no_identity_map(void)
 	harness_free(h);
 }
 
+static void count_begins(void *ud, const struct event *e)
+{
+	if (e->type == EV_DATA_SESSION_BEGIN)
+		(*(unsigned *)ud)++;
+}
+
+/*
+ * A full transaction set gives up its oldest request (issue 14). The table did not: the
+ * loop that looked for the oldest way stopped at the first, so once every set was full
+ * each new request overwrote way 0, usually the set's newest, still waiting for its
+ * answer (a burst of attaches lost most of its sessions). Here 16384 Create Session
+ * Requests fill the 1024 x 4 table four times over, and the last 2048 are answered: with
+ * the oldest given up, a request is lost only when four later ones share its set (a few
+ * dozen); with way 0 reused, only the last request of each set survived (under 1024).
+ */
+static void test_full_set_gives_up_its_oldest(void)
+{
+	enum { REQUESTS = 16384, ANSWERED = 2048 };
+	struct harness *h = h_new();
+	unsigned begins = 0;
+	h->sink.emit = count_begins;
+	h->sink.ud = &begins;
+	const uint8_t mme[4] = { 198, 51, 100, 1 }, sgw[4] = { 198, 51, 100, 2 };
+	struct buf w;
+	char imsi[16], msisdn[16];
+	for (unsigned seq = 1; seq <= REQUESTS; seq++) {
+		snprintf(imsi, sizeof imsi, "0010100%08u", seq);
+		snprintf(msisdn, sizeof msisdn, "1555%07u", seq);
+		w.n = 0;
+		v2_create_req(&w, seq, imsi, msisdn, 0x100000 + seq, mme);
+		feed(h, &w, 0, 10.0 + seq * 1e-4, "198.51.100.1", 2123, "198.51.100.2", 2123, false);
+	}
+	for (unsigned seq = REQUESTS - ANSWERED + 1; seq <= REQUESTS; seq++) {
+		w.n = 0;
+		v2_create_resp(&w, seq, 0x100000 + seq, 16, 0x200000 + seq, sgw);
+		feed(h, &w, 0, 12.0 + seq * 1e-4, "198.51.100.2", 2123, "198.51.100.1", 2123, false);
+	}
+	CHECK(begins > ANSWERED * 3 / 4);
+	CHECK(begins <= ANSWERED);
+	harness_free(h);
+}
+
 int main(void)
 {
 	test_codecs();
@@ -730,5 +772,6 @@ int main(void)
 	test_lookalikes();
 	test_v0_session();
 	test_no_identity_map();
+	test_full_set_gives_up_its_oldest();
 	return check_done("test_gtp");
 }

@@ -17,6 +17,7 @@ static void test_hash(void)
 	CHECK(hash64_more(HASH64_SEED, "", 0) == 0xcbf29ce484222325ull);
 	CHECK(hash64_more(HASH64_SEED, "a", 1) == 0xaf63dc4c8601ec8cull);
 	CHECK(hash64_more(HASH64_SEED, "foobar", 6) == 0x85944171f73967e8ull);
+	CHECK(hash64_str("foobar") == 0x85944171f73967e8ull);
 	/* a word step is a byte step when the word is one byte */
 	CHECK(hash_word(HASH_SEED, 'a') == hash_bytes("a", 1));
 	CHECK(hash_mix32(0) == 0 && hash_mix64(0) == 0);

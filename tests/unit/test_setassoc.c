@@ -50,7 +50,8 @@ static void test_ways(void)
 	struct req *a2 = put(&t, 1, 10, 1020, 3);
 	CHECK(a2 == a);
 	CHECK(find(&t, 5, 20) == b && b->payload == 2);
-	/* full set: the oldest way (b at 1010, a at 1020) goes */
+	/* full set: the oldest way (b at 1010, a at 1020) goes, not way 0 (issue 14: the
+	 * three tables this replaced always gave up way 0) */
 	struct req *c = put(&t, 9, 30, 1030, 4);
 	CHECK(c == b);
 	CHECK(find(&t, 5, 20) == NULL && find(&t, 9, 30) == c);

@@ -252,6 +252,22 @@ static void test_frames_and_media(void)
 	CHECK(strstr(error_of(HEAD "  - id: c\n    service: s\n    recognises: call\n    transport: udp\n    media: ice\n"
 				   "    shape: {relay_pps: 20}\n"),
 		     "t.yaml:9: shape: relay_* keys describe `media: relay`"));
+	/* receipt_ms: a message shape's; not a call's */
+	CHECK(strstr(error_of(HEAD "  - id: c\n    service: s\n    recognises: call\n    transport: udp\n    media: ice\n"
+				   "    shape: {receipt_ms: 2000}\n"),
+		     "t.yaml:9: shape: 'receipt_ms' does not apply to a call signature"));
+	struct sigset *r = load(HEAD "  - id: x\n    service: s\n    recognises: session\n    ports: [1]\n"
+				     "  - id: m\n    service: s\n    recognises: message\n    within: [x]\n"
+				     "    shape: {burst_bytes: [10, 20], receipt_ms: 1500}\n");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_EQ_INT(r->sigs[sigs_find(r, "m")].shape.receipt_ms, 1500);
+		sigs_unref(r);
+	}
+	CHECK(strstr(error_of(HEAD "  - id: x\n    service: s\n    recognises: session\n    ports: [1]\n"
+				   "  - id: m\n    service: s\n    recognises: message\n    within: [x]\n"
+				   "    shape: {burst_bytes: [10, 20], call_during: true}\n"),
+		     "t.yaml:12: call_during: needs call_setup"));
 	/* more than SIG_FRAMES_MAX frames in one file */
 	char big[8192] = HEAD;
 	for (int i = 0; i <= SIG_FRAMES_MAX; i++)

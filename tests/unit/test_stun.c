@@ -2,12 +2,14 @@
  * test_stun.c — STUN messages against RFC 5769's sample messages (section 2.2, an IPv4
  * response with XOR-MAPPED-ADDRESS 192.0.2.1:32853; 2.3, the same over IPv6), the
  * facts a flow's messages leave (types, attributes, realm, who asked), RFC 7983
- * demultiplexing, and RTP recognition that needs several packets.
+ * demultiplexing, and RTP recognition that needs several packets: what the RTP
+ * dissector tells the signature engine (its facts sink), packet by packet.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "flow/flow.h"
 #include "proto/rtp.h"
 #include "proto/stun.h"
 
@@ -112,17 +114,133 @@ static void test_demux_and_rtp(void)
 	CHECK(!rtp_header_ok(sr, sizeof sr, &rtcp));
 	struct packet pkt = { .sport = 53, .dport = 40000 };
 	CHECK(!rtp_dissector.recognise(rtp, sizeof rtp, &pkt)); /* a privileged port: DNS, not media */
-	/* several packets decide: the same SSRC, the sequence stepping forward */
-	void *state = calloc(1, rtp_dissector.state_size);
-	struct parse_ctx ctx = { .state = state };
+}
+
+/* What the RTP dissector told the signature engine so far. */
+struct media_seen {
+	int reports; /* facts handed over */
+	bool media;  /* the last ones said media was confirmed */
+};
+
+static void on_facts(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts)
+{
+	(void)f, (void)dir, (void)pkt;
+	struct media_seen *seen = ud;
+	seen->reports++;
+	seen->media = facts->media && strcmp(facts->protocol, "rtp") == 0;
+}
+
+static void on_lookup(void *ud, struct flow *f, const char *qname)
+{
+	(void)ud, (void)f, (void)qname;
+}
+
+/* One flow's RTP packets (direction 0): SSRC ssrcs[i] and sequence seqs[i] each. */
+struct rtp_flow {
+	void *state;
+	struct flow flow;
+	struct media_seen seen;
+	struct facts_sink sink;
+	struct parse_ctx ctx;
+};
+
+static void rtp_flow_start(struct rtp_flow *r)
+{
+	memset(r, 0, sizeof *r);
+	r->state = calloc(1, rtp_dissector.state_size);
+	r->sink = (struct facts_sink){ .facts = on_facts, .lookup = on_lookup, .ud = &r->seen };
+	r->ctx = (struct parse_ctx){ .flow = &r->flow, .state = r->state, .facts = &r->sink };
+}
+
+/* Feeds one RTP packet; returns whether media was confirmed (reported) by now. */
+static bool rtp_packet(struct rtp_flow *r, uint32_t ssrc, uint16_t seq, int dir)
+{
+	uint8_t p[172] = { 0x80, 0x08 };
+	p[2] = (uint8_t)(seq >> 8);
+	p[3] = (uint8_t)seq;
+	for (int i = 0; i < 4; i++)
+		p[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
+	size_t consumed = 0;
+	r->ctx.dir = dir;
+	CHECK_EQ_INT(rtp_dissector.parse(&r->ctx, p, sizeof p, &consumed), PARSE_OK);
+	CHECK_EQ_INT(consumed, sizeof p);
+	return r->seen.media;
+}
+
+/*
+ * Several packets decide (rtp.c): three of one direction with the same SSRC and the
+ * sequence stepping forward by 1..100, or two RTCP packets that fit their datagrams;
+ * after 16 packets without that, the flow is left alone. Nothing is reported before.
+ */
+static void test_rtp_decides(void)
+{
+	struct rtp_flow r;
+	/* the same SSRC, stepping by one: media at the third packet, not before */
+	rtp_flow_start(&r);
+	CHECK(!rtp_packet(&r, 0x12345678, 100, 0));
+	CHECK(!rtp_packet(&r, 0x12345678, 101, 0));
+	CHECK_EQ_INT(r.seen.reports, 0);
+	CHECK(rtp_packet(&r, 0x12345678, 102, 0));
+	CHECK_EQ_INT(r.seen.reports, 1);
+	CHECK(rtp_packet(&r, 0x12345678, 103, 0)); /* decided: nothing more is reported */
+	CHECK_EQ_INT(r.seen.reports, 1);
+	free(r.state);
+	/* another SSRC at the third packet starts the count again */
+	rtp_flow_start(&r);
+	rtp_packet(&r, 0x12345678, 100, 0);
+	rtp_packet(&r, 0x12345678, 101, 0);
+	CHECK(!rtp_packet(&r, 0x9abcdef0, 102, 0));
+	CHECK(!rtp_packet(&r, 0x9abcdef0, 103, 0));
+	CHECK(rtp_packet(&r, 0x9abcdef0, 104, 0));
+	free(r.state);
+	/* a jump of more than 100, the same number again, or a step back: not in order */
+	rtp_flow_start(&r);
+	rtp_packet(&r, 7, 100, 0);
+	CHECK(!rtp_packet(&r, 7, 201, 0));
+	CHECK(!rtp_packet(&r, 7, 201, 0));
+	CHECK(!rtp_packet(&r, 7, 200, 0));
+	CHECK(!rtp_packet(&r, 7, 201, 0));
+	CHECK(rtp_packet(&r, 7, 202, 0)); /* 200, 201, 202 */
+	free(r.state);
+	/* the sequence wraps from 65535 to 0: still one step */
+	rtp_flow_start(&r);
+	rtp_packet(&r, 7, 65534, 0);
+	rtp_packet(&r, 7, 65535, 0);
+	CHECK(rtp_packet(&r, 7, 0, 0));
+	free(r.state);
+	/* counted per direction: packets alternating between the two do not add up */
+	rtp_flow_start(&r);
+	CHECK(!rtp_packet(&r, 7, 1, 0));
+	CHECK(!rtp_packet(&r, 7, 2, 1));
+	CHECK(!rtp_packet(&r, 7, 2, 0));
+	CHECK(!rtp_packet(&r, 7, 3, 1));
+	CHECK(rtp_packet(&r, 7, 3, 0));
+	free(r.state);
+	/* 16 packets that never agree: the flow is left alone, a run after that is not looked at */
+	rtp_flow_start(&r);
+	for (uint32_t i = 0; i < 16; i++)
+		CHECK(!rtp_packet(&r, 1000 + i, 100, 0));
+	CHECK(!rtp_packet(&r, 7, 1, 0));
+	CHECK(!rtp_packet(&r, 7, 2, 0));
+	CHECK(!rtp_packet(&r, 7, 3, 0));
+	CHECK_EQ_INT(r.seen.reports, 0);
+	free(r.state);
+	/* two RTCP sender reports that fit their datagrams */
+	rtp_flow_start(&r);
+	uint8_t sr[28] = { 0x80, 200, 0x00, 0x06 };
 	size_t consumed;
-	for (unsigned seq = 100; seq < 103; seq++) {
-		rtp[2] = (uint8_t)(seq >> 8);
-		rtp[3] = (uint8_t)seq;
-		rtp[8] = 0x12; rtp[9] = 0x34; rtp[10] = 0x56; rtp[11] = 0x78;
-		CHECK_EQ_INT(rtp_dissector.parse(&ctx, rtp, sizeof rtp, &consumed), PARSE_OK);
-	}
-	free(state);
+	CHECK_EQ_INT(rtp_dissector.parse(&r.ctx, sr, sizeof sr, &consumed), PARSE_OK);
+	CHECK(!r.seen.media);
+	CHECK_EQ_INT(rtp_dissector.parse(&r.ctx, sr, sizeof sr, &consumed), PARSE_OK);
+	CHECK(r.seen.media);
+	free(r.state);
+	/* not RTP at all (version 0): never media */
+	rtp_flow_start(&r);
+	uint8_t junk[64] = { 0x40 };
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ_INT(rtp_dissector.parse(&r.ctx, junk, sizeof junk, &consumed), PARSE_OK);
+	CHECK_EQ_INT(r.seen.reports, 0);
+	free(r.state);
 }
 
 int main(void)
@@ -130,5 +248,6 @@ int main(void)
 	test_rfc5769();
 	test_realm_and_requests();
 	test_demux_and_rtp();
+	test_rtp_decides();
 	return check_done("test_stun");
 }
