@@ -63,14 +63,12 @@ int cmd_collect(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "batch", required_argument, NULL, 'n' },
 		{ "idle-exit", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct collect_options o = { .say = say };
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "collect", .usage = usage, .shortopts = "h", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'b':
 			o.broker_url = optarg;
 			break;
@@ -85,16 +83,10 @@ int cmd_collect(int argc, char **argv)
 			if (cli_opt_double("collect", "--idle-exit", optarg, 0, 86400.0 * 366, "seconds", &o.idle_exit_s) != 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("collect", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!o.broker_url || !o.db)
 		return cli_usage_error("collect", "needs --broker amqp://... and --db postgresql://... (see --help)");
 	if (!store_is_central(o.db))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "record/store.h"
 #include "record/store_copy.h"
 
@@ -78,30 +79,25 @@ int cmd_db(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *db = NULL;
-	int c;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	const char *what = argv[1];
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "db", .usage = usage, .shortopts = "h", .longopts = longopts,
+			       .first = 2, .operands = true };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'd':
 			db = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
+	if (co.exit)
+		return co.status;
 	if (!db || !store_is_central(db)) {
 		fprintf(stderr, "pentrap db %s: needs --db postgresql://... (the central store)\n", what);
 		return EXIT_USAGE;

@@ -39,10 +39,10 @@ int cmd_deliver(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
 	};
 	struct deliver_options o = { .retries = 10, .keepalive_s = 30, .ack_timeout_s = 60, .poll_ms = 500 };
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "deliver", .usage = usage, .shortopts = "o:h", .longopts = longopts,
+			       .operands = true };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'd': o.db = optarg; break;
 		case 'O': o.order = optarg; break;
 		case 'L': o.liid = optarg; break;
@@ -72,14 +72,10 @@ int cmd_deliver(int argc, char **argv)
 			if (cli_opt_uint("deliver", "--poll-ms", optarg, 1, 60000, "milliseconds", &o.poll_ms))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
+	if (co.exit)
+		return co.status;
 	if (optind < argc || !o.db || !o.order)
 		return cli_usage_error("deliver", "needs --db STORE and --order ID (see --help)");
 	if (o.out_path && (o.to || o.follow || o.tls))

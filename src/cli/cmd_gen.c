@@ -43,16 +43,14 @@ int cmd_gen(int argc, char **argv)
 		{ "message-rate", required_argument, NULL, 'R' },
 		{ "truth", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct gen_options opt = { .seed = 1, .mix = "default" };
 	bool quiet = false;
 	uint64_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "gen", .usage = usage, .shortopts = "o:qh", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 's':
 			if (cli_opt_u64("gen", "--seed", optarg, 0, UINT64_MAX, NULL, &opt.seed) != 0)
 				return EXIT_USAGE;
@@ -91,16 +89,10 @@ int cmd_gen(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("gen", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!opt.out_path)
 		return cli_usage_error("gen", "needs -o OUT.pcap (see --help)");
 	if (!opt.packets && opt.duration_s == 0)

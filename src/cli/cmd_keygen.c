@@ -21,27 +21,19 @@ int cmd_keygen(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *path = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "keygen", .usage = usage, .shortopts = "o:h", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'o':
 			path = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("keygen", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!path || !path[0])
 		return cli_usage_error("keygen", "needs -o FILE.key (see --help)");
 	/* FILE.key → FILE.pub; any other name → NAME.pub */

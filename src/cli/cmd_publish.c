@@ -46,15 +46,13 @@ int cmd_publish(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "broker", required_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *db = NULL, *url = NULL;
 	double timeout = -1;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "publish", .usage = usage, .shortopts = "h", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'd':
 			db = optarg;
 			break;
@@ -65,16 +63,10 @@ int cmd_publish(int argc, char **argv)
 			if (cli_opt_double("publish", "--timeout", optarg, 0, 86400.0 * 366, "seconds", &timeout) != 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("publish", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!db || !url)
 		return cli_usage_error("publish", "needs --db FILE and --broker amqp://... (see --help)");
 	if (store_is_central(db))

@@ -62,16 +62,14 @@ int cmd_query(int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *db = NULL, *target = NULL;
 	uint64_t from_us = 0, to_us = 0;
 	struct query_out q = { FMT_TABLE, 0 };
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "query", .usage = usage, .shortopts = "h", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'd':
 			db = optarg;
 			break;
@@ -93,16 +91,10 @@ int cmd_query(int argc, char **argv)
 			q.fmt = (enum query_format)i;
 			break;
 		}
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("query", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!db || !target)
 		return cli_usage_error("query", "needs --db FILE and --target ID (see --help)");
 	char err[1024] = "";

@@ -33,15 +33,13 @@ int cmd_report(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "max-nodes", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct report_options opt = { .format = REPORT_HTML };
 	char targets[REPORT_MAX_TARGET_FILTER][160];
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "report", .usage = usage, .shortopts = "o:h", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'd':
 			opt.db_path = optarg;
 			break;
@@ -79,16 +77,10 @@ int cmd_report(int argc, char **argv)
 			if (cli_opt_uint("report", "--max-nodes", optarg, 2, MAX_NODES_LIMIT, NULL, &opt.max_nodes) != 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!opt.db_path || !opt.output)
 		return cli_usage_error("report", "needs --db FILE and -o FILE (see --help)");
 	char err[1024] = "";

@@ -160,8 +160,7 @@ int cmd_run(int argc, char **argv)
 		{ "broker-wait", required_argument, NULL, 'W' },
 		{ "identity-wait", required_argument, NULL, 'Y' },
 		{ "merge-mirrors", no_argument, NULL, 'G' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	struct run_options opt = {
 		.db_path = "records.db",
@@ -171,12 +170,11 @@ int cmd_run(int argc, char **argv)
 	};
 	bool no_db = false;
 	const char *reload_next = NULL; /* --reload-sigs waiting for the -r it comes before */
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:Z:qvj:h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "run", .usage = usage, .shortopts = "r:i:f:Z:qvj:h", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'j': case 'M': case 'F': case 'C': case 'A': case 's': case 'B': case 'V':
-			if (set_number(&opt, c, optarg) != 0)
+			if (set_number(&opt, co.opt, optarg) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'X':
@@ -228,16 +226,10 @@ int cmd_run(int argc, char **argv)
 		case 'q': opt.quiet = true; break;
 		case 'v': opt.verbose = true; break;
 		case 'a': opt.again = true; break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (reload_next)
 		return cli_usage_error("run", "--reload-sigs %s: no -r capture follows it", reload_next);
 	if (no_db)

@@ -26,27 +26,22 @@ int cmd_sigs(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "max-age", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	unsigned max_age = SIGS_DEFAULT_MAX_AGE_DAYS;
-	int c;
-	optind = 1;
 	/* getopt puts the subcommand and FILE after the options, wherever they were given */
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "sigs", .usage = usage, .shortopts = "h", .longopts = longopts,
+			       .operands = true };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'm':
 			if (cli_opt_uint("sigs", "--max-age", optarg, 0, 100000, "days", &max_age) != 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
+	if (co.exit)
+		return co.status;
 	if (optind >= argc) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

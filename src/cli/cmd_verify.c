@@ -37,17 +37,15 @@ int cmd_verify(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "pubkey", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP_END,
 	};
 	const char *db = NULL;
 	const char *pubpaths[VERIFY_MAX_KEYS];
 	size_t npub = 0;
 	bool quiet = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-		switch (c) {
+	struct cli_opts co = { .cmd = "verify", .usage = usage, .shortopts = "qh", .longopts = longopts };
+	while (cli_opts_next(&co, argc, argv)) {
+		switch (co.opt) {
 		case 'd':
 			db = optarg;
 			break;
@@ -59,16 +57,10 @@ int cmd_verify(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	if (co.exit)
+		return co.status;
 	if (!db)
 		return cli_usage_error("verify", "needs --db FILE (see --help)");
 	char err[1024] = "";

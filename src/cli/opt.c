@@ -22,6 +22,38 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* The command ends here with status. */
+static bool opts_exit(struct cli_opts *o, int status)
+{
+	o->exit = true;
+	o->status = status;
+	return false;
+}
+
+bool cli_opts_next(struct cli_opts *o, int argc, char **argv)
+{
+	if (!o->started) {
+		optind = o->first ? o->first : 1;
+		o->started = true;
+	}
+	o->opt = getopt_long(argc, argv, o->shortopts, o->longopts, NULL);
+	switch (o->opt) {
+	case -1:
+		if (!o->operands && optind < argc)
+			return opts_exit(o, cli_usage_error(o->cmd, "unexpected argument '%s'", argv[optind]));
+		return false;
+	case 'h':
+		fputs(o->usage, stdout);
+		return opts_exit(o, 0);
+	case '?':
+	case ':':
+		fputs(o->usage, stderr);
+		return opts_exit(o, EXIT_USAGE);
+	default:
+		return true;
+	}
+}
+
 /* The one line for a bad argument: "pentrap CMD: OPT: WHAT: 'ARG'". */
 static int bad_value(const char *cmd, const char *opt, const char *what, const char *arg)
 {

@@ -12,6 +12,8 @@
 #ifndef PENTRAP_CLI_OPT_H
 #define PENTRAP_CLI_OPT_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +47,35 @@ int cli_opt_time(const char *cmd, const char *opt, const char *arg, uint64_t *us
 /* One of names[0..n-1]; *index gets its position. The message lists the names. */
 int cli_opt_choice(const char *cmd, const char *opt, const char *arg, const char *const *names, size_t n,
 		   int *index);
+
+/*
+ * A command's options, read with getopt_long the one way every command does: --help
+ * prints the usage on stdout and ends the command (0); an unknown option or one missing
+ * its argument prints the usage on stderr, and an argument left after the options (when
+ * the command takes none) one line, and ends it (EXIT_USAGE).
+ */
+struct cli_opts {
+	const char *cmd;               /* "run", "db": in messages */
+	const char *usage;
+	const char *shortopts;         /* getopt_long's, 'h' among them */
+	const struct option *longopts; /* CLI_OPT_HELP_END last */
+	int first;                     /* the index of the first option in argv: 1, or 2 after a subcommand */
+	bool operands;                 /* arguments after the options are the command's own */
+	int opt;                       /* the option cli_opts_next read */
+	bool exit;                     /* the command ends here, with status */
+	int status;
+	bool started;
+};
+
+/* The last entries of every longopts table. */
+#define CLI_OPT_HELP_END { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+
+/*
+ * Reads the next option into o->opt (its argument in optarg): true. False when the
+ * options are over (optind then indexes the first operand), or when the command ends
+ * here: o->exit, with o->status.
+ */
+bool cli_opts_next(struct cli_opts *o, int argc, char **argv);
 
 /* Prints "pentrap CMD: " and the formatted text as one line on stderr; returns EXIT_USAGE,
  * for `return cli_usage_error("run", "...")`. */

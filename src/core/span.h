@@ -43,7 +43,7 @@ static inline struct span span_of_str(const char *s)
 static inline struct span span_sub(struct span s, size_t off, size_t n)
 {
 	struct span r = { NULL, 0 };
-	if (off > s.len)
+	if (s.ptr == NULL || off > s.len)	/* NULL + 0 is undefined in C */
 		return r;
 	if (n > s.len - off)
 		n = s.len - off;

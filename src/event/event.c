@@ -41,18 +41,15 @@ void event_add_frame(struct event *e, uint64_t frame_no)
 
 void event_origin_of(struct event_origin *o, const struct packet *pkt)
 {
-	memset(o, 0, sizeof *o);
-	if (!pkt)
+	if (!pkt) {
+		memset(o, 0, sizeof *o);
 		return;
-	o->ts_us = pkt->ts_us;
-	o->frame_no = pkt->frame_no;
-	o->capture_index = pkt->capture_index;
-	o->src = pkt->src;
-	o->dst = pkt->dst;
-	o->sport = pkt->sport;
-	o->dport = pkt->dport;
-	o->ip_proto = pkt->ip_proto;
-	o->tunnel = pkt->tunnel;
+	}
+	*o = (struct event_origin){
+		.ts_us = pkt->ts_us, .frame_no = pkt->frame_no, .capture_index = pkt->capture_index,
+		.src = pkt->src, .dst = pkt->dst, .sport = pkt->sport, .dport = pkt->dport,
+		.ip_proto = pkt->ip_proto, .tunnel = pkt->tunnel,
+	};
 }
 
 void event_set_origin(struct event *e, const struct event_origin *o)

@@ -78,82 +78,125 @@ enum sig_status sigtran_ua_param(struct cursor *params, bool params_cut, uint16_
 	return SIG_OK;
 }
 
-enum sig_status m3ua_parse(const uint8_t *p, size_t len, bool cut, struct m3ua_data *out, size_t *msg_len)
+enum sig_status sigtran_ua_open(const uint8_t *p, size_t len, bool cut, uint8_t cls, uint32_t types,
+				struct ua_msg *m, size_t *msg_len)
 {
+	memset(m, 0, sizeof *m);
+	enum sig_status st = sigtran_ua_header(p, len, cut, &m->cls, &m->type, &m->params, &m->params_cut, msg_len);
+	if (st == SIG_OK && (m->cls != cls || m->type >= 32 || !(types >> m->type & 1)))
+		return SIG_OTHER;
+	return st;
+}
+
+enum sig_status sigtran_ua_next(struct ua_msg *m, uint16_t *tag, struct cursor *value)
+{
+	if (m->nparams >= SIG_MAX_PARAMS)
+		return SIG_OTHER;
+	m->nparams++;
+	return sigtran_ua_param(&m->params, m->params_cut, tag, value);
+}
+
+/*
+ * The user data after a Protocol Data parameter's routing fields (read from v, st being
+ * how the parameter was read): the rest of its value.
+ */
+static enum sig_status user_data(struct m3ua_data *out, struct cursor *v, enum sig_status st)
+{
+	if (!cur_ok(v))
+		return st == SIG_TRUNCATED ? SIG_TRUNCATED : SIG_MALFORMED;
+	out->data = cur_rest(v);
+	out->data_cut = st == SIG_TRUNCATED;
+	if (out->data.len == 0)
+		return out->data_cut ? SIG_TRUNCATED : SIG_MALFORMED;
+	return SIG_OK;
+}
+
+/* A DATA message's Protocol Data parameter, found or not. */
+struct protocol_data {
+	bool found;
+	uint16_t tag;
+	struct cursor v; /* its value */
+};
+
+/*
+ * The Protocol Data parameter (tag_a or tag_b) of a message of class cls and type type
+ * into *pd, *out cleared: the status how it was read. Without one: the status of the
+ * message (SIG_OTHER for another class or type; truncated or malformed when the
+ * parameters end without it).
+ */
+static enum sig_status protocol_data(const uint8_t *p, size_t len, bool cut, uint8_t cls, uint8_t type,
+				     uint16_t tag_a, uint16_t tag_b, struct m3ua_data *out, struct protocol_data *pd,
+				     size_t *msg_len)
+{
+	struct ua_msg u;
 	memset(out, 0, sizeof *out);
-	uint8_t cls, type;
-	struct cursor params;
-	bool params_cut;
-	enum sig_status st = sigtran_ua_header(p, len, cut, &cls, &type, &params, &params_cut, msg_len);
+	memset(pd, 0, sizeof *pd);
+	enum sig_status st = sigtran_ua_open(p, len, cut, cls, 1u << type, &u, msg_len);
 	if (st != SIG_OK)
 		return st;
-	if (cls != M3UA_CLASS_TRANSFER || type != M3UA_TYPE_DATA)
-		return SIG_OTHER;
-	for (int i = 0; i < SIG_MAX_PARAMS; i++) {
-		uint16_t tag;
-		struct cursor v;
-		st = sigtran_ua_param(&params, params_cut, &tag, &v);
-		if (st == SIG_OTHER)
-			break;
-		if (st == SIG_MALFORMED || (st == SIG_TRUNCATED && tag != M3UA_TAG_PROTOCOL_DATA))
+	while ((st = sigtran_ua_next(&u, &pd->tag, &pd->v)) != SIG_OTHER) {
+		bool is_pd = pd->tag == tag_a || pd->tag == tag_b;
+		if (st == SIG_MALFORMED || (st == SIG_TRUNCATED && !is_pd))
 			return st;
-		if (tag != M3UA_TAG_PROTOCOL_DATA)
-			continue; /* network appearance, routing context, correlation id */
-		out->opc = cur_be32(&v);
-		out->dpc = cur_be32(&v);
-		out->si = cur_u8(&v);
-		out->ni = cur_u8(&v);
-		out->mp = cur_u8(&v);
-		out->sls = cur_u8(&v);
-		if (!cur_ok(&v))
-			return st == SIG_TRUNCATED ? SIG_TRUNCATED : SIG_MALFORMED;
-		out->data = cur_rest(&v);
-		out->data_cut = st == SIG_TRUNCATED;
-		if (out->data.len == 0)
-			return out->data_cut ? SIG_TRUNCATED : SIG_MALFORMED;
-		return SIG_OK;
+		if (is_pd) {
+			pd->found = true;
+			return st;
+		}
+		/* M3UA: network appearance, routing context, correlation id; M2UA: interface
+		 * identifier, correlation id */
 	}
-	return params_cut ? SIG_TRUNCATED : SIG_MALFORMED; /* DATA without Protocol Data */
+	return u.params_cut ? SIG_TRUNCATED : SIG_MALFORMED; /* DATA without Protocol Data */
+}
+
+/* M3UA's Protocol Data: OPC, DPC, SI, NI, MP, SLS, then the user data. */
+static void m3ua_label(struct m3ua_data *out, struct cursor *v)
+{
+	out->opc = cur_be32(v);
+	out->dpc = cur_be32(v);
+	out->si = cur_u8(v);
+	out->ni = cur_u8(v);
+	out->mp = cur_u8(v);
+	out->sls = cur_u8(v);
+}
+
+/* M2UA's: an MTP3 MSU, SIO then the ITU routing label (after a length octet in PD 2). */
+static void m2ua_label(struct m3ua_data *out, struct cursor *v, uint16_t tag)
+{
+	if (tag == M2UA_TAG_PROTOCOL_DATA_2)
+		cur_skip(v, 1);
+	uint8_t sio = cur_u8(v);
+	uint32_t label = cur_le32(v);
+	out->si = sio & 0x0f;
+	out->ni = sio >> 6;
+	out->dpc = label & 0x3fff;
+	out->opc = (label >> 14) & 0x3fff;
+	out->sls = (uint8_t)(label >> 28);
+}
+
+/* The DATA message of M3UA or (m2ua) M2UA: its routing label and user data. */
+static enum sig_status mtp_data(const uint8_t *p, size_t len, bool cut, bool m2ua, struct m3ua_data *out,
+				size_t *msg_len)
+{
+	struct protocol_data pd;
+	enum sig_status st = m2ua ? protocol_data(p, len, cut, M2UA_CLASS_MAUP, M2UA_TYPE_DATA, M2UA_TAG_PROTOCOL_DATA_1,
+						  M2UA_TAG_PROTOCOL_DATA_2, out, &pd, msg_len)
+				  : protocol_data(p, len, cut, M3UA_CLASS_TRANSFER, M3UA_TYPE_DATA,
+						  M3UA_TAG_PROTOCOL_DATA, M3UA_TAG_PROTOCOL_DATA, out, &pd, msg_len);
+	if (!pd.found)
+		return st;
+	if (m2ua)
+		m2ua_label(out, &pd.v, pd.tag);
+	else
+		m3ua_label(out, &pd.v);
+	return user_data(out, &pd.v, st);
+}
+
+enum sig_status m3ua_parse(const uint8_t *p, size_t len, bool cut, struct m3ua_data *out, size_t *msg_len)
+{
+	return mtp_data(p, len, cut, false, out, msg_len);
 }
 
 enum sig_status m2ua_parse(const uint8_t *p, size_t len, bool cut, struct m3ua_data *out, size_t *msg_len)
 {
-	memset(out, 0, sizeof *out);
-	uint8_t cls, type;
-	struct cursor params;
-	bool params_cut;
-	enum sig_status st = sigtran_ua_header(p, len, cut, &cls, &type, &params, &params_cut, msg_len);
-	if (st != SIG_OK)
-		return st;
-	if (cls != M2UA_CLASS_MAUP || type != M2UA_TYPE_DATA)
-		return SIG_OTHER;
-	for (int i = 0; i < SIG_MAX_PARAMS; i++) {
-		uint16_t tag;
-		struct cursor v;
-		st = sigtran_ua_param(&params, params_cut, &tag, &v);
-		if (st == SIG_OTHER)
-			break;
-		bool pd = tag == M2UA_TAG_PROTOCOL_DATA_1 || tag == M2UA_TAG_PROTOCOL_DATA_2;
-		if (st == SIG_MALFORMED || (st == SIG_TRUNCATED && !pd))
-			return st;
-		if (!pd)
-			continue; /* interface identifier, correlation id */
-		if (tag == M2UA_TAG_PROTOCOL_DATA_2)
-			cur_skip(&v, 1);
-		uint8_t sio = cur_u8(&v);
-		uint32_t label = cur_le32(&v);
-		if (!cur_ok(&v))
-			return st == SIG_TRUNCATED ? SIG_TRUNCATED : SIG_MALFORMED;
-		out->si = sio & 0x0f;
-		out->ni = sio >> 6;
-		out->dpc = label & 0x3fff;
-		out->opc = (label >> 14) & 0x3fff;
-		out->sls = (uint8_t)(label >> 28);
-		out->data = cur_rest(&v);
-		out->data_cut = st == SIG_TRUNCATED;
-		if (out->data.len == 0)
-			return out->data_cut ? SIG_TRUNCATED : SIG_MALFORMED;
-		return SIG_OK;
-	}
-	return params_cut ? SIG_TRUNCATED : SIG_MALFORMED;
+	return mtp_data(p, len, cut, true, out, msg_len);
 }

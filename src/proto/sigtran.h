@@ -101,6 +101,23 @@ enum sig_status sigtran_ua_header(const uint8_t *p, size_t len, bool cut, uint8_
  */
 enum sig_status sigtran_ua_param(struct cursor *params, bool params_cut, uint16_t *tag, struct cursor *value);
 
+/* A UA message being read: its class and type, and the parameters left. */
+struct ua_msg {
+	uint8_t cls, type;
+	struct cursor params;
+	bool params_cut;   /* the capture cut the parameters */
+	unsigned nparams;  /* read so far: at most SIG_MAX_PARAMS are */
+};
+
+/*
+ * sigtran_ua_header into *m, and SIG_OTHER for a message not of class cls or of none
+ * of the types (bit t for type t) asked for.
+ */
+enum sig_status sigtran_ua_open(const uint8_t *p, size_t len, bool cut, uint8_t cls, uint32_t types,
+				struct ua_msg *m, size_t *msg_len);
+/* sigtran_ua_param on m's parameters; SIG_OTHER after the last, or after SIG_MAX_PARAMS. */
+enum sig_status sigtran_ua_next(struct ua_msg *m, uint16_t *tag, struct cursor *value);
+
 /* M3UA DATA (RFC 4666 §3.3.1) and its Protocol Data parameter (§3.3.1.1). */
 struct m3ua_data {
 	uint32_t opc, dpc;

@@ -104,23 +104,17 @@ static enum sig_status sua_address(struct cursor v, struct sccp_addr *a)
 enum sig_status sua_parse(const uint8_t *p, size_t len, bool cut, struct sccp_unitdata *out, size_t *msg_len)
 {
 	memset(out, 0, sizeof *out);
-	uint8_t cls, type;
-	struct cursor params;
-	bool params_cut;
-	enum sig_status st = sigtran_ua_header(p, len, cut, &cls, &type, &params, &params_cut, msg_len);
+	struct ua_msg u;
+	enum sig_status st = sigtran_ua_open(p, len, cut, SUA_CLASS_CL, 1u << SUA_TYPE_CLDT | 1u << SUA_TYPE_CLDR, &u,
+					     msg_len);
 	if (st != SIG_OK)
 		return st;
-	if (cls != SUA_CLASS_CL || (type != SUA_TYPE_CLDT && type != SUA_TYPE_CLDR))
-		return SIG_OTHER;
-	out->type = type == SUA_TYPE_CLDT ? SCCP_UDT : SCCP_UDTS;
-	out->service = type == SUA_TYPE_CLDR;
+	out->type = u.type == SUA_TYPE_CLDT ? SCCP_UDT : SCCP_UDTS;
+	out->service = u.type == SUA_TYPE_CLDR;
 	bool have_data = false;
-	for (int i = 0; i < SIG_MAX_PARAMS; i++) {
-		uint16_t tag;
-		struct cursor v;
-		st = sigtran_ua_param(&params, params_cut, &tag, &v);
-		if (st == SIG_OTHER)
-			break;
+	uint16_t tag;
+	struct cursor v;
+	while ((st = sigtran_ua_next(&u, &tag, &v)) != SIG_OTHER) {
 		if (st == SIG_MALFORMED)
 			return st;
 		if (st == SIG_TRUNCATED && tag != TAG_DATA)
@@ -159,7 +153,7 @@ enum sig_status sua_parse(const uint8_t *p, size_t len, bool cut, struct sccp_un
 			break;
 	}
 	if (!have_data)
-		return params_cut ? SIG_TRUNCATED : (out->service ? SIG_OTHER : SIG_MALFORMED);
+		return u.params_cut ? SIG_TRUNCATED : (out->service ? SIG_OTHER : SIG_MALFORMED);
 	if (!out->calling.present || !out->called.present)
 		return out->data_cut ? SIG_TRUNCATED : SIG_MALFORMED; /* both are mandatory */
 	return SIG_OK;
