@@ -14,9 +14,19 @@ cmake --install "$BUILD" --prefix "$P" > "$WORK/install.log" 2>&1 || { fail "cma
 "$P/bin/pentrap" version | grep -q '^pentrap ' && pass || fail "the installed pentrap does not run"
 MANPAGER=cat MANWIDTH=80 MANPATH="$P/share/man" man pentrap > "$WORK/man.txt" 2>&1 && grep -q 'pen register and trap and trace' "$WORK/man.txt" \
   && pass || { fail "man pentrap"; head "$WORK/man.txt"; }
-for page in pentrap.8 pentrap-run.8 pentrap-query.8 pentrap-report.8 pentrap-verify.8 pentrap-keygen.8 pentrap-sigs.8 \
-            pentrap-gen.8 pentrap-order.8 pentrap-order.5 pentrap-records.5; do
+for page in pentrap.8 pentrap-order.5 pentrap-records.5; do
   [ -f "$P/share/man/man${page##*.}/$page" ] && pass || fail "$page not installed"
+done
+# every command 'pentrap --help' lists has its page, is named in pentrap(8), and completes
+commands=$("$P/bin/pentrap" --help | sed -n '/^commands:/,/^$/p' | grep -oE '^  [a-z]+' | tr -d ' ')
+[ "$(echo "$commands" | wc -l)" -ge 12 ] || fail "the commands of 'pentrap --help': $commands"
+for c in $commands; do
+  [ "$c" = version ] && continue
+  [ -f "$P/share/man/man8/pentrap-$c.8" ] && pass || fail "pentrap-$c.8 not installed ('pentrap $c' has no page)"
+  grep -qF ".BR pentrap\\-$c (8)" "$P/share/man/man8/pentrap.8" && pass || fail "pentrap.8 does not name pentrap-$c(8)"
+  got=$(PATH="$P/bin:$PATH" bash -c "source '$P/share/bash-completion/completions/pentrap'
+    COMP_WORDS=(pentrap $c); COMP_CWORD=1; _pentrap; echo \${COMPREPLY[*]}")
+  [ "$got" = "$c" ] && pass || fail "bash completion of the command $c gives '$got'"
 done
 # every page: clean roff, its SEE ALSO pages exist (or are the system's), its command's options
 for f in "$P"/share/man/man*/pentrap*; do
