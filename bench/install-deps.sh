@@ -4,9 +4,10 @@
 #   tcpdump (the libpcap read floor), libndpi-bin (ndpiReader, nDPI 4.2), tshark and
 #   wireshark-common (capinfos, mergecap, editcap), tcpreplay (tcprewrite, for workload A),
 #   time (GNU time: peak memory), python3 (the order and the accuracy report),
-#   python3-cryptography (bench/memory.sh's QUIC attack, tests/bad/make_attacks.py).
+#   python3-cryptography (bench/memory.sh's QUIC attack, tests/bad/make_attacks.py),
+#   valgrind (bench/tunnel-cost.sh counts instructions with callgrind).
 set -euo pipefail
-pkgs=(tcpdump libndpi-bin tshark wireshark-common tcpreplay time python3 python3-cryptography)
+pkgs=(tcpdump libndpi-bin tshark wireshark-common tcpreplay time python3 python3-cryptography valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

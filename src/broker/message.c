@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/memtext.h"
 #include "record/json.h"
 #include "record/json_read.h"
 #include "record/sign.h"
@@ -52,22 +53,10 @@ static void member_str(FILE *f, const char *sep, const char *key, const char *v)
 	json_write_string(f, v ? v : "");
 }
 
-static char *finish(FILE *f, char **buf, size_t *n, size_t *len)
-{
-	if (fclose(f) != 0) {
-		free(*buf);
-		return NULL;
-	}
-	if (len)
-		*len = *n;
-	return *buf;
-}
-
 char *message_run_body(const struct run_info *ri, size_t *len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct memtext mt;
+	FILE *f = memtext_open(&mt);
 	if (!f)
 		return NULL;
 	fprintf(f, "{\"id\":%" PRIu64, ri->id);
@@ -86,14 +75,13 @@ char *message_run_body(const struct run_info *ri, size_t *len)
 		ri->resumes, ri->started_us, ri->ended_us, ri->first_seq, ri->last_seq);
 	member_str(f, ",", "summary", ri->summary_json);
 	fprintf(f, ",\"exit_status\":%d}", ri->exit_status);
-	return finish(f, &buf, &n, len);
+	return memtext_close(&mt, len);
 }
 
 char *message_checkpoint_body(const struct checkpoint *cp, size_t *len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct memtext mt;
+	FILE *f = memtext_open(&mt);
 	if (!f)
 		return NULL;
 	fprintf(f, "{\"id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"seq\":%" PRIu64 ",\"count\":%" PRIu64 ",\"time_us\":%" PRIu64,
@@ -105,20 +93,19 @@ char *message_checkpoint_body(const struct checkpoint *cp, size_t *len)
 	member_str(f, ",", "key_id", cp->key_id);
 	member_str(f, ",", "signature", cp->sig);
 	fputc('}', f);
-	return finish(f, &buf, &n, len);
+	return memtext_close(&mt, len);
 }
 
 char *message_key_body(const char *key_id, const char *pem, size_t *len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct memtext mt;
+	FILE *f = memtext_open(&mt);
 	if (!f)
 		return NULL;
 	member_str(f, "{", "key_id", key_id);
 	member_str(f, ",", "pem", pem);
 	fputc('}', f);
-	return finish(f, &buf, &n, len);
+	return memtext_close(&mt, len);
 }
 
 size_t message_headers(enum message_kind k, const struct message_origin *o, uint64_t run, uint64_t first_seq,

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/stats.h"
 #include "decode/decode.h"
@@ -52,9 +53,40 @@ bool ether_opens(uint16_t type);
  * it carries none.
  */
 enum decode_result tunnel_decap(struct decoder *d, struct packet *out);
-/* Puts a layer on out's path and into its hashes; false (counted) past the depth cap.
-   over_ip: the layer is carried by out's IP packet, whose addresses are its ends. */
-bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, bool over_ip);
+/* An address folded to one word: the key only has to tell tunnels apart, and the
+ * flow table mixes it with everything else. */
+static inline uint32_t tunnel_addr_fold(const struct ip_addr *a)
+{
+	uint32_t w[4];
+	memcpy(w, a->bytes, sizeof w);
+	return a->family == 6 ? w[0] ^ w[1] ^ w[2] ^ w[3] : w[0];
+}
+
+/*
+ * Puts a layer on out's path and into its tunnel key (tunnel.c says what goes in);
+ * false (counted) past the depth cap. over_ip: the layer is carried by out's IP
+ * packet, whose addresses are its ends. Inline: every layer of every tunnelled packet
+ * comes through here.
+ */
+static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind, uint32_t id,
+			       uint32_t flow_id, bool over_ip)
+{
+	struct tunnel_path *t = &out->tunnel;
+	if (t->n >= TUNNEL_MAX_LAYERS) {
+		stats_anomaly(d->stats, ANOM_TUNNEL_DEPTH);
+		return false;
+	}
+	t->kind[t->n] = kind;
+	t->id[t->n] = id;
+	t->n++;
+	if (d->merge_mirrors)
+		return true;
+	uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)kind << 24 ^ flow_id);
+	if (over_ip && kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
+		key ^= (tunnel_addr_fold(&out->src) + tunnel_addr_fold(&out->dst)) * 0x85ebca6bu;
+	out->tunnel_key = key;
+	return true;
+}
 /* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's
  * kind and id and the innermost tunnel's outer addresses, in order: one datagram on
  * two hops of a core (an "any" capture) is two datagrams. */

@@ -40,22 +40,6 @@ bool ether_opens(uint16_t type)
 	}
 }
 
-/* One VLAN tag: priority, DEI and the 12-bit id, then the next ethertype. */
-static enum encap_result vlan_tag(struct span p, struct encap *e)
-{
-	struct cursor c = cur_make(p.ptr, p.len);
-	uint16_t tci = cur_be16(&c);
-	uint16_t type = cur_be16(&c);
-	if (!cur_ok(&c))
-		return ENCAP_SHORT;
-	e->kind = TUNNEL_VLAN;
-	e->id = tci & 0x0fff;
-	e->flow_id = e->id;
-	e->next = type;
-	e->inner = cur_rest(&c);
-	return ENCAP_OK;
-}
-
 enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, struct packet *out)
 {
 	struct cursor c = cur_make(frame.ptr, frame.len);
@@ -69,6 +53,17 @@ enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, s
 enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p, bool cut,
 				 struct packet *out)
 {
+	/* VLAN tags, stacked: each a layer (priority, DEI, the 12-bit id), read in a loop */
+	while (is_vlan(type)) {
+		struct cursor c = cur_make(p.ptr, p.len);
+		uint16_t tci = cur_be16(&c);
+		type = cur_be16(&c);
+		if (!cur_ok(&c))
+			return tunnel_failed(d, ENCAP_SHORT, cut);
+		if (!tunnel_push(d, out, TUNNEL_VLAN, tci & 0x0fffu, tci & 0x0fffu, false))
+			return DECODE_MALFORMED;
+		p = cur_rest(&c);
+	}
 	struct encap e;
 	enum encap_result r;
 	switch (type) {
@@ -91,16 +86,13 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 		r = nsh_parse(p.ptr, p.len, &e);
 		break;
 	default:
-		if (!is_vlan(type))
-			return DECODE_SKIP; /* ARP, LLDP, 802.3 lengths ...: not ours, not wrong */
-		r = vlan_tag(p, &e);
-		break;
+		return DECODE_SKIP; /* ARP, LLDP, 802.3 lengths ...: not ours, not wrong */
 	}
 	if (r == ENCAP_NONE)
 		return DECODE_SKIP; /* PPP's control protocols, an MPLS associated channel */
 	if (r != ENCAP_OK)
 		return tunnel_failed(d, r, cut);
-	if (!tunnel_push(d, out, &e, false))
+	if (!tunnel_push(d, out, e.kind, e.id, e.flow_id, false))
 		return DECODE_MALFORMED;
 	return ether_payload(d, e.next, e.inner, cut, out);
 }

@@ -27,8 +27,6 @@
  */
 #include "decode/decode_internal.h"
 
-#include <string.h>
-
 #include "core/hash.h"
 #include "decode/erspan.h"
 #include "decode/geneve.h"
@@ -46,34 +44,6 @@ enum decode_result tunnel_failed(struct decoder *d, enum encap_result r, bool cu
 	}
 	stats_anomaly(d->stats, ANOM_TUNNEL_MALFORMED);
 	return DECODE_MALFORMED;
-}
-
-/* An address folded to one word: the key only has to tell tunnels apart, and the
- * flow table mixes it with everything else (every tunnelled packet pays for this). */
-static inline uint32_t addr_fold(const struct ip_addr *a)
-{
-	uint32_t w[4];
-	memcpy(w, a->bytes, sizeof w);
-	return a->family == 6 ? w[0] ^ w[1] ^ w[2] ^ w[3] : w[0];
-}
-
-bool tunnel_push(struct decoder *d, struct packet *out, const struct encap *e, bool over_ip)
-{
-	struct tunnel_path *t = &out->tunnel;
-	if (t->n >= TUNNEL_MAX_LAYERS) {
-		stats_anomaly(d->stats, ANOM_TUNNEL_DEPTH);
-		return false;
-	}
-	t->kind[t->n] = e->kind;
-	t->id[t->n] = e->id;
-	t->n++;
-	if (d->merge_mirrors)
-		return true;
-	uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)e->kind << 24 ^ e->flow_id);
-	if (over_ip && e->kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
-		key ^= (addr_fold(&out->src) + addr_fold(&out->dst)) * 0x85ebca6bu;
-	out->tunnel_key = key;
-	return true;
 }
 
 uint32_t tunnel_fragment_key(const struct packet *p)
@@ -110,9 +80,14 @@ static enum encap_result udp_tunnel(struct decoder *d, const struct packet *pkt,
 		return on_port(d, vxlan_gpe_parse(s.ptr, s.len, e));
 	if (pkt->dport == GENEVE_PORT)
 		return on_port(d, geneve_parse(s.ptr, s.len, false, e));
-	if (vxlan_parse(s.ptr, s.len, true, e) == ENCAP_OK && encap_looks_ethernet(e->inner))
+	/* Elsewhere only an exact header is a tunnel. Its first byte rules out nearly all
+	   other UDP at once (every UDP packet comes this way): RTP starts 0x80, QUIC 0x40
+	   and up; an exact VXLAN header starts 0x08, Geneve's below 0x40 (version 0). */
+	struct cursor c = cur_make(s.ptr, s.len);
+	uint8_t first = cur_peek_u8(&c, 0);
+	if (first == 0x08 && vxlan_parse(s.ptr, s.len, true, e) == ENCAP_OK && encap_looks_ethernet(e->inner))
 		return ENCAP_OK;
-	if (geneve_parse(s.ptr, s.len, true, e) == ENCAP_OK &&
+	if (first < 0x40 && geneve_parse(s.ptr, s.len, true, e) == ENCAP_OK &&
 	    (e->next == ETHERTYPE_TEB ? encap_looks_ethernet(e->inner)
 				      : encap_looks_ip(e->inner, e->next == ETHERTYPE_IPV4 ? 4 : 6)))
 		return ENCAP_OK;
@@ -165,7 +140,7 @@ enum decode_result tunnel_decap(struct decoder *d, struct packet *out)
 		return DECODE_OK; /* no tunnel: the packet is what it is */
 	if (r != ENCAP_OK)
 		return tunnel_failed(d, r, cut);
-	if (!tunnel_push(d, out, &e, true))
+	if (!tunnel_push(d, out, e.kind, e.id, e.flow_id, true))
 		return DECODE_MALFORMED;
 	out->tunnelled = true;
 	out->outer_src = out->src;

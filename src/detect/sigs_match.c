@@ -33,7 +33,7 @@
 #include <string.h>
 
 #include "core/hash.h"
-#include "core/pow2.h"
+#include "core/vec.h"
 #include "detect/sigs.h"
 #include "proto/proto.h"
 
@@ -107,19 +107,6 @@ struct sig_index {
 	struct sigbits media_sigs;
 };
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t ncap = pow2_grow(*cap ? *cap * 2 : 16, need);
-	void *np = realloc(*p, ncap * size);
-	if (!np)
-		return false;
-	*p = np;
-	*cap = ncap;
-	return true;
-}
-
 static bool count_entry(struct sig_index *ix)
 {
 	return ++ix->nlist <= (size_t)SIGS_LIST_MAX * 8;
@@ -127,7 +114,7 @@ static bool count_entry(struct sig_index *ix)
 
 static int32_t new_bits(struct sig_index *ix)
 {
-	if (!grow((void **)&ix->bits, &ix->capbits, ix->nbits + 1, sizeof *ix->bits))
+	if (!vec_grow(&ix->bits, &ix->capbits, ix->nbits + 1, sizeof *ix->bits, 16))
 		return -1;
 	memset(&ix->bits[ix->nbits], 0, sizeof ix->bits[0]);
 	return (int32_t)ix->nbits++;
@@ -135,7 +122,7 @@ static int32_t new_bits(struct sig_index *ix)
 
 static int32_t new_node(struct sig_index *ix)
 {
-	if (!grow((void **)&ix->nodes, &ix->capnodes, ix->nnodes + 1, sizeof *ix->nodes))
+	if (!vec_grow(&ix->nodes, &ix->capnodes, ix->nnodes + 1, sizeof *ix->nodes, 16))
 		return -1;
 	ix->nodes[ix->nnodes] = (struct trie_node){ { -1, -1 }, -1 };
 	return (int32_t)ix->nnodes++;
@@ -225,7 +212,7 @@ static void trie_lookup(const struct sig_index *ix, const struct ip_addr *a, str
 
 int sigs_index_add_ports(struct sig_index *ix, int sig, uint16_t lo, uint16_t hi)
 {
-	if (!count_entry(ix) || !grow((void **)&ix->ranges, &ix->capranges, ix->nranges + 1, sizeof *ix->ranges))
+	if (!count_entry(ix) || !vec_grow(&ix->ranges, &ix->capranges, ix->nranges + 1, sizeof *ix->ranges, 16))
 		return -1;
 	ix->ranges[ix->nranges++] = (struct port_range){ lo, hi, sig };
 	return 0;
@@ -394,7 +381,7 @@ int sigs_index_add_preamble(struct sig_index *ix, int sig, enum sig_side side, u
 			    const uint8_t *bytes, const uint8_t *mask, size_t len)
 {
 	if (!count_entry(ix) || len == 0 || len > SIG_PREAMBLE_MAX ||
-	    !grow((void **)&ix->pre, &ix->cappre, ix->npre + 1, sizeof *ix->pre))
+	    !vec_grow(&ix->pre, &ix->cappre, ix->npre + 1, sizeof *ix->pre, 16))
 		return -1;
 	struct preamble *p = &ix->pre[ix->npre++];
 	memset(p, 0, sizeof *p);

@@ -146,11 +146,8 @@ static size_t msg_size(struct gen_ctx *g)
 
 void gen_ep_imessage(struct gen_ctx *g, const struct episode *e)
 {
-	int ai = e->a != GEN_ANY ? (int)e->a : gen_pick_sub(g, true, false, -1);
-	if (ai < 0)
-		return;
-	int bi = e->b != GEN_ANY ? (int)e->b : gen_pick_sub(g, true, false, ai);
-	if (bi < 0)
+	int ai, bi;
+	if (!gen_pick_pair(g, e->a, e->b, true, false, &ai, &bi))
 		return;
 	struct subscriber *a = &g->subs[ai], *b = &g->subs[bi];
 	char truth[384];
@@ -181,11 +178,8 @@ void gen_ep_imessage(struct gen_ctx *g, const struct episode *e)
 void gen_ep_facetime(struct gen_ctx *g, const struct episode *e)
 {
 	(void)e;
-	int ai = gen_pick_sub(g, true, false, -1);
-	if (ai < 0)
-		return;
-	int bi = gen_pick_sub(g, true, false, ai);
-	if (bi < 0)
+	int ai, bi;
+	if (!gen_pick_pair(g, GEN_ANY, GEN_ANY, true, false, &ai, &bi))
 		return;
 	uint64_t t = apns_ensure(g, (uint32_t)ai, g->now);
 	t = burst(g, (uint32_t)ai, 0, t, gen_rng_between(&g->rng, 500, 900), 0, NULL);
@@ -194,12 +188,7 @@ void gen_ep_facetime(struct gen_ctx *g, const struct episode *e)
 	if (!gen_rng_chance(&g->rng, 0.8))
 		return; /* not answered: pushes only, no call */
 	uint64_t start = r + gen_rng_between(&g->rng, 2000, 12000) * 1000u; /* ringing */
-	struct media_call *m = calloc(1, sizeof *m);
-	if (!m)
-		gen_wb_overflow();
-	m->kind = MEDIA_FACETIME;
-	m->sub[0] = (uint32_t)ai;
-	m->sub[1] = (uint32_t)bi;
+	struct media_call *m = gen_media_call_new(MEDIA_FACETIME, ai, bi);
 	for (int leg = 0; leg < 2; leg++) {
 		struct subscriber *s = &g->subs[m->sub[leg]];
 		m->leg_on[leg] = true;
@@ -222,9 +211,5 @@ void gen_ep_facetime(struct gen_ctx *g, const struct episode *e)
 		n = gen_stun(p, sizeof p, 0x0101, tid, attr, ab.len);
 		gen_udp(g, &m->c[leg], 1, start - 250000 + (uint64_t)leg * 1000, p, n);
 	}
-	double dur = gen_rng_exp(&g->rng, 60);
-	dur = dur < 5 ? 5 : dur > 900 ? 900 : dur;
-	m->start = start;
-	m->end = start + (uint64_t)(dur * 1e6);
-	gen_media_call_start(g, m);
+	gen_media_call_start(g, m, start, 60, 5);
 }

@@ -306,6 +306,9 @@ uint64_t gen_last_ts(const struct gen_ctx *g); /* ts of the last packet emitted,
 /* Picks a subscriber usable at g->now (attached, not churning), optionally an iPhone
  * or a WhatsApp user; -1 when none found after a few tries. */
 int gen_pick_sub(struct gen_ctx *g, bool iphone, bool whatsapp, int other_than);
+/* The two parties of an exchange: *ai is pin_a, or picked as gen_pick_sub does when pin_a
+ * is GEN_ANY, then *bi likewise and other than *ai; false when either is not found. */
+bool gen_pick_pair(struct gen_ctx *g, uint32_t pin_a, uint32_t pin_b, bool iphone, bool whatsapp, int *ai, int *bi);
 void gen_sub_busy(struct gen_ctx *g, uint32_t sub, uint64_t until);
 /* Appends one finished frame to the running episode's batch. */
 void gen_batch_add(struct gen_ctx *g, uint64_t ts, const uint8_t *frame, size_t len);
@@ -380,8 +383,13 @@ struct media_call {
 	uint64_t start, end, last[2];
 	uint64_t next_ping;
 };
-/* Takes ownership of m (heap-allocated); media runs from m->start to m->end. */
-void gen_media_call_start(struct gen_ctx *g, struct media_call *m);
+/* A call of this kind between subscribers a (caller) and b, both legs still off
+ * (caller frees, or hands it to gen_media_call_start); aborts as gen_wb_overflow when
+ * out of memory. */
+struct media_call *gen_media_call_new(uint8_t kind, int a, int b);
+/* Takes ownership of m: media runs from start for an exponentially distributed time of
+ * mean_s seconds, kept within [min_s, 900] s. */
+void gen_media_call_start(struct gen_ctx *g, struct media_call *m, uint64_t start, double mean_s, double min_s);
 
 /* Shared builders. */
 /* SMS TPDUs and RP messages (gen/sms.c, 3GPP TS 23.040, 24.011). Return the length. */

@@ -101,9 +101,12 @@ static size_t msg_begin(struct wbuf *b, unsigned type, uint32_t teid, uint32_t s
 	return 0;
 }
 
-static void msg_end(struct wbuf *b)
+/* Ends the message in b (its length field) and sends it on c at t. */
+static void msg_send(struct gen_ctx *g, struct gen_conn *c, int dir, uint64_t t, struct wbuf *b)
 {
 	wb_put_be16(b->p + 2, (unsigned)(b->len - 4));
+	g->tag = TAG_GTPV2;
+	gen_udp(g, c, dir, t, b->p, b->len);
 }
 
 static void s5_conn(struct gen_ctx *g, struct gen_conn *c, const struct subscriber *s)
@@ -171,10 +174,8 @@ static void create_session(struct gen_ctx *g, struct subscriber *s)
 	ie_u8(&b, IE_EBI, 0, 5);
 	ie_fteid(&b, 2, IF_S5_SGW_U, s->teid_u_sgw, &sgw);
 	ie_end(&b, bc);
-	msg_end(&b);
 	uint64_t t = g->now;
-	g->tag = TAG_GTPV2;
-	gen_udp(g, &c, 0, t, b.p, b.len);
+	msg_send(g, &c, 0, t, &b);
 
 	b = wb_make(g->msg, sizeof g->msg);
 	msg_begin(&b, GTPV2_CREATE_SESSION_RSP, s->teid_c_sgw, seq);
@@ -187,10 +188,8 @@ static void create_session(struct gen_ctx *g, struct subscriber *s)
 	ie_cause(&b);
 	ie_fteid(&b, 2, IF_S5_PGW_U, s->teid_u_pgw, &pgw);
 	ie_end(&b, bc);
-	msg_end(&b);
 	t += gen_rng_between(&g->rng, GTPC_RTT_MIN_US, GTPC_RTT_MAX_US);
-	g->tag = TAG_GTPV2;
-	gen_udp(g, &c, 1, t, b.p, b.len);
+	msg_send(g, &c, 1, t, &b);
 	char ip[ADDR_STRLEN];
 	gen_truth(g, "\"type\":\"data.session.begin\",\"protocol\":\"gtpv2\",\"from\":\"+%s\",\"imsi\":\"%s\","
 		     "\"imei\":\"%s\",\"ip\":\"%s\",\"apn\":\"%s\",\"teid_up\":%u,\"teid_down\":%u",
@@ -208,17 +207,13 @@ static void delete_session(struct gen_ctx *g, struct subscriber *s)
 	struct wbuf b = wb_make(g->msg, sizeof g->msg);
 	msg_begin(&b, GTPV2_DELETE_SESSION_REQ, s->teid_c_pgw, seq);
 	ie_u8(&b, IE_EBI, 0, 5);
-	msg_end(&b);
 	uint64_t t = g->now;
-	g->tag = TAG_GTPV2;
-	gen_udp(g, &c, 0, t, b.p, b.len);
+	msg_send(g, &c, 0, t, &b);
 	b = wb_make(g->msg, sizeof g->msg);
 	msg_begin(&b, GTPV2_DELETE_SESSION_RSP, s->teid_c_sgw, seq);
 	ie_cause(&b);
-	msg_end(&b);
 	t += gen_rng_between(&g->rng, GTPC_RTT_MIN_US, GTPC_RTT_MAX_US);
-	g->tag = TAG_GTPV2;
-	gen_udp(g, &c, 1, t, b.p, b.len);
+	msg_send(g, &c, 1, t, &b);
 	char ip[ADDR_STRLEN];
 	gen_truth(g, "\"type\":\"data.session.end\",\"protocol\":\"gtpv2\",\"from\":\"+%s\",\"imsi\":\"%s\",\"ip\":\"%s\"",
 		  s->msisdn, s->imsi, gen_addr_text(&s->ue_ip, ip));

@@ -138,8 +138,23 @@ static void ep_media(struct gen_ctx *g, const struct episode *e)
 	free(m);
 }
 
-void gen_media_call_start(struct gen_ctx *g, struct media_call *m)
+struct media_call *gen_media_call_new(uint8_t kind, int a, int b)
 {
+	struct media_call *m = calloc(1, sizeof *m);
+	if (!m)
+		gen_wb_overflow();
+	m->kind = kind;
+	m->sub[0] = (uint32_t)a;
+	m->sub[1] = (uint32_t)b;
+	return m;
+}
+
+void gen_media_call_start(struct gen_ctx *g, struct media_call *m, uint64_t start, double mean_s, double min_s)
+{
+	double dur = gen_rng_exp(&g->rng, mean_s);
+	dur = dur < min_s ? min_s : dur > 900 ? 900 : dur;
+	m->start = start;
+	m->end = start + (uint64_t)(dur * 1e6);
 	for (int leg = 0; leg < 2; leg++)
 		for (int d = 0; d < 2; d++) {
 			m->seq[leg][d] = (uint16_t)gen_rng_u64(&g->rng);

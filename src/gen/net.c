@@ -62,22 +62,24 @@ int gen_sub_family(const struct subscriber *s)
 	return (s->wifi || !s->v6) ? 4 : 6;
 }
 
-void gen_pcscf(struct ip_addr *a, int family)
+/* A server of the operator's own: 172.16.net.host, or 2001:db8:f::low6 over IPv6. */
+static void operator_server(struct ip_addr *a, int family, unsigned net, unsigned host, uint64_t low6)
 {
 	static const uint8_t pre[8] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x0f, 0, 0 };
 	if (family == 6)
-		addr6(a, pre, 0x10);
+		addr6(a, pre, low6);
 	else
-		gen_addr4(a, 172, 16, 10, 1);
+		gen_addr4(a, 172, 16, net, host);
+}
+
+void gen_pcscf(struct ip_addr *a, int family)
+{
+	operator_server(a, family, 10, 1, 0x10);
 }
 
 void gen_dns_server(struct ip_addr *a, int family)
 {
-	static const uint8_t pre[8] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x0f, 0, 0 };
-	if (family == 6)
-		addr6(a, pre, 0x53);
-	else
-		gen_addr4(a, 172, 16, 20, 53);
+	operator_server(a, family, 20, 53, 0x53);
 }
 
 void gen_server_addr(struct ip_addr *out, const struct ip_addr *v4, int family)

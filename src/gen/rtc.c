@@ -207,13 +207,8 @@ void gen_ep_rtc_call(struct gen_ctx *g, const struct episode *e)
 	int bi = pick_free(g, ai);
 	if (bi < 0)
 		return;
-	struct media_call *m = calloc(1, sizeof *m);
-	if (!m)
-		gen_wb_overflow();
 	uint32_t pick = gen_rng_below(&g->rng, 10);
-	m->kind = pick < 4 ? MEDIA_ICE : pick < 7 ? MEDIA_TURN : MEDIA_RELAY;
-	m->sub[0] = (uint32_t)ai;
-	m->sub[1] = (uint32_t)bi;
+	struct media_call *m = gen_media_call_new(pick < 4 ? MEDIA_ICE : pick < 7 ? MEDIA_TURN : MEDIA_RELAY, ai, bi);
 	uint64_t t = signalling(g, &g->subs[ai], g->now, true);
 	t = signalling(g, &g->subs[bi], t + gen_rng_between(&g->rng, 100, 400) * 1000u, false);
 	uint64_t start = t + gen_rng_between(&g->rng, 2000, 8000) * 1000u;
@@ -241,11 +236,7 @@ void gen_ep_rtc_call(struct gen_ctx *g, const struct episode *e)
 		if (done > ready)
 			ready = done;
 	}
-	double dur = gen_rng_exp(&g->rng, 90);
-	dur = dur < 15 ? 15 : dur > 900 ? 900 : dur;
-	m->start = ready + 20000;
-	m->end = m->start + (uint64_t)(dur * 1e6);
-	gen_media_call_start(g, m);
+	gen_media_call_start(g, m, ready + 20000, 90, 15);
 }
 
 /* ---- streaming and games: UDP that is not a call ---- */

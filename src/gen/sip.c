@@ -258,6 +258,20 @@ static void call_parties(struct gen_ctx *g, struct call *c, const struct subscri
 	party_uri(g, c->callee, c->callee_uri, sizeof c->callee_uri);
 }
 
+/* The callee side refuses the INVITE at t with a final response (the call ends there), the
+ * caller ACKs it; takes ownership of c. */
+static void call_refused(struct gen_ctx *g, struct call *c, uint64_t t, int status, const char *reason,
+			 const char *outcome)
+{
+	struct sip_line err = { "INVITE", status, reason, c->cseq, c->invite_branch, true, NULL, 0 };
+	struct sip_line ack = { "ACK", 0, NULL, c->cseq, c->invite_branch, true, NULL, 0 };
+	sip_send(g, c, 0, t, &err, false);
+	call_truth(g, c, "call.end", outcome, -1);
+	sip_send(g, c, 0, t + rtt(g), &ack, false);
+	gen_sub_busy(g, c->sub, t + 1000000);
+	free(c);
+}
+
 void gen_ep_call(struct gen_ctx *g, const struct episode *e)
 {
 	int si = e->a != GEN_ANY ? (int)e->a : gen_pick_sub(g, false, false, -1);
@@ -312,22 +326,12 @@ void gen_ep_call(struct gen_ctx *g, const struct episode *e)
 	struct sip_line ack = { "ACK", 0, NULL, cs, c->invite_branch, true, NULL, 0 };
 	if (strcmp(outcome, "failed") == 0) {
 		t += gen_rng_between(&g->rng, 200, 3000) * 1000u;
-		struct sip_line err = { "INVITE", 503, "Service Unavailable", cs, c->invite_branch, true, NULL, 0 };
-		sip_send(g, c, 0, t, &err, false);
-		call_truth(g, c, "call.end", outcome, -1);
-		sip_send(g, c, 0, t + rtt(g), &ack, false);
-		gen_sub_busy(g, c->sub, t + 1000000);
-		free(c);
+		call_refused(g, c, t, 503, "Service Unavailable", outcome);
 		return;
 	}
 	if (strcmp(outcome, "busy") == 0) {
 		t += gen_rng_between(&g->rng, 500, 2500) * 1000u; /* post-dial delay */
-		struct sip_line err = { "INVITE", 486, "Busy Here", cs, c->invite_branch, true, NULL, 0 };
-		sip_send(g, c, 0, t, &err, false);
-		call_truth(g, c, "call.end", outcome, -1);
-		sip_send(g, c, 0, t + rtt(g), &ack, false);
-		gen_sub_busy(g, c->sub, t + 1000000);
-		free(c);
+		call_refused(g, c, t, 486, "Busy Here", outcome);
 		return;
 	}
 	t += gen_rng_between(&g->rng, 500, 2500) * 1000u;
@@ -335,12 +339,7 @@ void gen_ep_call(struct gen_ctx *g, const struct episode *e)
 	sip_send(g, c, 0, t, &ringing, false);
 	if (strcmp(outcome, "no-answer") == 0) {
 		t += gen_rng_between(&g->rng, 20, 40) * 1000000u; /* the network's no-answer timer */
-		struct sip_line err = { "INVITE", 480, "Temporarily Unavailable", cs, c->invite_branch, true, NULL, 0 };
-		sip_send(g, c, 0, t, &err, false);
-		call_truth(g, c, "call.end", outcome, -1);
-		sip_send(g, c, 0, t + rtt(g), &ack, false);
-		gen_sub_busy(g, c->sub, t + 1000000);
-		free(c);
+		call_refused(g, c, t, 480, "Temporarily Unavailable", outcome);
 		return;
 	}
 	if (strcmp(outcome, "cancelled") == 0) {

@@ -165,33 +165,24 @@ void gen_ep_smpp_sms(struct gen_ctx *g, const struct episode *ep)
 	uint8_t rq[512], rs[64];
 	struct wbuf b = wb_make(rq, sizeof rq), r = wb_make(rs, sizeof rs);
 	char truth[512];
-	if (to_sub) {
-		pdu_begin(&b, CMD_SUBMIT_SM, 0, ++e->seq);
-		short_message_body(g, &b, e->number, s->msisdn);
-		pdu_end(&b);
-		pdu_begin(&r, (uint32_t)CMD_SUBMIT_SM | (uint32_t)CMD_RESP, 0, e->seq);
-		char mid[24];
+	/* submit_sm from the ESME to the subscriber, or deliver_sm from the SMSC to the ESME */
+	uint32_t cmd = to_sub ? (uint32_t)CMD_SUBMIT_SM : (uint32_t)CMD_DELIVER_SM;
+	uint32_t seq = to_sub ? ++e->seq : ++e->smsc_seq;
+	const char *from = to_sub ? e->number : s->msisdn, *to = to_sub ? s->msisdn : e->number;
+	char mid[24] = ""; /* the message id of a submit_sm_resp; deliver_sm_resp leaves it empty */
+	pdu_begin(&b, cmd, 0, seq);
+	short_message_body(g, &b, from, to);
+	pdu_end(&b);
+	pdu_begin(&r, cmd | (uint32_t)CMD_RESP, 0, seq);
+	if (to_sub)
 		snprintf(mid, sizeof mid, "%llx", (unsigned long long)e->next_msg_id++);
-		cstr(&r, mid);
-		pdu_end(&r);
-		snprintf(truth, sizeof truth,
-			 "\"type\":\"sms\",\"protocol\":\"smpp\",\"from\":\"+%s\",\"to\":\"+%s\",\"leg\":\"submit\","
-			 "\"subscriber\":\"+%s\",\"sequence\":%u",
-			 e->number, s->msisdn, s->msisdn, e->seq);
-		t = exchange(g, e, 0, t, &b, &r, truth);
-	} else {
-		pdu_begin(&b, CMD_DELIVER_SM, 0, ++e->smsc_seq);
-		short_message_body(g, &b, s->msisdn, e->number);
-		pdu_end(&b);
-		pdu_begin(&r, (uint32_t)CMD_DELIVER_SM | (uint32_t)CMD_RESP, 0, e->smsc_seq);
-		cstr(&r, "");
-		pdu_end(&r);
-		snprintf(truth, sizeof truth,
-			 "\"type\":\"sms\",\"protocol\":\"smpp\",\"from\":\"+%s\",\"to\":\"+%s\",\"leg\":\"deliver\","
-			 "\"subscriber\":\"+%s\",\"sequence\":%u",
-			 s->msisdn, e->number, s->msisdn, e->smsc_seq);
-		t = exchange(g, e, 1, t, &b, &r, truth);
-	}
+	cstr(&r, mid);
+	pdu_end(&r);
+	snprintf(truth, sizeof truth,
+		 "\"type\":\"sms\",\"protocol\":\"smpp\",\"from\":\"+%s\",\"to\":\"+%s\",\"leg\":\"%s\","
+		 "\"subscriber\":\"+%s\",\"sequence\":%u",
+		 from, to, to_sub ? "submit" : "deliver", s->msisdn, seq);
+	t = exchange(g, e, to_sub ? 0 : 1, t, &b, &r, truth);
 	if (gen_rng_chance(&g->rng, 0.1)) {
 		/* an enquire_link now and then, as ESMEs send every 30-60 s on quiet links */
 		b = wb_make(rq, sizeof rq);

@@ -51,20 +51,39 @@ static void tp(struct wbuf *b, unsigned id, uint64_t v)
 	wb_mem(b, tmp, t.len);
 }
 
+/* Starts a hello of this handshake type in b: its length (set by hello_end), the legacy
+ * version, the random, and a session id: empty in QUIC, else the 32-byte
+ * middlebox-compatibility one (RFC 8446 appendix D.4). */
+static void hello_begin(struct wbuf *b, unsigned type, struct gen_rng *r, bool quic)
+{
+	wb_u8(b, type);
+	wb_be24(b, 0);
+	wb_be16(b, 0x0303);
+	gen_rng_bytes(r, wb_room(b, 32), 32);
+	if (quic) {
+		wb_u8(b, 0);
+	} else {
+		wb_u8(b, 32);
+		gen_rng_bytes(r, wb_room(b, 32), 32);
+	}
+}
+
+/* Ends a hello in b: the extensions' length (its field at exts) and the handshake's
+ * 24-bit length; the hello's size. */
+static size_t hello_end(struct wbuf *b, size_t exts)
+{
+	wb_put_be16(b->p + exts, (unsigned)(b->len - exts - 2));
+	b->p[1] = (uint8_t)((b->len - 4) >> 16);
+	b->p[2] = (uint8_t)((b->len - 4) >> 8);
+	b->p[3] = (uint8_t)(b->len - 4);
+	return b->len;
+}
+
 size_t gen_tls_client_hello(uint8_t *out, size_t cap, struct gen_rng *r, const char *sni, const char *alpn,
 			    bool quic, const uint8_t *quic_scid, size_t scid_len)
 {
 	struct wbuf b = wb_make(out, cap);
-	wb_u8(&b, 1); /* ClientHello */
-	wb_be24(&b, 0);
-	wb_be16(&b, 0x0303);
-	gen_rng_bytes(r, wb_room(&b, 32), 32);
-	if (quic) {
-		wb_u8(&b, 0);
-	} else {
-		wb_u8(&b, 32); /* middlebox-compatibility session id (RFC 8446 appendix D.4) */
-		gen_rng_bytes(r, wb_room(&b, 32), 32);
-	}
+	hello_begin(&b, 1, r, quic); /* ClientHello */
 	static const uint16_t suites_tcp[] = { 0x1301, 0x1302, 0x1303, 0xc02c, 0xc02b, 0xcca9, 0xc030, 0xc02f,
 					       0xcca8, 0xc00a, 0xc009, 0xc014, 0xc013, 0x009d, 0x009c, 0x0035, 0x002f };
 	size_t nsuites = quic ? 3 : sizeof suites_tcp / sizeof suites_tcp[0];
@@ -165,26 +184,13 @@ size_t gen_tls_client_hello(uint8_t *out, size_t cap, struct gen_rng *r, const c
 		wb_mem(&b, quic_scid, scid_len);
 		ext_end(&b, at);
 	}
-	wb_put_be16(b.p + exts, (unsigned)(b.len - exts - 2));
-	b.p[1] = (uint8_t)((b.len - 4) >> 16);
-	b.p[2] = (uint8_t)((b.len - 4) >> 8);
-	b.p[3] = (uint8_t)(b.len - 4);
-	return b.len;
+	return hello_end(&b, exts);
 }
 
 size_t gen_tls_server_hello(uint8_t *out, size_t cap, struct gen_rng *r, bool quic)
 {
 	struct wbuf b = wb_make(out, cap);
-	wb_u8(&b, 2);
-	wb_be24(&b, 0);
-	wb_be16(&b, 0x0303);
-	gen_rng_bytes(r, wb_room(&b, 32), 32);
-	if (quic) {
-		wb_u8(&b, 0);
-	} else {
-		wb_u8(&b, 32);
-		gen_rng_bytes(r, wb_room(&b, 32), 32);
-	}
+	hello_begin(&b, 2, r, quic); /* ServerHello */
 	wb_be16(&b, 0x1301);
 	wb_u8(&b, 0);
 	size_t exts = b.len;
@@ -197,11 +203,7 @@ size_t gen_tls_server_hello(uint8_t *out, size_t cap, struct gen_rng *r, bool qu
 	at = ext_begin(&b, 43);
 	wb_be16(&b, 0x0304);
 	ext_end(&b, at);
-	wb_put_be16(b.p + exts, (unsigned)(b.len - exts - 2));
-	b.p[1] = (uint8_t)((b.len - 4) >> 16);
-	b.p[2] = (uint8_t)((b.len - 4) >> 8);
-	b.p[3] = (uint8_t)(b.len - 4);
-	return b.len;
+	return hello_end(&b, exts);
 }
 
 static void record_header(struct wbuf *b, uint8_t ct, size_t n)

@@ -141,11 +141,8 @@ static uint64_t exchange(struct gen_ctx *g, uint32_t si, int dir, uint64_t t, si
 void gen_ep_wa_msg(struct gen_ctx *g, const struct episode *e)
 {
 	(void)e;
-	int ai = gen_pick_sub(g, false, true, -1);
-	if (ai < 0)
-		return;
-	int bi = gen_pick_sub(g, false, true, ai);
-	if (bi < 0)
+	int ai, bi;
+	if (!gen_pick_pair(g, GEN_ANY, GEN_ANY, false, true, &ai, &bi))
 		return;
 	const struct subscriber *a = &g->subs[ai], *b = &g->subs[bi];
 	char truth[384];
@@ -167,11 +164,8 @@ void gen_ep_wa_msg(struct gen_ctx *g, const struct episode *e)
 void gen_ep_wa_call(struct gen_ctx *g, const struct episode *e)
 {
 	(void)e;
-	int ai = gen_pick_sub(g, false, true, -1);
-	if (ai < 0)
-		return;
-	int bi = gen_pick_sub(g, false, true, ai);
-	if (bi < 0)
+	int ai, bi;
+	if (!gen_pick_pair(g, GEN_ANY, GEN_ANY, false, true, &ai, &bi))
 		return;
 	uint64_t t = wa_ensure(g, (uint32_t)ai, g->now);
 	t = exchange(g, (uint32_t)ai, 0, t, gen_rng_between(&g->rng, 300, 600), NULL);
@@ -180,12 +174,7 @@ void gen_ep_wa_call(struct gen_ctx *g, const struct episode *e)
 	if (!gen_rng_chance(&g->rng, 0.8))
 		return; /* not answered */
 	uint64_t start = r + gen_rng_between(&g->rng, 2000, 12000) * 1000u;
-	struct media_call *m = calloc(1, sizeof *m);
-	if (!m)
-		gen_wb_overflow();
-	m->kind = MEDIA_WHATSAPP;
-	m->sub[0] = (uint32_t)ai;
-	m->sub[1] = (uint32_t)bi;
+	struct media_call *m = gen_media_call_new(MEDIA_WHATSAPP, ai, bi);
 	for (int leg = 0; leg < 2; leg++) {
 		struct subscriber *s = &g->subs[m->sub[leg]];
 		m->leg_on[leg] = true;
@@ -218,9 +207,5 @@ void gen_ep_wa_call(struct gen_ctx *g, const struct episode *e)
 		n = gen_stun(p, sizeof p, 0x0103, tid, attrs, ab.len);
 		gen_udp(g, &m->c[leg], 1, at + gen_rng_between(&g->rng, 20000, 80000), p, n);
 	}
-	double dur = gen_rng_exp(&g->rng, 60);
-	dur = dur < 5 ? 5 : dur > 900 ? 900 : dur;
-	m->start = start;
-	m->end = start + (uint64_t)(dur * 1e6);
-	gen_media_call_start(g, m);
+	gen_media_call_start(g, m, start, 60, 5);
 }

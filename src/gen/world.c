@@ -240,6 +240,15 @@ int gen_pick_sub(struct gen_ctx *g, bool iphone, bool whatsapp, int other_than)
 	return -1;
 }
 
+bool gen_pick_pair(struct gen_ctx *g, uint32_t pin_a, uint32_t pin_b, bool iphone, bool whatsapp, int *ai, int *bi)
+{
+	*ai = pin_a != GEN_ANY ? (int)pin_a : gen_pick_sub(g, iphone, whatsapp, -1);
+	if (*ai < 0)
+		return false;
+	*bi = pin_b != GEN_ANY ? (int)pin_b : gen_pick_sub(g, iphone, whatsapp, *ai);
+	return *bi >= 0;
+}
+
 void gen_sub_busy(struct gen_ctx *g, uint32_t sub, uint64_t until)
 {
 	if (until > g->subs[sub].busy_until)

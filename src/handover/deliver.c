@@ -4,6 +4,11 @@
  * LIIDs, the destination; the order's records read in batches, each checked again
  * against the order (target, window, direction) before it becomes IRI; and the file
  * output. The LEMF side is deliver_tcp.c.
+ *
+ * A central store (PostgreSQL) holds one chain per sensor store, each numbered from seq 1
+ * on its own: the delivery reads them one after the other, each with its own position,
+ * communication identities and acknowledged seqs, the sensor id as the IRI's network
+ * element (docs/handover.md, "From the central store").
  */
 #include "deliver_internal.h"
 
@@ -178,17 +183,115 @@ int deliver_fetch(struct deliverer *d, uint64_t after, char *errbuf, size_t errl
 	}
 }
 
-/* The store cursor that keeps what destination acknowledged of order under liid. */
-static void state_name(const struct deliverer *d, const char *liid, char *out, size_t len)
+/* The store cursor that keeps what destination acknowledged of chain c of order under liid. */
+static void state_name(const struct deliverer *d, const struct deliver_chain *c, const char *liid, char *out,
+		       size_t len)
 {
-	snprintf(out, len, "deliver %s %s %s", d->order.id, liid, d->st->destination);
+	int n = snprintf(out, len, "deliver %s %s %s", d->order.id, liid, d->st->destination);
+	if (c->genesis[0] && n > 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n, " chain %s", c->genesis);
 }
 
-int deliver_state_get(struct deliverer *d, const char *liid, uint64_t *seq, char *errbuf, size_t errlen)
+static int add_chain(struct deliverer *d, const char *genesis, const char *sensor)
 {
-	char name[512];
-	state_name(d, liid, name, sizeof name);
-	return store_cursor_get(d->store, name, seq, errbuf, errlen);
+	for (size_t i = 0; i < d->nchains; i++)
+		if (strcmp(d->chains[i]->genesis, genesis) == 0)
+			return 0;
+	struct deliver_chain **grown = realloc(d->chains, (d->nchains + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	d->chains = grown;
+	struct deliver_chain *c = calloc(1, sizeof *c);
+	if (!c)
+		return -1;
+	snprintf(c->genesis, sizeof c->genesis, "%s", genesis);
+	/* the IRI's network-Element-Identifier (1 to 25 octets): the sensor that saw it */
+	if (sensor && sensor[0] && strlen(sensor) <= 25)
+		snprintf(c->element, sizeof c->element, "%s", sensor);
+	d->chains[d->nchains++] = c;
+	return 0;
+}
+
+static int on_chain(const struct store_chain *sc, void *ud)
+{
+	return add_chain(ud, sc->genesis, sc->sensor);
+}
+
+int deliver_list_chains(struct deliverer *d, char *errbuf, size_t errlen)
+{
+	if (!store_is_central(d->opt->db)) {
+		if (d->nchains == 0 && add_chain(d, "", NULL))
+			goto oom;
+		return 0;
+	}
+	int rc = store_each_chain(d->store, on_chain, d, errbuf, errlen);
+	if (rc > 0)
+		goto oom;
+	return rc;
+oom:
+	snprintf(errbuf, errlen, "out of memory");
+	return -1;
+}
+
+int deliver_use_chain(struct deliverer *d, size_t k, char *errbuf, size_t errlen)
+{
+	struct deliver_chain *c = d->chains[k];
+	if (c->genesis[0] && store_use_chain(d->store, c->genesis, errbuf, errlen))
+		return -1;
+	if (!c->liids) {
+		if (!(c->liids = calloc(d->nliids, sizeof *c->liids))) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -1;
+		}
+		for (size_t i = 0; i < d->nliids; i++)
+			memcpy(c->liids[i].liid, d->liid_names[i].liid, sizeof c->liids[i].liid);
+	}
+	if (!c->calls && !(c->calls = hi2_calls_new())) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	/* a file is written whole every time; a LEMF's acknowledgements are kept */
+	for (size_t i = 0; !c->loaded && !d->opt->out_path && i < d->nliids; i++) {
+		struct deliver_liid *l = &c->liids[i];
+		char name[512];
+		state_name(d, c, l->liid, name, sizeof name);
+		if (!d->opt->again && store_cursor_get(d->store, name, &l->acked, errbuf, errlen))
+			return -1;
+		l->acked_before = l->acked;
+		l->dirty = d->opt->again; /* --again: the state starts over with this delivery */
+	}
+	c->loaded = true;
+	d->chain = c;
+	d->liids = c->liids;
+	d->calls = c->calls;
+	return 0;
+}
+
+int deliver_rewind(struct deliverer *d, char *errbuf, size_t errlen)
+{
+	for (size_t k = 0; k < d->nchains; k++) {
+		struct deliver_chain *c = d->chains[k];
+		c->pos = 0;
+		if (c->calls) {
+			hi2_calls_free(c->calls);
+			if (!(c->calls = hi2_calls_new())) {
+				snprintf(errbuf, errlen, "out of memory");
+				return -1;
+			}
+		}
+	}
+	d->calls = d->chain ? d->chain->calls : NULL;
+	return 0;
+}
+
+static void free_chains(struct deliverer *d)
+{
+	for (size_t k = 0; k < d->nchains; k++) {
+		hi2_calls_free(d->chains[k]->calls);
+		free(d->chains[k]->liids);
+		free(d->chains[k]);
+	}
+	free(d->chains);
 }
 
 static int target_index(const struct order *o, const char *target)
@@ -220,7 +323,7 @@ int deliver_encode(struct deliverer *d, const struct record *r, int li, uint64_t
 	struct hi2_context c = {
 		.liid = d->liids[li].liid,
 		.operator_id = d->opt->operator_id ? d->opt->operator_id : DEFAULT_OPERATOR,
-		.element_id = d->opt->element_id,
+		.element_id = d->opt->element_id ? d->opt->element_id : d->chain->element[0] ? d->chain->element : NULL,
 		.cin = cin,
 	};
 	return hi2_encode(r, &c, d->pdu, sizeof d->pdu, len, errbuf, errlen);
@@ -229,20 +332,47 @@ int deliver_encode(struct deliverer *d, const struct record *r, int li, uint64_t
 int deliver_keep_state(struct deliverer *d, char *errbuf, size_t errlen)
 {
 	int rc = 0;
-	for (size_t i = 0; i < d->nliids; i++) {
-		if (!d->liids[i].dirty)
-			continue;
-		char name[512];
-		state_name(d, d->liids[i].liid, name, sizeof name);
-		if (store_cursor_set(d->store, name, d->liids[i].acked, errbuf, errlen))
-			rc = -1;
-		else
-			d->liids[i].dirty = false;
+	for (size_t k = 0; k < d->nchains; k++) {
+		struct deliver_chain *c = d->chains[k];
+		for (size_t i = 0; c->liids && i < d->nliids; i++) {
+			struct deliver_liid *l = &c->liids[i];
+			if (!l->dirty)
+				continue;
+			char name[512];
+			state_name(d, c, l->liid, name, sizeof name);
+			if (store_cursor_set(d->store, name, l->acked, errbuf, errlen))
+				rc = -1;
+			else
+				l->dirty = false;
+		}
 	}
 	return rc;
 }
 
-/* -o FILE: every record the order allows, as IRI back to back; no state is kept. */
+/* Writes the IRI of the order's records in d->batch (read from the current chain). */
+static int deliver_file_batch(struct deliverer *d, FILE *f, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < d->nbatch; i++) {
+		const struct record *r = &d->batch[i];
+		size_t len = 0;
+		d->chain->pos = r->seq;
+		/* every record of the order passes the call table, delivered or not */
+		uint64_t cin = hi2_calls_cin(d->calls, r);
+		int li = deliver_scope(d, r);
+		if (li < 0)
+			continue;
+		if (deliver_encode(d, r, li, cin, &len, errbuf, errlen))
+			return -1;
+		if (fwrite(d->pdu, 1, len, f) != len) {
+			snprintf(errbuf, errlen, "%s: cannot write: %s", d->opt->out_path, strerror(errno));
+			return -1;
+		}
+		d->st->delivered++;
+	}
+	return 0;
+}
+
+/* -o FILE: every record the order allows, as IRI back to back (chain after chain); no state is kept. */
 static int deliver_file(struct deliverer *d, char *errbuf, size_t errlen)
 {
 	bool to_stdout = strcmp(d->opt->out_path, "-") == 0;
@@ -252,28 +382,16 @@ static int deliver_file(struct deliverer *d, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "%s: cannot write: %s", d->opt->out_path, strerror(errno));
 		return DELIVER_EXIT_FAILURE;
 	}
-	uint64_t pos = 0;
-	for (;;) {
-		if (deliver_fetch(d, pos, errbuf, errlen))
+	for (size_t k = 0; k < d->nchains; k++) {
+		if (deliver_use_chain(d, k, errbuf, errlen))
 			goto out;
-		if (d->nbatch == 0)
-			break;
-		for (size_t i = 0; i < d->nbatch; i++) {
-			const struct record *r = &d->batch[i];
-			size_t len = 0;
-			pos = r->seq;
-			/* every record of the order passes the call table, delivered or not */
-			uint64_t cin = hi2_calls_cin(d->calls, r);
-			int li = deliver_scope(d, r);
-			if (li < 0)
-				continue;
-			if (deliver_encode(d, r, li, cin, &len, errbuf, errlen))
+		for (;;) {
+			if (deliver_fetch(d, d->chain->pos, errbuf, errlen))
 				goto out;
-			if (fwrite(d->pdu, 1, len, f) != len) {
-				snprintf(errbuf, errlen, "%s: cannot write: %s", d->opt->out_path, strerror(errno));
+			if (d->nbatch == 0)
+				break;
+			if (deliver_file_batch(d, f, errbuf, errlen))
 				goto out;
-			}
-			d->st->delivered++;
 		}
 	}
 	rc = 0;
@@ -321,17 +439,21 @@ int deliver_run(const struct deliver_options *o, struct deliver_stats *st, char 
 	    (rc = resolve_destination(&d, errbuf, errlen)) != 0)
 		goto out;
 	rc = DELIVER_EXIT_FAILURE;
-	d.calls = hi2_calls_new();
+	/* resolve_liids made the LIIDs; each chain gets its own copy of them */
+	d.liid_names = d.liids;
+	d.liids = NULL;
 	d.batch = malloc(DELIVER_BATCH * sizeof *d.batch);
-	if (!d.calls || !d.batch) {
+	if (!d.batch) {
 		snprintf(errbuf, errlen, "out of memory");
 		goto out;
 	}
+	if (deliver_list_chains(&d, errbuf, errlen))
+		goto out;
 	rc = o->out_path ? deliver_file(&d, errbuf, errlen) : deliver_tcp(&d, errbuf, errlen);
 out:
 	free(d.batch);
-	hi2_calls_free(d.calls);
-	free(d.liids);
+	free_chains(&d);
+	free(d.liid_names ? d.liid_names : d.liids);
 	free(d.target_liid);
 	order_fini(&d.order);
 	store_close(d.store);

@@ -25,15 +25,34 @@ struct deliver_liid {
 	bool dirty; /* acked moved since it was last kept in the store */
 };
 
+/*
+ * One chain the delivery reads: an SQLite store's one (genesis ""), or each sensor
+ * store's in a central store (docs/handover.md, "From the central store"). Each keeps
+ * its own position, communication identities and acknowledged seqs, since seqs and
+ * communication identity numbers are per chain.
+ */
+struct deliver_chain {
+	char genesis[HASH_HEX_LEN];  /* "" for an SQLite store */
+	char element[32];            /* network-Element-Identifier: the sensor id (central), or "" */
+	struct deliver_liid *liids;  /* one per d->nliids, names as d->liids */
+	struct hi2_calls *calls;
+	uint64_t pos;                /* the last seq read in this session */
+	bool loaded;                 /* liids' acknowledged seqs read from the store */
+};
+
 struct deliverer {
 	const struct deliver_options *opt;
 	struct deliver_stats *st;
 	struct order order;
 	char order_path[1024];
 	struct store *store;
-	struct hi2_calls *calls;
-	struct deliver_liid *liids; /* at most one per target, plus the order's */
+	struct hi2_calls *calls;    /* the current chain's */
+	struct deliver_liid *liids; /* the current chain's: at most one per target, plus the order's */
 	size_t nliids;
+	struct deliver_liid *liid_names; /* the LIIDs (names only), copied into each chain */
+	struct deliver_chain **chains;
+	size_t nchains;
+	struct deliver_chain *chain; /* the current one */
 	int *target_liid;           /* per target: index into liids, -1 when not delivered */
 	char host[256];
 	unsigned port;
@@ -51,8 +70,19 @@ extern volatile sig_atomic_t deliver_stop;
  * more of them yet): 0, or -1 (errbuf).
  */
 int deliver_fetch(struct deliverer *d, uint64_t after, char *errbuf, size_t errlen);
-/* What the destination acknowledged under liid (a store cursor, store.h): 0, or -1. */
-int deliver_state_get(struct deliverer *d, const char *liid, uint64_t *seq, char *errbuf, size_t errlen);
+/*
+ * Lists the store's chains into d->chains (a central store's new ones appended, so a
+ * --follow delivery picks up a sensor that starts later): 0, or -1 (errbuf).
+ */
+int deliver_list_chains(struct deliverer *d, char *errbuf, size_t errlen);
+/*
+ * Makes chain k the current one: the store reads it, d->liids and d->calls are its own;
+ * its acknowledged seqs are read from the store the first time (not with --again).
+ * Nothing may be in flight. 0, or -1 (errbuf).
+ */
+int deliver_use_chain(struct deliverer *d, size_t k, char *errbuf, size_t errlen);
+/* Starts every chain's reading over from its first record (a new session). 0, or -1. */
+int deliver_rewind(struct deliverer *d, char *errbuf, size_t errlen);
 /* Which LIID a record goes under (index into d->liids), or -1 when it is not delivered (counted). */
 int deliver_scope(struct deliverer *d, const struct record *r);
 /*
@@ -63,8 +93,9 @@ int deliver_scope(struct deliverer *d, const struct record *r);
 int deliver_encode(struct deliverer *d, const struct record *r, int li, uint64_t cin, size_t *len, char *errbuf,
 		   size_t errlen);
 /*
- * Keeps the LIIDs' acknowledged seqs in the store (named cursors "deliver ORDER LIID
- * DESTINATION", outside the evidence): 0, or -1 (errbuf) leaving them dirty.
+ * Keeps the current chain's LIIDs' acknowledged seqs in the store (named cursors
+ * "deliver ORDER LIID DESTINATION", plus " chain GENESIS" in a central store; outside the
+ * evidence): 0, or -1 (errbuf) leaving them dirty.
  */
 int deliver_keep_state(struct deliverer *d, char *errbuf, size_t errlen);
 

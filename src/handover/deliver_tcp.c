@@ -9,6 +9,9 @@
  * from the store's first record, sending only what was not acknowledged: so at least
  * once, in order, and nothing twice that the LEMF acknowledged. Reading from the first
  * record again also rebuilds the communication identities (hi2_calls.h) exactly.
+ * A central store's chains are read one after the other (deliver_internal.h), each in
+ * seq order; what is in flight is answered before the next chain's first IRI goes, so
+ * an answer always moves its own chain's acknowledged seq.
  *
  * An idle connection is checked by TCP keep-alive and by watching it for the LEMF's
  * close while --follow waits for new records.
@@ -185,51 +188,74 @@ static enum session_end send_record(struct session *s, const struct record *r, i
 	return read_answers(s, 0, errbuf, errlen);
 }
 
-/* One connection: the order's records from the first, sending what was not acknowledged. */
+/* Sends the order's records in d->batch (read from the current chain) not yet acknowledged. */
+static enum session_end send_batch(struct session *s, char *errbuf, size_t errlen)
+{
+	struct deliverer *d = s->d;
+	for (size_t i = 0; i < d->nbatch; i++) {
+		const struct record *r = &d->batch[i];
+		d->chain->pos = r->seq;
+		uint64_t cin = hi2_calls_cin(d->calls, r);
+		int li = deliver_scope(d, r);
+		if (li < 0)
+			continue;
+		if (r->seq <= d->liids[li].acked) {
+			d->st->already += r->seq <= d->liids[li].acked_before;
+			continue;
+		}
+		enum session_end e = send_record(s, r, li, cin, errbuf, errlen);
+		if (e != SESSION_DONE)
+			return e;
+	}
+	return SESSION_DONE;
+}
+
+/*
+ * One connection: the order's records from the first of every chain, sending what was
+ * not acknowledged; with --follow, again and again, looking for new chains too.
+ */
 static enum session_end run_session(struct session *s, char *errbuf, size_t errlen)
 {
 	struct deliverer *d = s->d;
-	uint64_t pos = 0;
+	size_t k = 0;
+	enum session_end e;
 	/* each connection reads the order's records from the first: these count that reading */
 	d->st->outside = d->st->other_liid = d->st->already = 0;
-	hi2_calls_free(d->calls);
-	if (!(d->calls = hi2_calls_new())) {
-		snprintf(errbuf, errlen, "out of memory");
+	if (deliver_rewind(d, errbuf, errlen))
 		return SESSION_FATAL;
-	}
 	for (;;) {
 		if (deliver_stop) /* finish what is in flight, then stop */
 			return wait_window(s, 0, errbuf, errlen);
-		if (deliver_fetch(d, pos, errbuf, errlen))
-			return SESSION_FATAL;
-		if (d->nbatch == 0) {
-			enum session_end e = wait_window(s, 0, errbuf, errlen);
-			if (e != SESSION_DONE)
+		if (k == d->nchains) { /* every chain read as far as it goes now */
+			if ((e = wait_window(s, 0, errbuf, errlen)) != SESSION_DONE)
 				return e;
 			keep_state(s, true);
 			if (!d->opt->follow)
 				return SESSION_DONE;
 			/* idle: watch the connection (the LEMF may close it) until it is time to look again */
-			e = read_answers(s, (int)(d->opt->poll_ms ? d->opt->poll_ms : 500), errbuf, errlen);
-			if (e != SESSION_DONE)
+			if ((e = read_answers(s, (int)(d->opt->poll_ms ? d->opt->poll_ms : 500), errbuf, errlen)) !=
+			    SESSION_DONE)
 				return e;
+			if (deliver_list_chains(d, errbuf, errlen))
+				return SESSION_FATAL;
+			k = 0;
 			continue;
 		}
-		for (size_t i = 0; i < d->nbatch; i++) {
-			const struct record *r = &d->batch[i];
-			pos = r->seq;
-			uint64_t cin = hi2_calls_cin(d->calls, r);
-			int li = deliver_scope(d, r);
-			if (li < 0)
-				continue;
-			if (r->seq <= d->liids[li].acked) {
-				d->st->already += r->seq <= d->liids[li].acked_before;
-				continue;
-			}
-			enum session_end e = send_record(s, r, li, cin, errbuf, errlen);
-			if (e != SESSION_DONE)
+		if (d->chain != d->chains[k]) {
+			if ((e = wait_window(s, 0, errbuf, errlen)) != SESSION_DONE)
 				return e;
+			keep_state(s, true);
+			if (deliver_use_chain(d, k, errbuf, errlen))
+				return SESSION_FATAL;
 		}
+		if (deliver_fetch(d, d->chain->pos, errbuf, errlen))
+			return SESSION_FATAL;
+		if (d->nbatch == 0) {
+			k++;
+			continue;
+		}
+		if ((e = send_batch(s, errbuf, errlen)) != SESSION_DONE)
+			return e;
 	}
 }
 
@@ -248,14 +274,6 @@ int deliver_tcp(struct deliverer *d, char *errbuf, size_t errlen)
 	if (!s) {
 		snprintf(errbuf, errlen, "out of memory");
 		return DELIVER_EXIT_FAILURE;
-	}
-	for (size_t i = 0; i < d->nliids; i++) {
-		if (!o->again && deliver_state_get(d, d->liids[i].liid, &d->liids[i].acked, errbuf, errlen)) {
-			free(s);
-			return DELIVER_EXIT_FAILURE;
-		}
-		d->liids[i].acked_before = d->liids[i].acked;
-		d->liids[i].dirty = o->again; /* --again: the state starts over with this delivery */
 	}
 	for (;;) {
 		memset(s, 0, sizeof *s);

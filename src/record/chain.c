@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/memtext.h"
 #include "core/timefmt.h"
 #include "record/json.h"
 #include "record/store.h"
@@ -34,14 +35,15 @@ void chain_sha256_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 /* Hashes what write() puts into a memory stream. */
 static void hash_text(void (*write)(FILE *, const void *), const void *arg, char out[HASH_HEX_LEN])
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
+	struct memtext mt;
+	FILE *mem = memtext_open(&mt);
 	out[0] = '\0';
 	if (!mem)
 		return;
 	write(mem, arg);
-	if (fclose(mem) == 0)
+	size_t len = 0;
+	char *buf = memtext_close(&mt, &len);
+	if (buf)
 		chain_sha256_hex(buf, len, out);
 	free(buf);
 }
@@ -101,18 +103,12 @@ static void write_checkpoint(FILE *f, const void *arg)
 char *chain_checkpoint_text(const struct checkpoint *cp, const char *genesis, size_t *len)
 {
 	struct checkpoint_arg a = { cp, genesis ? genesis : "" };
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *mem = open_memstream(&buf, &n);
+	struct memtext mt;
+	FILE *mem = memtext_open(&mt);
 	if (!mem)
 		return NULL;
 	write_checkpoint(mem, &a);
-	if (fclose(mem) != 0) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
+	return memtext_close(&mt, len);
 }
 
 int chain_checkpoint_sign(struct checkpoint *cp, const char *genesis, const struct sign_key *key)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/memtext.h"
 #include "core/timefmt.h"
 #include "record/json_read.h"
 
@@ -148,13 +149,14 @@ int record_from_line(const char *line, size_t len, struct record *r, char *why, 
 		k = (long)tok[k + 1].next;
 	}
 	/* canonical: the same bytes when written again */
-	char *again = NULL;
-	size_t alen = 0;
-	FILE *mem = open_memstream(&again, &alen);
+	struct memtext mt;
+	FILE *mem = memtext_open(&mt);
 	if (!mem)
 		return refuse(why, whylen, "out of memory");
 	record_write_json(r, mem);
-	bool same = fclose(mem) == 0 && alen == len && memcmp(again, line, len) == 0;
+	size_t alen = 0;
+	char *again = memtext_close(&mt, &alen);
+	bool same = again && alen == len && memcmp(again, line, len) == 0;
 	free(again);
 	if (!same)
 		return refuse(why, whylen, "not a record line as pentrap writes it (fields, order or format differ)");
@@ -163,17 +165,10 @@ int record_from_line(const char *line, size_t len, struct record *r, char *why, 
 
 char *record_to_line(const struct record *r, size_t *len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *mem = open_memstream(&buf, &n);
+	struct memtext mt;
+	FILE *mem = memtext_open(&mt);
 	if (!mem)
 		return NULL;
 	record_write_json(r, mem);
-	if (fclose(mem) != 0) {
-		free(buf);
-		return NULL;
-	}
-	if (len)
-		*len = n;
-	return buf;
+	return memtext_close(&mt, len);
 }

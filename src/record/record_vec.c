@@ -3,16 +3,12 @@
 
 #include <stdlib.h>
 
+#include "core/vec.h"
+
 int record_vec_push(struct record_vec *rv, const struct record *r)
 {
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? 2 * rv->cap : 64;
-		struct record *grown = realloc(rv->v, cap * sizeof *grown);
-		if (!grown)
-			return -1;
-		rv->v = grown;
-		rv->cap = cap;
-	}
+	if (!vec_grow(&rv->v, &rv->cap, rv->n + 1, sizeof *rv->v, 64))
+		return -1;
 	rv->v[rv->n++] = *r;
 	return 0;
 }

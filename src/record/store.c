@@ -243,8 +243,7 @@ int store_each_binding(struct store *s, uint64_t after_id, size_t max, store_bin
 int store_records_after(struct store *s, uint64_t after_seq, size_t max, store_record_fn cb, void *ud,
 			char *errbuf, size_t errlen)
 {
-	NEEDS(s, records_after, "holds many sensors' chains, each numbered on its own: records in one seq order "
-				"are read from a sensor's own store (SQLite)");
+	NEEDS(s, records_after, "cannot read records in seq order");
 	return s->be->records_after(s, after_seq, max, cb, ud, errbuf, errlen);
 }
 

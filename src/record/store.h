@@ -170,7 +170,12 @@ typedef int (*store_binding_fn)(uint64_t id, uint64_t ts_us, const char *text, v
 /* At most max bindings with an id above after_id, in id order (committed ones). */
 int store_each_binding(struct store *s, uint64_t after_id, size_t max, store_binding_fn cb, void *ud,
 		       char *errbuf, size_t errlen);
-/* At most max records with a seq above after_seq, in seq order (committed ones). */
+/*
+ * At most max records with a seq above after_seq, in seq order (committed ones). A
+ * central store reads the chain store_use_chain names (none named: an error), and only
+ * as far as its seqs follow on without a gap (a record whose predecessors a collector
+ * has not stored yet waits for them).
+ */
 int store_records_after(struct store *s, uint64_t after_seq, size_t max, store_record_fn cb, void *ud,
 			char *errbuf, size_t errlen);
 

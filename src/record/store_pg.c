@@ -666,6 +666,44 @@ static int pg_each(struct store *base, store_record_fn cb, void *ud, char *errbu
 	return each_row(s, sql, n, p, on_record_row, &c, "cannot read records", errbuf, errlen);
 }
 
+/* Passes a chain's records while their seqs follow on from the last one passed. */
+struct after_cb {
+	struct rec_cb c;
+	uint64_t next;
+};
+
+static int on_after_row(struct pg_store *s, PGresult *res, int i, void *ud)
+{
+	struct after_cb *a = ud;
+	if (col_u64(res, i, 0) != a->next)
+		return 1; /* a gap: a record still on its way from a collector */
+	a->next++;
+	return on_record_row(s, res, i, &a->c);
+}
+
+/*
+ * One chain's records after a seq (store_use_chain names the chain), up to the first
+ * gap: several collectors commit one chain's batches in any order, so a record may be
+ * stored before the ones it follows; what is read stops short of it until they are there,
+ * so a reader that keeps its position (deliver) never passes a record by.
+ */
+static int pg_records_after(struct store *base, uint64_t after_seq, size_t max, store_record_fn cb, void *ud,
+			    char *errbuf, size_t errlen)
+{
+	struct pg_store *s = pg(base);
+	if (!s->chain[0])
+		return fail(s, errbuf, errlen, "holds many sensors' chains, each numbered on its own: "
+					       "records in seq order are read one chain at a time");
+	char after[24], limit[24];
+	snprintf(after, sizeof after, "%" PRIu64, after_seq);
+	snprintf(limit, sizeof limit, "%zu", max < (size_t)INT32_MAX ? max : (size_t)INT32_MAX);
+	const char *p[] = { s->chain, after, limit };
+	struct after_cb a = { .c = { .rcb = cb, .ud = ud, .errbuf = errbuf, .errlen = errlen }, .next = after_seq + 1 };
+	int rc = each_row(s, "SELECT " PG_RECORD_READ " FROM records WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+			  3, p, on_after_row, &a, "cannot read records", errbuf, errlen);
+	return rc == 1 ? 0 : rc;
+}
+
 static int pg_query(struct store *base, const char *id, uint64_t from_us, uint64_t to_us, store_record_fn cb,
 		    void *ud, char *errbuf, size_t errlen)
 {
@@ -1136,6 +1174,7 @@ const struct store_backend store_pg_backend = {
 	.each_row = pg_each_row,
 	.each_chain = pg_each_chain,
 	.use_chain = pg_use_chain,
+	.records_after = pg_records_after,
 	.ingest = pg_ingest,
 	.migrate = pg_migrate,
 	.cursor_get = pg_cursor_get,

@@ -52,19 +52,24 @@ void record_table_row(const struct record *r, FILE *f)
 		r->outcome[0] ? r->outcome : "-", duration_text(r, dur, sizeof dur));
 }
 
+void record_csv_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* A field quoted only where it must be. */
 static void csv_field(FILE *f, const char *s, int last)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
+	if (strpbrk(s, ",\"\r\n"))
+		record_csv_quoted(f, s);
+	else
 		fputs(s, f);
-	}
 	fputc(last ? '\n' : ',', f);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/pow2.h"
 
 struct recent {
 	uint64_t slot[2][TALLY_RECENT * 2]; /* [generation][open addressing, half full at most] */
@@ -58,9 +59,7 @@ struct tally *tally_new(size_t targets)
 	struct tally *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->cap = 16;
-	while (t->cap < 2 * targets)
-		t->cap *= 2;
+	t->cap = pow2_grow(16, 2 * targets);
 	if (!(t->targets = calloc(t->cap, sizeof *t->targets))) {
 		free(t);
 		return NULL;

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "core/timefmt.h"
+#include "core/vec.h"
 
 enum {
 	VERIFY_SHIFT_WINDOW = 64, /* a record moved further than this is reported as edited */
@@ -361,14 +362,8 @@ static int on_row(const struct record *r, const char *problem, void *ud)
 static int collect_cp(const struct checkpoint *cp, void *ud)
 {
 	struct vctx *v = ud;
-	if (v->ncps == v->cps_cap) {
-		size_t cap = v->cps_cap ? 2 * v->cps_cap : 64;
-		struct cp_state *n = realloc(v->cps, cap * sizeof *n);
-		if (!n)
-			return -1;
-		v->cps = n;
-		v->cps_cap = cap;
-	}
+	if (!vec_grow(&v->cps, &v->cps_cap, v->ncps + 1, sizeof *v->cps, 64))
+		return -1;
 	struct cp_state *c = &v->cps[v->ncps++];
 	memset(c, 0, sizeof *c);
 	c->cp = *cp;
@@ -386,14 +381,8 @@ static int cmp_cp(const void *a, const void *b)
 static int collect_run(const struct run_info *ri, void *ud)
 {
 	struct vctx *v = ud;
-	if (v->nruns == v->runs_cap) {
-		size_t cap = v->runs_cap ? 2 * v->runs_cap : 16;
-		struct run_state *n = realloc(v->runs, cap * sizeof *n);
-		if (!n)
-			return -1;
-		v->runs = n;
-		v->runs_cap = cap;
-	}
+	if (!vec_grow(&v->runs, &v->runs_cap, v->nruns + 1, sizeof *v->runs, 16))
+		return -1;
 	struct run_state *r = &v->runs[v->nruns++];
 	memset(r, 0, sizeof *r);
 	r->id = ri->id;

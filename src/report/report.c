@@ -7,17 +7,7 @@
 
 #include "core/timefmt.h"
 #include "record/json.h"
-
-static void csv_cell(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
+#include "record/table.h"
 
 /* The pair summary: one row per pair of parties, its events by kind (and of them inferred). */
 static void write_csv(FILE *f, const struct report_data *d)
@@ -31,9 +21,9 @@ static void write_csv(FILE *f, const struct report_data *d)
 	for (size_t i = 0; i < d->npairs; i++) {
 		const struct report_pair *p = &d->pairs[i];
 		char a[TS_STRLEN], b[TS_STRLEN];
-		csv_cell(f, d->parties[p->a].id);
+		record_csv_quoted(f, d->parties[p->a].id);
 		fputc(',', f);
-		csv_cell(f, d->parties[p->b].id);
+		record_csv_quoted(f, d->parties[p->b].id);
 		fprintf(f, ",%d,%d", d->parties[p->a].is_target, d->parties[p->b].is_target);
 		for (int k = 0; k < KIND__COUNT; k++)
 			fprintf(f, ",%llu", (unsigned long long)p->count[k]);

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "core/memtext.h"
 #include "report/report.h"
 
 /* DOT string escaping: quotes and backslashes; control characters dropped. */
@@ -45,9 +46,8 @@ static void edge_label(const struct report_pair *p, bool inferred, char *buf, si
 
 char *report_graph_dot(const struct report_data *d)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memtext mt;
+	FILE *f = memtext_open(&mt);
 	if (!f)
 		return NULL;
 	fputs("graph contacts {\n"
@@ -93,8 +93,7 @@ char *report_graph_dot(const struct report_data *d)
 		}
 	}
 	fputs("}\n", f);
-	fclose(f);
-	return buf;
+	return memtext_close(&mt, NULL);
 }
 
 /* Feeds DOT text to `dot -Tsvg` and reads the picture back, through temporary files. */

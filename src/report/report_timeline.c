@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/memtext.h"
 #include "core/timefmt.h"
 #include "report/report.h"
 
@@ -50,9 +51,8 @@ char *report_timeline_svg(const struct report_data *d, const char *target)
 		return NULL;
 	if (hi == lo)
 		hi = lo + 1000000;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memtext mt;
+	FILE *f = memtext_open(&mt);
 	if (!f)
 		return NULL;
 	int height = TL_TOP + TL_ROWS * TL_ROW + 30;
@@ -83,6 +83,5 @@ char *report_timeline_svg(const struct report_data *d, const char *target)
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", TL_WIDTH - TL_RIGHT, axis,
 		ts_format(hi, b, sizeof b));
 	fputs("</svg>\n", f);
-	fclose(f);
-	return buf;
+	return memtext_close(&mt, NULL);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
+#include "core/memtext.h"
 #include "core/sha256file.h"
 
 int custody_probe(struct custody *cu, const struct run_options *opt, char *errbuf, size_t errlen)
@@ -94,9 +95,8 @@ void custody_text(FILE *m, const char *s)
 
 char *custody_json(const struct custody *cu)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	struct memtext mt;
+	FILE *m = memtext_open(&mt);
 	if (!m)
 		return NULL;
 	fputc('[', m);
@@ -107,8 +107,7 @@ char *custody_json(const struct custody *cu)
 			(unsigned long long)cu->caps[i].size);
 	}
 	fputc(']', m);
-	fclose(m);
-	return buf;
+	return memtext_close(&mt, NULL);
 }
 
 #define EVIDENCE_CAPTURE "{\"capture\":\""

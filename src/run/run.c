@@ -18,6 +18,7 @@
 #include "broker/binding.h"
 #include "broker/binding_feed.h"
 #include "broker/publish.h"
+#include "core/memtext.h"
 #include "core/test_hook.h"
 #include "run/run_broker.h"
 #include "core/timefmt.h"
@@ -237,9 +238,8 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 /* The run's statistics as a JSON object, kept with the run in the store. */
 static char *summary_json(const struct stats *st)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	struct memtext mt;
+	FILE *m = memtext_open(&mt);
 	if (!m)
 		return NULL;
 	fprintf(m, "{\"packets\":%llu,\"bytes\":%llu,\"flows\":%llu,\"records\":%llu,\"events\":{",
@@ -269,8 +269,7 @@ static char *summary_json(const struct stats *st)
 			sep = ",";
 		}
 	fprintf(m, "}}");
-	fclose(m);
-	return buf;
+	return memtext_close(&mt, NULL);
 }
 
 uint64_t run_wall_us(void) { return wall_us(); }

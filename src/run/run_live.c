@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/memtext.h"
 #include "core/privdrop.h"
 #include "core/timefmt.h"
 #include "detect/sigs.h"
@@ -72,9 +73,8 @@ struct live_state {
 static char *live_captures_json(const struct run_options *opt, const char *continues, uint64_t last_seq,
 				const char *last_hash)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	struct memtext mt;
+	FILE *m = memtext_open(&mt);
 	if (!m)
 		return NULL;
 	fputc('[', m);
@@ -91,8 +91,7 @@ static char *live_captures_json(const struct run_options *opt, const char *conti
 		fprintf(m, "\",\"sha256\":\"%s\",\"size\":0,\"last_seq\":%" PRIu64 "}", last_hash, last_seq);
 	}
 	fputc(']', m);
-	fclose(m);
-	return buf;
+	return memtext_close(&mt, NULL);
 }
 
 /* DB, DB.1.db, DB.2.db ... (DB without ".db": DB.1, DB.2 ...). */

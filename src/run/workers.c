@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/vec.h"
 #include "run/custody.h"
 #include "run/run.h"
 #include "run/shard.h"
@@ -104,16 +105,10 @@ static void on_record(void *ud, const struct record *r)
 {
 	struct worker *w = ud;
 	pthread_mutex_lock(&w->mu);
-	if (w->out_n == w->out_cap) {
-		size_t cap = w->out_cap ? 2 * w->out_cap : 64;
-		struct keyed_record *grown = realloc(w->out, cap * sizeof *grown);
-		if (!grown) {
-			w->lost++; /* the reader fails the run (write_ready) */
-			pthread_mutex_unlock(&w->mu);
-			return;
-		}
-		w->out = grown;
-		w->out_cap = cap;
+	if (!vec_grow(&w->out, &w->out_cap, w->out_n + 1, sizeof *w->out, 64)) {
+		w->lost++; /* the reader fails the run (write_ready) */
+		pthread_mutex_unlock(&w->mu);
+		return;
 	}
 	w->out[w->out_n].key = w->key;
 	w->out[w->out_n++].rec = *r;

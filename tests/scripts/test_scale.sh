@@ -169,7 +169,13 @@ late=$(sqlite3 "$WORK/late.db" 'SELECT count(*) FROM records')
 [ "$(pg_sql 'SELECT count(*) FROM records')" = $((before + late)) ] && pass ||
   fail "stored $(($(pg_sql 'SELECT count(*) FROM records') - before)) records, expected the $late that waited"
 [ "$(pg_sql "SELECT count(*) FROM chains WHERE sensor_id = 'cp'")" = 1 ] && pass || fail "the impostor's chain was stored"
-rejected=$(rmq_ctl list_queues name messages | awk '$1 == "pentrap.rejected" { print $2 }')
+# a quorum queue dead-letters after the reject, and list_queues counts what its leader
+# applied: poll (at most 30 s) until the four refusals are there
+for i in $(seq 60); do
+  rejected=$(rmq_ctl list_queues name messages | awk '$1 == "pentrap.rejected" { print $2 }')
+  [ "${rejected:-0}" -ge 4 ] && break
+  sleep 0.5
+done
 [ "${rejected:-0}" -ge 4 ] && pass || fail "dead-lettered: ${rejected:-none}"
 "$PENTRAP" verify -q --db "$PG_URL" > /dev/null && pass || fail "verify after the refusals"
 finish
