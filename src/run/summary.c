@@ -76,7 +76,9 @@ void run_summary_print(FILE *out, const struct run_summary *s)
 	fprintf(out, "  events     %" PRIu64, events);
 	by_type(out, types);
 	fputc('\n', out);
-	fprintf(out, "  sms        %" PRIu64 " (smpp %" PRIu64 ", sip-message %" PRIu64 ", map %" PRIu64 ")\n",
+	/* sightings, not events: said so, or "sms 8" beside "events (sms 4)" reads as a count twice */
+	fprintf(out, "  sms        %" PRIu64 " seen in the signalling (smpp %" PRIu64 ", sip-message %" PRIu64 ", map %" PRIu64
+		"; a submission and its delivery are two)\n",
 		st->sms_smpp + st->sms_sip + st->sms_map, st->sms_smpp, st->sms_sip, st->sms_map);
 	uint64_t ops = st->map_ops_sri_sm + st->map_ops_update_location + st->map_ops_other;
 	if (ops || st->tcap_messages)
