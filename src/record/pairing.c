@@ -102,9 +102,10 @@ static int pass_out(struct pairing *p, struct record *r, pairing_out_fn out, voi
 
 static uint64_t parties_key(const struct record *r)
 {
-	/* over "from\0to" */
+	/* over "from\0to", the recipient by number where the delivery named it by IMSI */
+	const char *to = r->hint.sms_to[0] ? r->hint.sms_to : r->to;
 	uint64_t h = hash64_more(HASH64_SEED, r->from, strlen(r->from) + 1);
-	return hash64_more(h, r->to, strlen(r->to));
+	return hash64_more(h, to, strlen(to));
 }
 
 static void sms_join(struct pairing *p, struct record *r)
