@@ -72,7 +72,28 @@ static inline void ixhash_insert(struct ixhash *h, uint32_t i, uint32_t hash)
 	*head = i;
 }
 
-/* Takes node i out of its chain (nothing when it is not indexed). */
+/* Takes node i out of its chain (nothing when it is not indexed). Walks the chain
+ * from its head: O(the nodes filed after i under the same bucket). */
 void ixhash_remove(struct ixhash *h, uint32_t i);
+
+/*
+ * For an owner whose chains can grow long (many entries of one key, filed newest
+ * first, taken out oldest first): the node after i in its chain, whatever its hash
+ * (IX_NIL at the end), so the owner can keep each node's predecessor itself, and the
+ * O(1) removal given that predecessor (IX_NIL when i heads its chain).
+ */
+static inline uint32_t ixhash_chain_next(const struct ixhash *h, uint32_t i)
+{
+	return h->node[i].next;
+}
+
+static inline void ixhash_unlink(struct ixhash *h, uint32_t i, uint32_t prev)
+{
+	if (prev == IX_NIL)
+		h->bucket[h->node[i].hash & h->mask] = h->node[i].next;
+	else
+		h->node[prev].next = h->node[i].next;
+	h->node[i].next = IX_NIL;
+}
 
 #endif

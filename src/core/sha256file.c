@@ -32,3 +32,14 @@ out:
 		fclose(f);
 	return rc;
 }
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	out[0] = '\0';
+	if (EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL) != 1 || dlen != 32)
+		return;
+	for (unsigned i = 0; i < dlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}

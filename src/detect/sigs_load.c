@@ -28,76 +28,25 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "core/file_read.h"
+#include "core/sha256file.h"
 #include "core/timefmt.h"
+#include "core/yaml_walk.h"
 #include "detect/sigs.h"
 #include "proto/proto.h"
 
-enum { SHOW_MAX = 48 };
-
 struct loader {
-	const char *source;
-	yaml_document_t *doc;
+	struct ywalk w;                            /* the document and where errors go */
 	struct sigset *set;
 	const yaml_node_t *within_nodes[SIGS_MAX]; /* resolved after every id is known */
 	const yaml_node_t *relay_key[SIGS_MAX];    /* a relay_* shape key, checked against `media` */
 	int cur;                                   /* the signature being read */
-	char *errbuf;
-	size_t errlen;
 };
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail_at(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
-{
-	char msg[384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (node)
-		snprintf(ld->errbuf, ld->errlen, "%s:%lu: %s", ld->source, (unsigned long)node->start_mark.line + 1,
-			 msg);
-	else
-		snprintf(ld->errbuf, ld->errlen, "%s: %s", ld->source, msg);
-	return -1;
-}
-
-static const char *show(const char *s, char *buf, size_t len)
-{
-	size_t n = 0, i = 0;
-	for (; s[i] && n + 1 < len && i < SHOW_MAX; i++)
-		buf[n++] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	if (s[i] && n + 4 < len) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static const yaml_node_t *node(struct loader *ld, int id)
-{
-	return yaml_document_get_node(ld->doc, id);
-}
-
-static int scalar(struct loader *ld, const yaml_node_t *n, const char *what, const char **out)
-{
-	if (n->type != YAML_SCALAR_NODE)
-		return fail_at(ld, n, "%s: expected a single value, found a %s", what,
-			       n->type == YAML_MAPPING_NODE ? "mapping" : "list");
-	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-		return fail_at(ld, n, "%s: value contains a NUL byte", what);
-	*out = (const char *)n->data.scalar.value;
-	return 0;
-}
 
 /* The items of a list; a single value counts as a list of one (`ports: 5223`). */
 struct items {
@@ -111,48 +60,25 @@ static int items_of(struct loader *ld, const yaml_node_t *n, const char *what, s
 	if (n->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
 			if (it->n == SIGS_LIST_MAX)
-				return fail_at(ld, n, "%s: more than %d entries", what, SIGS_LIST_MAX);
-			it->v[it->n++] = node(ld, *i);
+				return ywalk_fail(&ld->w, n, "%s: more than %d entries", what, SIGS_LIST_MAX);
+			it->v[it->n++] = ywalk_node(&ld->w, *i);
 		}
 		if (it->n == 0)
-			return fail_at(ld, n, "%s: empty list", what);
+			return ywalk_fail(&ld->w, n, "%s: empty list", what);
 		return 0;
 	}
 	it->v[it->n++] = n;
 	return 0;
 }
 
+/* A mapping of these keys (at most 32) and no others; vals[i] the value of allowed[i] or NULL. */
 static int read_mapping(struct loader *ld, const yaml_node_t *map, const char *what, const char *const *allowed,
 			size_t nallowed, const yaml_node_t **vals)
 {
-	const yaml_node_t *keys[32] = { 0 };
-	char shown[SHOW_MAX + 8];
+	const yaml_node_t *keys[32];
 	if (map->type != YAML_MAPPING_NODE)
-		return fail_at(ld, map, "%s: expected a mapping of keys", what);
-	for (size_t i = 0; i < nallowed; i++)
-		vals[i] = NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = node(ld, p->key), *v = node(ld, p->value);
-		if (!k || !v || k->type != YAML_SCALAR_NODE)
-			return fail_at(ld, k ? k : map, "%s: a key must be a plain name", what);
-		const char *name = (const char *)k->data.scalar.value;
-		size_t i = 0;
-		while (i < nallowed && strcmp(name, allowed[i]) != 0)
-			i++;
-		if (i == nallowed) {
-			char list[256] = "";
-			for (size_t j = 0; j < nallowed; j++)
-				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "", allowed[j]);
-			return fail_at(ld, k, "%s: unknown key '%s' (expected %s)", what, show(name, shown, sizeof shown),
-				       list);
-		}
-		if (keys[i])
-			return fail_at(ld, k, "%s: duplicate key '%s' (first at line %lu)", what, allowed[i],
-				       (unsigned long)keys[i]->start_mark.line + 1);
-		keys[i] = k;
-		vals[i] = v;
-	}
-	return 0;
+		return ywalk_fail(&ld->w, map, "%s: expected a mapping of keys", what);
+	return ywalk_mapping(&ld->w, map, what, allowed, nallowed, keys, vals);
 }
 
 /* An unsigned integer (decimal or 0x hex) within [lo, hi]. */
@@ -160,14 +86,14 @@ static int read_uint(struct loader *ld, const yaml_node_t *n, const char *what, 
 		     unsigned long *out)
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar(ld, n, what, &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(&ld->w, n, what, &s))
 		return -1;
 	char *end = NULL;
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 0);
 	if (!isdigit((unsigned char)s[0]) || *end != '\0' || errno || v < lo || v > hi)
-		return fail_at(ld, n, "%s: '%s' is not a number from %lu to %lu", what, show(s, shown, sizeof shown), lo,
+		return ywalk_fail(&ld->w, n, "%s: '%s' is not a number from %lu to %lu", what, ywalk_show(s, shown, sizeof shown), lo,
 			       hi);
 	*out = v;
 	return 0;
@@ -178,17 +104,17 @@ static int read_word(struct loader *ld, const yaml_node_t *n, const char *what, 
 		     size_t dstlen)
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar(ld, n, what, &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(&ld->w, n, what, &s))
 		return -1;
 	if (s[0] == '\0')
-		return fail_at(ld, n, "%s: must not be empty", what);
+		return ywalk_fail(&ld->w, n, "%s: must not be empty", what);
 	if (strlen(s) >= dstlen)
-		return fail_at(ld, n, "%s: longer than %zu characters", what, dstlen - 1);
+		return ywalk_fail(&ld->w, n, "%s: longer than %zu characters", what, dstlen - 1);
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(extra, *p)))
-			return fail_at(ld, n, "%s: '%s' may hold only a-z, 0-9 and '%s'", what,
-				       show(s, shown, sizeof shown), extra);
+			return ywalk_fail(&ld->w, n, "%s: '%s' may hold only a-z, 0-9 and '%s'", what,
+				       ywalk_show(s, shown, sizeof shown), extra);
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
 }
@@ -204,7 +130,7 @@ static int read_choice(struct loader *ld, const yaml_node_t *n, const char *what
 {
 	const char *s = NULL;
 	char list[128] = "";
-	if (scalar(ld, n, what, &s))
+	if (ywalk_scalar(&ld->w, n, what, &s))
 		return -1;
 	for (size_t i = 0; i < nw; i++)
 		if (strcmp(s, w[i].name) == 0) {
@@ -214,7 +140,7 @@ static int read_choice(struct loader *ld, const yaml_node_t *n, const char *what
 	for (size_t i = 0; i < nw; i++)
 		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i == 0 ? "" : i + 1 == nw ? " or " : ", ",
 			 w[i].name);
-	return fail_at(ld, n, "%s: expected %s", what, list);
+	return ywalk_fail(&ld->w, n, "%s: expected %s", what, list);
 }
 
 /* A list of such names (or one) ORed into *out; *count is how many were listed. */
@@ -224,7 +150,7 @@ static int read_flags(struct loader *ld, const yaml_node_t *n, const char *what,
 	struct items *it = malloc(sizeof *it);
 	int rc = -1;
 	if (!it)
-		return fail_at(ld, n, "out of memory");
+		return ywalk_fail(&ld->w, n, "out of memory");
 	if (items_of(ld, n, what, it))
 		goto out;
 	for (size_t i = 0; i < it->n; i++) {
@@ -255,56 +181,56 @@ static int read_transport(struct loader *ld, const yaml_node_t *n, struct sig *s
 static int read_prefix(struct loader *ld, const yaml_node_t *n, int si)
 {
 	const char *s = NULL;
-	char text[ADDR_STRLEN + 1], shown[SHOW_MAX + 8], fmt[ADDR_STRLEN];
-	if (scalar(ld, n, "addresses", &s))
+	char text[ADDR_STRLEN + 1], shown[YWALK_SHOWN], fmt[ADDR_STRLEN];
+	if (ywalk_scalar(&ld->w, n, "addresses", &s))
 		return -1;
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	struct ip_addr a;
 	if (alen == 0 || alen >= sizeof text)
-		return fail_at(ld, n, "addresses: '%s' is not an address prefix", show(s, shown, sizeof shown));
+		return ywalk_fail(&ld->w, n, "addresses: '%s' is not an address prefix", ywalk_show(s, shown, sizeof shown));
 	memcpy(text, s, alen);
 	text[alen] = '\0';
 	if (addr_parse(text, &a) != 0)
-		return fail_at(ld, n, "addresses: '%s' is not an address prefix", show(s, shown, sizeof shown));
+		return ywalk_fail(&ld->w, n, "addresses: '%s' is not an address prefix", ywalk_show(s, shown, sizeof shown));
 	unsigned max = a.family == 4 ? 32 : 128, len = max;
 	if (slash) {
 		char *end = NULL;
 		unsigned long v = strtoul(slash + 1, &end, 10);
 		if (!isdigit((unsigned char)slash[1]) || *end || v > max)
-			return fail_at(ld, n, "addresses: '%s' has a bad prefix length (0 to %u)",
-				       show(s, shown, sizeof shown), max);
+			return ywalk_fail(&ld->w, n, "addresses: '%s' has a bad prefix length (0 to %u)",
+				       ywalk_show(s, shown, sizeof shown), max);
 		len = (unsigned)v;
 	}
 	if (len < 8)
-		return fail_at(ld, n, "addresses: '%s' is wider than /8: that is not one service",
-			       show(s, shown, sizeof shown));
+		return ywalk_fail(&ld->w, n, "addresses: '%s' is wider than /8: that is not one service",
+			       ywalk_show(s, shown, sizeof shown));
 	struct ip_addr masked = a;
 	for (unsigned bit = len; bit < max; bit++)
 		masked.bytes[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
 	if (!addr_eq(&masked, &a))
-		return fail_at(ld, n, "addresses: '%s' has bits set beyond the prefix (did you mean %s/%u?)",
-			       show(s, shown, sizeof shown), addr_format(&masked, fmt, sizeof fmt), len);
+		return ywalk_fail(&ld->w, n, "addresses: '%s' has bits set beyond the prefix (did you mean %s/%u?)",
+			       ywalk_show(s, shown, sizeof shown), addr_format(&masked, fmt, sizeof fmt), len);
 	if (sigs_index_add_prefix(ld->set->index, si, &a, len))
-		return fail_at(ld, n, "addresses: too many prefixes in one definitions file");
+		return ywalk_fail(&ld->w, n, "addresses: too many prefixes in one definitions file");
 	return 0;
 }
 
 static int read_port(struct loader *ld, const yaml_node_t *n, int si)
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar(ld, n, "ports", &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(&ld->w, n, "ports", &s))
 		return -1;
 	char *end = NULL;
 	unsigned long lo = strtoul(s, &end, 10), hi = lo;
 	if (isdigit((unsigned char)s[0]) && *end == '-' && isdigit((unsigned char)end[1]))
 		hi = strtoul(end + 1, &end, 10);
 	if (!isdigit((unsigned char)s[0]) || *end || lo < 1 || hi > 65535 || lo > hi)
-		return fail_at(ld, n, "ports: '%s' is not a port (1 to 65535) or a range 'lo-hi'",
-			       show(s, shown, sizeof shown));
+		return ywalk_fail(&ld->w, n, "ports: '%s' is not a port (1 to 65535) or a range 'lo-hi'",
+			       ywalk_show(s, shown, sizeof shown));
 	if (sigs_index_add_ports(ld->set->index, si, (uint16_t)lo, (uint16_t)hi))
-		return fail_at(ld, n, "ports: too many port ranges in one definitions file");
+		return ywalk_fail(&ld->w, n, "ports: too many port ranges in one definitions file");
 	return 0;
 }
 
@@ -332,33 +258,33 @@ static bool host_pattern_ok(const char *s)
 static int read_name(struct loader *ld, const yaml_node_t *n, int si)
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar(ld, n, "names", &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(&ld->w, n, "names", &s))
 		return -1;
 	if (!host_pattern_ok(s))
-		return fail_at(ld, n,
+		return ywalk_fail(&ld->w, n,
 			       "names: '%s' is not a lower-case host name or '*.' followed by one",
-			       show(s, shown, sizeof shown));
+			       ywalk_show(s, shown, sizeof shown));
 	if (sigs_index_add_name(ld->set->index, si, s))
-		return fail_at(ld, n, "names: too many names in one definitions file");
+		return ywalk_fail(&ld->w, n, "names: too many names in one definitions file");
 	return 0;
 }
 
 static int read_alpn(struct loader *ld, const yaml_node_t *n, int si)
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar(ld, n, "alpn", &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(&ld->w, n, "alpn", &s))
 		return -1;
 	size_t len = strlen(s);
 	bool ok = len > 0 && len < 32;
 	for (size_t i = 0; ok && i < len; i++)
 		ok = s[i] > 0x20 && s[i] < 0x7f;
 	if (!ok)
-		return fail_at(ld, n, "alpn: '%s' is not a protocol name (1 to 31 printable characters)",
-			       show(s, shown, sizeof shown));
+		return ywalk_fail(&ld->w, n, "alpn: '%s' is not a protocol name (1 to 31 printable characters)",
+			       ywalk_show(s, shown, sizeof shown));
 	if (sigs_index_add_alpn(ld->set->index, si, s))
-		return fail_at(ld, n, "alpn: too many values in one definitions file");
+		return ywalk_fail(&ld->w, n, "alpn: too many values in one definitions file");
 	return 0;
 }
 
@@ -399,7 +325,7 @@ static int read_preamble(struct loader *ld, const yaml_node_t *n, int si)
 	enum sig_side side = SIDE_CLIENT;
 	unsigned long offset = 0;
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
+	char shown[YWALK_SHOWN];
 	if (read_mapping(ld, n, "preamble", keys, 4, v))
 		return -1;
 	unsigned sd = SIDE_CLIENT;
@@ -409,28 +335,28 @@ static int read_preamble(struct loader *ld, const yaml_node_t *n, int si)
 	if (v[1] && read_uint(ld, v[1], "preamble offset", 0, SIG_PREAMBLE_OFFSET_MAX, &offset))
 		return -1;
 	if (!v[2])
-		return fail_at(ld, n, "preamble: needs 'bytes' (hex, up to %d bytes)", SIG_PREAMBLE_MAX);
-	if (scalar(ld, v[2], "preamble bytes", &s))
+		return ywalk_fail(&ld->w, n, "preamble: needs 'bytes' (hex, up to %d bytes)", SIG_PREAMBLE_MAX);
+	if (ywalk_scalar(&ld->w, v[2], "preamble bytes", &s))
 		return -1;
 	int len = parse_hex(s, bytes, SIG_PREAMBLE_MAX);
 	if (len <= 0)
-		return fail_at(ld, v[2], "preamble bytes: '%s' is not 1 to %d hex bytes", show(s, shown, sizeof shown),
+		return ywalk_fail(&ld->w, v[2], "preamble bytes: '%s' is not 1 to %d hex bytes", ywalk_show(s, shown, sizeof shown),
 			       SIG_PREAMBLE_MAX);
 	memset(mask, 0xff, sizeof mask);
 	if (v[3]) {
-		if (scalar(ld, v[3], "preamble mask", &s))
+		if (ywalk_scalar(&ld->w, v[3], "preamble mask", &s))
 			return -1;
 		if (parse_hex(s, mask, SIG_PREAMBLE_MAX) != len)
-			return fail_at(ld, v[3], "preamble mask: '%s' must be hex of the same length as bytes (%d)",
-				       show(s, shown, sizeof shown), len);
+			return ywalk_fail(&ld->w, v[3], "preamble mask: '%s' must be hex of the same length as bytes (%d)",
+				       ywalk_show(s, shown, sizeof shown), len);
 	}
 	for (int i = 0; i < len; i++)
 		if (bytes[i] & ~mask[i])
-			return fail_at(ld, v[2], "preamble bytes: byte %d has bits outside its mask", i);
+			return ywalk_fail(&ld->w, v[2], "preamble bytes: byte %d has bits outside its mask", i);
 	if (mask[0] == 0)
-		return fail_at(ld, v[3] ? v[3] : n, "preamble mask: the first byte must test something");
+		return ywalk_fail(&ld->w, v[3] ? v[3] : n, "preamble mask: the first byte must test something");
 	if (sigs_index_add_preamble(ld->set->index, si, side, (unsigned)offset, bytes, mask, (size_t)len))
-		return fail_at(ld, n, "preamble: too many preambles in one definitions file");
+		return ywalk_fail(&ld->w, n, "preamble: too many preambles in one definitions file");
 	return 0;
 }
 
@@ -441,7 +367,7 @@ static int read_stun(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 	struct items *it = malloc(sizeof *it);
 	int rc = -1;
 	if (!it)
-		return fail_at(ld, n, "out of memory");
+		return ywalk_fail(&ld->w, n, "out of memory");
 	if (read_mapping(ld, n, "stun", keys, 3, v))
 		goto out;
 	for (int k = 0; k < 2; k++) {
@@ -453,7 +379,7 @@ static int read_stun(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			unsigned long x;
 			uint8_t *cnt = k == 0 ? &sg->stun.ntypes : &sg->stun.nattrs;
 			if (*cnt == SIG_STUN_VALUES_MAX) {
-				fail_at(ld, it->v[i], "stun %s: more than %d values", keys[k], SIG_STUN_VALUES_MAX);
+				ywalk_fail(&ld->w, it->v[i], "stun %s: more than %d values", keys[k], SIG_STUN_VALUES_MAX);
 				goto out;
 			}
 			if (read_uint(ld, it->v[i], k == 0 ? "stun types" : "stun attributes", 0,
@@ -470,7 +396,7 @@ static int read_stun(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			goto out;
 		for (size_t i = 0; i < it->n; i++) {
 			if (sg->stun.nrealms == SIG_STUN_REALMS_MAX) {
-				fail_at(ld, it->v[i], "stun realm: more than %d values", SIG_STUN_REALMS_MAX);
+				ywalk_fail(&ld->w, it->v[i], "stun realm: more than %d values", SIG_STUN_REALMS_MAX);
 				goto out;
 			}
 			if (read_word(ld, it->v[i], "stun realm", ".-_", sg->stun.realms[sg->stun.nrealms],
@@ -512,11 +438,11 @@ static int read_frame(struct loader *ld, const yaml_node_t *n, int si)
 		return -1;
 	fr.side = (uint8_t)sd;
 	if (!v[1])
-		return fail_at(ld, n, "frame: needs 'length' (be16, le16, be32 or le32)");
-	if (scalar(ld, v[1], "frame length", &s))
+		return ywalk_fail(&ld->w, n, "frame: needs 'length' (be16, le16, be32 or le32)");
+	if (ywalk_scalar(&ld->w, v[1], "frame length", &s))
 		return -1;
 	if (strlen(s) != 4 || (s[0] != 'b' && s[0] != 'l') || s[1] != 'e' || (strcmp(s + 2, "16") && strcmp(s + 2, "32")))
-		return fail_at(ld, v[1], "frame length: expected be16, le16, be32 or le32");
+		return ywalk_fail(&ld->w, v[1], "frame length: expected be16, le16, be32 or le32");
 	fr.little = s[0] == 'l';
 	fr.size = s[2] == '1' ? 2 : 4;
 	if (v[2]) {
@@ -528,15 +454,15 @@ static int read_frame(struct loader *ld, const yaml_node_t *n, int si)
 		/* what the length field leaves out (the field itself, a header): may be negative */
 		const char *a = NULL;
 		char *end = NULL;
-		if (scalar(ld, v[3], "frame adds", &a))
+		if (ywalk_scalar(&ld->w, v[3], "frame adds", &a))
 			return -1;
 		long adds = strtol(a, &end, 10);
 		if (a[0] == '\0' || *end != '\0' || adds < -1024 || adds > 1024)
-			return fail_at(ld, v[3], "frame adds: expected a number from -1024 to 1024");
+			return ywalk_fail(&ld->w, v[3], "frame adds: expected a number from -1024 to 1024");
 		fr.adds = (int16_t)adds;
 	}
 	if (sigs_index_add_frame(ld->set->index, &fr))
-		return fail_at(ld, n, "frame: more than %d frame conditions in one definitions file", SIG_FRAMES_MAX);
+		return ywalk_fail(&ld->w, n, "frame: more than %d frame conditions in one definitions file", SIG_FRAMES_MAX);
 	return 0;
 }
 
@@ -545,12 +471,12 @@ static int read_band(struct loader *ld, const yaml_node_t *n, const char *what, 
 		     unsigned long *hi_out)
 {
 	if (n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top - n->data.sequence.items.start != 2)
-		return fail_at(ld, n, "%s: expected [min, max]", what);
-	if (read_uint(ld, node(ld, n->data.sequence.items.start[0]), what, 0, hi, lo_out) ||
-	    read_uint(ld, node(ld, n->data.sequence.items.start[1]), what, 0, hi, hi_out))
+		return ywalk_fail(&ld->w, n, "%s: expected [min, max]", what);
+	if (read_uint(ld, ywalk_node(&ld->w, n->data.sequence.items.start[0]), what, 0, hi, lo_out) ||
+	    read_uint(ld, ywalk_node(&ld->w, n->data.sequence.items.start[1]), what, 0, hi, hi_out))
 		return -1;
 	if (*lo_out > *hi_out)
-		return fail_at(ld, n, "%s: min is above max", what);
+		return ywalk_fail(&ld->w, n, "%s: min is above max", what);
 	return 0;
 }
 
@@ -575,15 +501,15 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 	for (int k = 0; k < K_N; k++) {
 		bool for_msg = k <= K_RECEIPT, for_call = k >= K_MINPKTS;
 		if (v[k] && ((msg && !for_msg) || (!msg && !for_call)))
-			return fail_at(ld, v[k], "shape: '%s' does not apply to a %s signature", keys[k],
+			return ywalk_fail(&ld->w, v[k], "shape: '%s' does not apply to a %s signature", keys[k],
 				       msg ? "message" : "call");
 	}
 	if (msg) {
 		if (!v[K_BYTES])
-			return fail_at(ld, n, "shape: a message signature needs burst_bytes: [min, max]");
+			return ywalk_fail(&ld->w, n, "shape: a message signature needs burst_bytes: [min, max]");
 		if (v[K_DIR]) {
 			const char *s = NULL;
-			if (scalar(ld, v[K_DIR], "shape direction", &s))
+			if (ywalk_scalar(&ld->w, v[K_DIR], "shape direction", &s))
 				return -1;
 			if (strcmp(s, "up") == 0)
 				sh->dirs = DIR_UP;
@@ -592,7 +518,7 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			else if (strcmp(s, "both") == 0)
 				sh->dirs = DIR_BOTH;
 			else
-				return fail_at(ld, v[K_DIR], "shape direction: expected up, down or both");
+				return ywalk_fail(&ld->w, v[K_DIR], "shape direction: expected up, down or both");
 		}
 		if (read_band(ld, v[K_BYTES], "burst_bytes", 16u << 20, &a, &b))
 			return -1;
@@ -602,7 +528,7 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			if (read_band(ld, v[K_PKTS], "burst_packets", 65535, &a, &b))
 				return -1;
 			if (a == 0)
-				return fail_at(ld, v[K_PKTS], "burst_packets: a burst has at least one packet");
+				return ywalk_fail(&ld->w, v[K_PKTS], "burst_packets: a burst has at least one packet");
 			sh->packets_min = (uint16_t)a;
 			sh->packets_max = (uint16_t)b;
 		}
@@ -634,10 +560,10 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 		}
 		if (v[K_SETUP]) {
 			struct items *it = malloc(sizeof *it);
-			int rc = it ? items_of(ld, v[K_SETUP], "call_setup", it) : fail_at(ld, n, "out of memory");
+			int rc = it ? items_of(ld, v[K_SETUP], "call_setup", it) : ywalk_fail(&ld->w, n, "out of memory");
 			for (size_t i = 0; rc == 0 && i < it->n; i++) {
 				if (sh->ncall_setup == SIG_CALL_SETUP_MAX)
-					rc = fail_at(ld, it->v[i], "call_setup: more than %d services", SIG_CALL_SETUP_MAX);
+					rc = ywalk_fail(&ld->w, it->v[i], "call_setup: more than %d services", SIG_CALL_SETUP_MAX);
 				else if ((rc = read_word(ld, it->v[i], "call_setup", "_-", sh->call_setup[sh->ncall_setup],
 							 SIG_SERVICE_MAX)) == 0)
 					sh->ncall_setup++;
@@ -649,7 +575,7 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 		}
 		if (v[K_SETUP_S]) {
 			if (!v[K_SETUP])
-				return fail_at(ld, v[K_SETUP_S], "call_setup_s: needs call_setup (the call services)");
+				return ywalk_fail(&ld->w, v[K_SETUP_S], "call_setup_s: needs call_setup (the call services)");
 			if (read_uint(ld, v[K_SETUP_S], "call_setup_s", 1, 120, &a))
 				return -1;
 			sh->call_setup_ms = (uint32_t)a * 1000;
@@ -657,11 +583,11 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 		if (v[K_DURING]) {
 			const char *yes = NULL;
 			if (!v[K_SETUP])
-				return fail_at(ld, v[K_DURING], "call_during: needs call_setup (the call services)");
-			if (scalar(ld, v[K_DURING], "call_during", &yes))
+				return ywalk_fail(&ld->w, v[K_DURING], "call_during: needs call_setup (the call services)");
+			if (ywalk_scalar(&ld->w, v[K_DURING], "call_during", &yes))
 				return -1;
 			if (strcmp(yes, "true") != 0 && strcmp(yes, "false") != 0)
-				return fail_at(ld, v[K_DURING], "call_during: expected true or false");
+				return ywalk_fail(&ld->w, v[K_DURING], "call_during: expected true or false");
 			sh->call_during = strcmp(yes, "true") == 0;
 		}
 		if (v[K_RECEIPT]) {
@@ -670,7 +596,7 @@ static int read_shape(struct loader *ld, const yaml_node_t *n, struct sig *sg)
 			sh->receipt_ms = (uint32_t)a;
 		}
 		if (sh->gap_ms >= sh->idle_ms && sh->idle_ms)
-			return fail_at(ld, n, "shape: burst_gap_ms must be below idle_before_ms");
+			return ywalk_fail(&ld->w, n, "shape: burst_gap_ms must be below idle_before_ms");
 		return 0;
 	}
 	if (v[K_MINPKTS]) {
@@ -723,7 +649,7 @@ static int read_list(struct loader *ld, const yaml_node_t *n, const char *what, 
 	struct items *it = malloc(sizeof *it);
 	int rc = -1;
 	if (!it)
-		return fail_at(ld, n, "out of memory");
+		return ywalk_fail(&ld->w, n, "out of memory");
 	if (items_of(ld, n, what, it) == 0) {
 		rc = 0;
 		for (size_t i = 0; i < it->n && rc == 0; i++)
@@ -749,19 +675,19 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 	if (read_mapping(ld, n, "signature", keys, K_N, v))
 		return -1;
 	if (!v[K_ID])
-		return fail_at(ld, n, "signature: needs an id");
+		return ywalk_fail(&ld->w, n, "signature: needs an id");
 	if (read_word(ld, v[K_ID], "id", "._-", sg->id, sizeof sg->id))
 		return -1;
 	for (int i = 0; i < si; i++)
 		if (strcmp(ld->set->sigs[i].id, sg->id) == 0)
-			return fail_at(ld, v[K_ID], "id: '%s' already used at line %u", sg->id, ld->set->sigs[i].line);
+			return ywalk_fail(&ld->w, v[K_ID], "id: '%s' already used at line %u", sg->id, ld->set->sigs[i].line);
 	if (!v[K_SERVICE])
-		return fail_at(ld, n, "signature %s: needs a service", sg->id);
+		return ywalk_fail(&ld->w, n, "signature %s: needs a service", sg->id);
 	if (read_word(ld, v[K_SERVICE], "service", "_-", sg->service, sizeof sg->service))
 		return -1;
 	if (!v[K_KIND])
-		return fail_at(ld, n, "signature %s: needs 'recognises: session | call | message'", sg->id);
-	if (scalar(ld, v[K_KIND], "recognises", &s))
+		return ywalk_fail(&ld->w, n, "signature %s: needs 'recognises: session | call | message'", sg->id);
+	if (ywalk_scalar(&ld->w, v[K_KIND], "recognises", &s))
 		return -1;
 	if (strcmp(s, "session") == 0)
 		sg->kind = SIG_SESSION;
@@ -770,21 +696,21 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 	else if (strcmp(s, "message") == 0)
 		sg->kind = SIG_MESSAGE;
 	else
-		return fail_at(ld, v[K_KIND], "recognises: expected session, call or message");
+		return ywalk_fail(&ld->w, v[K_KIND], "recognises: expected session, call or message");
 	snprintf(sg->label, sizeof sg->label, "%s@%s", sg->id, ld->set->version);
 
 	ld->cur = si;
 	if (sg->kind == SIG_MESSAGE) {
 		for (int k = K_TRANSPORT; k <= K_FRAME; k++)
 			if (v[k])
-				return fail_at(ld, v[k],
+				return ywalk_fail(&ld->w, v[k],
 					       "%s: a message signature matches no flow itself; it names the "
 					       "sessions it rides on with 'within'",
 					       keys[k]);
 		if (!v[K_WITHIN])
-			return fail_at(ld, n, "signature %s: a message signature needs 'within: [session ids]'", sg->id);
+			return ywalk_fail(&ld->w, n, "signature %s: a message signature needs 'within: [session ids]'", sg->id);
 		if (!v[K_SHAPE])
-			return fail_at(ld, n, "signature %s: a message signature needs a 'shape'", sg->id);
+			return ywalk_fail(&ld->w, n, "signature %s: a message signature needs a 'shape'", sg->id);
 		ld->within_nodes[si] = v[K_WITHIN];
 		/* defaults a shape may override */
 		sg->shape = (struct sig_shape){ .dirs = DIR_BOTH, .packets_min = 1, .packets_max = 64,
@@ -793,9 +719,9 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 		return read_shape(ld, v[K_SHAPE], sg);
 	}
 	if (v[K_WITHIN])
-		return fail_at(ld, v[K_WITHIN], "within: only message signatures ride on other signatures");
+		return ywalk_fail(&ld->w, v[K_WITHIN], "within: only message signatures ride on other signatures");
 	if (v[K_SHAPE] && sg->kind == SIG_SESSION)
-		return fail_at(ld, v[K_SHAPE], "shape: a session signature has no shape");
+		return ywalk_fail(&ld->w, v[K_SHAPE], "shape: a session signature has no shape");
 	sg->shape.min_packets = 1;
 	sg->shape.call_gap_ms = 5000;
 	sg->shape.join_ms = 5000;
@@ -834,16 +760,16 @@ static int read_signature(struct loader *ld, const yaml_node_t *n, int si)
 	if (sg->transports == 0)
 		sg->transports = T_TCP | T_UDP;
 	if ((sg->conds & ~(1u << COND_TRANSPORT)) == 0)
-		return fail_at(ld, n, "signature %s: needs at least one condition besides transport "
+		return ywalk_fail(&ld->w, n, "signature %s: needs at least one condition besides transport "
 				      "(addresses, ports, names, alpn, preamble, stun, media, frame)", sg->id);
 	if ((sg->conds & (1u << COND_STUN)) && !(sg->transports & T_UDP))
-		return fail_at(ld, v[K_STUN], "stun: STUN is read on UDP only; the transport excludes it");
+		return ywalk_fail(&ld->w, v[K_STUN], "stun: STUN is read on UDP only; the transport excludes it");
 	if (v[K_MEDIA] && sg->kind != SIG_CALL)
-		return fail_at(ld, v[K_MEDIA], "media: only a call signature recognises flows by their media");
+		return ywalk_fail(&ld->w, v[K_MEDIA], "media: only a call signature recognises flows by their media");
 	if (v[K_MEDIA] && sg->transports != T_UDP)
-		return fail_at(ld, v[K_MEDIA], "media: real-time media is read on UDP only; say 'transport: udp'");
+		return ywalk_fail(&ld->w, v[K_MEDIA], "media: real-time media is read on UDP only; say 'transport: udp'");
 	if (ld->relay_key[si] && !(sg->media & SIG_MEDIA_RELAY))
-		return fail_at(ld, ld->relay_key[si], "shape: relay_* keys describe `media: relay`, which "
+		return ywalk_fail(&ld->w, ld->relay_key[si], "shape: relay_* keys describe `media: relay`, which "
 						      "signature %s does not name", sg->id);
 	return 0;
 }
@@ -854,7 +780,7 @@ static int resolve_within(struct loader *ld)
 	struct items *it = malloc(sizeof *it);
 	int rc = -1;
 	if (!it)
-		return fail_at(ld, NULL, "out of memory");
+		return ywalk_fail(&ld->w, NULL, "out of memory");
 	for (size_t si = 0; si < set->nsigs; si++) {
 		if (!ld->within_nodes[si])
 			continue;
@@ -862,13 +788,13 @@ static int resolve_within(struct loader *ld)
 			goto out;
 		for (size_t i = 0; i < it->n; i++) {
 			const char *s = NULL;
-			if (scalar(ld, it->v[i], "within", &s))
+			if (ywalk_scalar(&ld->w, it->v[i], "within", &s))
 				goto out;
 			int j = sigs_find(set, s);
 			if (j < 0 || set->sigs[j].kind != SIG_SESSION) {
-				char shown[SHOW_MAX + 8];
-				fail_at(ld, it->v[i], "within: '%s' is not the id of a session signature in this file",
-					show(s, shown, sizeof shown));
+				char shown[YWALK_SHOWN];
+				ywalk_fail(&ld->w, it->v[i], "within: '%s' is not the id of a session signature in this file",
+					ywalk_show(s, shown, sizeof shown));
 				goto out;
 			}
 			sigbits_set(&set->sigs[si].within, j);
@@ -886,55 +812,44 @@ static int load_root(struct loader *ld, const yaml_node_t *root)
 	const yaml_node_t *v[3];
 	struct sigset *set = ld->set;
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
+	char shown[YWALK_SHOWN];
 	if (read_mapping(ld, root, "definitions", keys, 3, v))
 		return -1;
 	if (!v[0])
-		return fail_at(ld, root, "needs 'version:' (the definitions' version, named in every record)");
+		return ywalk_fail(&ld->w, root, "needs 'version:' (the definitions' version, named in every record)");
 	if (read_word(ld, v[0], "version", ".-_+", set->version, sizeof set->version))
 		return -1;
 	if (!v[1])
-		return fail_at(ld, root, "needs 'released: YYYY-MM-DD'");
-	if (scalar(ld, v[1], "released", &s))
+		return ywalk_fail(&ld->w, root, "needs 'released: YYYY-MM-DD'");
+	if (ywalk_scalar(&ld->w, v[1], "released", &s))
 		return -1;
 	if (strlen(s) != 10 || ts_parse(s, &set->released_us) != 0)
-		return fail_at(ld, v[1], "released: '%s' is not a date YYYY-MM-DD", show(s, shown, sizeof shown));
+		return ywalk_fail(&ld->w, v[1], "released: '%s' is not a date YYYY-MM-DD", ywalk_show(s, shown, sizeof shown));
 	memcpy(set->released, s, 11);
 	if (!v[2])
-		return fail_at(ld, root, "needs 'signatures:' (a list)");
+		return ywalk_fail(&ld->w, root, "needs 'signatures:' (a list)");
 	if (v[2]->type != YAML_SEQUENCE_NODE)
-		return fail_at(ld, v[2], "signatures: expected a list");
+		return ywalk_fail(&ld->w, v[2], "signatures: expected a list");
 	size_t n = (size_t)(v[2]->data.sequence.items.top - v[2]->data.sequence.items.start);
 	if (n > SIGS_MAX)
-		return fail_at(ld, v[2], "signatures: more than %d", SIGS_MAX);
+		return ywalk_fail(&ld->w, v[2], "signatures: more than %d", SIGS_MAX);
 	set->sigs = calloc(n ? n : 1, sizeof *set->sigs);
 	if (!set->sigs)
-		return fail_at(ld, NULL, "out of memory");
+		return ywalk_fail(&ld->w, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		if (read_signature(ld, node(ld, v[2]->data.sequence.items.start[i]), (int)i))
+		if (read_signature(ld, ywalk_node(&ld->w, v[2]->data.sequence.items.start[i]), (int)i))
 			return -1;
 		set->nsigs = i + 1;
 	}
 	return resolve_within(ld);
 }
 
-static void sha256_hex(const char *buf, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	out[0] = '\0';
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return;
-	for (unsigned i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 static int yaml_failure(struct loader *ld, const yaml_parser_t *p)
 {
 	const char *problem = p->problem ? p->problem : "unknown problem";
 	if (p->error == YAML_MEMORY_ERROR)
-		return fail_at(ld, NULL, "out of memory while parsing");
-	snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML syntax error: %s", ld->source,
+		return ywalk_fail(&ld->w, NULL, "out of memory while parsing");
+	snprintf(ld->w.errbuf, ld->w.errlen, "%s:%lu: YAML syntax error: %s", ld->w.source,
 		 (unsigned long)p->problem_mark.line + 1, problem);
 	return -1;
 }
@@ -955,15 +870,15 @@ int sigs_load_text(const char *source, const char *text, size_t len, struct sigs
 		snprintf(errbuf, errlen, "%s: out of memory", source);
 		goto out;
 	}
-	ld->source = source;
+	ld->w.source = source;
 	ld->set = set;
-	ld->errbuf = errbuf;
-	ld->errlen = errlen;
+	ld->w.errbuf = errbuf;
+	ld->w.errlen = errlen;
 	set->refs = 1;
 	snprintf(set->source, sizeof set->source, "%s", source);
 	sha256_hex(text, len, set->sha256);
 	if (!yaml_parser_initialize(&parser)) {
-		fail_at(ld, NULL, "out of memory");
+		ywalk_fail(&ld->w, NULL, "out of memory");
 		goto out;
 	}
 	parser_ok = true;
@@ -973,7 +888,7 @@ int sigs_load_text(const char *source, const char *text, size_t len, struct sigs
 		goto out;
 	}
 	doc_ok = true;
-	ld->doc = &doc;
+	ld->w.doc = &doc;
 	const yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		snprintf(errbuf, errlen, "%s:1: empty file (expected version, released, signatures)", source);
@@ -996,44 +911,13 @@ out:
 
 int sigs_load_file(const char *path, struct sigset **out, char *errbuf, size_t errlen)
 {
-	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rc = -1;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= SIGS_FILE_MAX) {
-				snprintf(errbuf, errlen, "%s: larger than %d bytes: not a definitions file", path,
-					 SIGS_FILE_MAX);
-				goto out;
-			}
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, ncap);
-			if (!nb) {
-				snprintf(errbuf, errlen, "%s: out of memory", path);
-				goto out;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(errbuf, errlen, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = sigs_load_text(path, buf, len, out, errbuf, errlen);
-out:
+	size_t len = 0;
+	*out = NULL;
+	if (file_read_all(path, SIGS_FILE_MAX, "a definitions file", &buf, &len, errbuf, errlen))
+		return -1;
+	int rc = sigs_load_text(path, buf, len, out, errbuf, errlen);
 	free(buf);
-	fclose(f);
 	return rc;
 }
 

@@ -23,6 +23,12 @@ enum { DEFAULT_ENTRIES = 32768, MAX_ENTRIES = 1u << 24, L_AGE = 0 };
 
 struct name_entry {
 	struct ip_addr client, addr;
+	/* The entry before this one in its by_addr chain (IX_NIL at the head): every client
+	 * that resolves one popular name files an entry under the same address, so that
+	 * chain grows as long as the cache, and the oldest entry, replaced when the cache
+	 * is full, sits at its far end. Kept here so that taking it out is O(1); it fits in
+	 * what was padding before start_us, so an entry is no larger. */
+	uint32_t addr_prev;
 	uint64_t start_us, expires_us;
 	char text[NAMES_TEXT_MAX];     /* "query\0canonical\0" (canonical may be empty) */
 };
@@ -33,6 +39,10 @@ struct name_cache {
 	struct ixhash by_pair, by_addr;
 	struct name_entry *entries;    /* [1, capacity]: entry 0 unused */
 };
+
+/* 312 bytes, as before addr_prev: the memory plan sizes the cache by it. */
+_Static_assert(sizeof(struct name_entry) == 2 * sizeof(struct ip_addr) + 6 + 16 + NAMES_TEXT_MAX,
+	       "addr_prev must sit in the padding before start_us");
 
 static uint32_t pair_hash(const struct ip_addr *client, const struct ip_addr *addr)
 {
@@ -87,7 +97,10 @@ unsigned name_cache_count(const struct name_cache *c)
 static void entry_release(struct name_cache *c, uint32_t idx)
 {
 	ixhash_remove(&c->by_pair, idx);
-	ixhash_remove(&c->by_addr, idx);
+	uint32_t prev = c->entries[idx].addr_prev, next = ixhash_chain_next(&c->by_addr, idx);
+	ixhash_unlink(&c->by_addr, idx, prev);
+	if (next != IX_NIL)
+		c->entries[next].addr_prev = prev;
 	ixpool_free(&c->pool, idx);
 	memset(&c->entries[idx], 0, sizeof c->entries[idx]);
 }
@@ -159,6 +172,10 @@ void name_cache_add_cname(struct name_cache *c, const struct ip_addr *client, co
 	memcpy(e->text, text, sizeof text);
 	ixhash_insert(&c->by_pair, idx, ph);
 	ixhash_insert(&c->by_addr, idx, addr_hash(addr));
+	e->addr_prev = IX_NIL;
+	uint32_t next = ixhash_chain_next(&c->by_addr, idx);
+	if (next != IX_NIL)
+		c->entries[next].addr_prev = idx;
 	ixpool_touch(&c->pool, idx, L_AGE);
 }
 

@@ -11,143 +11,41 @@
 #include "order/order_index.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
 
+#include "core/file_read.h"
 #include "core/party.h"
+#include "core/sha256file.h"
 #include "core/timefmt.h"
+#include "core/yaml_walk.h"
 
 enum {
 	ORDER_FILE_MAX = 16 * 1024 * 1024, /* an order is a few KiB; refuse anything absurd */
 	ORDER_MAX_NESTING = 32,            /* an order nests three or four levels (too_deep_at) */
-	SHOW_MAX = 64,                     /* how much of a bad value an error message quotes */
 	MSISDN_MIN_DIGITS = 5,
 	MSISDN_MAX_DIGITS = 15,
 	IMSI_MIN_DIGITS = 6,
 	IMSI_MAX_DIGITS = 15,
 };
 
-/* The loading context: where errors go and which document is being walked. */
-struct loader {
-	const char *path;
-	yaml_document_t *doc;
-	char *errbuf;
-	size_t errlen;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail_at(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
-{
-	char msg[384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (node)
-		snprintf(ld->errbuf, ld->errlen, "%s:%lu: %s", ld->path,
-			 (unsigned long)node->start_mark.line + 1, msg);
-	else
-		snprintf(ld->errbuf, ld->errlen, "%s: %s", ld->path, msg);
-	return -1;
-}
-
-/* A bad value as an error message shows it: at most SHOW_MAX bytes, control bytes as '?'. */
-static const char *show(const char *s, char *buf, size_t len)
-{
-	size_t n = 0, i = 0;
-	for (; s[i] && n + 1 < len && i < SHOW_MAX; i++)
-		buf[n++] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	if (s[i] && n + 4 < len) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static const char *node_kind_name(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	default:
-		return "a value";
-	}
-}
-
-/*
- * The text of a scalar node (borrowed from the document). A scalar with an embedded NUL
- * is refused: the rest of the code uses C strings.
- */
-static int scalar_text(struct loader *ld, const yaml_node_t *n, const char *what, const char **out)
-{
-	if (n->type != YAML_SCALAR_NODE)
-		return fail_at(ld, n, "%s: expected a single value, found %s", what, node_kind_name(n));
-	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-		return fail_at(ld, n, "%s: value contains a NUL byte", what);
-	*out = (const char *)n->data.scalar.value;
-	return 0;
-}
-
-/* Copies a required, non-empty, printable value into dst (at most dstlen - 1 bytes). */
-static int copy_text(struct loader *ld, const yaml_node_t *n, const char *what, char *dst, size_t dstlen)
+/* Reads a required, non-empty, printable value into dst (at most dstlen - 1 bytes). */
+static int read_text(struct ywalk *ld, const yaml_node_t *n, const char *what, char *dst, size_t dstlen)
 {
 	const char *s = NULL;
-	if (scalar_text(ld, n, what, &s))
+	if (ywalk_scalar(ld, n, what, &s))
 		return -1;
 	if (s[0] == '\0')
-		return fail_at(ld, n, "%s: must not be empty", what);
+		return ywalk_fail(ld, n, "%s: must not be empty", what);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return fail_at(ld, n, "%s: contains a control character", what);
+			return ywalk_fail(ld, n, "%s: contains a control character", what);
 	if (strlen(s) >= dstlen)
-		return fail_at(ld, n, "%s: longer than %zu bytes", what, dstlen - 1);
+		return ywalk_fail(ld, n, "%s: longer than %zu bytes", what, dstlen - 1);
 	memcpy(dst, s, strlen(s) + 1);
-	return 0;
-}
-
-/*
- * Checks a mapping's keys against the allowed list: every key a scalar, known, and
- * present once. On success vals[i] is the value node of allowed[i] or NULL when absent,
- * and keys[i] its key node.
- */
-static int read_mapping(struct loader *ld, const yaml_node_t *map, const char *const *allowed,
-			size_t nallowed, const char *expected_list, const yaml_node_t **keys,
-			const yaml_node_t **vals)
-{
-	for (size_t i = 0; i < nallowed; i++)
-		keys[i] = vals[i] = NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
-		const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
-		char shown[SHOW_MAX + 8];
-		if (!k || !v)
-			return fail_at(ld, map, "malformed mapping");
-		if (k->type != YAML_SCALAR_NODE)
-			return fail_at(ld, k, "a key must be a plain name, found %s", node_kind_name(k));
-		const char *name = (const char *)k->data.scalar.value;
-		size_t i = 0;
-		while (i < nallowed && strcmp(name, allowed[i]) != 0)
-			i++;
-		if (i == nallowed)
-			return fail_at(ld, k, "unknown key '%s' (expected %s)", show(name, shown, sizeof shown),
-				       expected_list);
-		if (keys[i])
-			return fail_at(ld, k, "duplicate key '%s' (first at line %lu)", allowed[i],
-				       (unsigned long)keys[i]->start_mark.line + 1);
-		keys[i] = k;
-		vals[i] = v;
-	}
 	return 0;
 }
 
@@ -166,43 +64,43 @@ static int collect_digits(const char *s, char *digits, size_t max_digits)
 	return (int)n;
 }
 
-static int parse_msisdn(struct loader *ld, const yaml_node_t *n, const char *s, struct order_target *t)
+static int parse_msisdn(struct ywalk *ld, const yaml_node_t *n, const char *s, struct order_target *t)
 {
-	char digits[MSISDN_MAX_DIGITS + 1], shown[SHOW_MAX + 8];
+	char digits[MSISDN_MAX_DIGITS + 1], shown[YWALK_SHOWN];
 	const char *p = s[0] == '+' ? s + 1 : s;
 	int nd = collect_digits(p, digits, MSISDN_MAX_DIGITS);
 	if (nd < MSISDN_MIN_DIGITS)
-		return fail_at(ld, n, "msisdn: '%s' is not an E.164 number (optional '+', then %d to %d digits)",
-			       show(s, shown, sizeof shown), MSISDN_MIN_DIGITS, MSISDN_MAX_DIGITS);
+		return ywalk_fail(ld, n, "msisdn: '%s' is not an E.164 number (optional '+', then %d to %d digits)",
+			       ywalk_show(s, shown, sizeof shown), MSISDN_MIN_DIGITS, MSISDN_MAX_DIGITS);
 	t->kind = TARGET_MSISDN;
 	snprintf(t->id, sizeof t->id, "+%s", digits);
 	return 0;
 }
 
-static int parse_imsi(struct loader *ld, const yaml_node_t *n, const char *s, struct order_target *t)
+static int parse_imsi(struct ywalk *ld, const yaml_node_t *n, const char *s, struct order_target *t)
 {
-	char digits[IMSI_MAX_DIGITS + 1], shown[SHOW_MAX + 8];
+	char digits[IMSI_MAX_DIGITS + 1], shown[YWALK_SHOWN];
 	const char *p = strncasecmp(s, "imsi:", 5) == 0 ? s + 5 : s;
 	size_t nd = strspn(p, "0123456789");
 	if (p[nd] != '\0' || nd < IMSI_MIN_DIGITS || nd > IMSI_MAX_DIGITS)
-		return fail_at(ld, n, "imsi: '%s' is not an IMSI (%d to %d digits)",
-			       show(s, shown, sizeof shown), IMSI_MIN_DIGITS, IMSI_MAX_DIGITS);
+		return ywalk_fail(ld, n, "imsi: '%s' is not an IMSI (%d to %d digits)",
+			       ywalk_show(s, shown, sizeof shown), IMSI_MIN_DIGITS, IMSI_MAX_DIGITS);
 	memcpy(digits, p, nd + 1);
 	t->kind = TARGET_IMSI;
 	snprintf(t->id, sizeof t->id, "imsi:%s", digits);
 	return 0;
 }
 
-static int parse_sip(struct loader *ld, const yaml_node_t *n, const char *s, struct order_target *t)
+static int parse_sip(struct ywalk *ld, const yaml_node_t *n, const char *s, struct order_target *t)
 {
-	char uri[PARTY_MAX + 8], norm[PARTY_MAX], shown[SHOW_MAX + 8];
+	char uri[PARTY_MAX + 8], norm[PARTY_MAX], shown[YWALK_SHOWN];
 	for (const char *p = s; *p; p++)
 		if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20 || *p == '<' || *p == '>' ||
 		    *p == '"')
-			return fail_at(ld, n, "sip: '%s' is not a SIP address (expected user@host)",
-				       show(s, shown, sizeof shown));
+			return ywalk_fail(ld, n, "sip: '%s' is not a SIP address (expected user@host)",
+				       ywalk_show(s, shown, sizeof shown));
 	if (strlen(s) >= PARTY_MAX)
-		return fail_at(ld, n, "sip: longer than %d bytes", PARTY_MAX - 1);
+		return ywalk_fail(ld, n, "sip: longer than %d bytes", PARTY_MAX - 1);
 	if (strncasecmp(s, "sip:", 4) == 0)
 		snprintf(uri, sizeof uri, "sip:%s", s + 4);
 	else if (strncasecmp(s, "sips:", 5) == 0)
@@ -211,8 +109,8 @@ static int parse_sip(struct loader *ld, const yaml_node_t *n, const char *s, str
 		snprintf(uri, sizeof uri, "sip:%s", s);
 	const char *at = strchr(uri, '@');
 	if (!at || at == uri + 4 || at[1] == '\0')
-		return fail_at(ld, n, "sip: '%s' is not a SIP address (expected user@host)",
-			       show(s, shown, sizeof shown));
+		return ywalk_fail(ld, n, "sip: '%s' is not a SIP address (expected user@host)",
+			       ywalk_show(s, shown, sizeof shown));
 	party_normalise(uri, strlen(uri), norm, sizeof norm);
 	if (norm[0] == '+') {
 		/* "sip:+15551234567@ims.example": a global number is the number (RFC 3261 19.1.6),
@@ -220,43 +118,43 @@ static int parse_sip(struct loader *ld, const yaml_node_t *n, const char *s, str
 		return parse_msisdn(ld, n, norm, t);
 	}
 	if (strncmp(norm, "sip:", 4) != 0 || !strchr(norm + 4, '@'))
-		return fail_at(ld, n, "sip: '%s' is not a SIP address (expected user@host)",
-			       show(s, shown, sizeof shown));
+		return ywalk_fail(ld, n, "sip: '%s' is not a SIP address (expected user@host)",
+			       ywalk_show(s, shown, sizeof shown));
 	t->kind = TARGET_SIP;
 	snprintf(t->id, sizeof t->id, "%s", norm);
 	return 0;
 }
 
-static int parse_ip(struct loader *ld, const yaml_node_t *n, const char *s, struct order_target *t)
+static int parse_ip(struct ywalk *ld, const yaml_node_t *n, const char *s, struct order_target *t)
 {
-	char addr_text[ADDR_STRLEN + 1], shown[SHOW_MAX + 8], fmt[ADDR_STRLEN];
+	char addr_text[ADDR_STRLEN + 1], shown[YWALK_SHOWN], fmt[ADDR_STRLEN];
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	if (alen == 0 || alen >= sizeof addr_text)
-		return fail_at(ld, n, "ip: '%s' is not an IP address or prefix", show(s, shown, sizeof shown));
+		return ywalk_fail(ld, n, "ip: '%s' is not an IP address or prefix", ywalk_show(s, shown, sizeof shown));
 	memcpy(addr_text, s, alen);
 	addr_text[alen] = '\0';
 	struct ip_addr a;
 	if (addr_parse(addr_text, &a) != 0)
-		return fail_at(ld, n, "ip: '%s' is not an IP address or prefix", show(s, shown, sizeof shown));
+		return ywalk_fail(ld, n, "ip: '%s' is not an IP address or prefix", ywalk_show(s, shown, sizeof shown));
 	unsigned max = a.family == 4 ? 32 : 128, len = max;
 	if (slash) {
 		const char *d = slash + 1;
 		size_t nd = strspn(d, "0123456789");
 		if (nd == 0 || nd > 3 || d[nd] != '\0' || (unsigned)atoi(d) > max)
-			return fail_at(ld, n, "ip: '%s' has a bad prefix length (0 to %u)",
-				       show(s, shown, sizeof shown), max);
+			return ywalk_fail(ld, n, "ip: '%s' has a bad prefix length (0 to %u)",
+				       ywalk_show(s, shown, sizeof shown), max);
 		len = (unsigned)atoi(d);
 		if (len == 0)
-			return fail_at(ld, n, "ip: '%s' would match every address", show(s, shown, sizeof shown));
+			return ywalk_fail(ld, n, "ip: '%s' would match every address", ywalk_show(s, shown, sizeof shown));
 	}
 	/* Host bits beyond the prefix make the order ambiguous: refuse rather than guess. */
 	struct ip_addr masked = a;
 	for (unsigned bit = len; bit < max; bit++)
 		masked.bytes[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
 	if (!addr_eq(&masked, &a))
-		return fail_at(ld, n, "ip: '%s' has bits set beyond the prefix (did you mean %s/%u?)",
-			       show(s, shown, sizeof shown), addr_format(&masked, fmt, sizeof fmt), len);
+		return ywalk_fail(ld, n, "ip: '%s' has bits set beyond the prefix (did you mean %s/%u?)",
+			       ywalk_show(s, shown, sizeof shown), addr_format(&masked, fmt, sizeof fmt), len);
 	t->kind = TARGET_IP;
 	t->net = a;
 	t->prefix_len = len;
@@ -268,22 +166,22 @@ static int parse_ip(struct loader *ld, const yaml_node_t *n, const char *s, stru
  * A lawful interception identifier: 1 to 25 octets (TS 101 671's OCTET STRING SIZE
  * (1..25)) of printable ASCII without spaces, so it reads the same in every tool.
  */
-static int load_liid(struct loader *ld, const yaml_node_t *n, char dst[ORDER_LIID_MAX + 1])
+static int load_liid(struct ywalk *ld, const yaml_node_t *n, char dst[ORDER_LIID_MAX + 1])
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar_text(ld, n, "liid", &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(ld, n, "liid", &s))
 		return -1;
 	size_t len = strlen(s);
 	if (len == 0)
-		return fail_at(ld, n, "liid: must not be empty");
+		return ywalk_fail(ld, n, "liid: must not be empty");
 	if (len > ORDER_LIID_MAX)
-		return fail_at(ld, n, "liid: '%s' is %zu octets, the handover format allows at most %d",
-			       show(s, shown, sizeof shown), len, ORDER_LIID_MAX);
+		return ywalk_fail(ld, n, "liid: '%s' is %zu octets, the handover format allows at most %d",
+			       ywalk_show(s, shown, sizeof shown), len, ORDER_LIID_MAX);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return fail_at(ld, n, "liid: '%s' has a character other than printable ASCII",
-				       show(s, shown, sizeof shown));
+			return ywalk_fail(ld, n, "liid: '%s' has a character other than printable ASCII",
+				       ywalk_show(s, shown, sizeof shown));
 	memcpy(dst, s, len + 1);
 	return 0;
 }
@@ -327,20 +225,20 @@ const char *order_target_liid(const struct order *o, size_t i)
 enum { T_MSISDN, T_SIP, T_IMSI, T_IP, T_LIID, T__COUNT };
 
 /* One target: exactly one identifier, and optionally the LIID it is delivered under. */
-static int load_target(struct loader *ld, const yaml_node_t *item, struct order_target *t)
+static int load_target(struct ywalk *ld, const yaml_node_t *item, struct order_target *t)
 {
 	static const char *const keys[T__COUNT] = { "msisdn", "sip", "imsi", "ip", "liid" };
 	static const char *const list = "msisdn, sip, imsi, ip";
 	if (item->type != YAML_MAPPING_NODE)
-		return fail_at(ld, item, "targets: each item must be one key and value, like '- msisdn: \"+15551234567\"'");
+		return ywalk_fail(ld, item, "targets: each item must be one key and value, like '- msisdn: \"+15551234567\"'");
 	const yaml_node_t *k[T__COUNT], *v[T__COUNT];
-	if (read_mapping(ld, item, keys, T__COUNT, "msisdn, sip, imsi, ip, liid", k, v))
+	if (ywalk_mapping(ld, item, NULL, keys, T__COUNT, k, v))
 		return -1;
 	size_t nids = 0;
 	for (int i = 0; i < T_LIID; i++)
 		nids += v[i] != NULL;
 	if (nids != 1)
-		return fail_at(ld, item, "targets: each item names exactly one identifier (%s), found %zu",
+		return ywalk_fail(ld, item, "targets: each item names exactly one identifier (%s), found %zu",
 			       list, nids);
 	if (v[T_LIID] && load_liid(ld, v[T_LIID], t->liid))
 		return -1;
@@ -348,7 +246,7 @@ static int load_target(struct loader *ld, const yaml_node_t *item, struct order_
 		if (!v[i])
 			continue;
 		const char *s = NULL;
-		if (scalar_text(ld, v[i], keys[i], &s))
+		if (ywalk_scalar(ld, v[i], keys[i], &s))
 			return -1;
 		switch (i) {
 		case T_MSISDN:
@@ -361,7 +259,7 @@ static int load_target(struct loader *ld, const yaml_node_t *item, struct order_
 			return parse_ip(ld, v[i], s, t);
 		}
 	}
-	return fail_at(ld, item, "targets: empty item");
+	return ywalk_fail(ld, item, "targets: empty item");
 }
 
 /* A bare date (2026-12-31): what ts_parse reads as that day's first microsecond. */
@@ -374,14 +272,14 @@ static bool bare_date(const char *s)
  * A time of the order. end_of_day: a bare date means the end of that day (the last
  * microsecond), as "valid until 2026-12-31" is read; elsewhere its start.
  */
-static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, bool end_of_day, uint64_t *out)
+static int load_time(struct ywalk *ld, const yaml_node_t *n, const char *what, bool end_of_day, uint64_t *out)
 {
 	const char *s = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar_text(ld, n, what, &s))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(ld, n, what, &s))
 		return -1;
 	if (ts_parse(s, out) != 0)
-		return fail_at(ld, n, "%s: not an RFC 3339 time: '%s'", what, show(s, shown, sizeof shown));
+		return ywalk_fail(ld, n, "%s: not an RFC 3339 time: '%s'", what, ywalk_show(s, shown, sizeof shown));
 	if (end_of_day && bare_date(s))
 		*out += 86400ull * 1000000ull - 1;
 	return 0;
@@ -389,7 +287,7 @@ static int load_time(struct loader *ld, const yaml_node_t *n, const char *what, 
 
 enum { K_ID, K_AUTHORITY, K_KIND, K_FROM, K_UNTIL, K_TARGETS, K_LIID, K_DELIVER_TO, K__COUNT };
 
-static int load_order(struct loader *ld, const yaml_node_t *root, struct order *o)
+static int load_order(struct ywalk *ld, const yaml_node_t *root, struct order *o)
 {
 	static const char *const top[] = { "order" };
 	static const char *const keys[K__COUNT] = { "id", "authority", "kind", "valid_from", "valid_until", "targets",
@@ -397,50 +295,49 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 	const yaml_node_t *tk[1], *tv[1], *k[K__COUNT], *v[K__COUNT];
 
 	if (root->type != YAML_MAPPING_NODE)
-		return fail_at(ld, root, "expected 'order:' at the top, found %s", node_kind_name(root));
-	if (read_mapping(ld, root, top, 1, "order", tk, tv))
+		return ywalk_fail(ld, root, "expected 'order:' at the top, found %s", ywalk_kind_name(root));
+	if (ywalk_mapping(ld, root, NULL, top, 1, tk, tv))
 		return -1;
 	if (!tv[0])
-		return fail_at(ld, root, "missing key 'order'");
+		return ywalk_fail(ld, root, "missing key 'order'");
 	const yaml_node_t *m = tv[0];
 	if (m->type != YAML_MAPPING_NODE)
-		return fail_at(ld, m, "order: expected a mapping of id, kind, valid_from, valid_until, targets, found %s",
-			       node_kind_name(m));
-	if (read_mapping(ld, m, keys, K__COUNT,
-			 "id, authority, kind, valid_from, valid_until, targets, liid, deliver_to", k, v))
+		return ywalk_fail(ld, m, "order: expected a mapping of id, kind, valid_from, valid_until, targets, found %s",
+			       ywalk_kind_name(m));
+	if (ywalk_mapping(ld, m, NULL, keys, K__COUNT, k, v))
 		return -1;
 	static const int required[] = { K_ID, K_KIND, K_FROM, K_UNTIL, K_TARGETS };
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
 		if (!v[required[i]])
-			return fail_at(ld, tk[0], "order: missing required key '%s'", keys[required[i]]);
+			return ywalk_fail(ld, tk[0], "order: missing required key '%s'", keys[required[i]]);
 
-	if (copy_text(ld, v[K_ID], "id", o->id, sizeof o->id))
+	if (read_text(ld, v[K_ID], "id", o->id, sizeof o->id))
 		return -1;
 	if (v[K_AUTHORITY]) {
 		const char *s = NULL;
-		if (scalar_text(ld, v[K_AUTHORITY], "authority", &s))
+		if (ywalk_scalar(ld, v[K_AUTHORITY], "authority", &s))
 			return -1;
-		if (s[0] && copy_text(ld, v[K_AUTHORITY], "authority", o->authority, sizeof o->authority))
+		if (s[0] && read_text(ld, v[K_AUTHORITY], "authority", o->authority, sizeof o->authority))
 			return -1;
 	}
 
 	if (v[K_LIID] && load_liid(ld, v[K_LIID], o->liid))
 		return -1;
 	if (v[K_DELIVER_TO]) {
-		char host[ORDER_DELIVER_TO_MAX], shown[SHOW_MAX + 8];
+		char host[ORDER_DELIVER_TO_MAX], shown[YWALK_SHOWN];
 		unsigned port = 0;
 		const char *s = NULL;
-		if (scalar_text(ld, v[K_DELIVER_TO], "deliver_to", &s))
+		if (ywalk_scalar(ld, v[K_DELIVER_TO], "deliver_to", &s))
 			return -1;
 		if (strlen(s) >= sizeof o->deliver_to || order_split_hostport(s, host, sizeof host, &port))
-			return fail_at(ld, v[K_DELIVER_TO], "deliver_to: '%s' is not HOST:PORT (port 1 to 65535, [v6]:PORT for IPv6)",
-				       show(s, shown, sizeof shown));
+			return ywalk_fail(ld, v[K_DELIVER_TO], "deliver_to: '%s' is not HOST:PORT (port 1 to 65535, [v6]:PORT for IPv6)",
+				       ywalk_show(s, shown, sizeof shown));
 		memcpy(o->deliver_to, s, strlen(s) + 1);
 	}
 
 	const char *kind = NULL;
-	char shown[SHOW_MAX + 8];
-	if (scalar_text(ld, v[K_KIND], "kind", &kind))
+	char shown[YWALK_SHOWN];
+	if (ywalk_scalar(ld, v[K_KIND], "kind", &kind))
 		return -1;
 	if (strcmp(kind, "pen-register") == 0)
 		o->kind = ORDER_PEN_REGISTER;
@@ -449,30 +346,30 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 	else if (strcmp(kind, "both") == 0)
 		o->kind = ORDER_BOTH;
 	else
-		return fail_at(ld, v[K_KIND], "kind: '%s' is not one of pen-register, trap-and-trace, both",
-			       show(kind, shown, sizeof shown));
+		return ywalk_fail(ld, v[K_KIND], "kind: '%s' is not one of pen-register, trap-and-trace, both",
+			       ywalk_show(kind, shown, sizeof shown));
 
 	if (load_time(ld, v[K_FROM], "valid_from", false, &o->valid_from_us) ||
 	    load_time(ld, v[K_UNTIL], "valid_until", true, &o->valid_until_us))
 		return -1;
 	if (o->valid_until_us <= o->valid_from_us)
-		return fail_at(ld, v[K_UNTIL], "valid_until: must be after valid_from");
+		return ywalk_fail(ld, v[K_UNTIL], "valid_until: must be after valid_from");
 
 	const yaml_node_t *tl = v[K_TARGETS];
 	if (tl->type != YAML_SEQUENCE_NODE)
-		return fail_at(ld, tl, "targets: expected a list, found %s", node_kind_name(tl));
+		return ywalk_fail(ld, tl, "targets: expected a list, found %s", ywalk_kind_name(tl));
 	size_t n = (size_t)(tl->data.sequence.items.top - tl->data.sequence.items.start);
 	if (n == 0)
-		return fail_at(ld, tl, "targets: the list is empty (an order names at least one target)");
+		return ywalk_fail(ld, tl, "targets: the list is empty (an order names at least one target)");
 	if (n > ORDER_MAX_TARGETS)
-		return fail_at(ld, tl, "targets: %zu targets, at most %d are supported", n, ORDER_MAX_TARGETS);
+		return ywalk_fail(ld, tl, "targets: %zu targets, at most %d are supported", n, ORDER_MAX_TARGETS);
 	o->targets = calloc(n, sizeof *o->targets);
 	if (!o->targets)
-		return fail_at(ld, tl, "out of memory");
+		return ywalk_fail(ld, tl, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		const yaml_node_t *item = yaml_document_get_node(ld->doc, tl->data.sequence.items.start[i]);
+		const yaml_node_t *item = ywalk_node(ld, tl->data.sequence.items.start[i]);
 		if (!item)
-			return fail_at(ld, tl, "malformed list");
+			return ywalk_fail(ld, tl, "malformed list");
 		if (load_target(ld, item, &o->targets[i]))
 			return -1;
 		o->ntargets = i + 1;
@@ -481,7 +378,7 @@ static int load_order(struct loader *ld, const yaml_node_t *root, struct order *
 }
 
 /* The 1-based line of a byte offset, for libyaml reader errors, which give only the offset. */
-static unsigned long line_of_offset(const unsigned char *buf, size_t len, size_t off)
+static unsigned long line_of_offset(const char *buf, size_t len, size_t off)
 {
 	unsigned long line = 1;
 	for (size_t i = 0; i < off && i < len; i++)
@@ -489,23 +386,23 @@ static unsigned long line_of_offset(const unsigned char *buf, size_t len, size_t
 	return line;
 }
 
-static int yaml_failure(struct loader *ld, const yaml_parser_t *p, const unsigned char *buf, size_t len)
+static int yaml_failure(struct ywalk *ld, const yaml_parser_t *p, const char *buf, size_t len)
 {
 	const char *problem = p->problem ? p->problem : "unknown problem";
 	switch (p->error) {
 	case YAML_MEMORY_ERROR:
-		return fail_at(ld, NULL, "out of memory while parsing");
+		return ywalk_fail(ld, NULL, "out of memory while parsing");
 	case YAML_READER_ERROR:
-		snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML: %s (byte offset %zu)", ld->path,
+		snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML: %s (byte offset %zu)", ld->source,
 			 line_of_offset(buf, len, p->problem_offset), problem, p->problem_offset);
 		return -1;
 	default:
 		if (p->context)
 			snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML syntax error: %s (%s at line %lu)",
-				 ld->path, (unsigned long)p->problem_mark.line + 1, problem, p->context,
+				 ld->source, (unsigned long)p->problem_mark.line + 1, problem, p->context,
 				 (unsigned long)p->context_mark.line + 1);
 		else
-			snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML syntax error: %s", ld->path,
+			snprintf(ld->errbuf, ld->errlen, "%s:%lu: YAML syntax error: %s", ld->source,
 				 (unsigned long)p->problem_mark.line + 1, problem);
 		return -1;
 	}
@@ -518,7 +415,7 @@ static int yaml_failure(struct loader *ld, const yaml_parser_t *p, const unsigne
  * list of flat targets, three or four levels; libyaml's scanner takes time quadratic in
  * the nesting (100,000 levels, 200 KB, took 90 s), so deeper text is refused before it.
  */
-static unsigned too_deep_at(const unsigned char *b, size_t len)
+static unsigned too_deep_at(const char *b, size_t len)
 {
 	unsigned line = 1, depth = 0, dashes = 0;
 	bool line_start = true;
@@ -564,65 +461,10 @@ static unsigned too_deep_at(const unsigned char *b, size_t len)
 	return 0;
 }
 
-/* Reads the whole file into *buf (caller frees). */
-static int read_file(struct loader *ld, unsigned char **buf, size_t *len)
-{
-	int rc = -1;
-	size_t cap = 0, n = 0;
-	unsigned char *b = NULL;
-	FILE *f = fopen(ld->path, "rb");
-	if (!f)
-		return fail_at(ld, NULL, "cannot open: %s", strerror(errno));
-	for (;;) {
-		if (n == cap) {
-			if (cap >= ORDER_FILE_MAX) {
-				fail_at(ld, NULL, "larger than %d bytes: not an order file", ORDER_FILE_MAX);
-				goto out;
-			}
-			size_t ncap = cap ? cap * 2 : 8192;
-			unsigned char *nb = realloc(b, ncap);
-			if (!nb) {
-				fail_at(ld, NULL, "out of memory");
-				goto out;
-			}
-			b = nb;
-			cap = ncap;
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				fail_at(ld, NULL, "cannot read: %s", strerror(errno));
-				goto out;
-			}
-			break;
-		}
-	}
-	*buf = b;
-	*len = n;
-	b = NULL;
-	rc = 0;
-out:
-	free(b);
-	fclose(f);
-	return rc;
-}
-
-static void sha256_hex(const unsigned char *buf, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	out[0] = '\0';
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return;
-	for (unsigned i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 int order_load(const char *path, struct order *out, char *errbuf, size_t errlen)
 {
-	struct loader ld = { .path = path, .errbuf = errbuf, .errlen = errlen };
-	unsigned char *buf = NULL;
+	struct ywalk ld = { .source = path, .errbuf = errbuf, .errlen = errlen };
+	char *buf = NULL;
 	size_t len = 0;
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
@@ -632,7 +474,7 @@ int order_load(const char *path, struct order *out, char *errbuf, size_t errlen)
 	memset(out, 0, sizeof *out);
 	if (errlen)
 		errbuf[0] = '\0';
-	if (read_file(&ld, &buf, &len))
+	if (file_read_all(path, ORDER_FILE_MAX, "an order file", &buf, &len, errbuf, errlen))
 		goto out;
 	sha256_hex(buf, len, out->file_sha256);
 	unsigned deep = too_deep_at(buf, len);
@@ -643,11 +485,11 @@ int order_load(const char *path, struct order *out, char *errbuf, size_t errlen)
 	}
 
 	if (!yaml_parser_initialize(&parser)) {
-		fail_at(&ld, NULL, "out of memory");
+		ywalk_fail(&ld, NULL, "out of memory");
 		goto out;
 	}
 	parser_ok = true;
-	yaml_parser_set_input_string(&parser, buf, len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		yaml_failure(&ld, &parser, buf, len);
 		goto out;
@@ -671,7 +513,7 @@ int order_load(const char *path, struct order *out, char *errbuf, size_t errlen)
 	const yaml_node_t *extra_root = yaml_document_get_root_node(&extra);
 	if (extra_root) {
 		ld.doc = &extra;
-		fail_at(&ld, extra_root, "a second YAML document: an order file holds one order");
+		ywalk_fail(&ld, extra_root, "a second YAML document: an order file holds one order");
 	}
 	yaml_document_delete(&extra);
 	if (!extra_root)

@@ -11,25 +11,19 @@
 #include "record/chain.h"
 
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/memtext.h"
+#include "core/sha256file.h"
 #include "core/timefmt.h"
 #include "record/json.h"
 #include "record/store.h"
 
 void chain_sha256_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	out[0] = '\0';
-	if (EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL) != 1 || dlen != 32)
-		return;
-	for (unsigned i = 0; i < dlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	sha256_hex(data, len, out);
 }
 
 /* Hashes what write() puts into a memory stream. */

@@ -1,8 +1,9 @@
 /*
  * test_ixhash.c — the chained hash index (src/core/ixhash.h): nodes found by hash,
  * newest first among equals; colliding hashes in one bucket kept apart; removal from
- * the head, middle and tail of a chain; removing a node that is not indexed; and a
- * random run against a model with a table of 16 buckets, so chains are long.
+ * the head, middle and tail of a chain; removing a node that is not indexed; a
+ * random run against a model with a table of 16 buckets, so chains are long; and the
+ * same run taking nodes out with ixhash_unlink, the predecessors kept by the caller.
  */
 #include "core/ixhash.h"
 
@@ -78,9 +79,62 @@ static void test_random_against_model(void)
 	ixhash_fini(&h);
 }
 
+/* Finds i's predecessor by walking its bucket from the head: the model of what a
+ * caller that keeps predecessors (names.c) must know. */
+static uint32_t walk_prev(const struct ixhash *h, uint32_t i)
+{
+	uint32_t prev = IX_NIL;
+	for (uint32_t j = h->bucket[h->node[i].hash & h->mask]; j != IX_NIL && j != i; j = ixhash_chain_next(h, j))
+		prev = j;
+	return prev;
+}
+
+static void test_unlink_with_kept_prev(void)
+{
+	enum { NODES = 200, KEYS = 5, STEPS = 50000 };
+	struct ixhash h;
+	uint32_t key_of[NODES] = { 0 }, prev[NODES] = { 0 };
+	int in[NODES] = { 0 };
+	unsigned bad = 0, bad_prev = 0;
+	CHECK(ixhash_init(&h, NODES, 16) == 0);
+	srand(12);
+	for (int step = 0; step < STEPS; step++) {
+		uint32_t i = (uint32_t)(rand() % (NODES - 1)) + 1;
+		if (!in[i]) {
+			key_of[i] = (uint32_t)(rand() % KEYS) * 0x9e3779b1u;
+			ixhash_insert(&h, i, key_of[i]);
+			prev[i] = IX_NIL;
+			uint32_t next = ixhash_chain_next(&h, i);
+			if (next != IX_NIL)
+				prev[next] = i;
+			in[i] = 1;
+		} else {
+			bad_prev += prev[i] != walk_prev(&h, i);
+			uint32_t next = ixhash_chain_next(&h, i);
+			ixhash_unlink(&h, i, prev[i]);
+			if (next != IX_NIL)
+				prev[next] = prev[i];
+			in[i] = 0;
+		}
+		if (step % 101 == 0) {
+			for (uint32_t k = 0; k < KEYS; k++) {
+				uint32_t hash = k * 0x9e3779b1u;
+				unsigned want = 0;
+				for (int n = 1; n < NODES; n++)
+					want += in[n] && key_of[n] == hash;
+				bad += count_hash(&h, hash) != want;
+			}
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(bad_prev, 0);
+	ixhash_fini(&h);
+}
+
 int main(void)
 {
 	test_basic();
 	test_random_against_model();
+	test_unlink_with_kept_prev();
 	return check_done("ixhash");
 }

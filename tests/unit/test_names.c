@@ -1,4 +1,5 @@
 /* test_names.c — the DNS name cache: TTL bounds, per client, CNAME's canonical name, a full pool. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -124,11 +125,89 @@ static void test_full(void)
 	name_cache_free(c);
 }
 
+/*
+ * A full cache whose entries all share one address (every phone resolving the same
+ * popular name): the entry replaced is the least recently refreshed, which sits in
+ * the middle of the by-address chain as often as at its end; it is taken out in O(1)
+ * through the chain's kept predecessors, and every lookup still finds exactly the
+ * entries held, per client and for any client.
+ */
+static const char *client_of(unsigned k)
+{
+	static char text[32];
+	snprintf(text, sizeof text, "10.45.%u.%u", k / 200, k % 200 + 1);
+	return text;
+}
+
+enum { FULL_CAP = 8, FULL_ROUNDS = 12, FULL_CLIENTS = FULL_CAP * (FULL_ROUNDS + 1) };
+
+/* Client k resolves its own name to the shared address at *t (a refresh when it holds
+ * that already); the model remembers when, since the FULL_CAP latest are held. */
+static void resolve(struct name_cache *c, unsigned k, uint64_t *t, uint64_t *last)
+{
+	char name[64];
+	struct ip_addr cl = A(client_of(k)), a = A("17.57.145.148");
+	snprintf(name, sizeof name, "n%u.push.apple.com", k);
+	name_cache_add(c, &cl, &a, name, *t, 600);
+	last[k] = *t;
+	*t += S / 100;
+}
+
+/* Clients of [0, n) whose lookup disagrees with the model: held with their own name
+ * when among the FULL_CAP latest, not found otherwise. */
+static unsigned disagree(const struct name_cache *c, unsigned n, const uint64_t *last)
+{
+	char want[64];
+	unsigned bad = 0;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned newer = 0;
+		for (unsigned j = 0; j < n; j++)
+			newer += last[j] > last[k];
+		bool held = last[k] && newer < FULL_CAP;
+		snprintf(want, sizeof want, "n%u.push.apple.com", k);
+		const char *g = name_of(c, client_of(k), "17.57.145.148", 150 * S);
+		bad += held ? strcmp(g, want) != 0 : g[0] != 0;
+	}
+	return bad;
+}
+
+static void test_full_one_address(void)
+{
+	struct name_cache *c = name_cache_new(FULL_CAP, NULL);
+	uint64_t last[FULL_CLIENTS] = { 0 }, t = 100 * S;
+	unsigned next = 0, bad = 0;
+	while (next < FULL_CAP)
+		resolve(c, next++, &t, last);
+	/* Each round refreshes every other client held, then adds FULL_CAP/2 new ones: the
+	 * entries replaced are those not refreshed, from the middle of the chain. */
+	for (unsigned r = 0; r < FULL_ROUNDS; r++) {
+		unsigned flip = 0;
+		uint64_t cut = t;
+		for (unsigned k = 0; k < next; k++) {
+			unsigned newer = 0;
+			for (unsigned j = 0; j < next; j++)
+				newer += last[j] > last[k];
+			if (last[k] && last[k] < cut && newer < FULL_CAP && flip++ % 2 == 0)
+				resolve(c, k, &t, last);
+		}
+		for (unsigned j = 0; j < FULL_CAP / 2; j++)
+			resolve(c, next++, &t, last);
+		bad += disagree(c, next, last);
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(name_cache_count(c), FULL_CAP);
+	char name[64];
+	snprintf(name, sizeof name, "n%u.push.apple.com", next - 1);
+	CHECK_EQ_STR(name_of(c, NULL, "17.57.145.148", 150 * S), name); /* any client: the newest */
+	name_cache_free(c);
+}
+
 int main(void)
 {
 	test_ttl();
 	test_per_client();
 	test_canonical();
 	test_full();
+	test_full_one_address();
 	return check_done("names");
 }
