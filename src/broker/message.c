@@ -47,12 +47,6 @@ const char *message_refusal_name(enum message_refusal r)
 
 /* --- writing --- */
 
-static void member_str(FILE *f, const char *sep, const char *key, const char *v)
-{
-	fprintf(f, "%s\"%s\":", sep, key);
-	json_write_string(f, v ? v : "");
-}
-
 char *message_run_body(const struct run_info *ri, size_t *len)
 {
 	struct memtext mt;
@@ -60,20 +54,20 @@ char *message_run_body(const struct run_info *ri, size_t *len)
 	if (!f)
 		return NULL;
 	fprintf(f, "{\"id\":%" PRIu64, ri->id);
-	member_str(f, ",", "status", ri->status);
-	member_str(f, ",", "order_id", ri->order_id);
-	member_str(f, ",", "order_file", ri->order_file);
-	member_str(f, ",", "order_sha256", ri->order_sha256);
-	member_str(f, ",", "captures", ri->captures);
-	member_str(f, ",", "sigs_version", ri->sigs_version);
-	member_str(f, ",", "software_version", ri->software_version);
-	member_str(f, ",", "sensor_id", ri->sensor_id);
-	member_str(f, ",", "key_id", ri->key_id);
-	member_str(f, ",", "note", ri->note);
+	json_write_member(f, ",", "status", ri->status);
+	json_write_member(f, ",", "order_id", ri->order_id);
+	json_write_member(f, ",", "order_file", ri->order_file);
+	json_write_member(f, ",", "order_sha256", ri->order_sha256);
+	json_write_member(f, ",", "captures", ri->captures);
+	json_write_member(f, ",", "sigs_version", ri->sigs_version);
+	json_write_member(f, ",", "software_version", ri->software_version);
+	json_write_member(f, ",", "sensor_id", ri->sensor_id);
+	json_write_member(f, ",", "key_id", ri->key_id);
+	json_write_member(f, ",", "note", ri->note);
 	fprintf(f, ",\"resumes\":%" PRIu64 ",\"started_us\":%" PRIu64 ",\"ended_us\":%" PRIu64 ",\"first_seq\":%" PRIu64
 		   ",\"last_seq\":%" PRIu64,
 		ri->resumes, ri->started_us, ri->ended_us, ri->first_seq, ri->last_seq);
-	member_str(f, ",", "summary", ri->summary_json);
+	json_write_member(f, ",", "summary", ri->summary_json);
 	fprintf(f, ",\"exit_status\":%d}", ri->exit_status);
 	return memtext_close(&mt, len);
 }
@@ -86,12 +80,12 @@ char *message_checkpoint_body(const struct checkpoint *cp, size_t *len)
 		return NULL;
 	fprintf(f, "{\"id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"seq\":%" PRIu64 ",\"count\":%" PRIu64 ",\"time_us\":%" PRIu64,
 		cp->id, cp->run_id, cp->seq, cp->count, cp->time_us);
-	member_str(f, ",", "hash", cp->hash);
-	member_str(f, ",", "custody", cp->custody);
+	json_write_member(f, ",", "hash", cp->hash);
+	json_write_member(f, ",", "custody", cp->custody);
 	fprintf(f, ",\"final\":%s,\"exit_status\":%d", cp->final ? "true" : "false", cp->exit_status);
-	member_str(f, ",", "summary", cp->summary);
-	member_str(f, ",", "key_id", cp->key_id);
-	member_str(f, ",", "signature", cp->sig);
+	json_write_member(f, ",", "summary", cp->summary);
+	json_write_member(f, ",", "key_id", cp->key_id);
+	json_write_member(f, ",", "signature", cp->sig);
 	fputc('}', f);
 	return memtext_close(&mt, len);
 }
@@ -102,8 +96,8 @@ char *message_key_body(const char *key_id, const char *pem, size_t *len)
 	FILE *f = memtext_open(&mt);
 	if (!f)
 		return NULL;
-	member_str(f, "{", "key_id", key_id);
-	member_str(f, ",", "pem", pem);
+	json_write_member(f, "{", "key_id", key_id);
+	json_write_member(f, ",", "pem", pem);
 	fputc('}', f);
 	return memtext_close(&mt, len);
 }

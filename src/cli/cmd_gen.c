@@ -22,7 +22,7 @@ static const char usage[] =
 	"  --subscribers N  subscribers (default 1000)\n"
 	"  --packets N      stop after N packets\n"
 	"  --duration S     stop at S seconds of capture time (default 60 without --packets)\n"
-	"  --mix NAME       default, voice, sms, ott, imessage-story\n"
+	"  --mix NAME       default, voice, sms, ott, imessage-story, apps\n"
 	"  --noise LIST     comma-separated: retrans, reorder, frag, snaplen (or none)\n"
 	"  --message-rate F the mix's rates of SMS and app messages times F (default 1)\n"
 	"  -o FILE          the pcap to write ('-' for standard output)\n"

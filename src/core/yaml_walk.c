@@ -5,17 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/errbuf.h"
+
 int ywalk_fail(const struct ywalk *w, const yaml_node_t *node, const char *fmt, ...)
 {
-	char msg[384];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	errbuf_vset(w->errbuf, w->errlen, w->source, node ? (unsigned long)node->start_mark.line + 1 : 0, fmt, ap);
 	va_end(ap);
-	if (node)
-		snprintf(w->errbuf, w->errlen, "%s:%lu: %s", w->source, (unsigned long)node->start_mark.line + 1, msg);
-	else
-		snprintf(w->errbuf, w->errlen, "%s: %s", w->source, msg);
 	return -1;
 }
 

@@ -53,6 +53,18 @@ struct encap {
 	struct span inner;   /* borrowed: the bytes that follow */
 };
 
+/* A parser's ENCAP_OK: e filled with the layer found and what follows it. */
+static inline enum encap_result encap_found(struct encap *e, enum tunnel_kind kind, uint32_t id, uint32_t flow_id,
+					    uint16_t next, struct span inner)
+{
+	e->kind = (uint8_t)kind;
+	e->id = id;
+	e->flow_id = flow_id;
+	e->next = next;
+	e->inner = inner;
+	return ENCAP_OK;
+}
+
 /*
  * Whether s starts like an IP packet: the version nibble (want 4 or 6, or 0 for
  * either) and a header length and total length that fit each other. A look, not a

@@ -28,10 +28,5 @@ enum encap_result geneve_parse(const uint8_t *p, size_t len, bool exact, struct 
 	cur_skip(&c, (size_t)(ver_optlen & 0x3f) * 4);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
-	e->kind = TUNNEL_GENEVE;
-	e->id = vni;
-	e->flow_id = vni;
-	e->next = proto;
-	e->inner = cur_rest(&c);
-	return ENCAP_OK;
+	return encap_found(e, TUNNEL_GENEVE, vni, vni, proto, cur_rest(&c));
 }

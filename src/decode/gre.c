@@ -46,15 +46,8 @@ enum encap_result gre_parse(const uint8_t *p, size_t len, struct encap *e)
 		cur_skip(&c, 4);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
-	e->kind = (flags & GRE_K) ? TUNNEL_GRE_KEY : TUNNEL_GRE;
-	e->id = key;
-	e->flow_id = key; /* one tunnel's key, the same both ways (RFC 2890 §2.1) */
-	e->next = proto;
-	e->inner = cur_rest(&c);
-	if (proto == ETHERTYPE_ERSPAN2 && !(flags & GRE_S)) {
-		e->kind = TUNNEL_ERSPAN1;
-		e->id = e->flow_id = 0;
-		e->next = ETHERTYPE_TEB;
-	}
-	return ENCAP_OK;
+	if (proto == ETHERTYPE_ERSPAN2 && !(flags & GRE_S))
+		return encap_found(e, TUNNEL_ERSPAN1, 0, 0, ETHERTYPE_TEB, cur_rest(&c));
+	/* the key is one tunnel's, the same both ways (RFC 2890 §2.1) */
+	return encap_found(e, (flags & GRE_K) ? TUNNEL_GRE_KEY : TUNNEL_GRE, key, key, proto, cur_rest(&c));
 }

@@ -40,10 +40,6 @@ enum encap_result nsh_parse(const uint8_t *p, size_t len, struct encap *e)
 	uint16_t type = vxlan_gpe_next(next);
 	if (type == 0xffff)
 		return ENCAP_NONE;
-	e->kind = TUNNEL_NSH;
-	e->id = path;
-	e->flow_id = 0; /* each direction of a chain has a path of its own, and SI counts hops */
-	e->next = type;
-	e->inner = cur_rest(&c);
-	return ENCAP_OK;
+	/* no flow id: each direction of a chain has a path of its own, and SI counts hops */
+	return encap_found(e, TUNNEL_NSH, path, 0, type, cur_rest(&c));
 }

@@ -12,41 +12,44 @@
 
 #include <stdio.h>
 
+/* How a layer's id is written after its name. */
+enum id_form { ID_NONE, ID_DECIMAL, ID_HEX32, ID_SPI_SI };
+
+static const struct layer_name {
+	const char *name; /* with the id's label where it has one */
+	enum id_form form;
+} LAYER_NAMES[TUNNEL__COUNT] = {
+	[TUNNEL_VLAN] = { "vlan ", ID_DECIMAL },
+	[TUNNEL_MPLS] = { "mpls:label ", ID_DECIMAL },
+	[TUNNEL_PPPOE] = { "pppoe:session ", ID_DECIMAL },
+	[TUNNEL_NSH] = { "nsh:spi ", ID_SPI_SI },
+	[TUNNEL_GRE] = { "gre", ID_NONE },
+	[TUNNEL_GRE_KEY] = { "gre:key ", ID_DECIMAL },
+	[TUNNEL_ERSPAN1] = { "erspan1", ID_NONE },
+	[TUNNEL_ERSPAN2] = { "erspan2:session ", ID_DECIMAL },
+	[TUNNEL_ERSPAN3] = { "erspan3:session ", ID_DECIMAL },
+	[TUNNEL_VXLAN] = { "vxlan:vni ", ID_DECIMAL },
+	[TUNNEL_VXLAN_GPE] = { "vxlan-gpe:vni ", ID_DECIMAL },
+	[TUNNEL_GENEVE] = { "geneve:vni ", ID_DECIMAL },
+	[TUNNEL_IPIP] = { "ipv4-in-ip", ID_NONE },
+	[TUNNEL_IP6IP] = { "ipv6-in-ip", ID_NONE },
+	[TUNNEL_GTPU] = { "gtpu:teid ", ID_HEX32 },
+};
+
 static int layer_format(unsigned kind, uint32_t id, char *buf, size_t len)
 {
-	switch (kind) {
-	case TUNNEL_VLAN:
-		return snprintf(buf, len, "vlan %u", id);
-	case TUNNEL_MPLS:
-		return snprintf(buf, len, "mpls:label %u", id);
-	case TUNNEL_PPPOE:
-		return snprintf(buf, len, "pppoe:session %u", id);
-	case TUNNEL_NSH:
-		return snprintf(buf, len, "nsh:spi %u si %u", id >> 8, id & 0xff);
-	case TUNNEL_GRE:
-		return snprintf(buf, len, "gre");
-	case TUNNEL_GRE_KEY:
-		return snprintf(buf, len, "gre:key %u", id);
-	case TUNNEL_ERSPAN1:
-		return snprintf(buf, len, "erspan1");
-	case TUNNEL_ERSPAN2:
-		return snprintf(buf, len, "erspan2:session %u", id);
-	case TUNNEL_ERSPAN3:
-		return snprintf(buf, len, "erspan3:session %u", id);
-	case TUNNEL_VXLAN:
-		return snprintf(buf, len, "vxlan:vni %u", id);
-	case TUNNEL_VXLAN_GPE:
-		return snprintf(buf, len, "vxlan-gpe:vni %u", id);
-	case TUNNEL_GENEVE:
-		return snprintf(buf, len, "geneve:vni %u", id);
-	case TUNNEL_IPIP:
-		return snprintf(buf, len, "ipv4-in-ip");
-	case TUNNEL_IP6IP:
-		return snprintf(buf, len, "ipv6-in-ip");
-	case TUNNEL_GTPU:
-		return snprintf(buf, len, "gtpu:teid 0x%08x", id);
-	default:
+	const struct layer_name *l = kind < TUNNEL__COUNT ? &LAYER_NAMES[kind] : NULL;
+	if (!l || !l->name)
 		return snprintf(buf, len, "unknown");
+	switch (l->form) {
+	case ID_DECIMAL:
+		return snprintf(buf, len, "%s%u", l->name, id);
+	case ID_HEX32:
+		return snprintf(buf, len, "%s0x%08x", l->name, id);
+	case ID_SPI_SI:
+		return snprintf(buf, len, "%s%u si %u", l->name, id >> 8, id & 0xff);
+	default:
+		return snprintf(buf, len, "%s", l->name);
 	}
 }
 

@@ -50,12 +50,7 @@ enum encap_result vxlan_parse(const uint8_t *p, size_t len, bool exact, struct e
 		return ENCAP_NONE;
 	if (exact && (flags != VXLAN_I || reserved != 0 || reserved2 != 0))
 		return ENCAP_NONE;
-	e->kind = TUNNEL_VXLAN;
-	e->id = vni;
-	e->flow_id = vni;
-	e->next = ETHERTYPE_TEB;
-	e->inner = cur_rest(&c);
-	return ENCAP_OK;
+	return encap_found(e, TUNNEL_VXLAN, vni, vni, ETHERTYPE_TEB, cur_rest(&c));
 }
 
 enum encap_result vxlan_gpe_parse(const uint8_t *p, size_t len, struct encap *e)
@@ -73,10 +68,5 @@ enum encap_result vxlan_gpe_parse(const uint8_t *p, size_t len, struct encap *e)
 	uint16_t type = vxlan_gpe_next(next);
 	if (type == NEXT_NOT_OPENED)
 		return ENCAP_NONE;
-	e->kind = TUNNEL_VXLAN_GPE;
-	e->id = vni;
-	e->flow_id = vni;
-	e->next = type;
-	e->inner = cur_rest(&c);
-	return ENCAP_OK;
+	return encap_found(e, TUNNEL_VXLAN_GPE, vni, vni, type, cur_rest(&c));
 }

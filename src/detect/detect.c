@@ -442,8 +442,8 @@ static void first_payload(struct detect *d, struct flow *f, int dir, const struc
 
 /*
  * A relay's shape (`media: relay`, docs/signatures.md): a UDP flow no signature named,
- * that no clear-text dissector claimed and whose first datagram is not plain RTP (media
- * a SIP call's signalling already recorded), is watched in windows of relay_ms. A
+ * that no clear-text dissector claimed and that is not plain RTP (media a SIP call's
+ * signalling already recorded: RTP confirmed without ICE), is watched in windows of relay_ms. A
  * window passes when both directions send at least relay_pps packets a second, with a
  * mean payload of at most relay_mean bytes, with no silence longer than relay_gap_ms,
  * and the busier direction sends at most relay_ratio times the other's packets: a
@@ -497,11 +497,10 @@ static void relay_packet(struct detect *d, struct flow *f, int dir, const struct
 	struct relay_track *rt = &st->relay;
 	uint64_t ts = pkt->ts_us;
 	if (rt->state == RELAY_UNSTARTED) {
-		bool rtcp;
 		if (!pkt->payload_len)
 			return;
 		if (!relay_candidate(d, f) || flowrec_local_only(&f->key.addr[0]) ||
-		    flowrec_local_only(&f->key.addr[1]) || rtp_header_ok(pkt->payload, pkt->payload_len, &rtcp)) {
+		    flowrec_local_only(&f->key.addr[1])) {
 			rt->state = RELAY_OFF;
 			return;
 		}
@@ -529,8 +528,10 @@ static void relay_packet(struct detect *d, struct flow *f, int dir, const struct
 	rt->bytes[k] += pkt->payload_len;
 	if (ts - rt->win_start_us < (uint64_t)sh->relay_ms * 1000)
 		return;
-	if (!relay_candidate(d, f)) {
-		rt->state = RELAY_OFF; /* a clear-text dissector took it meanwhile */
+	if (!relay_candidate(d, f) || (f->dissector == d->rtp_dissector && st->media)) {
+		/* a clear-text dissector took it meanwhile, or it is plain RTP (a quarter of any
+		 * framing's first bytes look like an RTP header: only RTP's confirmation says) */
+		rt->state = RELAY_OFF;
 		return;
 	}
 	if (relay_window_passes(sh, rt, ts)) {
@@ -571,6 +572,8 @@ void detect_flow_facts(struct detect *d, struct flow *f, int dir, const struct p
 	if (!d || !f)
 		return;
 	struct fstate *st = fstate_of(f);
+	if (st && facts->media)
+		st->media = true;
 	/* what the flow itself says (SNI, certificate) names it better than a DNS answer */
 	if (st && facts->nnames && !(st->flags & FS_NAMED)) {
 		snprintf(st->name, sizeof st->name, "%s", facts->names[0]);

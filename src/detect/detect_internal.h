@@ -83,6 +83,7 @@ struct fstate {
 	struct sigbits pre_full;
 	uint8_t prefix[2][PREFIX_MAX];
 	uint8_t prefix_len[2];
+	bool media;            /* a dissector confirmed media on it (RTP's few in-order packets, or STUN's) */
 	union {
 		struct burst burst[2];     /* sessions: [0] up (device -> service), [1] down */
 		struct relay_track relay;  /* unnamed UDP flows, until a signature names them */

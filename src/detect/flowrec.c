@@ -14,8 +14,10 @@
  * carried it (SIP, SMPP, GTP ... are named by their own records); what is left is
  * encrypted or unknown traffic (TLS, QUIC, STUN, RTP media, or nothing recognised).
  * Flow records are made for the encrypted or unknown flows but for RTP media (the
- * media of a call the signalling already recorded, or of an app's call): the clear-text
- * protocols' flows are recorded by what they carried.
+ * media of a call the signalling already recorded, or of an app's call; RTP confirmed by
+ * its few in-order packets, not a first datagram that merely looks like RTP's header,
+ * which is unknown `udp`): the clear-text protocols' flows are recorded by what they
+ * carried.
  *
  * DNS is the exception among clear protocols: a lookup makes no record of its own, so a
  * target's DNS flow gets a `flow` record (protocol `dns`, `to` the resolver) named by
@@ -47,24 +49,46 @@ bool detect_counts(const struct detect *d, const struct ip_addr *device, uint64_
 	return !d->identity_pending || flowrec_is_target(d, device, ts_us);
 }
 
-/* Encrypted or unknown: nothing in clear said what this traffic was. */
-static bool opaque(const struct flow *f)
-{
-	if (f->dissector >= proto_registry_count())
-		return true;
-	const char *n = proto_registry[f->dissector]->name;
-	return strcmp(n, "tls") == 0 || strcmp(n, "quic") == 0 || strcmp(n, "stun") == 0;
-}
-
 static bool is_dissector(const struct flow *f, const char *name)
 {
 	return f->dissector < proto_registry_count() && strcmp(proto_registry[f->dissector]->name, name) == 0;
 }
 
-/* RTP/RTCP media: the media of a call some signalling already recorded. */
-static bool media(const struct flow *f)
+/*
+ * Taken for RTP by its first datagram but never confirmed as media (a quarter of any
+ * framing's first bytes pass for an RTP header): unknown traffic, not a call's media.
+ */
+static bool rtp_unconfirmed(const struct flow *f, const struct fstate *st)
 {
-	return is_dissector(f, "rtp");
+	return st && !st->media && is_dissector(f, "rtp");
+}
+
+/* Encrypted or unknown: nothing in clear said what this traffic was. */
+static bool opaque(const struct flow *f, const struct fstate *st)
+{
+	if (f->dissector >= proto_registry_count() || rtp_unconfirmed(f, st))
+		return true;
+	const char *n = proto_registry[f->dissector]->name;
+	return strcmp(n, "tls") == 0 || strcmp(n, "quic") == 0 || strcmp(n, "stun") == 0;
+}
+
+/*
+ * A call signature matched the flow, but its call never lasted long enough to be
+ * recorded (`min_s`) and no other flow of it is left to make it so: nothing recorded
+ * the flow, so it is a target's unknown traffic like any other.
+ */
+static bool call_unrecorded(const struct detect *d, const struct fstate *st)
+{
+	if (!st || st->sig < 0 || st->set->sigs[st->sig].kind != SIG_CALL || !(st->flags & FS_CALL) || st->call < 0)
+		return false;
+	const struct call *c = &d->calls[st->call];
+	return c->used && !c->begun && c->flows == 0;
+}
+
+/* RTP/RTCP media: the media of a call some signalling already recorded. */
+static bool media(const struct flow *f, const struct fstate *st)
+{
+	return is_dissector(f, "rtp") && !rtp_unconfirmed(f, st);
 }
 
 /* Multicast and limited broadcast: local discovery (mDNS, SSDP, DHCP), no remote party. */
@@ -91,15 +115,16 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 	}
 	d->sum.target_flows++;
 	d->sum.target_bytes += bytes;
-	if (st && st->sig >= 0) {
+	bool short_call = call_unrecorded(d, st);
+	if (st && st->sig >= 0 && !short_call) {
 		d->sum.named_flows++;
 		d->sum.named_bytes += bytes;
 		return; /* its session or call records say what it was */
 	}
 	bool lookup = is_dissector(f, "dns"); /* recorded below; neither named nor unnamed */
-	if (!lookup && !opaque(f)) {
+	if (!lookup && !short_call && !opaque(f, st)) {
 		/* SIP, SMPP, GTP ... make their own records; media belongs to its call */
-		if (media(f)) {
+		if (media(f, st)) {
 			d->sum.unnamed_flows++;
 			d->sum.unnamed_bytes += bytes;
 		}
@@ -110,16 +135,16 @@ void flowrec_flow_end(struct detect *d, struct flow *f, struct fstate *st)
 		d->sum.unnamed_bytes += bytes;
 	}
 record:;
-	if (f->detect_flags & DF_MAYBE && st && st->sig >= 0)
+	if (f->detect_flags & DF_MAYBE && st && st->sig >= 0 && !call_unrecorded(d, st))
 		return; /* named by its session records */
 	bool lookup2 = is_dissector(f, "dns");
-	if (f->detect_flags & DF_MAYBE && !lookup2 && !opaque(f))
+	if (f->detect_flags & DF_MAYBE && !lookup2 && !call_unrecorded(d, st) && !opaque(f, st))
 		return;
 	int srv = detect_server_side(f), dev = 1 - srv;
 	struct event e;
 	event_init(&e, EV_FLOW);
 	e.ts_us = f->first_ts_us;
-	e.protocol = detect_protocol_name(f);
+	e.protocol = rtp_unconfirmed(f, st) ? "udp" : detect_protocol_name(f);
 	addr_format(&f->key.addr[dev], e.from, sizeof e.from);
 	addr_format(&f->key.addr[srv], e.to, sizeof e.to);
 	e.from_addr = f->key.addr[dev];

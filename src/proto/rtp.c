@@ -8,7 +8,8 @@
  *
  * One packet proves little (a quarter of random bytes start with version 2), so the
  * decision takes several: the flow is media once MEDIA_CONFIRM packets of one
- * direction carry the same SSRC with sequence numbers that step forward by a little,
+ * direction carry the same SSRC with sequence numbers that step forward by a little
+ * (a copy of the last packet, as two mirrors of one link deliver, is passed over),
  * or two RTCP packets whose length fields fit the datagram. Until then nothing is
  * reported; after RTP_PROBE_MAX packets without that, the flow is left alone. STUN
  * messages on the same port (ICE, RFC 7983) are read like the STUN dissector's.
@@ -105,6 +106,8 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 		cur_skip(&c, 4);
 		uint32_t ssrc = cur_be32(&c);
 		struct rtp_dir *d = &st->dir[ctx->dir & 1];
+		if (d->have && d->ssrc == ssrc && seq == d->seq)
+			return PARSE_OK; /* the same packet again (a tap's or two mirrors' copy): no news */
 		uint16_t step = (uint16_t)(seq - d->seq);
 		if (d->have && d->ssrc == ssrc && step >= 1 && step <= SEQ_STEP_MAX)
 			d->run++;

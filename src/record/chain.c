@@ -130,24 +130,16 @@ static void write_custody(FILE *f, const void *arg)
 {
 	const struct run_info *ri = arg;
 	char ts[TS_STRLEN];
-	fprintf(f, "{\"run\":%" PRIu64 ",\"order\":", ri->id);
-	json_write_string(f, ri->order_id);
-	fputs(",\"order_file\":", f);
-	json_write_string(f, ri->order_file);
-	fputs(",\"order_sha256\":", f);
-	json_write_string(f, ri->order_sha256);
-	fputs(",\"captures\":", f);
-	fputs(ri->captures && ri->captures[0] ? ri->captures : "[]", f);
-	fputs(",\"sigs_version\":", f);
-	json_write_string(f, ri->sigs_version);
-	fputs(",\"software_version\":", f);
-	json_write_string(f, ri->software_version);
-	fputs(",\"sensor\":", f);
-	json_write_string(f, ri->sensor_id);
-	fputs(",\"key\":", f);
-	json_write_string(f, ri->key_id);
-	fputs(",\"note\":", f);
-	json_write_string(f, ri->note);
+	fprintf(f, "{\"run\":%" PRIu64, ri->id);
+	json_write_member(f, ",", "order", ri->order_id);
+	json_write_member(f, ",", "order_file", ri->order_file);
+	json_write_member(f, ",", "order_sha256", ri->order_sha256);
+	fprintf(f, ",\"captures\":%s", ri->captures && ri->captures[0] ? ri->captures : "[]");
+	json_write_member(f, ",", "sigs_version", ri->sigs_version);
+	json_write_member(f, ",", "software_version", ri->software_version);
+	json_write_member(f, ",", "sensor", ri->sensor_id);
+	json_write_member(f, ",", "key", ri->key_id);
+	json_write_member(f, ",", "note", ri->note);
 	fprintf(f, ",\"started\":\"%s\",\"first_seq\":%" PRIu64 ",\"resumes\":%" PRIu64 "}",
 		ts_format(ri->started_us, ts, sizeof ts), ri->first_seq, ri->resumes);
 }

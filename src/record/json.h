@@ -17,6 +17,8 @@
 
 /* Writes s (NUL-terminated; NULL as "") as a quoted JSON string into f. */
 void json_write_string(FILE *f, const char *s);
+/* Writes one member of an object, SEP"KEY":"VALUE" (value escaped, NULL as ""), into f. */
+void json_write_member(FILE *f, const char *sep, const char *key, const char *value);
 /* Writes the n bytes at s (NULs included, as \u0000) as a quoted JSON string into f. */
 void json_write_stringn(FILE *f, const char *s, size_t n);
 

@@ -110,6 +110,12 @@ void json_write_string(FILE *f, const char *s)
 	json_write_stringn(f, s, strlen(s));
 }
 
+void json_write_member(FILE *f, const char *sep, const char *key, const char *value)
+{
+	fprintf(f, "%s\"%s\":", sep, key);
+	json_write_string(f, value);
+}
+
 size_t json_escape(const char *s, size_t n, char *out, size_t outlen)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "core/addr.h"
+#include "core/errbuf.h"
 #include "core/party.h"
 
 bool store_is_central(const char *where)
@@ -52,13 +53,10 @@ void store_close(struct store *s)
 
 int store_fail(const struct store *s, char *errbuf, size_t errlen, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	errbuf_vset(errbuf, errlen, s->where, 0, fmt, ap);
 	va_end(ap);
-	if (errlen)
-		snprintf(errbuf, errlen, "%s: %s", s->where, msg);
 	return -1;
 }
 

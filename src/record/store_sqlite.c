@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -802,85 +803,109 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
+/* A walk over a statement's rows: the caller's callback and where a row's error goes. */
+struct walk {
+	union {
+		store_run_fn run;
+		store_checkpoint_fn checkpoint;
+		store_record_fn record;
+		store_row_fn row;
+		store_binding_fn binding;
+	} cb;
+	void *ud;
+	struct sq_store *s;
+	char *errbuf;
+	size_t errlen;
+};
+
+/* Steps st through its rows, handing each to row: 0 at the end, row's non-zero value
+ * where it stops the walk, or the error "WHAT: sqlite's message". The caller finalizes st. */
+static int each_row(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, struct walk *w), struct walk *w,
+		    const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop = row(st, w);
+		if (stop)
+			return stop;
+	}
+	return rc == SQLITE_DONE ? 0 : db_fail(w->s, w->errbuf, w->errlen, what);
+}
+
+/* Prepares sql (a statement without parameters), walks its rows as each_row does, and
+ * finalizes it. */
+static int each_row_of(struct walk *w, const char *sql, int (*row)(sqlite3_stmt *st, struct walk *w),
+		       const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(w->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(w->s, w->errbuf, w->errlen, what);
+	int rc = each_row(st, row, w, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int run_row(sqlite3_stmt *st, struct walk *w)
+{
+	struct run_info ri = {
+		.id = (uint64_t)sqlite3_column_int64(st, 0),
+		.status = col_text(st, 1),
+		.order_id = col_text(st, 2),
+		.order_file = col_text(st, 3),
+		.order_sha256 = col_text(st, 4),
+		.captures = col_text(st, 5),
+		.sigs_version = col_text(st, 6),
+		.software_version = col_text(st, 7),
+		.sensor_id = col_text(st, 8),
+		.key_id = col_text(st, 9),
+		.note = col_text(st, 10),
+		.resumes = (uint64_t)sqlite3_column_int64(st, 11),
+		.started_us = (uint64_t)sqlite3_column_int64(st, 12),
+		.ended_us = (uint64_t)sqlite3_column_int64(st, 13),
+		.first_seq = (uint64_t)sqlite3_column_int64(st, 14),
+		.last_seq = (uint64_t)sqlite3_column_int64(st, 15),
+		.summary_json = col_text(st, 16),
+		.exit_status = sqlite3_column_int(st, 17),
+	};
+	return w->cb.run(&ri, w->ud);
+}
+
 static int sq_each_run(struct store *base, store_run_fn cb, void *ud, char *errbuf, size_t errlen)
 {
-	struct sq_store *s = sq(base);
-	sqlite3_stmt *st = NULL;
-	int rc;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, status, order_id, order_file, order_sha256, captures, sigs_version,"
-			       " software_version, sensor_id, key_id, note, resumes, started_us, ended_us,"
-			       " first_seq, last_seq, summary, exit_status FROM runs ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, errbuf, errlen, "cannot read the runs");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct run_info ri = {
-			.id = (uint64_t)sqlite3_column_int64(st, 0),
-			.status = col_text(st, 1),
-			.order_id = col_text(st, 2),
-			.order_file = col_text(st, 3),
-			.order_sha256 = col_text(st, 4),
-			.captures = col_text(st, 5),
-			.sigs_version = col_text(st, 6),
-			.software_version = col_text(st, 7),
-			.sensor_id = col_text(st, 8),
-			.key_id = col_text(st, 9),
-			.note = col_text(st, 10),
-			.resumes = (uint64_t)sqlite3_column_int64(st, 11),
-			.started_us = (uint64_t)sqlite3_column_int64(st, 12),
-			.ended_us = (uint64_t)sqlite3_column_int64(st, 13),
-			.first_seq = (uint64_t)sqlite3_column_int64(st, 14),
-			.last_seq = (uint64_t)sqlite3_column_int64(st, 15),
-			.summary_json = col_text(st, 16),
-			.exit_status = sqlite3_column_int(st, 17),
-		};
-		int stop = cb(&ri, ud);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, errbuf, errlen, "cannot read the runs");
-	return 0;
+	struct walk w = { .cb.run = cb, .ud = ud, .s = sq(base), .errbuf = errbuf, .errlen = errlen };
+	return each_row_of(&w,
+			   "SELECT id, status, order_id, order_file, order_sha256, captures, sigs_version,"
+			   " software_version, sensor_id, key_id, note, resumes, started_us, ended_us,"
+			   " first_seq, last_seq, summary, exit_status FROM runs ORDER BY id",
+			   run_row, "cannot read the runs");
+}
+
+static int checkpoint_row(sqlite3_stmt *st, struct walk *w)
+{
+	struct checkpoint cp;
+	memset(&cp, 0, sizeof cp);
+	cp.id = (uint64_t)sqlite3_column_int64(st, 0);
+	cp.run_id = (uint64_t)sqlite3_column_int64(st, 1);
+	cp.seq = (uint64_t)sqlite3_column_int64(st, 2);
+	cp.count = (uint64_t)sqlite3_column_int64(st, 3);
+	cp.time_us = (uint64_t)sqlite3_column_int64(st, 4);
+	snprintf(cp.hash, sizeof cp.hash, "%s", col_text(st, 5));
+	snprintf(cp.custody, sizeof cp.custody, "%s", col_text(st, 6));
+	cp.final = sqlite3_column_int(st, 7) != 0;
+	cp.exit_status = sqlite3_column_int(st, 8);
+	snprintf(cp.summary, sizeof cp.summary, "%s", col_text(st, 9));
+	snprintf(cp.key_id, sizeof cp.key_id, "%s", col_text(st, 10));
+	snprintf(cp.sig, sizeof cp.sig, "%s", col_text(st, 11));
+	return w->cb.checkpoint(&cp, w->ud);
 }
 
 static int sq_each_checkpoint(struct store *base, store_checkpoint_fn cb, void *ud, char *errbuf, size_t errlen)
 {
-	struct sq_store *s = sq(base);
-	sqlite3_stmt *st = NULL;
-	int rc;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, run_id, seq, count, time_us, hash, custody, final, exit_status, summary,"
-			       " key_id, signature FROM checkpoints ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, errbuf, errlen, "cannot read the checkpoints");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct checkpoint cp;
-		memset(&cp, 0, sizeof cp);
-		cp.id = (uint64_t)sqlite3_column_int64(st, 0);
-		cp.run_id = (uint64_t)sqlite3_column_int64(st, 1);
-		cp.seq = (uint64_t)sqlite3_column_int64(st, 2);
-		cp.count = (uint64_t)sqlite3_column_int64(st, 3);
-		cp.time_us = (uint64_t)sqlite3_column_int64(st, 4);
-		snprintf(cp.hash, sizeof cp.hash, "%s", col_text(st, 5));
-		snprintf(cp.custody, sizeof cp.custody, "%s", col_text(st, 6));
-		cp.final = sqlite3_column_int(st, 7) != 0;
-		cp.exit_status = sqlite3_column_int(st, 8);
-		snprintf(cp.summary, sizeof cp.summary, "%s", col_text(st, 9));
-		snprintf(cp.key_id, sizeof cp.key_id, "%s", col_text(st, 10));
-		snprintf(cp.sig, sizeof cp.sig, "%s", col_text(st, 11));
-		int stop = cb(&cp, ud);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, errbuf, errlen, "cannot read the checkpoints");
-	return 0;
+	struct walk w = { .cb.checkpoint = cb, .ud = ud, .s = sq(base), .errbuf = errbuf, .errlen = errlen };
+	return each_row_of(&w,
+			   "SELECT id, run_id, seq, count, time_us, hash, custody, final, exit_status, summary,"
+			   " key_id, signature FROM checkpoints ORDER BY id",
+			   checkpoint_row, "cannot read the checkpoints");
 }
 
 static int sq_record_hash(struct store *base, uint64_t seq, char out[HASH_HEX_LEN])
@@ -938,10 +963,41 @@ static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
 	dst[m] = '\0';
 }
 
+/* The text columns of RECORD_COLUMNS: the field each is read into, and its name for verify. */
+#define TEXT_COLUMN(col, name, field) { col, name, offsetof(struct record, field), sizeof(((struct record *)0)->field) }
+static const struct text_column {
+	int col;
+	const char *name;
+	size_t off, size;
+} TEXT_COLUMNS[] = {
+	TEXT_COLUMN(4, "order_id", order),       TEXT_COLUMN(5, "target", target),
+	TEXT_COLUMN(6, "direction", direction),  TEXT_COLUMN(7, "from_party", from),
+	TEXT_COLUMN(8, "to_party", to),          TEXT_COLUMN(9, "protocol", protocol),
+	TEXT_COLUMN(10, "service", service),     TEXT_COLUMN(11, "signature", signature),
+	TEXT_COLUMN(15, "outcome", outcome),     TEXT_COLUMN(16, "call_id", call_id),
+	TEXT_COLUMN(17, "contact", contact),     TEXT_COLUMN(18, "subtype", subtype),
+	TEXT_COLUMN(19, "evidence", evidence),   TEXT_COLUMN(20, "prev_hash", prev_hash),
+	TEXT_COLUMN(21, "hash", hash),           TEXT_COLUMN(22, "event", event),
+	TEXT_COLUMN(23, "counterpart", counterpart),
+};
+#undef TEXT_COLUMN
+
+/* The columns of RECORD_COLUMNS after seq, ts and type into r, as they are (text cut to
+ * its field, the score to 0..255). */
+static void read_columns(sqlite3_stmt *st, struct record *r)
+{
+	for (size_t i = 0; i < sizeof TEXT_COLUMNS / sizeof TEXT_COLUMNS[0]; i++)
+		column_copy(st, TEXT_COLUMNS[i].col, (char *)r + TEXT_COLUMNS[i].off, TEXT_COLUMNS[i].size);
+	r->inferred = strcmp(col_text(st, 12), "inferred") == 0;
+	int64_t score = sqlite3_column_int64(st, 13);
+	r->score = (uint8_t)(score < 0 ? 0 : score > 255 ? 255 : score);
+	r->duration_us = sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
+}
+
 /* One row of RECORD_COLUMNS into r; -1 with a message when the row cannot be a record. */
 static int read_row(struct sq_store *s, sqlite3_stmt *st, struct record *r, char *errbuf, size_t errlen)
 {
-	char type[32], confidence[16];
+	char type[32];
 	memset(r, 0, sizeof *r);
 	r->seq = (uint64_t)sqlite3_column_int64(st, 0);
 	r->ts_us = (uint64_t)sqlite3_column_int64(st, 1);
@@ -950,28 +1006,7 @@ static int read_row(struct sq_store *s, sqlite3_stmt *st, struct record *r, char
 	if (t < 0)
 		return fail(s, errbuf, errlen, "record %" PRIu64 ": unknown type '%s'", r->seq, type);
 	r->type = (enum event_type)t;
-	column_copy(st, 4, r->order, sizeof r->order);
-	column_copy(st, 5, r->target, sizeof r->target);
-	column_copy(st, 6, r->direction, sizeof r->direction);
-	column_copy(st, 7, r->from, sizeof r->from);
-	column_copy(st, 8, r->to, sizeof r->to);
-	column_copy(st, 9, r->protocol, sizeof r->protocol);
-	column_copy(st, 10, r->service, sizeof r->service);
-	column_copy(st, 11, r->signature, sizeof r->signature);
-	column_copy(st, 12, confidence, sizeof confidence);
-	r->inferred = strcmp(confidence, "inferred") == 0;
-	int64_t score = sqlite3_column_int64(st, 13);
-	r->score = (uint8_t)(score < 0 ? 0 : score > 255 ? 255 : score);
-	r->duration_us = sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
-	column_copy(st, 15, r->outcome, sizeof r->outcome);
-	column_copy(st, 16, r->call_id, sizeof r->call_id);
-	column_copy(st, 17, r->contact, sizeof r->contact);
-	column_copy(st, 18, r->subtype, sizeof r->subtype);
-	column_copy(st, 19, r->evidence, sizeof r->evidence);
-	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
-	column_copy(st, 21, r->hash, sizeof r->hash);
-	column_copy(st, 22, r->event, sizeof r->event);
-	column_copy(st, 23, r->counterpart, sizeof r->counterpart);
+	read_columns(st, r);
 	return 0;
 }
 
@@ -982,23 +1017,8 @@ static int read_row(struct sq_store *s, sqlite3_stmt *st, struct record *r, char
  */
 static const char *read_row_checked(sqlite3_stmt *st, struct record *r)
 {
-	static const struct {
-		int col;
-		const char *name;
-		size_t size;
-	} texts[] = {
-		{ 4, "order_id", sizeof r->order },       { 5, "target", sizeof r->target },
-		{ 6, "direction", sizeof r->direction },  { 7, "from_party", sizeof r->from },
-		{ 8, "to_party", sizeof r->to },          { 9, "protocol", sizeof r->protocol },
-		{ 10, "service", sizeof r->service },     { 11, "signature", sizeof r->signature },
-		{ 15, "outcome", sizeof r->outcome },     { 16, "call_id", sizeof r->call_id },
-		{ 17, "contact", sizeof r->contact },     { 18, "subtype", sizeof r->subtype },
-		{ 19, "evidence", sizeof r->evidence },   { 20, "prev_hash", sizeof r->prev_hash },
-		{ 21, "hash", sizeof r->hash },           { 22, "event", sizeof r->event },
-		{ 23, "counterpart", sizeof r->counterpart },
-	};
 	const char *problem = NULL;
-	char type[32], confidence[16], ts[TS_STRLEN];
+	char type[32], ts[TS_STRLEN];
 	memset(r, 0, sizeof *r);
 	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
 	    sqlite3_column_int64(st, 1) < 0)
@@ -1012,83 +1032,53 @@ static const char *read_row_checked(sqlite3_stmt *st, struct record *r)
 	r->type = t < 0 ? EV__COUNT : (enum event_type)t;
 	if (!problem && (t < 0 || (size_t)sqlite3_column_bytes(st, 3) >= sizeof type))
 		problem = "type";
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0] && !problem; i++)
-		if ((size_t)sqlite3_column_bytes(st, texts[i].col) >= texts[i].size ||
-		    sqlite3_column_type(st, texts[i].col) != SQLITE_TEXT)
-			problem = texts[i].name;
-	column_copy(st, 4, r->order, sizeof r->order);
-	column_copy(st, 5, r->target, sizeof r->target);
-	column_copy(st, 6, r->direction, sizeof r->direction);
-	column_copy(st, 7, r->from, sizeof r->from);
-	column_copy(st, 8, r->to, sizeof r->to);
-	column_copy(st, 9, r->protocol, sizeof r->protocol);
-	column_copy(st, 10, r->service, sizeof r->service);
-	column_copy(st, 11, r->signature, sizeof r->signature);
-	column_copy(st, 12, confidence, sizeof confidence);
-	r->inferred = strcmp(confidence, "inferred") == 0;
-	if (!problem && !r->inferred && strcmp(confidence, "certain") != 0)
+	for (size_t i = 0; i < sizeof TEXT_COLUMNS / sizeof TEXT_COLUMNS[0] && !problem; i++)
+		if ((size_t)sqlite3_column_bytes(st, TEXT_COLUMNS[i].col) >= TEXT_COLUMNS[i].size ||
+		    sqlite3_column_type(st, TEXT_COLUMNS[i].col) != SQLITE_TEXT)
+			problem = TEXT_COLUMNS[i].name;
+	int dtype = sqlite3_column_type(st, 14); /* before reading it as a number converts it */
+	read_columns(st, r);
+	if (!problem && !r->inferred && strcmp(col_text(st, 12), "certain") != 0)
 		problem = "confidence";
 	int64_t score = sqlite3_column_int64(st, 13);
-	r->score = (uint8_t)(score < 0 ? 0 : score > 255 ? 255 : score);
 	if (!problem && (r->inferred ? sqlite3_column_type(st, 13) != SQLITE_INTEGER || score < 0 || score > 255
 				     : sqlite3_column_type(st, 13) != SQLITE_NULL))
 		problem = "score";
-	int dtype = sqlite3_column_type(st, 14);
-	r->duration_us = dtype == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
 	if (!problem && dtype != SQLITE_NULL && (dtype != SQLITE_INTEGER || r->duration_us < 0))
 		problem = "duration_us";
-	column_copy(st, 15, r->outcome, sizeof r->outcome);
-	column_copy(st, 16, r->call_id, sizeof r->call_id);
-	column_copy(st, 17, r->contact, sizeof r->contact);
-	column_copy(st, 18, r->subtype, sizeof r->subtype);
-	column_copy(st, 19, r->evidence, sizeof r->evidence);
-	column_copy(st, 20, r->prev_hash, sizeof r->prev_hash);
-	column_copy(st, 21, r->hash, sizeof r->hash);
-	column_copy(st, 22, r->event, sizeof r->event);
-	column_copy(st, 23, r->counterpart, sizeof r->counterpart);
 	return problem;
+}
+
+static int checked_row(sqlite3_stmt *st, struct walk *w)
+{
+	struct record r;
+	const char *problem = read_row_checked(st, &r);
+	return w->cb.row(&r, problem, w->ud);
 }
 
 static int sq_each_row(struct store *base, store_row_fn cb, void *ud, char *errbuf, size_t errlen)
 {
 	struct sq_store *s = sq(base);
-	sqlite3_stmt *st = NULL;
-	struct record r;
-	int rc;
 	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT %s FROM records ORDER BY seq", s->columns);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, errbuf, errlen, "cannot read records");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *problem = read_row_checked(st, &r);
-		int stop = cb(&r, problem, ud);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, errbuf, errlen, "cannot read records");
-	return 0;
+	struct walk w = { .cb.row = cb, .ud = ud, .s = s, .errbuf = errbuf, .errlen = errlen };
+	return each_row_of(&w, sql, checked_row, "cannot read records");
 }
 
-/* Steps st to the end, calling cb per row. 0, cb's non-zero value, or -1 on error. */
+static int record_row(sqlite3_stmt *st, struct walk *w)
+{
+	struct record r;
+	if (read_row(w->s, st, &r, w->errbuf, w->errlen))
+		return -1;
+	return w->cb.record(&r, w->ud);
+}
+
+/* Steps st to the end, calling cb per record. 0, cb's non-zero value, or -1 on error. */
 static int run_rows(struct sq_store *s, sqlite3_stmt *st, store_record_fn cb, void *ud, char *errbuf,
 		    size_t errlen)
 {
-	struct record r;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (read_row(s, st, &r, errbuf, errlen))
-			return -1;
-		int stop = cb(&r, ud);
-		if (stop)
-			return stop;
-	}
-	if (rc != SQLITE_DONE)
-		return db_fail(s, errbuf, errlen, "cannot read records");
-	return 0;
+	struct walk w = { .cb.record = cb, .ud = ud, .s = s, .errbuf = errbuf, .errlen = errlen };
+	return each_row(st, record_row, &w, "cannot read records");
 }
 
 static int sq_query(struct store *base, const char *id, uint64_t from_us, uint64_t to_us,
@@ -1225,6 +1215,12 @@ static int sq_binding_add(struct store *base, uint64_t ts_us, const char *text, 
 	return write_aside(s, st, errbuf, errlen);
 }
 
+static int binding_row(sqlite3_stmt *st, struct walk *w)
+{
+	return w->cb.binding((uint64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
+			     col_text(st, 2), w->ud);
+}
+
 static int sq_each_binding(struct store *base, uint64_t after_id, size_t max, store_binding_fn cb, void *ud,
 			   char *errbuf, size_t errlen)
 {
@@ -1238,17 +1234,10 @@ static int sq_each_binding(struct store *base, uint64_t after_id, size_t max, st
 		return db_fail(s, errbuf, errlen, "cannot prepare");
 	sqlite3_bind_int64(st, 1, after_id > INT64_MAX ? INT64_MAX : (sqlite3_int64)after_id);
 	sqlite3_bind_int64(st, 2, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop = cb((uint64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
-			      col_text(st, 2), ud);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
+	struct walk w = { .cb.binding = cb, .ud = ud, .s = s, .errbuf = errbuf, .errlen = errlen };
+	int rc = each_row(st, binding_row, &w, "cannot read the bindings");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, errbuf, errlen, "cannot read the bindings");
+	return rc;
 }
 
 static int sq_records_after(struct store *base, uint64_t after_seq, size_t max, store_record_fn cb, void *ud,

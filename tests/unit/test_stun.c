@@ -193,7 +193,7 @@ static void test_rtp_decides(void)
 	CHECK(!rtp_packet(&r, 0x9abcdef0, 103, 0));
 	CHECK(rtp_packet(&r, 0x9abcdef0, 104, 0));
 	free(r.state);
-	/* a jump of more than 100, the same number again, or a step back: not in order */
+	/* a jump of more than 100 or a step back: not in order (the same number again is a copy) */
 	rtp_flow_start(&r);
 	rtp_packet(&r, 7, 100, 0);
 	CHECK(!rtp_packet(&r, 7, 201, 0));
@@ -201,6 +201,14 @@ static void test_rtp_decides(void)
 	CHECK(!rtp_packet(&r, 7, 200, 0));
 	CHECK(!rtp_packet(&r, 7, 201, 0));
 	CHECK(rtp_packet(&r, 7, 202, 0)); /* 200, 201, 202 */
+	free(r.state);
+	/* every packet twice (two mirrors of one link): the copies neither count nor reset */
+	rtp_flow_start(&r);
+	CHECK(!rtp_packet(&r, 7, 100, 0));
+	CHECK(!rtp_packet(&r, 7, 100, 0));
+	CHECK(!rtp_packet(&r, 7, 101, 0));
+	CHECK(!rtp_packet(&r, 7, 101, 0));
+	CHECK(rtp_packet(&r, 7, 102, 0));
 	free(r.state);
 	/* the sequence wraps from 65535 to 0: still one step */
 	rtp_flow_start(&r);
