@@ -87,6 +87,13 @@ static inline uint32_t ixhash_chain_next(const struct ixhash *h, uint32_t i)
 	return h->node[i].next;
 }
 
+/* The first node of hash's bucket, whatever its hash (IX_NIL when the bucket is empty):
+ * with ixhash_chain_next, a walk for an owner that compares its keys directly. */
+static inline uint32_t ixhash_chain_head(const struct ixhash *h, uint32_t hash)
+{
+	return h->bucket[hash & h->mask];
+}
+
 static inline void ixhash_unlink(struct ixhash *h, uint32_t i, uint32_t prev)
 {
 	if (prev == IX_NIL)

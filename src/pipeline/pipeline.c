@@ -462,11 +462,14 @@ static void dispatch(struct pipeline *p, const struct packet *pkt)
 	if (pkt->ip_proto == IPPROTO_TCP_) {
 		if (!(f->parse_done & (1u << dir)))
 			parse_stream(p, f, dir, pkt, d);
-	} else {
+	} else if (!(f->parse_done & (1u << dir))) {
 		struct parse_ctx ctx;
 		size_t consumed = 0;
 		parse_ctx_init(p, &ctx, f, dir, pkt);
-		d->parse(&ctx, pkt->payload, pkt->payload_len, &consumed);
+		/* A datagram flow's dissector that has said all it can (RTP once decided)
+		 * is not called again for that direction. */
+		if (d->parse(&ctx, pkt->payload, pkt->payload_len, &consumed) == PARSE_DONE)
+			f->parse_done |= (uint8_t)(1u << dir);
 	}
 }
 

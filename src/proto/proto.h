@@ -36,7 +36,8 @@ enum parse_status {
 	PARSE_NEED_MORE, /* a message is incomplete: consumed what came before it */
 	PARSE_MALFORMED, /* not parseable: counted by the dissector; the rest is skipped */
 	PARSE_DONE,      /* consumed all; this direction has nothing more to say (TLS once
-			    encrypted): the pipeline stops reassembling it and frees its stream */
+			    encrypted, RTP once decided): the pipeline stops reassembling it and
+			    frees its stream, or (datagrams) stops calling parse for it */
 };
 
 /* What a run's memory plan (run/limits.c) gives the modules' tables and pools. */

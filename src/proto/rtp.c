@@ -77,7 +77,12 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 {
 	struct rtp_state *st = ctx->state;
 	*consumed = len;
-	if (!st || st->confirmed || st->given_up || len == 0)
+	/* Decided (media, or left alone): nothing more can come of this flow's packets, so
+	 * the pipeline stops handing them over (PARSE_DONE): a call's thousands of media
+	 * packets no longer each fetch this state from memory. */
+	if (!st || st->confirmed || st->given_up)
+		return PARSE_DONE;
+	if (len == 0)
 		return PARSE_OK;
 	if (media_demux(p[0]) == MEDIA_STUN) {
 		bool changed = false;

@@ -138,6 +138,7 @@ static void on_lookup(void *ud, struct flow *f, const char *qname)
 /* One flow's RTP packets (direction 0): SSRC ssrcs[i] and sequence seqs[i] each. */
 struct rtp_flow {
 	void *state;
+	unsigned fed; /* packets given to parse */
 	struct flow flow;
 	struct media_seen seen;
 	struct facts_sink sink;
@@ -162,7 +163,11 @@ static bool rtp_packet(struct rtp_flow *r, uint32_t ssrc, uint16_t seq, int dir)
 		p[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
 	size_t consumed = 0;
 	r->ctx.dir = dir;
-	CHECK_EQ_INT(rtp_dissector.parse(&r->ctx, p, sizeof p, &consumed), PARSE_OK);
+	/* decided: media seen, or RTP_PROBE_MAX packets looked at and the next one gave up */
+	bool decided = r->seen.media || r->fed > 16; /* rtp.c's RTP_PROBE_MAX */
+	r->fed++;
+	/* once decided, the pipeline is told to stop (PARSE_DONE); before, never */
+	CHECK_EQ_INT(rtp_dissector.parse(&r->ctx, p, sizeof p, &consumed), decided ? PARSE_DONE : PARSE_OK);
 	CHECK_EQ_INT(consumed, sizeof p);
 	return r->seen.media;
 }
