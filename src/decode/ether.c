@@ -80,7 +80,9 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 		r = mpls_parse(p.ptr, p.len, &e);
 		break;
 	case ETHERTYPE_PPPOE_SESSION:
-		r = pppoe_parse(p.ptr, p.len, &e);
+		/* its LENGTH past the frame is a lie unless the capture cut the frame (cut says
+		   only that the bytes could have been cut) */
+		r = pppoe_parse(p.ptr, p.len, cut && out->caplen < out->wirelen, &e);
 		break;
 	case ETHERTYPE_NSH:
 		r = nsh_parse(p.ptr, p.len, &e);

@@ -18,7 +18,7 @@ enum {
 	PPP_MPLS = 0x0281,
 };
 
-enum encap_result pppoe_parse(const uint8_t *p, size_t len, struct encap *e)
+enum encap_result pppoe_parse(const uint8_t *p, size_t len, bool cut, struct encap *e)
 {
 	struct cursor c = cur_make(p, len);
 	uint8_t ver_type = cur_u8(&c);
@@ -31,6 +31,8 @@ enum encap_result pppoe_parse(const uint8_t *p, size_t len, struct encap *e)
 		return ENCAP_MALFORMED;
 	bool short_ = false;
 	struct cursor ppp = cur_sub(&c, length, &short_);
+	if (short_ && !cut)
+		return ENCAP_MALFORMED; /* LENGTH past a frame the capture did not cut: a lie */
 	uint16_t proto = cur_u8(&ppp);
 	if (!(proto & 1))
 		proto = (uint16_t)(proto << 8 | cur_u8(&ppp));

@@ -11,8 +11,10 @@
 /*
  * Parses a PPPoE session header and the PPP protocol. ENCAP_OK: TUNNEL_PPPOE with the
  * session id, next IPv4, IPv6 or MPLS, the window cut to PPPoE's own length (frames
- * are padded); ENCAP_NONE for PPP's own control protocols (LCP, IPCP, ...).
+ * are padded); ENCAP_NONE for PPP's own control protocols (LCP, IPCP, ...). cut: the
+ * capture cut the frame (snaplen), so a LENGTH past its end is no lie: ENCAP_MALFORMED
+ * for one only when it did not.
  */
-enum encap_result pppoe_parse(const uint8_t *p, size_t len, struct encap *e);
+enum encap_result pppoe_parse(const uint8_t *p, size_t len, bool cut, struct encap *e);
 
 #endif

@@ -123,7 +123,10 @@ int shard_of_frame(struct decoder *peek, int linktype, const uint8_t *data, uint
 	struct packet pkt;
 	pkt.caplen = caplen;
 	pkt.ts_us = 0;
-	pkt.wirelen = caplen;
+	/* as if cut: a frame is sharded by whatever inner packet the pipeline could read in
+	   it (a length past the frame is read when the capture cut it: pppoe.h); one the
+	   pipeline then finds malformed is dropped there, wherever it went */
+	pkt.wirelen = UINT32_MAX;
 	/* the innermost packet, through every tunnel the pipeline opens (decode.h) */
 	enum decode_result r = decode_frame(peek, linktype, data, &pkt);
 	if (r == DECODE_HELD)

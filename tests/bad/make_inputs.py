@@ -156,6 +156,18 @@ write("mpls_too_deep.pcap", tunnelled(lambda f: f[:12] + b"\x88\x47" + b"".join(
     struct.pack(">I", (100 + i) << 12 | (0x100 if i == 8 else 0) | 64) for i in range(9)) + f[14:], 40))
 # Geneve whose options run past the datagram
 write("geneve_options_past_end.pcap", tunnelled(lambda f: udp4_frame(A, B, 51000, 6081, bytes([63, 0, 0x65, 0x58, 0, 0, 1, 0]) + f[:40]), 10))
+# PPPoE whose LENGTH (65535) runs past the frame; PPPoE with version and type 2 (not 1)
+write("pppoe_length_past_frame.pcap", tunnelled(lambda f: f[:12] + struct.pack(">HBBHHH", 0x8864, 0x11, 0, 0x1234, 0xFFFF, 0x0021) + f[14:], 40))
+write("pppoe_bad_version.pcap", tunnelled(lambda f: f[:12] + struct.pack(">HBBHHH", 0x8864, 0x22, 0, 0x1234, len(f) - 12, 0x0021) + f[14:], 40))
+# NSH MD type 1 whose length says 3 words (type 1 is exactly 6), next protocol IPv4
+write("nsh_md1_wrong_length.pcap", tunnelled(lambda f: f[:12] + struct.pack(">HHBBI", 0x894F, 0x0003, 0x01, 0x01, 10 << 8 | 255) + f[14:], 40))
+# UDP to 4790 that is not VXLAN-GPE (no P flag); UDP to 6081 that is not Geneve (version 1)
+write("vxlan_gpe_lookalike.pcap", tunnelled(lambda f: udp4_frame(A, B, 51000, 4790, bytes(8) + f), 40))
+write("geneve_lookalike.pcap", tunnelled(lambda f: udp4_frame(A, B, 51000, 6081, bytes([0x40, 0, 0x65, 0x58, 0, 0, 1, 0]) + f), 40))
+# ERSPAN type III announcing its platform sub-header (O bit), the datagram ending before it
+write("erspan3_subheader_missing.pcap", pcap([(ts(i), ether(ipv4(A, B, 47, struct.pack(">HH", 0, 0x22EB)
+                                                                       + struct.pack(">HHII", 0x2000, 300, 0, 0x0001))))
+                                               for i in range(3)]))
 # the sample inside VXLAN, cut by a 60-byte snaplen: inside the inner frame
 write("vxlan_snaplen_cut.pcap", pcap_header(snaplen=60) + b"".join(
     pcap_record(udp4_frame(A, B, 51000, 4789, vxlan_hdr(5000) + f), ts(i), caplen=60)[:16 + 60]

@@ -58,7 +58,11 @@ static enum encap_result run_geneve(const uint8_t *p, size_t n, struct encap *e)
 	return r == ENCAP_OK ? r : geneve_parse(p, n, false, e);
 }
 static enum encap_result run_mpls(const uint8_t *p, size_t n, struct encap *e) { return mpls_parse(p, n, e); }
-static enum encap_result run_pppoe(const uint8_t *p, size_t n, struct encap *e) { return pppoe_parse(p, n, e); }
+static enum encap_result run_pppoe(const uint8_t *p, size_t n, struct encap *e)
+{
+	enum encap_result r = pppoe_parse(p, n, false, e);
+	return r == ENCAP_OK ? r : pppoe_parse(p, n, true, e);
+}
 static enum encap_result run_nsh(const uint8_t *p, size_t n, struct encap *e) { return nsh_parse(p, n, e); }
 static enum encap_result run_gtpu(const uint8_t *p, size_t n, struct encap *e) { return gtpu_parse(p, n, e); }
 static enum encap_result run_erspan(const uint8_t *p, size_t n, struct encap *e)

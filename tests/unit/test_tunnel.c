@@ -607,6 +607,25 @@ static void test_mpls(void)
 	CHECK_EQ_INT(run(&f, &p), DECODE_MALFORMED);
 	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 1);
 
+	/* look-alike: the bottom label is the G-ACh label (13, RFC 5586): the path's own
+	   OAM, not traffic; and bytes after the stack that are neither IP nor an Ethernet
+	   frame carrying one: an Ethernet pseudowire whose frame is not ours */
+	reset_stats();
+	f.n = 0;
+	ether(&f, 0x8847);
+	mpls(&f, 16, 0);
+	mpls(&f, 13, 1);
+	put32(&f, 0x10000007); /* associated channel header: BFD */
+	put_fill(&f, 0, 24);
+	CHECK_EQ_INT(run(&f, &p), DECODE_SKIP);
+	f.n = 0;
+	ether(&f, 0x8847);
+	mpls(&f, 400, 1);
+	put_fill(&f, 0x17, 40);
+	CHECK(run(&f, &p) != DECODE_OK);
+	CHECK_EQ_INT(p.ip_proto, 0);
+	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
+
 	/* MPLS over GRE */
 	reset_stats();
 	f.n = 0;
@@ -674,13 +693,47 @@ static void test_pppoe(void)
 	CHECK_EQ_INT(run(&f, &p), DECODE_SKIP);
 	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
 
+	/* look-alike: PPPoE discovery (PADI), the session's setup, carries no packet */
+	f.n = 0;
+	ether(&f, 0x8863);
+	put8(&f, 0x11);
+	put8(&f, 0x09);
+	put16(&f, 0);
+	put16(&f, 4);
+	put32(&f, 0x01010000); /* Service-Name, empty */
+	CHECK_EQ_INT(run(&f, &p), DECODE_SKIP);
+	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
+
 	/* truncated inside the PPP protocol */
+	f.n = 0;
+	ether(&f, 0x8864);
+	at = f.n;
+	pppoe(&f, 7, 0xc021);
+	put_fill(&f, 1, 10);
+	pppoe_close(&f, at);
 	CHECK_EQ_INT(run_cut(&f, 14 + 7, &p), DECODE_TRUNCATED);
 	/* malformed: version 2 */
 	reset_stats();
 	f.b[14] = 0x21;
 	CHECK_EQ_INT(run(&f, &p), DECODE_MALFORMED);
 	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 1);
+
+	/* LENGTH past the frame: a lie in a whole frame (counted, not read), the capture's
+	   cut in a cut one (read as far as it goes, the inner packet's own truncation) */
+	f.n = 0;
+	ether(&f, 0x8864);
+	at = f.n;
+	pppoe(&f, 0x1234, 0x0021);
+	inner_ip4(&f);
+	pppoe_close(&f, at);
+	set16(&f, at + 4, 1400);
+	reset_stats();
+	CHECK_EQ_INT(run(&f, &p), DECODE_MALFORMED);
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 1);
+	reset_stats();
+	CHECK(run_cut(&f, f.n - 4, &p) != DECODE_MALFORMED);
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 0);
+	CHECK_EQ_STR(path(&p), "pppoe:session 4660");
 }
 
 /* ---- NSH ---------------------------------------------------------------------------- */
