@@ -16,12 +16,12 @@
  */
 #include "order/order_index.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/hash.h"
 #include "core/pow2.h"
+#include "core/str.h"
 
 struct slot {
 	char key[ORDER_KEY_MAX]; /* "" when empty */
@@ -44,7 +44,7 @@ size_t order_sip_key(const char *user, size_t user_len, const char *host, char *
 	memcpy(out + 4, user, user_len);
 	out[4 + user_len] = '@';
 	for (size_t i = 0; i < host_len; i++)
-		out[4 + user_len + 1 + i] = (char)tolower((unsigned char)host[i]);
+		out[4 + user_len + 1 + i] = str_lower_char(host[i]);
 	out[4 + user_len + 1 + host_len] = '\0';
 	return 4 + user_len + 1 + host_len;
 }

@@ -31,6 +31,7 @@
 
 #include "core/cursor.h"
 #include "core/stats.h"
+#include "core/str.h"
 #include "detect/facts.h"
 #include "identity/names.h"
 
@@ -92,9 +93,7 @@ static bool append_label(char *out, size_t outlen, size_t *o, struct span label)
 		out[(*o)++] = '.';
 	}
 	for (size_t i = 0; i < label.len; i++) {
-		uint8_t ch = label.ptr[i];
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (uint8_t)(ch - 'A' + 'a');
+		uint8_t ch = (uint8_t)str_lower_char((char)label.ptr[i]);
 		if (plain_char(ch)) {
 			if (*o + 1 >= outlen)
 				return false;

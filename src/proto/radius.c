@@ -47,6 +47,7 @@
 #include "core/cursor.h"
 #include "core/hash.h"
 #include "core/span.h"
+#include "core/str.h"
 #include "identity/data_session.h"
 #include "proto/framed.h"
 
@@ -200,10 +201,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
 	if (k > n)
 		return false;
 	for (size_t i = 0; i < k; i++) {
-		char a = s[n - k + i];
-		if (a >= 'A' && a <= 'Z')
-			a = (char)(a - 'A' + 'a');
-		if (a != suffix[i])
+		if (str_lower_char(s[n - k + i]) != suffix[i])
 			return false;
 	}
 	return true;

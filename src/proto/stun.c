@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/str.h"
 
 enum {
 	MEDIA_FACT_PACKETS = 3,   /* media datagrams before the flow is said to carry media */
@@ -143,7 +144,7 @@ enum stun_result stun_parse(const uint8_t *p, size_t len, struct stun_facts *fac
 					ok = s.ptr[k] > 0x20 && s.ptr[k] < 0x7f && s.ptr[k] != '"';
 				if (ok) {
 					for (size_t k = 0; k < s.len; k++)
-						facts->realm[k] = (char)((s.ptr[k] >= 'A' && s.ptr[k] <= 'Z') ? s.ptr[k] + 32 : s.ptr[k]);
+						facts->realm[k] = str_lower_char((char)s.ptr[k]);
 					facts->realm[s.len] = '\0';
 					*changed = true;
 				}

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/str.h"
 #include "proto/tls.h"
 
 enum {
@@ -46,7 +47,7 @@ bool tls_copy_host(const uint8_t *p, size_t len, char *dst, bool *cut)
 		if (!host_byte_ok(p[i]))
 			return false;
 	for (size_t i = 0; i < n; i++)
-		dst[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] - 'A' + 'a' : p[i]);
+		dst[i] = str_lower_char((char)p[i]);
 	/* a trailing dot (absolute form) is the same name */
 	while (n > 0 && dst[n - 1] == '.')
 		n--;
