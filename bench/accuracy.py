@@ -219,7 +219,7 @@ def score(truth, records, targets, tol):
     return result
 
 
-def counterparts(truth, records, targets, tol=2.0):
+def counterparts(truth, records, targets, tol=2.0, kind="ott.message"):
     """Counterpart pairing of app messages (docs/records.md, "Counterparts"), per leg.
 
     A record's leg is matched to the truth's leg of the same subscriber (its target,
@@ -235,11 +235,13 @@ def counterparts(truth, records, targets, tol=2.0):
             person["imsi:" + t["imsi"]] = digits(t["from"])
     who = lambda p: person.get(p, digits(p)) if p else ""
     target_people = {person.get(t, t) for t in targets}
+    sends = ("send", "caller")
     legs = []
     for t in truth:
-        if t.get("type") == "ott.message" and who(t.get("subscriber")) in target_people:
+        if t.get("type") == kind and who(t.get("subscriber")) in target_people:
             t = dict(t)
             t["_t"] = parse_ts(t["ts"])
+            t["leg"] = "send" if t["leg"] in sends else "receive"
             other = t["to"] if t["leg"] == "send" else t["from"]
             t["_other"] = who(other) if who(other) in target_people else ""
             t["_used"] = None
@@ -247,14 +249,17 @@ def counterparts(truth, records, targets, tol=2.0):
     by_key = defaultdict(list)
     for t in legs:
         by_key[(who(t["subscriber"]), t["leg"], t.get("service"))].append(t)
-    recs = sorted((r for r in records if r.get("type") == "ott.message"), key=lambda r: r["ts"])
+    recs = sorted((r for r in records if r.get("type") == kind), key=lambda r: r["ts"])
     named = correct = 0
     per_service = defaultdict(lambda: [0, 0, 0, 0])  # named, correct, should, found
     for r in recs:
-        leg = "send" if r.get("direction") == "out" else "receive"
+        # a call's record says who called only when its setup was seen: its side is
+        # matched either way
+        legs_of = ("send", "receive") if kind != "ott.message" else (
+            "send" if r.get("direction") == "out" else "receive",)
         t_r = parse_ts(r["ts"])
         best = None
-        for t in by_key[(who(r.get("target")), leg, r.get("service"))]:
+        for t in [t for leg in legs_of for t in by_key[(who(r.get("target")), leg, r.get("service"))]]:
             if t["_used"] is None and abs(t["_t"] - t_r) <= tol and (
                     best is None or abs(t["_t"] - t_r) < abs(best["_t"] - t_r)):
                 best = t
@@ -281,7 +286,9 @@ def counterparts(truth, records, targets, tol=2.0):
 
 
 def cmd_counterparts(a):
-    res = counterparts(load_jsonl(a.truth), load_jsonl(a.records), order_targets(a.order), a.tolerance)
+    truth, records, targets = load_jsonl(a.truth), load_jsonl(a.records), order_targets(a.order)
+    res = counterparts(truth, records, targets, a.tolerance)
+    res["calls"] = counterparts(truth, records, targets, a.tolerance, kind="ott.call.begin")
     if a.json:
         json.dump(res, sys.stdout, indent=1)
         print()
@@ -290,6 +297,9 @@ def cmd_counterparts(a):
           f"{res['should']} legs between targets, {res['found']} found: recall {fmt(res['recall'])}")
     for k, v in res["services"].items():
         print(f"  {k}: {v['named']} named, {v['correct']} right; {v['should']} between targets, {v['found']} found")
+    c = res["calls"]
+    print(f"app calls (begins): {c['named']} named, {c['correct']} right: precision {fmt(c['precision'])}; "
+          f"{c['should']} legs between targets, {c['found']} found: recall {fmt(c['recall'])}")
 
 
 def fmt(x):

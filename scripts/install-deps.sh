@@ -11,6 +11,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(python3-cryptography)        # tests/bad/make_attacks.py: QUIC Initials protected as RFC 9001 says
   pkgs+=(rabbitmq-server postgresql)  # test_scale*.sh: a throwaway broker and database cluster on loopback
   pkgs+=(python3-scapy)               # test_tunnels.sh: the tunnelled captures (tests/tunnel/make_tunnels.py)
+  pkgs+=(debhelper dpkg-dev fakeroot lintian man-db groff-base bash-completion)  # test_install.sh, test_deb.sh: the package, the manual
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -11,6 +11,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_sigs(int argc, char **argv);
 int cmd_deliver(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_order(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 

@@ -9,7 +9,7 @@
 
 static const char usage[] =
 	"usage: pentrap gen [--seed N] [--subscribers N] [--packets N | --duration S] [--mix NAME]\n"
-	"                   [--noise LIST] -o OUT.pcap [--truth OUT.jsonl] [-q]\n"
+	"                   [--noise LIST] [--message-rate F] -o OUT.pcap [--truth OUT.jsonl] [-q]\n"
 	"\n"
 	"Writes a synthetic capture of a mobile core (GTPv2-C attaches and GTP-U data on S5,\n"
 	"SIP calls with RTP, SMS over SIP MESSAGE, SMPP and MAP, RADIUS on a Wi-Fi side, DNS,\n"
@@ -24,6 +24,7 @@ static const char usage[] =
 	"  --duration S     stop at S seconds of capture time (default 60 without --packets)\n"
 	"  --mix NAME       default, voice, sms, ott, imessage-story, apps\n"
 	"  --noise LIST     comma-separated: retrans, reorder, frag, snaplen (or none)\n"
+	"  --message-rate F the mix's rates of SMS and app messages times F (default 1)\n"
 	"  -o FILE          the pcap to write ('-' for standard output)\n"
 	"  --truth FILE     the truth (JSON lines)\n"
 	"  -q, --quiet      no summary\n"
@@ -39,6 +40,7 @@ int cmd_gen(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "mix", required_argument, NULL, 'm' },
 		{ "noise", required_argument, NULL, 'n' },
+		{ "message-rate", required_argument, NULL, 'R' },
 		{ "truth", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_OPT_HELP_END,
@@ -68,6 +70,10 @@ int cmd_gen(int argc, char **argv)
 			break;
 		case 'm':
 			opt.mix = optarg;
+			break;
+		case 'R':
+			if (cli_opt_double("gen", "--message-rate", optarg, 0, 1000, NULL, &opt.message_rate) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'n':
 			if (gen_parse_noise(optarg, &opt.noise) != 0)

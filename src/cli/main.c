@@ -21,6 +21,7 @@ static const char usage[] =
 	"  keygen  make the sensor's Ed25519 key pair for signing the records\n"
 	"  gen     write synthetic mobile-core traffic with its ground truth\n"
 	"  sigs    check or describe signature definitions (check FILE, info [FILE])\n"
+	"  order   check an order file without a capture (check FILE)\n"
 	"  collect take sensors' records from the broker into the central store (PostgreSQL)\n"
 	"  publish send what a sensor's store holds and the broker has not confirmed\n"
 	"  db      the central store: migrate its schema, import a sensor's store\n"
@@ -44,6 +45,7 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen },
 	{ "sigs", cmd_sigs },
 	{ "db", cmd_db },
+	{ "order", cmd_order },
 	{ "collect", cmd_collect },
 	{ "publish", cmd_publish },
 };

@@ -30,6 +30,7 @@ struct gen_options {
 	unsigned noise;          /* enum gen_noise bits */
 	const char *out_path;    /* the pcap ("-": standard output) */
 	const char *truth_path;  /* JSON lines, or NULL */
+	double message_rate;     /* multiplies the mix's rates of messages (SMS, app messages); 0: 1 */
 };
 
 struct gen_result {

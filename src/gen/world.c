@@ -59,9 +59,17 @@ int gen_parse_noise(const char *list, unsigned *bits)
 	return 0;
 }
 
+/* The scenarios --message-rate scales: one message each. */
+static bool is_message(enum scenario sc)
+{
+	return sc == SC_SIP_SMS || sc == SC_SMPP_SMS || sc == SC_MAP_SMS || sc == SC_IMESSAGE || sc == SC_WA_MSG;
+}
+
 static double mean_gap_us(const struct gen_ctx *g, enum scenario sc)
 {
 	double per_hour = g->mix->per_hour[sc];
+	if (is_message(sc) && g->opt->message_rate > 0)
+		per_hour *= g->opt->message_rate;
 	if (per_hour <= 0)
 		return 0;
 	return 3600e6 / (per_hour * (double)g->nsubs);

@@ -455,6 +455,12 @@ bool identity_lookup_binding(const struct identity_map *m, const struct ip_addr 
 	return true;
 }
 
+void identity_fill_subscriber(const struct identity_map *m, struct subscriber *s)
+{
+	if (m)
+		sim_links_fill(m->links, s);
+}
+
 bool identity_lookup(const struct identity_map *m, const struct ip_addr *addr, uint64_t ts_us,
 		     struct subscriber *out)
 {

@@ -127,6 +127,9 @@ void identity_map_set_journal(struct identity_map *m, identity_journal_fn fn, vo
 /* Applies an operation learned elsewhere: as if this map's callers had made it, but not journaled. */
 void identity_apply(struct identity_map *m, const struct identity_op *op);
 
+/* Fills s's missing MSISDN from its IMSI, or IMSI from its MSISDN, when an access binding
+ * named both (sim_links.h); m may be NULL (nothing filled). */
+void identity_fill_subscriber(const struct identity_map *m, struct subscriber *s);
 /* The party text for a subscriber: the MSISDN when known, else the IMSI, else the SIP AoR; "" when none. */
 const char *subscriber_party(const struct subscriber *s);
 /* "gtpv1", "gtpv2", "radius", "diameter", "sip-register". */

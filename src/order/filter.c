@@ -240,6 +240,17 @@ size_t order_filter_identity(const struct order *o, const struct event *e, const
 		fill_record(o, e, &o->targets[from_target], "out", from.party, to.party, evidence, event_id, &out[n++]);
 	if (to_target >= 0)
 		fill_record(o, e, &o->targets[to_target], "in", from.party, to.party, evidence, event_id, &out[n++]);
+	/* A delivery that names its recipient by IMSI (MAP's mt-ForwardSM) is still the SMS
+	 * submitted to the recipient's number: the number goes with the records, never written,
+	 * for the writer's pairing to join the two (record/pairing.c) */
+	struct subscriber s = { 0 };
+	size_t len = strlen(to.party);
+	if (e->type == EV_SMS && strncmp(to.party, "imsi:", 5) == 0 && len < sizeof s.imsi) {
+		memcpy(s.imsi, to.party, len + 1);
+		identity_fill_subscriber(ids, &s);
+		for (size_t i = 0; i < n && s.msisdn[0]; i++)
+			memcpy(out[i].hint.sms_to, s.msisdn, sizeof out[i].hint.sms_to);
+	}
 	return n;
 }
 

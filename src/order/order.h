@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/addr.h"
 #include "event/event.h"
@@ -55,6 +56,14 @@ struct order {
  */
 int order_load(const char *path, struct order *out, char *errbuf, size_t errlen);
 void order_fini(struct order *o);
+
+enum { ORDER_DESCRIBE_TARGETS = 20 }; /* targets order_describe lists one by one */
+/*
+ * What a loaded order says, for `pentrap order check`: "PATH: ok: order ID (kind)", then
+ * its authority, window (and whether it is in force at now_us), targets by kind (the
+ * first ORDER_DESCRIBE_TARGETS listed), LIIDs, delivery and the file's SHA-256.
+ */
+void order_describe(const struct order *o, const char *path, uint64_t now_us, FILE *out);
 
 /* The LIID that applies to target i: its own, else the order's; "" when neither names one. */
 const char *order_target_liid(const struct order *o, size_t i);

@@ -16,7 +16,7 @@ enum {
 #define PEAK_TAIL 1e-5          /* how unlikely by chance a relation must be */
 #define READING_TAIL 1e-3       /* and a reading of it, the relation known */
 
-struct pair_service *pair_service_of(struct pair_models *m, const char *name)
+struct pair_service *pair_service_of(struct pair_models *m, const char *name, bool timing_only)
 {
 	for (unsigned i = 0; i < m->n; i++)
 		if (strcmp(m->svc[i].name, name) == 0)
@@ -26,6 +26,7 @@ struct pair_service *pair_service_of(struct pair_models *m, const char *name)
 	struct pair_service *s = &m->svc[m->n++];
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
+	s->timing_only = timing_only;
 	s->dirty = true;
 	return s;
 }
@@ -33,6 +34,22 @@ struct pair_service *pair_service_of(struct pair_models *m, const char *name)
 static int16_t clamp16(int64_t v)
 {
 	return (int16_t)(v < -30000 ? -30000 : v > 30000 ? 30000 : v);
+}
+
+/* The byte bin of a size difference, or -1 outside -512..511. */
+static int diff_bin(int32_t diff)
+{
+	int32_t b = diff + PAIR_DIFF_SPAN / 2;
+	return b < 0 || b >= PAIR_DIFF_SPAN ? -1 : (int)b;
+}
+
+static void count_diffs(struct pair_service *s, const struct pair_sample *x, int by)
+{
+	for (int k = 0; k < 2; k++) {
+		int b = diff_bin(x->diff[k]);
+		if (b >= 0)
+			s->diffs[k][b] += (uint32_t)by;
+	}
 }
 
 void pair_learn(struct pair_service *s, uint32_t send_bytes, uint32_t recv_bytes, int64_t lag_us)
@@ -43,9 +60,13 @@ void pair_learn(struct pair_service *s, uint32_t send_bytes, uint32_t recv_bytes
 	s->next = (s->next + 1) % PAIR_SAMPLES;
 	if (s->nsamples < PAIR_SAMPLES)
 		s->nsamples++;
+	else
+		count_diffs(s, x, -1); /* the oldest goes */
 	x->lag_ms = (int32_t)(lag_us / 1000);
 	x->diff[0] = clamp16((int64_t)recv_bytes - (int64_t)send_bytes);
 	x->diff[1] = clamp16((int64_t)recv_bytes - (int64_t)(send_bytes / 2));
+	count_diffs(s, x, +1);
+	s->since++;
 	s->dirty = true;
 }
 
@@ -61,11 +82,6 @@ static double poisson_tail(unsigned c, double lambda)
 	return tail < 0 ? 0 : tail;
 }
 
-static int size_bin(int32_t diff)
-{
-	int32_t b = (diff + PAIR_SIZE_BINS / 2 * PAIR_SIZE_BIN) / PAIR_SIZE_BIN;
-	return diff + PAIR_SIZE_BINS / 2 * PAIR_SIZE_BIN < 0 || b >= PAIR_SIZE_BINS ? -1 : (int)b;
-}
 
 /*
  * The stretch of WINDOW_BINS holding a relation, both readings of every pair counted
@@ -76,12 +92,9 @@ static int size_bin(int32_t diff)
 static bool size_relation(struct pair_service *s)
 {
 	uint32_t h[PAIR_SIZE_BINS] = { 0 };
-	for (uint32_t i = 0; i < s->nsamples; i++)
-		for (int k = 0; k < 2; k++) {
-			int b = size_bin(s->samples[i].diff[k]);
-			if (b >= 0)
-				h[b]++;
-		}
+	for (int k = 0; k < 2; k++)
+		for (int d = 0; d < PAIR_DIFF_SPAN; d++)
+			h[d / PAIR_SIZE_BIN] += s->diffs[k][d];
 	double best_tail = PEAK_TAIL;
 	int at = -1;
 	for (int i = 0; i + WINDOW_BINS <= PAIR_SIZE_BINS; i++) {
@@ -112,23 +125,17 @@ static bool size_relation(struct pair_service *s)
 	 * deviations (chance: the density 12 to 44 bytes away), at most 2 * PAIR_SIZE_TOL + 1
 	 * bytes; the middle and half-width of that are the relation's offset and tolerance.
 	 */
-	enum { SPAN = 112, LEFT = 52 };  /* bytes around the stretch counted one by one */
-	int32_t base = at * PAIR_SIZE_BIN - PAIR_SIZE_BINS / 2 * PAIR_SIZE_BIN - LEFT;
-	uint32_t byte[SPAN] = { 0 };
-	for (uint32_t i = 0; i < s->nsamples; i++)
-		for (int k = 0; k < 2; k++) {
-			int32_t d = s->samples[i].diff[k] - base;
-			if (d >= 0 && d < SPAN)
-				byte[d]++;
-		}
-	int c = LEFT;
-	for (int m = LEFT - 1; m <= LEFT + PAIR_SIZE_WINDOW; m++)
-		if (byte[m] > byte[c])
+	uint32_t byte[PAIR_DIFF_SPAN];
+	for (int d = 0; d < PAIR_DIFF_SPAN; d++)
+		byte[d] = s->diffs[0][d] + s->diffs[1][d];
+	int first = at * PAIR_SIZE_BIN, c = first;
+	for (int m = first - 1; m <= first + PAIR_SIZE_WINDOW; m++)
+		if (m >= 0 && m < PAIR_DIFF_SPAN && byte[m] > byte[c])
 			c = m;
 	uint32_t near = 0, nnear = 0;
-	for (int d = 0; d < SPAN; d++) {
+	for (int d = c - 44; d <= c + 44; d++) {
 		int dist = d > c ? d - c : c - d;
-		if (dist >= 12 && dist <= 44) {
+		if (d >= 0 && d < PAIR_DIFF_SPAN && dist >= 12) {
 			near += byte[d];
 			nnear++;
 		}
@@ -136,7 +143,7 @@ static bool size_relation(struct pair_service *s)
 	double chance = nnear ? (double)near / nnear : 0, above = chance + 2.0 * sqrt(chance) + 0.5;
 	int lo = c, hi = c;
 	while (hi - lo < 2 * PAIR_SIZE_TOL) {
-		bool left = byte[lo - 1] > above, right = byte[hi + 1] > above;
+		bool left = lo > 0 && byte[lo - 1] > above, right = hi + 1 < PAIR_DIFF_SPAN && byte[hi + 1] > above;
 		if (!left && !right)
 			break;
 		if (left && (!right || byte[lo - 1] >= byte[hi + 1]))
@@ -144,21 +151,23 @@ static bool size_relation(struct pair_service *s)
 		else
 			hi++;
 	}
-	s->offset = base + (lo + hi) / 2;
+	s->offset = (lo + hi) / 2 - PAIR_DIFF_SPAN / 2;
 	s->tol = (hi - lo + 1) / 2;
 	if (s->tol < PAIR_SIZE_TOL_MIN)
 		s->tol = PAIR_SIZE_TOL_MIN; /* what a few dozen pairs show of their spread is rough */
 	/* a reading is used when it shows the relation by itself (one copy, or one of two):
 	 * the other would only let chance pairs in */
+	int mid = s->offset + PAIR_DIFF_SPAN / 2;
 	for (int k = 0; k < 2; k++) {
 		uint32_t in = 0, out = 0;
-		for (uint32_t i = 0; i < s->nsamples; i++) {
-			int32_t d = s->samples[i].diff[k] - s->offset;
-			d = d < 0 ? -d : d;
-			if (d <= s->tol)
-				in++;
-			else if (d >= 12 && d <= 44)
-				out++;
+		for (int d = mid - 44; d <= mid + 44; d++) {
+			int dist = d > mid ? d - mid : mid - d;
+			if (d < 0 || d >= PAIR_DIFF_SPAN)
+				continue;
+			if (dist <= s->tol)
+				in += s->diffs[k][d];
+			else if (dist >= 12)
+				out += s->diffs[k][d];
 		}
 		double lambda = (double)out / 66.0 * (2 * s->tol + 1);
 		s->reading[k] = in >= 3 && poisson_tail(in, lambda < 0.05 ? 0.05 : lambda) < READING_TAIL;
@@ -190,10 +199,12 @@ static int32_t off_relation(const struct pair_service *s, const int16_t diff[2])
  */
 static void update(struct pair_service *s)
 {
-	if (!s->dirty)
+	/* derived again once the samples grew by a sixty-fourth (every time while few) */
+	if (!s->dirty || s->since < 1 + s->nsamples / 64)
 		return;
 	s->dirty = false;
-	s->size_ok = size_relation(s);
+	s->since = 0;
+	s->size_ok = !s->timing_only && size_relation(s);
 	bool sized = s->size_ok;
 	uint32_t h[PAIR_LAG_BINS] = { 0 };
 	uint32_t n = 0;
@@ -204,7 +215,8 @@ static void update(struct pair_service *s)
 			n++;
 		}
 	}
-	double mean = (double)n / PAIR_LAG_BINS, run = 0, best = 0;
+	int64_t span = s->span_us > 0 ? s->span_us : (int64_t)PAIR_WINDOW_MAX_S * 1000000;
+	double mean = (double)n / (double)(span / PAIR_LAG_BIN_US > 0 ? span / PAIR_LAG_BIN_US : 1), run = 0, best = 0;
 	int lo = 0, hi = -1, start = 0;
 	uint32_t in = 0, best_in = 0;
 	for (int i = 0; i < PAIR_LAG_BINS; i++) {
@@ -222,7 +234,7 @@ static void update(struct pair_service *s)
 			best_in = in;
 		}
 	}
-	s->lag_learned = best_in >= PAIR_LAG_MIN_SAMPLES;
+	s->lag_learned = best_in >= (s->timing_only ? PAIR_LAG_MIN_SAMPLES_CALLS : PAIR_LAG_MIN_SAMPLES);
 	s->lag_lo_us = 0;
 	s->lag_hi_us = (int64_t)PAIR_WINDOW_MAX_S * 1000000;
 	if (!s->lag_learned)
@@ -232,6 +244,17 @@ static void update(struct pair_service *s)
 	s->lag_lo_us = lo_us > margin ? lo_us - margin : 0;
 	if (hi_us + margin < s->lag_hi_us)
 		s->lag_hi_us = hi_us + margin;
+}
+
+void pair_service_span(struct pair_service *s, int64_t span_us)
+{
+	s->span_us = span_us;
+}
+
+bool pair_learned(struct pair_service *s)
+{
+	update(s);
+	return s->lag_learned;
 }
 
 bool pair_sized(struct pair_service *s)

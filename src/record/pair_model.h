@@ -3,7 +3,8 @@
  * received message is which sent one (record/pairing.c; docs/records.md, "Counterparts").
  *
  * Every (send, receive) of one service on two devices within PAIR_WINDOW_MAX_S is a
- * candidate pair; the last PAIR_SAMPLES of them are kept as (lag, size difference):
+ * candidate pair; the last PAIR_SAMPLES of them are kept as (lag, size difference), and
+ * the model is derived again from them whenever they grew by a sixty-fourth:
  * the receive's payload bytes less the send's, and less half the send's (an app that
  * encrypts a message once per recipient device uploads two copies of about one size).
  * True pairs pile up in one place, chance pairs spread out, so:
@@ -32,7 +33,8 @@
 enum {
 	PAIR_WINDOW_MAX_S = 10,     /* a receive at most this long after its send */
 	PAIR_ALONE_S = 15,          /* time alone: no other candidate this close, either side */
-	PAIR_SAMPLES = 2048,        /* candidate pairs remembered per service */
+	PAIR_SAMPLES = 16384,       /* candidate pairs remembered per service */
+	PAIR_DIFF_SPAN = 1024,      /* size differences counted one by one: -512..511 bytes */
 	PAIR_SIZE_BIN = 2,          /* bytes per size bin */
 	PAIR_SIZE_BINS = 512,       /* size differences from -512 to +511 bytes */
 	PAIR_SIZE_WINDOW = 8,       /* bytes of the stretch a relation is found in */
@@ -42,6 +44,7 @@ enum {
 	PAIR_LAG_BIN_US = 20000,    /* 20 ms per lag bin */
 	PAIR_LAG_BINS = PAIR_WINDOW_MAX_S * 1000000 / PAIR_LAG_BIN_US,
 	PAIR_LAG_MIN_SAMPLES = 6,
+	PAIR_LAG_MIN_SAMPLES_CALLS = 4, /* a call pair counts twice, once as each begin is decided */
 	PAIR_SERVICES_MAX = 16,     /* services learned apart; more share the last slot */
 };
 
@@ -51,9 +54,13 @@ struct pair_sample {
 };
 
 struct pair_service {
-	char name[32];
+	char name[40];
+	bool timing_only;                 /* no sizes to relate (the two begins of an app call) */
+	int64_t span_us;                  /* candidate pairs' lags lie in 0..span (0: PAIR_WINDOW_MAX_S) */
 	struct pair_sample samples[PAIR_SAMPLES]; /* a ring */
 	uint32_t nsamples, next;
+	uint32_t diffs[2][PAIR_DIFF_SPAN];    /* the samples' size differences per reading, by byte */
+	uint32_t since;                       /* samples learned since the model was last derived */
 	/* derived from the samples when dirty */
 	bool dirty;
 	bool size_ok;
@@ -69,8 +76,15 @@ struct pair_models {
 	unsigned n;
 };
 
-/* The service's model (added when new; the last slot is shared once all are taken). */
-struct pair_service *pair_service_of(struct pair_models *m, const char *name);
+/*
+ * The model named name (added when new; the last slot is shared once all are taken).
+ * timing_only: a model of lags alone (an app call's two begins: "call:" and the service).
+ */
+struct pair_service *pair_service_of(struct pair_models *m, const char *name, bool timing_only);
+/* Candidate pairs' lags lie in 0..span_us (what chance spreads them over). */
+void pair_service_span(struct pair_service *s, int64_t span_us);
+/* Whether the lag window is learned (else it is the whole span). */
+bool pair_learned(struct pair_service *s);
 /* Counts one candidate pair: a send of send_bytes and a receive of recv_bytes lag_us later. */
 void pair_learn(struct pair_service *s, uint32_t send_bytes, uint32_t recv_bytes, int64_t lag_us);
 /* True when the service's size relation is informative (pairs must fit it). */

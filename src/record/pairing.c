@@ -84,7 +84,7 @@ struct pairing {
 	size_t held;                /* slots not yet decided */
 	uint64_t clock_us;
 	uint64_t due_us;            /* the oldest undecided slot's time + HOLD_US (UINT64_MAX: none) */
-	struct pair_models models;
+	struct pair_models *models; /* what is learned per service, when hold */
 	struct call_pair calls[CALL_PAIRS_MAX];
 	unsigned next_call;
 	struct sms_sub sms[SMS_RECENT];
@@ -102,9 +102,10 @@ static int pass_out(struct pairing *p, struct record *r, pairing_out_fn out, voi
 
 static uint64_t parties_key(const struct record *r)
 {
-	/* over "from\0to" */
+	/* over "from\0to", the recipient by number where the delivery named it by IMSI */
+	const char *to = r->hint.sms_to[0] ? r->hint.sms_to : r->to;
 	uint64_t h = hash64_more(HASH64_SEED, r->from, strlen(r->from) + 1);
-	return hash64_more(h, r->to, strlen(r->to));
+	return hash64_more(h, to, strlen(to));
 }
 
 static void sms_join(struct pairing *p, struct record *r)
@@ -186,9 +187,17 @@ static bool apart(const struct slot *a, const struct slot *b)
 	       strcmp(a->r.service, b->r.service) == 0;
 }
 
-/* Adds ,"counterpart_score":N to the evidence object when it fits. */
+/*
+ * A record that names a counterpart says something inferred: a certain one (an app
+ * call's begin, recognised by its relay) becomes inferred with the pairing's score.
+ * Adds ,"counterpart_score":N to the evidence object when it fits.
+ */
 static void evidence_score(struct record *r, unsigned score)
 {
+	if (!r->inferred) {
+		r->inferred = true;
+		r->score = (uint8_t)score;
+	}
 	size_t n = strnlen(r->evidence, sizeof r->evidence);
 	char add[40];
 	int k = snprintf(add, sizeof add, "%s\"counterpart_score\":%u}", n > 2 ? "," : "", score);
@@ -382,19 +391,40 @@ static bool contact_names(const char *contact, const struct ip_addr *addr)
 	return false;
 }
 
+static int64_t begins_apart(const struct slot *x, const struct slot *y)
+{
+	int64_t d = (int64_t)y->r.ts_us - (int64_t)x->r.ts_us;
+	return d < 0 ? -d : d;
+}
+
+/*
+ * Two begins of a call: the media path (one side's media went to the other's device)
+ * scores 95; else their starts, within the window learned from the service's calls
+ * (pair_model.h, a model of lags alone), 50..80 as they are closer.
+ */
 static int call_score(const struct slot *x, const struct slot *y)
 {
-	if (!apart(x, y))
+	int64_t d = begins_apart(x, y);
+	if (!apart(x, y) || d > CALL_WINDOW_US)
 		return -1;
-	int64_t d = (int64_t)y->r.ts_us - (int64_t)x->r.ts_us;
-	if (d < 0)
-		d = -d;
-	if (d > CALL_WINDOW_US)
-		return -1;
-	/* the media path: one side's media went to the other's device */
 	if (contact_names(x->r.contact, &y->r.hint.device) || contact_names(y->r.contact, &x->r.hint.device))
 		return 95;
-	return 80 - (int)(d * 30 / CALL_WINDOW_US); /* by start times alone: 50..80 */
+	int64_t lo, hi;
+	bool sized;
+	if (!pair_learned(x->svc) || pair_fit(x->svc, 0, 0, d) < 0)
+		return -1; /* by start times only once the service's calls showed how close they are */
+	pair_window(x->svc, &lo, &hi, &sized);
+	return 80 - (int)(d * 30 / (hi > 0 ? hi : CALL_WINDOW_US));
+}
+
+/* What the begins of other targets' calls of the service near x teach (learned as x is decided). */
+static void learn_call(struct pairing *p, const struct slot *x)
+{
+	for (size_t i = 0; i < PAIRING_HELD_MAX; i++) {
+		const struct slot *y = &p->slots[i];
+		if (y->used && y != x && y->kind == K_CALL_BEGIN && apart(x, y) && begins_apart(x, y) <= CALL_WINDOW_US)
+			pair_learn(x->svc, 0, 0, begins_apart(x, y));
+	}
 }
 
 static bool call_key_is(const struct call_pair *c, int side, const struct record *r)
@@ -421,6 +451,7 @@ static void remember_call(struct pairing *p, const struct slot *x, const struct 
 
 static void decide_call_begin(struct pairing *p, struct slot *x)
 {
+	learn_call(p, x);
 	int best_score, second;
 	struct slot *best = best_fit(p, x, K_CALL_BEGIN, false, call_score, &best_score, &second);
 	/* a decided begin left alone was contested then: so is this one */
@@ -526,7 +557,9 @@ struct pairing *pairing_new(bool hold)
 		return NULL;
 	p->hold = hold;
 	p->due_us = UINT64_MAX;
-	if (hold && !(p->slots = calloc(PAIRING_HELD_MAX, sizeof *p->slots))) {
+	if (hold && (!(p->slots = calloc(PAIRING_HELD_MAX, sizeof *p->slots)) ||
+		     !(p->models = calloc(1, sizeof *p->models)))) {
+		free(p->slots);
 		free(p);
 		return NULL;
 	}
@@ -538,6 +571,7 @@ void pairing_free(struct pairing *p)
 	if (!p)
 		return;
 	free(p->slots);
+	free(p->models);
 	free(p);
 }
 
@@ -559,7 +593,14 @@ void pairing_push(struct pairing *p, const struct record *r, pairing_out_fn out,
 	s->used = true;
 	s->kind = (uint8_t)k;
 	s->partner = -1;
-	s->svc = pair_service_of(&p->models, r->service);
+	if (k == K_CALL_BEGIN || k == K_CALL_END) {
+		char name[40];
+		snprintf(name, sizeof name, "call:%s", r->service);
+		s->svc = pair_service_of(p->models, name, true);
+		pair_service_span(s->svc, CALL_WINDOW_US);
+	} else {
+		s->svc = pair_service_of(p->models, r->service, false);
+	}
 	p->held++;
 	if (r->ts_us + HOLD_US < p->due_us)
 		p->due_us = r->ts_us + HOLD_US;

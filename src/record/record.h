@@ -43,6 +43,8 @@ struct record {
 	 */
 	struct record_hint {
 		uint8_t sms_leg;        /* SMS: enum sms_leg (event/event.h) */
+		char sms_to[24];        /* SMS: the recipient's MSISDN when the signalling named it by
+					 * IMSI (MAP's mt-ForwardSM) and the network paired the two */
 		uint32_t shape_bytes;   /* inferred message: its burst's payload bytes */
 		uint32_t capture_index; /* app call: the capture and frame its begin and end both name */
 		uint64_t call_frame;

@@ -71,8 +71,13 @@ static void write_json(FILE *f, const struct report_data *d)
 	for (size_t i = 0; i < d->nparties; i++) {
 		fprintf(f, "%s{\"id\":", i ? "," : "");
 		json_write_string(f, d->parties[i].id);
-		fprintf(f, ",\"target\":%s,\"interactions\":%llu}", d->parties[i].is_target ? "true" : "false",
+		fprintf(f, ",\"target\":%s,\"interactions\":%llu", d->parties[i].is_target ? "true" : "false",
 			(unsigned long long)d->parties[i].interactions);
+		if (d->parties[i].same_as[0]) { /* one person: drawn as that party's node */
+			fputs(",\"same_as\":", f);
+			json_write_string(f, d->parties[i].same_as);
+		}
+		fputc('}', f);
 	}
 	fputs("],\"edges\":[", f);
 	for (size_t i = 0; i < d->npairs; i++) {

@@ -47,6 +47,7 @@ struct report_party {
 	uint64_t interactions;     /* events involving this party */
 	int drawn;                 /* selected for the graph */
 	uint64_t events;           /* a target's events (distinct ids among its records) */
+	char same_as[24];          /* an IMSI whose MSISDN the evidence names: that party's id, else "" */
 };
 
 enum report_kind { KIND_CALL, KIND_SMS, KIND_APP_MESSAGE, KIND_APP_CALL, KIND__COUNT };

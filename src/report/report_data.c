@@ -199,6 +199,86 @@ static const char *device_of(const struct record *r)
 	return strcmp(r->direction, "out") == 0 ? r->from : r->to;
 }
 
+/*
+ * One person, one node: a target's IMSI and its MSISDN, as the evidence of its records
+ * names them together (from_subscriber / to_subscriber: an access binding said so). MAP
+ * names an SMS's recipient by IMSI at delivery; without this, the person it went to
+ * would be a second node. Only targets' pairs are in the evidence (minimisation), so
+ * only targets are merged.
+ */
+struct sim_alias {
+	char imsi[24], msisdn[24];
+};
+
+struct alias_table {
+	struct sim_alias *v;
+	size_t n, cap;
+};
+
+static int alias_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sim_alias *)a)->imsi, ((const struct sim_alias *)b)->imsi);
+}
+
+/* Adds the IMSI-MSISDN pair of the evidence's subscriber object at index obj, when it has both. */
+static int alias_add(struct alias_table *t, const struct json_doc *doc, long obj)
+{
+	struct sim_alias a;
+	long m = obj >= 0 ? json_get(doc, (size_t)obj, "msisdn") : -1, i = obj >= 0 ? json_get(doc, (size_t)obj, "imsi") : -1;
+	if (m < 0 || i < 0 || json_string(doc, (size_t)m, a.msisdn, sizeof a.msisdn) <= 0 ||
+	    json_string(doc, (size_t)i, a.imsi, sizeof a.imsi) <= 0 || strncmp(a.imsi, "imsi:", 5) != 0)
+		return 0;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		struct sim_alias *v = realloc(t->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n++] = a;
+	return 0;
+}
+
+/* The table of every pair the records' evidence names, sorted by IMSI (the last one of an IMSI wins). */
+static int alias_build(struct alias_table *t, const struct report_data *d)
+{
+	struct json_token tok[128];
+	struct json_doc doc;
+	for (size_t r = 0; r < d->nrecs; r++) {
+		const char *ev = d->recs[r].evidence;
+		if (!strstr(ev, "_subscriber\""))
+			continue;
+		if (json_parse(ev, strnlen(ev, sizeof d->recs[r].evidence), tok, 128, &doc) <= 0 || tok[0].type != JSON_OBJECT)
+			continue;
+		if (alias_add(t, &doc, json_get(&doc, 0, "from_subscriber")) != 0 ||
+		    alias_add(t, &doc, json_get(&doc, 0, "to_subscriber")) != 0)
+			return -1;
+	}
+	/* stable by IMSI then by position, so the last pair of an IMSI is the one kept */
+	size_t k = 0;
+	if (t->n) {
+		qsort(t->v, t->n, sizeof *t->v, alias_cmp);
+		for (size_t i = 0; i < t->n; i++)
+			if (k == 0 || strcmp(t->v[k - 1].imsi, t->v[i].imsi) != 0)
+				t->v[k++] = t->v[i];
+	}
+	t->n = k;
+	return 0;
+}
+
+/* party as the graph names it: a target's IMSI as its MSISDN when the evidence paired them. */
+static const char *alias_of(const struct alias_table *t, const char *party)
+{
+	struct sim_alias key;
+	size_t len = strlen(party);
+	if (t->n == 0 || strncmp(party, "imsi:", 5) != 0 || len >= sizeof key.imsi)
+		return party;
+	memcpy(key.imsi, party, len + 1);
+	const struct sim_alias *a = bsearch(&key, t->v, t->n, sizeof *t->v, alias_cmp);
+	return a ? a->msisdn : party;
+}
+
 /* Destinations live in a third hash on (target, kind, name). */
 struct dest_index {
 	size_t *slots;
@@ -287,12 +367,19 @@ static void target_used(struct report_data *d, struct dest_index *ix, size_t t, 
 	}
 }
 
+/* A target's IMSI node with nothing of its own: its person is drawn as the MSISDN's node. */
+static bool merged_away(const struct report_party *p)
+{
+	return p->same_as[0] && p->interactions == 0;
+}
+
 static int build_graph(struct report_data *d, unsigned max_nodes)
 {
 	size_t pcap = 0, paircap = 0;
 	struct party_index ix = { NULL, 1 }, pix;
 	struct dest_index dix = { NULL, 1, 0 };
 	struct key_set events = { NULL, 0 }, target_events = { NULL, 0 };
+	struct alias_table alias = { NULL, 0, 0 };
 	int rc = -1;
 	/* at most two parties, one pair, one destination and two keys per record, plus
 	 * targets: a quarter full at most */
@@ -304,7 +391,7 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 	dix.slots = calloc(dix.nslots, sizeof *dix.slots);
 	events.slot = calloc(ix.nslots, sizeof *events.slot);
 	target_events.slot = calloc(ix.nslots, sizeof *target_events.slot);
-	if (!ix.slots || !pix.slots || !dix.slots || !events.slot || !target_events.slot)
+	if (!ix.slots || !pix.slots || !dix.slots || !events.slot || !target_events.slot || alias_build(&alias, d) != 0)
 		goto out;
 	for (size_t i = 0; i < d->nrecs; i++) {
 		const struct record *r = &d->recs[i];
@@ -321,7 +408,8 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 		 * counterpart pairing found (inferred), else they are the target's app use */
 		enum report_kind kind = report_kind_of(r->type);
 		bool app = r->type == EV_OTT_MESSAGE || r->type == EV_OTT_CALL_BEGIN || r->type == EV_OTT_CALL_END;
-		const char *pa = app ? device_of(r) : r->from, *pb = app ? r->counterpart : r->to;
+		const char *pa = alias_of(&alias, app ? device_of(r) : r->from);
+		const char *pb = alias_of(&alias, app ? r->counterpart : r->to);
 		bool contact = is_person(pa) && is_person(pb) && strcmp(pa, pb) != 0 &&
 			       (kind < KIND__COUNT || r->type == EV_CALL_END || r->type == EV_OTT_CALL_END);
 		if (!contact) {
@@ -349,24 +437,33 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 		d->parties[a].interactions++;
 		d->parties[b].interactions++;
 	}
-	/* Targets always drawn; then their contacts by how much they interacted, up to the cap. */
+	/* a target the order named by IMSI whose MSISDN is a target too: the same person, and
+	 * its contacts are drawn on the MSISDN's node; the IMSI's node is left out of the picture */
+	for (size_t i = 0; i < d->nparties; i++) {
+		struct report_party *p = &d->parties[i];
+		const char *same = alias_of(&alias, p->id);
+		if (same != p->id)
+			memcpy(p->same_as, same, sizeof p->same_as); /* a sim_alias's msisdn, of that size */
+	}
+	/* Targets always drawn (but an IMSI merged into its MSISDN's node); then their
+	 * contacts by how much they interacted, up to the cap. */
 	size_t drawn = 0;
 	for (size_t i = 0; i < d->nparties; i++)
-		if (d->parties[i].is_target) {
+		if (d->parties[i].is_target && !merged_away(&d->parties[i])) {
 			d->parties[i].drawn = 1;
 			drawn++;
 		}
 	for (;;) {
 		size_t best = SIZE_MAX;
 		for (size_t i = 0; i < d->nparties; i++)
-			if (!d->parties[i].drawn && (best == SIZE_MAX ||
+			if (!d->parties[i].drawn && !merged_away(&d->parties[i]) && (best == SIZE_MAX ||
 						     d->parties[i].interactions > d->parties[best].interactions))
 				best = i;
 		if (best == SIZE_MAX)
 			break;
 		if (drawn >= max_nodes) {
 			for (size_t i = 0; i < d->nparties; i++)
-				d->hidden_nodes += !d->parties[i].drawn;
+				d->hidden_nodes += !d->parties[i].drawn && !merged_away(&d->parties[i]);
 			break;
 		}
 		d->parties[best].drawn = 1;
@@ -374,6 +471,7 @@ static int build_graph(struct report_data *d, unsigned max_nodes)
 	}
 	rc = 0;
 out:
+	free(alias.v);
 	free(ix.slots);
 	free(pix.slots);
 	free(dix.slots);

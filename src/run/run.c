@@ -551,6 +551,7 @@ int run_ctx_end(struct run_ctx *c, int status, size_t ncaptures, char *errbuf, s
 		run_sigs_summary(&c->rs, have_detect ? &ds : NULL, c->out);
 	}
 	if (!opt->quiet && opt->verbose) {
+		run_summary_pairing(c->out, w);
 		/* what tracking one flow costs (bench/run reads it): the table's slot, allocated
 		 * at start, and the dissector state reserved for it, allocated on classification */
 		if (c->plan.max_flows) {

@@ -110,7 +110,9 @@ void run_sigs_summary(const struct run_sigs *rs, const struct detect_summary *s,
 	long age = sigs_age_days(rs->current, now);
 	fprintf(out, "  signatures %s, released %s (%ld day%s ago), %zu signatures%s\n", rs->current->version,
 		rs->current->released, age, age == 1 ? "" : "s", rs->current->nsigs, rs->reloads ? " (reloaded)" : "");
-	fprintf(out, "  ott        %llu sessions, %llu messages (inferred), %llu calls\n",
+	/* detections on targets' flows: a message between two targets is seen on both sides */
+	fprintf(out, "  ott        %llu sessions, %llu messages (inferred), %llu calls seen on targets' flows "
+		"(one between two targets is seen by both)\n",
 		(unsigned long long)sum.sessions, (unsigned long long)sum.messages, (unsigned long long)sum.calls);
 	if (sum.target_flows) {
 		double pct = sum.target_bytes ? 100.0 * (double)sum.unnamed_bytes / (double)sum.target_bytes : 0.0;

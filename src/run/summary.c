@@ -76,7 +76,9 @@ void run_summary_print(FILE *out, const struct run_summary *s)
 	fprintf(out, "  events     %" PRIu64, events);
 	by_type(out, types);
 	fputc('\n', out);
-	fprintf(out, "  sms        %" PRIu64 " (smpp %" PRIu64 ", sip-message %" PRIu64 ", map %" PRIu64 ")\n",
+	/* sightings, not events: said so, or "sms 8" beside "events (sms 4)" reads as a count twice */
+	fprintf(out, "  sms        %" PRIu64 " seen in the signalling (smpp %" PRIu64 ", sip-message %" PRIu64 ", map %" PRIu64
+		"; a submission and its delivery are two)\n",
 		st->sms_smpp + st->sms_sip + st->sms_map, st->sms_smpp, st->sms_sip, st->sms_map);
 	uint64_t ops = st->map_ops_sri_sm + st->map_ops_update_location + st->map_ops_other;
 	if (ops || st->tcap_messages)
@@ -123,4 +125,17 @@ void run_summary_warnings(FILE *err, const struct run_summary *s)
 		time_range(err, o->valid_from_us, o->valid_until_us);
 		fprintf(err, "): no records\n");
 	}
+}
+
+void run_summary_pairing(FILE *out, const struct record_writer *w)
+{
+	if (!w->pairing)
+		return;
+	struct pairing_stats ps;
+	pairing_get_stats(w->pairing, &ps);
+	fprintf(out, "  pairing    %" PRIu64 " SMS deliveries joined to their submission; %" PRIu64
+		" app messages and %" PRIu64 " app calls paired between targets (%" PRIu64
+		" sends left unpaired: ambiguous); at most %" PRIu64 " of %d legs held, %" PRIu64 " decided early\n",
+		ps.sms_joined, ps.msg_pairs, ps.call_pairs, ps.msg_ambiguous, ps.held_peak, PAIRING_HELD_MAX,
+		ps.held_full);
 }

@@ -29,6 +29,8 @@ struct run_summary {
 enum { SUMMARY_TARGETS_SHOWN = 12 }; /* targets listed one by one; the rest are counted */
 
 void run_summary_print(FILE *out, const struct run_summary *s);
+/* -v: what pairing the legs of events did (record/pairing.h), when it held any. */
+void run_summary_pairing(FILE *out, const struct record_writer *w);
 /*
  * On stderr whether or not the summary is wanted: the order's window misses the frames'
  * time range, or (it overlaps, and) none of the order's targets has a record.

@@ -19,6 +19,9 @@ awk 'NR > 1 && !($4 == "+15559545383" || $4 == "+15559553302") { bad = 1 } END {
 grep -Eq '^  events +30 \(sms 4, .*ott\.message 8' summary.txt && pass || { fail "summary counts events"; cat summary.txt; }
 grep -Eq '^  by target  \+15559545383: 21 events \(sms 4, ' summary.txt && pass || fail "summary per target"
 grep -q 'memory\|flow table\|tables  ' summary.txt && fail "memory plan without -v" || pass
+# the sightings lines say they are sightings, not a second count of the events
+grep -Eq '^  sms +8 seen in the signalling \(.*a submission and its delivery are two\)$' summary.txt && \
+  grep -Eq "^  ott +4 sessions, 16 messages \(inferred\), 0 calls seen on targets' flows" summary.txt && pass || fail "sightings lines"
 
 "$PENTRAP" report --db story.db --format json -o graph.json && pass || fail "report json"
 python3 - graph.json <<'PY' && pass || fail "story graph: two targets, one edge of 4 SMS and 8 app messages"

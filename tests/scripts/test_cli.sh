@@ -66,4 +66,15 @@ for cmd in run query report; do
   "$PENTRAP" $cmd --help > "$WORK/help" && grep -q "usage: pentrap $cmd" "$WORK/help" && pass || fail "$cmd --help"
 done
 "$PENTRAP" --help | grep -q '^commands:' && pass || fail "pentrap --help"
+
+# order check: an order validated without a capture; a bad one named by file and line (exit 2)
+"$PENTRAP" order check "$ORDER" > "$WORK/check.out" 2>&1 && grep -q ': ok: order SAMPLE-2011-0001 (both' "$WORK/check.out" \
+  && grep -Eq '^  window +2011-07-01T00:00:00.000000Z \.\. 2011-08-31T23:59:59' "$WORK/check.out" && pass || { fail "order check"; cat "$WORK/check.out"; }
+printf 'order:\n  id: X\n  kind: both\n  valid_from: 2026-11-01\n  valid_until: 2026-12-31\n  targets:\n    - ip: 10.0.0.1/8\n' > "$WORK/bad.yaml"
+"$PENTRAP" order check "$WORK/bad.yaml" > "$WORK/check.out" 2> "$WORK/check.err"
+[ $? = 2 ] && grep -q "^pentrap: $WORK/bad.yaml:7: ip: '10.0.0.1/8' has bits set beyond the prefix" "$WORK/check.err" && [ ! -s "$WORK/check.out" ] \
+  && pass || { fail "order check of a bad order"; cat "$WORK/check.err"; }
+sed 's/ip: 10.0.0.1\/8/ip: 10.0.0.0\/8/' "$WORK/bad.yaml" > "$WORK/good.yaml"   # a bare valid_until is the end of that day
+"$PENTRAP" order check "$WORK/good.yaml" 2>&1 | grep -q '2026-12-31T23:59:59.999999Z' && pass || fail "order check: a bare valid_until"
+"$PENTRAP" order check "$WORK/none.yaml" > /dev/null 2>&1; [ $? = 2 ] && pass || fail "order check of a missing file"
 finish
