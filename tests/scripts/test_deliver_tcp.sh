@@ -76,7 +76,8 @@ grep -q "720 IRI" follow.err && pass || { fail "--follow summary"; cat follow.er
 
 # 4. a LEMF that closes at once: one line, exit 1; later the same LEMF gets everything once
 start_lemf closer --close-at-once 2
-expect_run "LEMF closes at once" 1 "127.0.0.1:$PORT: the LEMF (closed|reset) the connection.*gave up after 2 attempts" \
+# (whether the close is seen on our send or on our read depends on timing: both are right)
+expect_run "LEMF closes at once" 1 "127.0.0.1:$PORT: (cannot send: )?the LEMF (closed|reset) the connection.*gave up after 2 attempts" \
   -- deliver --db store.db --order order.yaml --to "127.0.0.1:$PORT" --retries 2
 [ ! -s closer.ber ] && pass || fail "the closing LEMF got IRI"
 expect_run "nothing lost after the LEMF closed" 0 "600 IRI" \
