@@ -93,8 +93,8 @@ sleep 30
 rmq_up || fail "start RabbitMQ again"
 wait $sc
 st=$?
-# it says the broker is gone (lost, or not reachable when it tried) and what waited when it came back
-[ $st = 0 ] && grep -Eq "lost|cannot connect|login: " "$WORK/sc.err" && grep -q "reached: publishing the [0-9]* records that waited" "$WORK/sc.err" &&
+# it says the broker is gone (lost, not reachable, or failing the login or channel while it stops) and what waited when it came back
+[ $st = 0 ] && grep -Eq "lost|cannot connect|login: |opening a channel: " "$WORK/sc.err" && grep -q "reached: publishing the [0-9]* records that waited" "$WORK/sc.err" &&
   pass || { fail "the sensor across the broker's outage: status $st"; cat "$WORK/sc.err"; }
 wait $cc
 st=$?
