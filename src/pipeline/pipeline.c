@@ -83,14 +83,17 @@ static bool recorded_by_another_worker(const struct pipeline *p, const struct ev
 	return p->worker != 0;
 }
 
-/* An event to the order filter and its records to the writer. */
-static void handle_event(void *ud, const struct event *e)
+/* The records the order makes of an event (0, 1 or 2, into recs). */
+static size_t filter_event(const struct pipeline *p, const struct event *e, struct record recs[2])
 {
-	struct pipeline *p = ud;
-	struct record recs[2];
 	/* the capture the event was seen in, which a timeout noticed in the next one is not */
 	const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";
-	size_t n = order_filter_identity(p->order, e, p->identity, sha, recs);
+	return order_filter_identity(p->order, e, p->identity, sha, recs);
+}
+
+/* An event's records (n of them, from filter_event) to the writer, and the summary's counts. */
+static void write_event(struct pipeline *p, const struct event *e, struct record *recs, size_t n)
+{
 	/* The app events the summary counts: the signature engine looks only at targets'
 	 * flows, so every one of them is a target's; with identity shared live it also looks
 	 * at flows nobody was bound to yet, and then only those the order kept count. */
@@ -118,21 +121,27 @@ static void handle_event(void *ud, const struct event *e)
 	}
 }
 
+/* An event to the order filter and its records to the writer (also for events that
+ * waited for a shared binding: the identity may name them now). */
+static void handle_event(void *ud, const struct event *e)
+{
+	struct pipeline *p = ud;
+	struct record recs[2];
+	write_event(p, e, recs, filter_event(p, e, recs));
+}
+
 static void on_event(void *ud, const struct event *e)
 {
 	struct pipeline *p = ud;
 	if (recorded_by_another_worker(p, e))
 		return;
-	if (p->wait) {
-		/* live identity sharing: what the order does not record now may be named by
-		 * another sensor's binding on its way */
-		struct record recs[2];
-		const char *sha = e->capture_index < p->ncaptures ? p->capture_sha256[e->capture_index] : "";
-		if (order_filter_identity(p->order, e, p->identity, sha, recs) == 0 &&
-		    identity_wait_hold(p->wait, p->identity, e, handle_event, p))
-			return;
-	}
-	handle_event(p, e);
+	struct record recs[2];
+	size_t n = filter_event(p, e, recs);
+	/* live identity sharing: what the order does not record now may be named by
+	 * another sensor's binding on its way */
+	if (n == 0 && p->wait && identity_wait_hold(p->wait, p->identity, e, handle_event, p))
+		return;
+	write_event(p, e, recs, n);
 }
 
 static void parse_ctx_init(struct pipeline *p, struct parse_ctx *ctx, struct flow *f, int dir,

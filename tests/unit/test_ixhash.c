@@ -46,6 +46,22 @@ static void test_basic(void)
 	CHECK(ixhash_memory(100, 100) == 128 * sizeof(uint32_t) + 100 * sizeof(struct ixhash_node));
 }
 
+/* How many of the keys 0..keys-1 (hashed as the random tests file them) the index
+ * holds another number of nodes of than the model (in[], key_of[] of nodes 1..nodes-1). */
+static unsigned mismatched_keys(const struct ixhash *h, const int *in, const uint32_t *key_of, int nodes,
+				uint32_t keys)
+{
+	unsigned bad = 0;
+	for (uint32_t k = 0; k < keys; k++) {
+		uint32_t hash = k * 0x9e3779b1u;
+		unsigned want = 0;
+		for (int n = 1; n < nodes; n++)
+			want += in[n] && key_of[n] == hash;
+		bad += count_hash(h, hash) != want;
+	}
+	return bad;
+}
+
 static void test_random_against_model(void)
 {
 	enum { NODES = 200, KEYS = 40, STEPS = 100000 };
@@ -65,15 +81,8 @@ static void test_random_against_model(void)
 			ixhash_remove(&h, i);
 			in[i] = 0;
 		}
-		if (step % 101 == 0) {
-			for (uint32_t k = 0; k < KEYS; k++) {
-				uint32_t hash = k * 0x9e3779b1u;
-				unsigned want = 0;
-				for (int n = 1; n < NODES; n++)
-					want += in[n] && key_of[n] == hash;
-				bad += count_hash(&h, hash) != want;
-			}
-		}
+		if (step % 101 == 0)
+			bad += mismatched_keys(&h, in, key_of, NODES, KEYS);
 	}
 	CHECK_EQ_INT(bad, 0);
 	ixhash_fini(&h);
@@ -116,15 +125,8 @@ static void test_unlink_with_kept_prev(void)
 				prev[next] = prev[i];
 			in[i] = 0;
 		}
-		if (step % 101 == 0) {
-			for (uint32_t k = 0; k < KEYS; k++) {
-				uint32_t hash = k * 0x9e3779b1u;
-				unsigned want = 0;
-				for (int n = 1; n < NODES; n++)
-					want += in[n] && key_of[n] == hash;
-				bad += count_hash(&h, hash) != want;
-			}
-		}
+		if (step % 101 == 0)
+			bad += mismatched_keys(&h, in, key_of, NODES, KEYS);
 	}
 	CHECK_EQ_INT(bad, 0);
 	CHECK_EQ_INT(bad_prev, 0);
