@@ -64,7 +64,7 @@ static enum encap_result ip_layer(struct decoder *d, uint16_t type, struct span 
 {
 	int version = type == ETHERTYPE_IPV4 ? 4 : type == ETHERTYPE_IPV6 ? 6 : 0;
 	*r = ip_decode(d, p.ptr, p.len, version, out);
-	if (*r != DECODE_OK)
+	if (*r != DECODE_OK || out->ip_proto == IPPROTO_TCP_) /* no tunnel rides on TCP */
 		return ENCAP_NONE;
 	enum encap_result t = tunnel_decap(d, out, e);
 	if (t == ENCAP_OK && !tunnel_push(d, out, e->kind, e->id, e->flow_id, true)) {
@@ -116,13 +116,17 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 		case ETHERTYPE_8021Q:
 		case ETHERTYPE_8021AD:
 		case ETHERTYPE_QINQ_OLD: {
-			/* a VLAN tag: a layer (priority, DEI, the 12-bit id) */
+			/* a VLAN tag: a layer (priority, DEI, the 12-bit id), copied out in one
+			   bounded read (the compiler resolves the copy's checks) */
+			uint8_t tag[4];
 			struct cursor c = cur_make(p.ptr, p.len);
-			uint16_t tci = cur_be16(&c);
-			type = cur_be16(&c);
+			cur_copy(&c, tag, sizeof tag);
 			p = cur_rest(&c);
 			if (!cur_ok(&c))
 				return tunnel_failed(d, ENCAP_SHORT, cut);
+			struct cursor h = cur_make(tag, sizeof tag);
+			uint16_t tci = cur_be16(&h);
+			type = cur_be16(&h);
 			if (!tunnel_push(d, out, TUNNEL_VLAN, tci & 0x0fffu, tci & 0x0fffu, false))
 				return DECODE_MALFORMED;
 			continue;

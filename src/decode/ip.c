@@ -193,6 +193,16 @@ static enum decode_result reassembled(struct decoder *d, enum decode_result r, s
 	return r;
 }
 
+/* Fewer bytes than a fixed header of IP version v: an empty packet or one of the
+ * right version is truncated, one of another version malformed. */
+static enum decode_result ip_short_header(struct decoder *d, const uint8_t *ip, size_t len, unsigned v)
+{
+	struct cursor c = cur_make(ip, len);
+	if (len > 0 && cur_peek_u8(&c, 0) >> 4 != v)
+		return counted(d, ANOM_IP_MALFORMED, DECODE_MALFORMED);
+	return counted(d, ANOM_IP_TRUNCATED, DECODE_TRUNCATED);
+}
+
 /*
  * An IPv4 fragment (MF set or a non-zero offset) of avail bytes with an hlen-byte
  * header, to reassembly. Out of line and cold, and reading again from the header what
@@ -236,9 +246,11 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 	struct cursor dg = cur_make(ip, len);
 	cur_copy(&dg, fixed, sizeof fixed);
 	if (!cur_ok(&dg))
-		return counted(d, ANOM_IP_TRUNCATED, DECODE_TRUNCATED);
+		return ip_short_header(d, ip, len, 4);
 	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint8_t vihl = cur_u8(&h);
+	if (vihl >> 4 != 4) /* the link layer said IPv4 (ip_decode) */
+		return counted(d, ANOM_IP_MALFORMED, DECODE_MALFORMED);
 	cur_skip(&h, 1); /* type of service */
 	uint16_t total = cur_be16(&h);
 	cur_skip(&h, 2); /* identification: ipv4_fragment's */
@@ -369,6 +381,8 @@ __attribute__((noinline)) static enum decode_result ipv6(struct decoder *d, cons
 enum decode_result ip_decode(struct decoder *d, const uint8_t *ip, size_t len, int want_version,
 			     struct packet *out)
 {
+	if (want_version == 4) /* the link said so, ipv4 checks the version itself: the common case */
+		return ipv4(d, ip, len, out);
 	struct cursor c = cur_make(ip, len);
 	uint8_t v = cur_u8(&c) >> 4;
 	if (!cur_ok(&c))
