@@ -88,10 +88,9 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 	for (;;) {
 		struct encap e;
 		enum encap_result r;
-		switch (type) {
-		case ETHERTYPE_IPV4:
-		case ETHERTYPE_IPV6:
-		case ETHERTYPE_IP_ANY: {
+		/* IP first, out of the switch: nearly every pass is one, and a switch over
+		   these values is a tree of several compares */
+		if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6 || type == ETHERTYPE_IP_ANY) {
 			enum decode_result ip;
 			r = ip_layer(d, type, p, out, &e, &ip);
 			if (ip != DECODE_OK)
@@ -109,6 +108,7 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 			p = e.inner;
 			continue;
 		}
+		switch (type) {
 		case ETHERTYPE_TEB:
 			if (!ether_header(&p, &type))
 				return tunnel_failed(d, ENCAP_SHORT, cut);
