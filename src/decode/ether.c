@@ -18,27 +18,6 @@
 #include "decode/nsh.h"
 #include "decode/pppoe.h"
 
-bool ether_opens(uint16_t type)
-{
-	switch (type) {
-	case ETHERTYPE_IP_ANY:
-	case ETHERTYPE_IPV4:
-	case ETHERTYPE_IPV6:
-	case ETHERTYPE_TEB:
-	case ETHERTYPE_MPLS:
-	case ETHERTYPE_MPLS_MC:
-	case ETHERTYPE_PPPOE_SESSION:
-	case ETHERTYPE_NSH:
-		return true;
-	case ETHERTYPE_8021Q:
-	case ETHERTYPE_8021AD:
-	case ETHERTYPE_QINQ_OLD:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The Ethernet header at the front of p: its type, and p moved past it. */
 static bool ether_header(struct span *p, uint16_t *type)
 {
