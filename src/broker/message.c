@@ -252,7 +252,7 @@ static enum message_refusal decode_records(const struct message_in *m, struct me
 		}
 		if (r->seq != first + i)
 			return refuse(REFUSE_MALFORMED, why, whylen, "the records' seqs do not follow first-seq");
-		chain_hash_record(r, h);
+		chain_hash_line(d->lines[i], strlen(d->lines[i]), r, h);
 		if (strcmp(h, r->hash) != 0) {
 			if (whylen)
 				snprintf(why, whylen, "record seq %" PRIu64 ": its line does not hash to its hash", r->seq);

@@ -22,6 +22,13 @@ struct run_info;
 /* Computes r's hash (lower-case hex SHA-256) over its canonical form, r->prev_hash included. */
 void chain_hash_record(const struct record *r, char out[HASH_HEX_LEN]);
 
+/*
+ * The same from r's canonical line (one record_from_line accepted and read r from): the
+ * line with its hash's value taken out is the text hashed, so it is not written again.
+ * Falls back to chain_hash_record when the line does not end in r's hash as written.
+ */
+void chain_hash_line(const char *line, size_t len, const struct record *r, char out[HASH_HEX_LEN]);
+
 /* Lower-case hex SHA-256 of len bytes. */
 void chain_sha256_hex(const void *data, size_t len, char out[HASH_HEX_LEN]);
 

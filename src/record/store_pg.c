@@ -32,8 +32,6 @@
 enum {
 	PG_FETCH = 2000,           /* rows per cursor fetch */
 	PG_MIGRATE_LOCK = 0x70656e74, /* advisory lock key ("pent") held while migrating */
-	PG_MAX_PARAMS = 65535,
-	PG_RECORD_COLS = 15,
 };
 
 struct pg_store {
@@ -41,6 +39,7 @@ struct pg_store {
 	PGconn *conn;
 	bool readonly;
 	bool in_tx;               /* a transaction of ours is open (read-only: the whole session) */
+	bool staging;             /* this session has its pentrap_in table (store_ingest) */
 	unsigned cursors;         /* names cursors uniquely */
 	char chain[HASH_HEX_LEN]; /* the chain reads are narrowed to; "" all */
 	char where[];             /* the URL with any password hidden */
@@ -956,116 +955,205 @@ static int ingest_checkpoint(struct pg_store *s, const struct store_ingest *in, 
 }
 
 /*
- * The records, one multi-row INSERT: the new ones are stored, those already there are
- * counted as duplicates when their hash is the same, and make the item a conflict when
- * it is not (then the caller rolls the item back).
+ * The records go in by COPY into a temporary table, then one INSERT ... SELECT ... ON
+ * CONFLICT (chain, seq) DO NOTHING for the whole batch: a few round trips and one plan
+ * per batch instead of a statement of 15 parameters a record. The table goes away at
+ * the session's end and is emptied at each commit.
  */
-static int ingest_records(struct pg_store *s, const struct store_ingest *in, struct store_ingest_result *res,
-			  char *errbuf, size_t errlen)
+#define PG_RECORD_WRITE \
+	"chain, seq, run_id, sensor_id, ts_us, type, order_id, target, from_party, to_party, prev_hash, hash, event," \
+	" counterpart, line"
+
+static const char STAGE_MAKE[] = "CREATE TEMP TABLE IF NOT EXISTS pentrap_in (LIKE records) ON COMMIT DELETE ROWS";
+static const char STAGE_COPY[] = "COPY pentrap_in (" PG_RECORD_WRITE ") FROM STDIN";
+static const char STAGE_INSERT[] = "INSERT INTO records (" PG_RECORD_WRITE ") SELECT " PG_RECORD_WRITE
+				   " FROM pentrap_in ON CONFLICT (chain, seq) DO NOTHING";
+static const char STAGE_CONFLICTS[] = "SELECT count(*) FROM pentrap_in i JOIN records r ON r.chain = i.chain"
+				      " AND r.seq = i.seq AND r.hash <> i.hash";
+
+enum { COPY_FLUSH = 1 << 18 }; /* bytes of COPY data handed to libpq at a time */
+
+/* COPY's text format being built (borrowed conn; buf owned). */
+struct copy_out {
+	PGconn *conn;
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
+static void copy_room(struct copy_out *c, size_t more)
 {
-	size_t n = in->nrecords;
-	if (n == 0)
-		return STORE_INGESTED;
-	if (n * PG_RECORD_COLS > PG_MAX_PARAMS)
-		return fail(s, errbuf, errlen, "too many records in one message (%zu)", n);
-	const char **p = calloc(n * PG_RECORD_COLS, sizeof *p);
-	char **owned = calloc(n * 7 + 1, sizeof *owned);
-	char (*num)[24] = calloc(n * 3 + 1, sizeof *num);
-	char *sensor = esc(in->sensor);
-	char *sql = NULL;
-	FILE *q_out = NULL;
-	size_t nowned = 0;
-	int rc = -1;
-	if (!p || !owned || !num || !sensor) {
-		fail(s, errbuf, errlen, "out of memory");
-		goto out;
+	if (c->failed || c->len + more <= c->cap)
+		return;
+	size_t cap = c->cap ? c->cap : COPY_FLUSH + 4096;
+	while (cap < c->len + more)
+		cap *= 2;
+	char *b = realloc(c->buf, cap);
+	if (!b) {
+		c->failed = true;
+		return;
 	}
-	size_t sqllen = 0;
-	q_out = open_memstream(&sql, &sqllen);
-	if (!q_out) {
-		fail(s, errbuf, errlen, "out of memory");
-		goto out;
-	}
-	fprintf(q_out,
-				"WITH incoming (chain, seq, run_id, sensor_id, ts_us, type, order_id, target, from_party,"
-				" to_party, prev_hash, hash, event, counterpart, line) AS (VALUES ");
-	u64s(num, (int)(n * 3), in->run_id);
-	for (size_t i = 0; i < n; i++) {
-		const struct record *r = &in->records[i];
-		const char **q = p + i * PG_RECORD_COLS;
-		const char *texts[] = { event_type_name(r->type), r->order, r->target, r->from, r->to, r->event,
-					r->counterpart };
-		char *e[7];
-		for (int k = 0; k < 7; k++) {
-			e[k] = esc(texts[k]);
-			if (!e[k]) {
-				fail(s, errbuf, errlen, "out of memory");
-				goto out;
-			}
-			owned[nowned++] = e[k];
-		}
-		q[0] = in->genesis->hash;
-		q[1] = num[u64s(num, (int)(i * 3), r->seq)];
-		q[2] = num[n * 3];
-		q[3] = sensor;
-		q[4] = num[u64s(num, (int)(i * 3 + 1), r->ts_us)];
-		q[5] = e[0];
-		q[6] = e[1];
-		q[7] = e[2];
-		q[8] = e[3];
-		q[9] = e[4];
-		q[10] = r->prev_hash;
-		q[11] = r->hash;
-		q[12] = e[5];
-		q[13] = e[6];
-		q[14] = in->lines[i];
-		int b = (int)(i * PG_RECORD_COLS);
-		fprintf(q_out,
-			"%s($%d, $%d::bigint, $%d::bigint, $%d, $%d::bigint, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-			i ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
-			b + 12, b + 13, b + 14, b + 15);
-	}
-	fprintf(q_out,
-				"), ins AS (INSERT INTO records (chain, seq, run_id, sensor_id, ts_us, type, order_id, target,"
-				" from_party, to_party, prev_hash, hash, event, counterpart, line) SELECT * FROM incoming"
-				" ON CONFLICT (chain, seq) DO NOTHING"
-				" RETURNING seq)"
-				" SELECT (SELECT count(*) FROM ins),"
-				" (SELECT count(*) FROM incoming i JOIN records r ON r.chain = i.chain AND r.seq = i.seq"
-				"  AND r.hash <> i.hash)");
-	int closed = fclose(q_out);
-	q_out = NULL;
-	if (closed != 0) {
-		fail(s, errbuf, errlen, "out of memory");
-		goto out;
-	}
-	PGresult *r = run(s, sql, (int)(n * PG_RECORD_COLS), p, "cannot keep the records", errbuf, errlen);
-	if (!r)
-		goto out;
-	uint64_t stored = col_u64(r, 0, 0), conflicts = col_u64(r, 0, 1);
-	PQclear(r);
-	res->stored += stored;
-	res->duplicates += n - stored;
-	rc = conflicts ? STORE_CONFLICT : STORE_INGESTED;
-out:
-	if (q_out)
-		fclose(q_out);
-	for (size_t k = 0; k < nowned; k++)
-		free(owned[k]);
-	free(owned);
-	free(p);
-	free(num);
-	free(sensor);
-	free(sql);
-	return rc;
+	c->buf = b;
+	c->cap = cap;
 }
 
+static void copy_flush(struct copy_out *c)
+{
+	if (!c->failed && c->len && PQputCopyData(c->conn, c->buf, (int)c->len) != 1)
+		c->failed = true;
+	c->len = 0;
+}
+
+/* n bytes of s as one COPY text field (a backslash doubled, line breaks and tabs escaped), then sep. */
+static void copy_field(struct copy_out *c, const char *s, size_t n, char sep)
+{
+	copy_room(c, 2 * n + 1);
+	if (c->failed)
+		return;
+	char *o = c->buf + c->len;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+			*o++ = '\\';
+			ch = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : '\\';
+		}
+		*o++ = ch;
+	}
+	*o++ = sep;
+	c->len = (size_t)(o - c->buf);
+}
+
+static void copy_u64(struct copy_out *c, uint64_t v)
+{
+	char num[24];
+	copy_field(c, num, (size_t)snprintf(num, sizeof num, "%" PRIu64, v), '\t');
+}
+
+/* A party or other searched text escaped as the columns keep it (esc), as a field. */
+static void copy_text(struct copy_out *c, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char u = (unsigned char)s[i];
+		if (u < 0x20 || u >= 0x7f || u == '"' || u == '\\') {
+			char *e = esc(s); /* rare: most text is plain and kept as it is */
+			if (!e)
+				c->failed = true;
+			else
+				copy_field(c, e, strlen(e), '\t');
+			free(e);
+			return;
+		}
+	}
+	copy_field(c, s, n, '\t');
+}
+
+static void copy_record(struct copy_out *c, const struct store_ingest *in, size_t i)
+{
+	const struct record *r = &in->records[i];
+	copy_field(c, in->genesis->hash, strlen(in->genesis->hash), '\t');
+	copy_u64(c, r->seq);
+	copy_u64(c, in->run_id);
+	copy_text(c, in->sensor);
+	copy_u64(c, r->ts_us);
+	copy_text(c, event_type_name(r->type));
+	copy_text(c, r->order);
+	copy_text(c, r->target);
+	copy_text(c, r->from);
+	copy_text(c, r->to);
+	copy_field(c, r->prev_hash, strlen(r->prev_hash), '\t');
+	copy_field(c, r->hash, strlen(r->hash), '\t');
+	copy_text(c, r->event);
+	copy_text(c, r->counterpart);
+	copy_field(c, in->lines[i], strlen(in->lines[i]), '\n');
+	if (c->len >= COPY_FLUSH)
+		copy_flush(c);
+}
+
+/* Copies the records of items[which[0..m-1]] into pentrap_in. 0, or -1 with errbuf. */
+static int stage(struct pg_store *s, const struct store_ingest *items, const size_t *which, size_t m, char *errbuf,
+		 size_t errlen)
+{
+	PGresult *res = PQexec(s->conn, STAGE_COPY);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		db_fail(s, errbuf, errlen, "cannot keep the records", res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	struct copy_out c = { .conn = s->conn };
+	for (size_t k = 0; k < m && !c.failed; k++)
+		for (size_t i = 0; i < items[which[k]].nrecords && !c.failed; i++)
+			copy_record(&c, &items[which[k]], i);
+	copy_flush(&c);
+	free(c.buf);
+	bool said = false;
+	if (c.failed) {
+		fail(s, errbuf, errlen, "cannot keep the records: out of memory or the connection failed");
+		said = true;
+	}
+	if (PQputCopyEnd(s->conn, c.failed ? "cancelled by pentrap" : NULL) != 1 && !said) {
+		db_fail(s, errbuf, errlen, "cannot keep the records", NULL);
+		said = true;
+	}
+	while ((res = PQgetResult(s->conn))) {
+		if (!said && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			db_fail(s, errbuf, errlen, "cannot keep the records", res);
+			said = true;
+		}
+		PQclear(res);
+	}
+	return said ? -1 : 0;
+}
+
+/* Inserts what is staged: how many were new into *stored. 0, or -1 with errbuf. */
+static int insert_staged(struct pg_store *s, uint64_t *stored, char *errbuf, size_t errlen)
+{
+	PGresult *r = run(s, STAGE_INSERT, 0, NULL, "cannot keep the records", errbuf, errlen);
+	if (!r)
+		return -1;
+	*stored = strtoull(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+/*
+ * One records item on its own (inside its savepoint): the new records stored, those
+ * already there counted as duplicates when their hash is the same; STORE_CONFLICT when
+ * one is not (the caller rolls the item back). -1 on error.
+ */
+static int ingest_records_alone(struct pg_store *s, const struct store_ingest *items, size_t i,
+				struct store_ingest_result *res, char *errbuf, size_t errlen)
+{
+	uint64_t stored;
+	if (stage(s, items, &i, 1, errbuf, errlen) || insert_staged(s, &stored, errbuf, errlen))
+		return -1;
+	if (stored < items[i].nrecords) {
+		PGresult *r = run(s, STAGE_CONFLICTS, 0, NULL, "cannot keep the records", errbuf, errlen);
+		if (!r)
+			return -1;
+		uint64_t conflicts = col_u64(r, 0, 0);
+		PQclear(r);
+		if (conflicts)
+			return STORE_CONFLICT;
+	}
+	if (run_ok(s, "DELETE FROM pentrap_in", "cannot keep the records", errbuf, errlen))
+		return -1;
+	res->stored = stored;
+	res->duplicates = items[i].nrecords - stored;
+	return STORE_INGESTED;
+}
+
+/* A chain claimed (or refused) earlier in this transaction: asked of the database once. */
+struct claimed {
+	const char *genesis, *sensor, *key_id;
+	int outcome;
+};
+
+/* A key, run or checkpoint item (their rows are upserts: never refused). 0 or -1. */
 static int ingest_one(struct pg_store *s, const struct store_ingest *in, struct store_ingest_result *res,
 		      char *errbuf, size_t errlen)
 {
-	int rc = claim_chain(s, in, errbuf, errlen);
-	if (rc != STORE_INGESTED)
-		return rc;
 	switch (in->kind) {
 	case STORE_IN_KEY:
 		return ingest_key(s, in, res, errbuf, errlen);
@@ -1074,9 +1162,69 @@ static int ingest_one(struct pg_store *s, const struct store_ingest *in, struct 
 	case STORE_IN_CHECKPOINT:
 		return ingest_checkpoint(s, in, res, errbuf, errlen);
 	case STORE_IN_RECORDS:
-		return ingest_records(s, in, res, errbuf, errlen);
+		break;
 	}
 	return fail(s, errbuf, errlen, "unknown item");
+}
+
+/*
+ * The item's sensor and chain claimed, inside a savepoint so that a refusal leaves
+ * nothing; answered from cl[] when this transaction claimed them already.
+ * STORE_INGESTED, STORE_SENSOR_REUSED, or -1.
+ */
+static int claim_once(struct pg_store *s, const struct store_ingest *in, struct claimed *cl, size_t *ncl,
+		      char *errbuf, size_t errlen)
+{
+	for (size_t k = 0; k < *ncl; k++)
+		if (strcmp(cl[k].genesis, in->genesis->hash) == 0 && strcmp(cl[k].sensor, in->sensor) == 0 &&
+		    strcmp(cl[k].key_id, in->key_id) == 0)
+			return cl[k].outcome;
+	if (run_ok(s, "SAVEPOINT claim", "cannot begin", errbuf, errlen))
+		return -1;
+	int rc = claim_chain(s, in, errbuf, errlen);
+	if (rc < 0)
+		return -1;
+	if (run_ok(s, rc == STORE_INGESTED ? "RELEASE SAVEPOINT claim" : "ROLLBACK TO SAVEPOINT claim",
+		   "cannot claim the chain", errbuf, errlen))
+		return -1;
+	cl[*ncl] = (struct claimed){ in->genesis->hash, in->sensor, in->key_id, rc };
+	(*ncl)++;
+	return rc;
+}
+
+/* Every records item kept in *which: all at once, or one by one when some were there. 0 or -1. */
+static int ingest_all_records(struct pg_store *s, const struct store_ingest *items, const size_t *which, size_t m,
+			      struct store_ingest_result *res, char *errbuf, size_t errlen)
+{
+	uint64_t total = 0, stored = 0;
+	for (size_t k = 0; k < m; k++)
+		total += items[which[k]].nrecords;
+	if (total == 0)
+		return 0;
+	if (run_ok(s, "SAVEPOINT records", "cannot begin", errbuf, errlen) ||
+	    stage(s, items, which, m, errbuf, errlen) || insert_staged(s, &stored, errbuf, errlen))
+		return -1;
+	if (stored == total) { /* all new: nothing to tell apart */
+		for (size_t k = 0; k < m; k++)
+			res[which[k]].stored = items[which[k]].nrecords;
+		return run_ok(s, "RELEASE SAVEPOINT records", "cannot commit", errbuf, errlen);
+	}
+	/* some were there already (a redelivery) or differ (a conflict): item by item */
+	if (run_ok(s, "ROLLBACK TO SAVEPOINT records", "cannot roll back", errbuf, errlen))
+		return -1;
+	for (size_t k = 0; k < m; k++) {
+		size_t i = which[k];
+		if (run_ok(s, "SAVEPOINT item", "cannot begin", errbuf, errlen))
+			return -1;
+		int rc = ingest_records_alone(s, items, i, &res[i], errbuf, errlen);
+		if (rc < 0)
+			return -1;
+		res[i].outcome = (enum store_ingest_outcome)rc;
+		if (run_ok(s, rc == STORE_INGESTED ? "RELEASE SAVEPOINT item" : "ROLLBACK TO SAVEPOINT item",
+			   "cannot commit", errbuf, errlen))
+			return -1;
+	}
+	return 0;
 }
 
 static int pg_ingest(struct store *base, const struct store_ingest *items, size_t n,
@@ -1089,30 +1237,49 @@ static int pg_ingest(struct store *base, const struct store_ingest *items, size_
 		PQreset(s->conn);
 		if (PQstatus(s->conn) != CONNECTION_OK)
 			return db_fail(s, errbuf, errlen, "cannot connect", NULL);
+		PQclear(PQexec(s->conn, "SET client_min_messages = warning"));
+		s->staging = false; /* a new session: its temporary table is gone */
+	}
+	struct claimed *cl = calloc(n, sizeof *cl);
+	size_t *which = calloc(n, sizeof *which);
+	size_t ncl = 0, m = 0;
+	if (!cl || !which) {
+		free(cl);
+		free(which);
+		return fail(s, errbuf, errlen, "out of memory");
 	}
 	if (run_ok(s, "BEGIN", "cannot begin", errbuf, errlen))
-		return -1;
+		goto out_free;
+	if (!s->staging && run_ok(s, STAGE_MAKE, "cannot keep the records", errbuf, errlen))
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		memset(&res[i], 0, sizeof res[i]);
-		if (run_ok(s, "SAVEPOINT item", "cannot begin", errbuf, errlen))
-			goto fail;
-		int rc = ingest_one(s, &items[i], &res[i], errbuf, errlen);
+		int rc = claim_once(s, &items[i], cl, &ncl, errbuf, errlen);
 		if (rc < 0)
 			goto fail;
 		res[i].outcome = (enum store_ingest_outcome)rc;
-		if (rc != STORE_INGESTED) {
-			res[i].stored = res[i].duplicates = 0;
-			if (run_ok(s, "ROLLBACK TO SAVEPOINT item", "cannot roll back", errbuf, errlen))
-				goto fail;
+		if (rc != STORE_INGESTED)
+			continue;
+		if (items[i].kind == STORE_IN_RECORDS) {
+			which[m++] = i; /* all records at the end, in one go */
+			continue;
 		}
-		if (run_ok(s, "RELEASE SAVEPOINT item", "cannot commit", errbuf, errlen))
+		if (ingest_one(s, &items[i], &res[i], errbuf, errlen) < 0)
 			goto fail;
 	}
+	if (ingest_all_records(s, items, which, m, res, errbuf, errlen))
+		goto fail;
 	if (run_ok(s, "COMMIT", "cannot commit", errbuf, errlen))
-		return -1;
+		goto out_free;
+	s->staging = true;
+	free(cl);
+	free(which);
 	return 0;
 fail:
 	PQclear(PQexec(s->conn, "ROLLBACK"));
+out_free:
+	free(cl);
+	free(which);
 	return -1;
 }
 

@@ -65,10 +65,10 @@ pg_start() {
 }
 
 # pg_up / pg_down: start and stop the cluster made by pg_start (fsync off, a test machine,
-# unless PG_FSYNC=on: the benchmark).
+# unless PG_FSYNC=on: the benchmark; PG_OPTS: more server options, "-c name=value ...").
 pg_up() {
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
-    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off}" start > /dev/null
+    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} ${PG_OPTS:-}" start > /dev/null
 }
 pg_down() {
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop > /dev/null

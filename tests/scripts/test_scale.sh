@@ -138,7 +138,9 @@ expect_run "collect: not a broker URL" 2 "not a broker URL" -- collect --broker 
 
 # Messages a collector must refuse, each counted and said once, none stored:
 # somebody else's message; a pentrap type with a body that is no record; a record whose
-# line was changed after it was hashed; a second sensor that calls itself cp.
+# line was changed after it was hashed; a record hashed right that differs from the one
+# stored at its place (its message's batch holds good ones, which are stored); a second
+# sensor that calls itself cp.
 echo hello > "$WORK/hello"
 "$BROKER_SEND" "$RMQ_URL" pentrap.records application.event "$WORK/hello" colour=red || fail "send a foreign message"
 g=$(sqlite3 "$WORK/ua.db" "SELECT value FROM meta WHERE key = 'genesis'")
@@ -155,27 +157,33 @@ if cmp -s <(head -1 "$WORK/ua.jsonl") "$WORK/edited"; then
 fi
 cmp -s <(head -1 "$WORK/ua.jsonl") "$WORK/edited" && fail "the record could not be edited for the test"
 "$BROKER_SEND" "$RMQ_URL" pentrap.records pentrap.records "$WORK/edited" "${hdr[@]}" || fail "send an edited record"
+forged=$(sed 's/"hash":"[0-9a-f]*"}$/"hash":""}/' "$WORK/edited" | tr -d '\n' | sha256sum | cut -c1-64)
+sed "s/\"hash\":\"[0-9a-f]*\"}\$/\"hash\":\"$forged\"}/" "$WORK/edited" > "$WORK/forged"
+"$BROKER_SEND" "$RMQ_URL" pentrap.records pentrap.records "$WORK/forged" "${hdr[@]}" || fail "send a differing record"
 run -r "$WORK/cp.pcap" --db "$WORK/impostor.db" --sensor cp --broker "$RMQ_URL" --no-shared-identity || fail "impostor run"
 before=$(pg_sql 'SELECT count(*) FROM records')
 "$PENTRAP" collect --broker "$RMQ_URL" --db "$PG_URL" --idle-exit 3 2> "$WORK/c3.err"
 st=$?
 [ $st = 0 ] && pass || fail "collect with bad messages: status $st"
-for kind in "not a pentrap message" "malformed: record line 1" "hash mismatch: record seq 1" "sensor id reused: sensor 'cp'"; do
+for kind in "not a pentrap message" "malformed: record line 1" "hash mismatch: record seq 1" "sensor id reused: sensor 'cp'" \
+  "conflicting record: sensor 'ua'"; do
   [ "$(grep -c "refused a message ($kind" "$WORK/c3.err")" = 1 ] && pass || { fail "said once: $kind"; cat "$WORK/c3.err"; }
 done
-grep -q "refused: 1 not a pentrap message, 1 malformed, 1 hash mismatch, [1-9][0-9]* sensor id reused" "$WORK/c3.err" &&
+grep -q "refused: 1 not a pentrap message, 1 malformed, 1 hash mismatch, [1-9][0-9]* sensor id reused, 1 conflicting record" "$WORK/c3.err" &&
   pass || { fail "the refusals counted"; tail -1 "$WORK/c3.err"; }
 late=$(sqlite3 "$WORK/late.db" 'SELECT count(*) FROM records')
 [ "$(pg_sql 'SELECT count(*) FROM records')" = $((before + late)) ] && pass ||
   fail "stored $(($(pg_sql 'SELECT count(*) FROM records') - before)) records, expected the $late that waited"
 [ "$(pg_sql "SELECT count(*) FROM chains WHERE sensor_id = 'cp'")" = 1 ] && pass || fail "the impostor's chain was stored"
+[ "$(pg_sql "SELECT hash FROM records WHERE chain = '$g' AND seq = 1")" = "$(sqlite3 "$WORK/ua.db" 'SELECT hash FROM records WHERE seq = 1')" ] &&
+  pass || fail "the differing record replaced the stored one"
 # a quorum queue dead-letters after the reject, and list_queues counts what its leader
-# applied: poll (at most 30 s) until the four refusals are there
+# applied: poll (at most 30 s) until the five refusals are there
 for i in $(seq 60); do
   rejected=$(rmq_ctl list_queues name messages | awk '$1 == "pentrap.rejected" { print $2 }')
-  [ "${rejected:-0}" -ge 4 ] && break
+  [ "${rejected:-0}" -ge 5 ] && break
   sleep 0.5
 done
-[ "${rejected:-0}" -ge 4 ] && pass || fail "dead-lettered: ${rejected:-none}"
+[ "${rejected:-0}" -ge 5 ] && pass || fail "dead-lettered: ${rejected:-none}"
 "$PENTRAP" verify -q --db "$PG_URL" > /dev/null && pass || fail "verify after the refusals"
 finish

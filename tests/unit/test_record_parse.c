@@ -49,6 +49,9 @@ static void round_trip(const struct record *r)
 	char h[HASH_HEX_LEN];
 	chain_hash_record(&back, h);
 	CHECK_EQ_STR(h, r->hash);
+	/* from the line, without writing it again: the same hash */
+	chain_hash_line(line, n, &back, h);
+	CHECK_EQ_STR(h, r->hash);
 	free(line);
 	free(again);
 }
@@ -92,6 +95,15 @@ static void test_valid(void)
 	r.seq = UINT64_MAX;
 	chain_hash_record(&r, r.hash);
 	round_trip(&r);
+	/* a hash that is not 64 hex digits: chain_hash_line hashes the record as written */
+	strcpy(r.hash, "ABC\"");
+	size_t n;
+	char *line = record_to_line(&r, &n), h[HASH_HEX_LEN], want[HASH_HEX_LEN];
+	CHECK(line != NULL);
+	chain_hash_line(line, n, &r, h);
+	chain_hash_record(&r, want);
+	CHECK_EQ_STR(h, want);
+	free(line);
 }
 
 static void test_truncated(void)
