@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/tunnel-cost.sh — what the tunnel path costs: the same packets untunnelled and
-# inside each encapsulation (bench/wrap-tunnel.py: VXLAN, ERSPAN II, GTP-U inside
-# ERSPAN, MPLS, QinQ), counted in instructions with valgrind's callgrind inside
+# inside each encapsulation (bench/wrap-tunnel.py: VXLAN, Geneve, ERSPAN II, plain GRE,
+# GTP-U inside ERSPAN, MPLS, QinQ), counted in instructions with valgrind's callgrind inside
 # pipeline_frame (decode, flows, dissectors, detection, the order filter: the packet's
 # path; not the file reading nor the custody hash, which only grow with the bytes).
 # Instruction counts do not depend on what else the machine runs, which wall-clock
@@ -56,7 +56,7 @@ for W in "${workloads[@]}"; do
   npk=$(capinfos -M -c -T -r "$WORK/$W.pcap" | cut -f2)
   base=$(instructions "$W" "$WORK/$W.pcap")
   printf '%-9s %-15s %10s %14s %16s %9s\n' "$W" untunnelled "$npk" "$base" "$((base / npk))" "-"
-  for kind in vxlan erspan2 gtpu-in-erspan mpls qinq; do
+  for kind in vxlan geneve erspan2 gre gtpu-in-erspan mpls qinq; do
     python3 "$ROOT/bench/wrap-tunnel.py" "$WORK/$W.pcap" "$WORK/$W.$kind.pcap" "$kind"
     n=$(instructions "$W" "$WORK/$W.$kind.pcap")
     printf '%-9s %-15s %10s %14s %16s %8s%%\n' "$W" "$kind" "$npk" "$n" "$((n / npk))" \

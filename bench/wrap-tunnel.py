@@ -2,9 +2,10 @@
 """wrap-tunnel.py IN.pcap OUT.pcap KIND — every Ethernet frame of IN inside a tunnel, one
 for one (bench/tunnel-cost.sh: what the tunnel path costs on the same packets).
 
-KIND: vxlan (UDP 4789, VNI 5000), erspan2 (GRE with a sequence number, session 100),
-qinq (802.1ad 100 then 802.1Q 20), mpls (two labels, the IP packet after them),
-gtpu-in-erspan (the IP packet in GTP-U in an Ethernet frame in ERSPAN II).
+KIND: vxlan (UDP 4789, VNI 5000), geneve (UDP 6081, VNI 5000, no options),
+erspan2 (GRE with a sequence number, session 100), gre (plain GRE, no key, the IP
+packet), qinq (802.1ad 100 then 802.1Q 20), mpls (two labels, the IP packet after
+them), gtpu-in-erspan (the IP packet in GTP-U in an Ethernet frame in ERSPAN II).
 Written with struct alone, so it reads and writes hundreds of MB quickly; the outer
 ends are 198.51.100.1 and .9. A frame that is not Ethernet carrying IP stays as it is
 for the kinds that need an IP packet (mpls, gtpu-in-erspan).
@@ -37,6 +38,8 @@ def wrap(kind, frame, seq):
     etype = struct.unpack(">H", frame[12:14])[0] if len(frame) >= 14 else 0
     if kind == "vxlan":
         return eth(0x0800, ipv4(A, B, 17, udp(49152 + seq % 4096, 4789, b"\x08\x00\x00\x00\x00\x13\x88\x00" + frame)))
+    if kind == "geneve":
+        return eth(0x0800, ipv4(A, B, 17, udp(49152 + seq % 4096, 6081, b"\x00\x00\x65\x58\x00\x13\x88\x00" + frame)))
     if kind == "erspan2":
         return erspan2(frame, seq)
     if kind == "qinq":
@@ -44,6 +47,8 @@ def wrap(kind, frame, seq):
     if etype not in (0x0800, 0x86DD):
         return frame
     ip = frame[14:]
+    if kind == "gre":
+        return eth(0x0800, ipv4(A, B, 47, struct.pack(">HH", 0, etype) + ip))
     if kind == "mpls":
         return eth(0x8847, struct.pack(">II", 16 << 12 | 64, 1001 << 12 | 0x100 | 64) + ip, frame[:12])
     if kind == "gtpu-in-erspan":

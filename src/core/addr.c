@@ -6,19 +6,6 @@
 
 #include "core/hash.h"
 
-void addr_set_v4(struct ip_addr *a, const uint8_t bytes[4])
-{
-	memset(a, 0, sizeof *a);
-	a->family = 4;
-	memcpy(a->bytes, bytes, 4);
-}
-
-void addr_set_v6(struct ip_addr *a, const uint8_t bytes[16])
-{
-	a->family = 6;
-	memcpy(a->bytes, bytes, 16);
-}
-
 bool addr_eq(const struct ip_addr *a, const struct ip_addr *b)
 {
 	return a->family == b->family && memcmp(a->bytes, b->bytes, 16) == 0;

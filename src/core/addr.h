@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum { ADDR_STRLEN = 46 }; /* INET6_ADDRSTRLEN */
 
@@ -13,8 +14,20 @@ struct ip_addr {
 	uint8_t bytes[16]; /* IPv4 in the first 4 bytes, the rest zero */
 };
 
-void addr_set_v4(struct ip_addr *a, const uint8_t bytes[4]);
-void addr_set_v6(struct ip_addr *a, const uint8_t bytes[16]);
+/* Inline: the decoder sets two of these for every IP layer of every packet. */
+static inline void addr_set_v4(struct ip_addr *a, const uint8_t bytes[4])
+{
+	memset(a, 0, sizeof *a);
+	a->family = 4;
+	memcpy(a->bytes, bytes, 4);
+}
+
+static inline void addr_set_v6(struct ip_addr *a, const uint8_t bytes[16])
+{
+	a->family = 6;
+	memcpy(a->bytes, bytes, 16);
+}
+
 bool addr_eq(const struct ip_addr *a, const struct ip_addr *b);
 /* Orders addresses (family first, then bytes); <0, 0, >0 like memcmp. */
 int addr_cmp(const struct ip_addr *a, const struct ip_addr *b);

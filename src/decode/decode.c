@@ -116,15 +116,14 @@ static enum decode_result link_loopback(struct decoder *d, struct cursor *c, boo
 		version = 6;
 	else
 		return DECODE_SKIP;
-	struct span ip = cur_rest(c);
-	return ip_decode(d, ip.ptr, ip.len, version, out);
+	return ether_payload(d, version == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, cur_rest(c), true, out);
 }
 
-static enum decode_result link_raw(struct decoder *d, struct cursor *c, int version,
+/* type: ETHERTYPE_IPV4, _IPV6, or _IP_ANY for either (ether_payload) */
+static enum decode_result link_raw(struct decoder *d, struct cursor *c, uint16_t type,
 				   struct packet *out)
 {
-	struct span ip = cur_rest(c);
-	return ip_decode(d, ip.ptr, ip.len, version, out);
+	return ether_payload(d, type, cur_rest(c), true, out);
 }
 
 enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *frame,
@@ -133,13 +132,13 @@ enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *
 	static const struct ip_addr none;
 	struct cursor c = cur_make(frame, out->caplen);
 	d->capture_trunc_counted = false;
+	/* the IP and transport fields are all set by the IP decode on DECODE_OK (ip.c) */
 	out->tunnel.n = 0;
 	out->tunnel_key = 0;
 	out->tunnelled = false;
 	out->tunnel_teid = 0;
 	out->outer_src = none;
 	out->outer_dst = none;
-	ip_reset(out);
 
 	switch (linktype) {
 	case DLT_EN10MB:
@@ -151,11 +150,11 @@ enum decode_result decode_frame(struct decoder *d, int linktype, const uint8_t *
 	case DLT_RAW_COMMON_:
 	case DLT_RAW_OPENBSD_:
 	case LINKTYPE_RAW_:
-		return link_raw(d, &c, 0, out);
+		return link_raw(d, &c, ETHERTYPE_IP_ANY, out);
 	case DLT_IPV4:
-		return link_raw(d, &c, 4, out);
+		return link_raw(d, &c, ETHERTYPE_IPV4, out);
 	case DLT_IPV6:
-		return link_raw(d, &c, 6, out);
+		return link_raw(d, &c, ETHERTYPE_IPV6, out);
 	case DLT_NULL:
 		return link_loopback(d, &c, false, out);
 	case DLT_LOOP:

@@ -24,13 +24,11 @@ struct decoder {
 	bool merge_mirrors;      /* decode_config.merge_mirrors */
 };
 
-/* Clears the IP and transport fields of out (not the capture or tunnel ones). */
-void ip_reset(struct packet *out);
-
 /*
- * Decodes the IP packet in [ip, ip+len): version 4 or 6 when want_version is 4 or 6
- * (the link layer said so), either when 0. Does not reset out first. ip is borrowed
- * and only ever read through a cursor.
+ * Decodes the IP packet in [ip, ip+len) and its transport header: version 4 or 6 when
+ * want_version is 4 or 6 (the link layer said so), either when 0. On DECODE_OK every IP
+ * and transport field of out is set (the tunnel it may carry is ether.c's to open). ip
+ * is borrowed and only ever read through a cursor.
  */
 enum decode_result ip_decode(struct decoder *d, const uint8_t *ip, size_t len, int want_version,
 			     struct packet *out);
@@ -41,18 +39,19 @@ enum decode_result ip_decode(struct decoder *d, const uint8_t *ip, size_t len, i
  * malformed). frame and p are borrowed.
  */
 enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, struct packet *out);
-/* What an ethertype names, at p: IP, an Ethernet frame, a VLAN tag, MPLS, PPPoE, NSH. */
+/* What an ethertype names, at p: IP, an Ethernet frame, a VLAN tag, MPLS, PPPoE, NSH;
+ * and layer after layer, through every tunnel, to the innermost packet. */
 enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p, bool cut,
 				 struct packet *out);
 /* Whether ether_payload opens what type names (else: DECODE_SKIP, not ours). */
 bool ether_opens(uint16_t type);
 
 /*
- * After an IP packet's transport header (ip.c): the tunnel it carries, if any, opened
- * and its inner packet decoded into out (tunnel.c). DECODE_OK with out as it was when
- * it carries none.
+ * After an IP packet's transport header (ip.c): the tunnel it carries (tunnel.c).
+ * ENCAP_OK: e is its layer and what follows; ENCAP_NONE: it carries none (a
+ * look-alike on a tunnel's port is counted); else its header is short or malformed.
  */
-enum decode_result tunnel_decap(struct decoder *d, struct packet *out);
+enum encap_result tunnel_decap(struct decoder *d, const struct packet *out, struct encap *e);
 /* An address folded to one word: the key only has to tell tunnels apart, and the
  * flow table mixes it with everything else. */
 static inline uint32_t tunnel_addr_fold(const struct ip_addr *a)
@@ -87,6 +86,18 @@ static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t ki
 	out->tunnel_key = key;
 	return true;
 }
+/* out's IP packet carries the tunnel e: its ends and GTP-U's TEID are kept, for
+ * fragments inside it (tunnel_fragment_key) and tests; the inner packet's decode then
+ * overwrites every IP and transport field. */
+static inline void tunnel_enter(struct packet *out, const struct encap *e)
+{
+	out->tunnelled = true;
+	out->outer_src = out->src;
+	out->outer_dst = out->dst;
+	if (e->kind == TUNNEL_GTPU)
+		out->tunnel_teid = e->id;
+}
+
 /* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's
  * kind and id and the innermost tunnel's outer addresses, in order: one datagram on
  * two hops of a core (an "any" capture) is two datagrams. */

@@ -20,26 +20,31 @@ enum {
 	ERSPAN_SESSION = 0x03ff,
 	ERSPAN3_O = 0x0001,       /* a platform-specific sub-header follows */
 	ERSPAN3_PLATFORM_LEN = 8,
+	ERSPAN2_HDR = 8,
+	ERSPAN3_HDR = 12,
 	ERSPAN3_FT_ETHERNET = 0,
 	ERSPAN3_FT_IP = 2,
 };
 
 enum encap_result erspan_parse(const uint8_t *p, size_t len, uint16_t gre_proto, struct encap *e)
 {
-	struct cursor c = cur_make(p, len);
-	uint16_t ver_vlan = cur_be16(&c);
-	uint16_t session = cur_be16(&c) & ERSPAN_SESSION;
-	unsigned version = ver_vlan >> 12;
+	/* the header, copied out in one bounded read and read from the copy (ip.c does
+	   the same with IPv4's): a type II header is all but its last 4 bytes */
 	bool three = gre_proto == ETHERTYPE_ERSPAN3;
-	uint16_t tail = 0;
-	if (three) {
-		cur_skip(&c, 4 + 2); /* timestamp, security group tag */
-		tail = cur_be16(&c);
-	} else {
-		cur_skip(&c, 4); /* reserved, index */
-	}
+	uint8_t fixed[ERSPAN3_HDR] = { 0 };
+	struct cursor c = cur_make(p, len);
+	if (three) /* two copies of constant size: each a few moves */
+		cur_copy(&c, fixed, ERSPAN3_HDR);
+	else
+		cur_copy(&c, fixed, ERSPAN2_HDR);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
+	struct cursor h = cur_make(fixed, sizeof fixed);
+	uint16_t ver_vlan = cur_be16(&h);
+	uint16_t session = cur_be16(&h) & ERSPAN_SESSION;
+	unsigned version = ver_vlan >> 12;
+	cur_skip(&h, 4 + 2); /* II: reserved, index; III: timestamp, security group tag */
+	uint16_t tail = cur_be16(&h);
 	if (version != (three ? ERSPAN_V3 : ERSPAN_V2))
 		return ENCAP_MALFORMED;
 	e->next = ETHERTYPE_TEB;

@@ -30,11 +30,16 @@ enum {
 
 enum encap_result gre_parse(const uint8_t *p, size_t len, struct encap *e)
 {
+	/* the fixed part, copied out in one bounded read and read from the copy (ip.c does
+	   the same with IPv4's) */
+	uint8_t fixed[4];
 	struct cursor c = cur_make(p, len);
-	uint16_t flags = cur_be16(&c);
-	uint16_t proto = cur_be16(&c);
+	cur_copy(&c, fixed, sizeof fixed);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
+	struct cursor h = cur_make(fixed, sizeof fixed);
+	uint16_t flags = cur_be16(&h);
+	uint16_t proto = cur_be16(&h);
 	if ((flags & GRE_VERSION) != 0)
 		return ENCAP_NONE;
 	if (flags & (GRE_R | GRE_SSR_RECUR))

@@ -30,7 +30,8 @@ enum {
 	IP6_SHIM6 = 140,
 };
 
-void ip_reset(struct packet *out)
+/* Clears the IP and transport fields of out (not the capture or tunnel ones). */
+static void ip_reset(struct packet *out)
 {
 	static const struct ip_addr none;
 	out->src = none;
@@ -74,17 +75,24 @@ static void set_payload(struct packet *out, struct span p)
 	out->payload_len = (uint32_t)p.len;
 }
 
+/* The transport header's fixed part is copied out in one bounded read and read from
+ * the copy, as IPv4's (ipv4 below): the compiler resolves those reads' checks. */
 static enum decode_result tcp(struct decoder *d, struct cursor *c, bool cut, struct packet *out)
 {
-	out->sport = cur_be16(c);
-	out->dport = cur_be16(c);
-	out->tcp_seq = cur_be32(c);
-	out->tcp_ack = cur_be32(c);
-	unsigned doff = cur_u8(c) >> 4;
-	out->tcp_flags = cur_u8(c);
-	cur_skip(c, 6); /* window, checksum, urgent pointer */
-	if (!cur_ok(c))
+	uint8_t fixed[TCP_MIN_HDR];
+	if (!cur_has(c, sizeof fixed)) { /* what can be read of a short header still is */
+		out->sport = cur_be16(c);
+		out->dport = cur_be16(c);
 		return l4_short(d, cut);
+	}
+	cur_copy(c, fixed, sizeof fixed);
+	struct cursor h = cur_make(fixed, sizeof fixed);
+	out->sport = cur_be16(&h);
+	out->dport = cur_be16(&h);
+	out->tcp_seq = cur_be32(&h);
+	out->tcp_ack = cur_be32(&h);
+	unsigned doff = cur_u8(&h) >> 4;
+	out->tcp_flags = cur_u8(&h); /* then window, checksum, urgent pointer */
 	if (doff < TCP_MIN_HDR / 4)
 		return counted(d, ANOM_L4_MALFORMED, DECODE_MALFORMED);
 	cur_skip(c, doff * 4 - TCP_MIN_HDR); /* options */
@@ -94,14 +102,27 @@ static enum decode_result tcp(struct decoder *d, struct cursor *c, bool cut, str
 	return DECODE_OK;
 }
 
+/* What only TCP has: zero for every other transport. */
+static void no_tcp(struct packet *out)
+{
+	out->tcp_seq = out->tcp_ack = 0;
+	out->tcp_flags = 0;
+}
+
 static enum decode_result udp(struct decoder *d, struct cursor *c, bool cut, struct packet *out)
 {
-	out->sport = cur_be16(c);
-	out->dport = cur_be16(c);
-	uint16_t ulen = cur_be16(c);
-	cur_skip(c, 2); /* checksum */
-	if (!cur_ok(c))
+	uint8_t fixed[UDP_HDR];
+	if (!cur_has(c, sizeof fixed)) { /* what can be read of a short header still is */
+		out->sport = cur_be16(c);
+		out->dport = cur_be16(c);
 		return l4_short(d, cut);
+	}
+	cur_copy(c, fixed, sizeof fixed);
+	struct cursor h = cur_make(fixed, sizeof fixed);
+	out->sport = cur_be16(&h);
+	out->dport = cur_be16(&h);
+	uint16_t ulen = cur_be16(&h); /* then the checksum */
+	no_tcp(out);
 	if (ulen == 0 && out->src.family == 6) {
 		/* RFC 2675: a jumbogram's UDP length is 0 and the IP length rules */
 		set_payload(out, cur_rest(c));
@@ -124,39 +145,41 @@ static enum decode_result sctp(struct decoder *d, struct cursor *c, bool cut, st
 	cur_skip(c, 8); /* verification tag, checksum */
 	if (!cur_ok(c))
 		return l4_short(d, cut);
+	no_tcp(out);
 	set_payload(out, cur_rest(c)); /* the chunks */
 	return DECODE_OK;
 }
 
 /*
  * c covers the IP payload; cut says the capture ended inside the datagram. A packet
- * whose transport header reads is one more IP packet of the summary, and may be a
- * tunnel (tunnel.c): then what comes back is its inner packet.
+ * whose transport header reads is one more IP packet of the summary. Sets every
+ * transport field of out.
  */
-static enum decode_result transport(struct decoder *d, struct cursor *c, bool cut,
+static enum decode_result transport(struct decoder *d, struct span payload, bool cut,
 				    struct packet *out)
 {
+	struct cursor c = cur_make(payload.ptr, payload.len);
 	enum decode_result r;
 	switch (out->ip_proto) {
 	case IPPROTO_TCP_:
-		r = tcp(d, c, cut, out);
+		r = tcp(d, &c, cut, out);
 		break;
 	case IPPROTO_UDP_:
-		r = udp(d, c, cut, out);
+		r = udp(d, &c, cut, out);
 		break;
 	case IPPROTO_SCTP_:
-		r = sctp(d, c, cut, out);
+		r = sctp(d, &c, cut, out);
 		break;
 	default:
-		set_payload(out, cur_rest(c));
+		out->sport = out->dport = 0;
+		no_tcp(out);
+		set_payload(out, payload);
 		r = DECODE_OK;
 		break;
 	}
-	if (r != DECODE_OK)
-		return r;
-	if (d->stats)
+	if (r == DECODE_OK && d->stats)
 		d->stats->ip_packets++;
-	return tunnel_decap(d, out);
+	return r;
 }
 
 /* A complete datagram came out of reassembly: decode it like any unfragmented one. */
@@ -170,6 +193,50 @@ static enum decode_result reassembled(struct decoder *d, enum decode_result r, s
 	return r;
 }
 
+/* Fewer bytes than a fixed header of IP version v: an empty packet or one of the
+ * right version is truncated, one of another version malformed. */
+static enum decode_result ip_short_header(struct decoder *d, const uint8_t *ip, size_t len, unsigned v)
+{
+	struct cursor c = cur_make(ip, len);
+	if (len > 0 && cur_peek_u8(&c, 0) >> 4 != v)
+		return counted(d, ANOM_IP_MALFORMED, DECODE_MALFORMED);
+	return counted(d, ANOM_IP_TRUNCATED, DECODE_TRUNCATED);
+}
+
+/*
+ * An IPv4 fragment (MF set or a non-zero offset) of avail bytes with an hlen-byte
+ * header, to reassembly. Out of line and cold, and reading again from the header what
+ * only it needs: every packet goes through ipv4, few are fragments, and ipv4's path
+ * then keeps fewer values alive.
+ */
+__attribute__((noinline, cold)) static enum decode_result
+ipv4_fragment(struct decoder *d, const uint8_t *ip, size_t hlen, size_t avail, struct packet *out)
+{
+	struct cursor h = cur_make(ip, avail);
+	cur_skip(&h, 4); /* version and header length, type of service, total length */
+	uint16_t id = cur_be16(&h);
+	uint16_t frag = cur_be16(&h);
+	struct cursor w = cur_make(ip, avail);
+	struct span hdr = cur_span(&w, hlen);
+	struct frag_piece p = {
+		.src = out->src,
+		.dst = out->dst,
+		.id = id,
+		.proto = out->ip_proto,
+		.tunnel = tunnel_fragment_key(out),
+		.more = (frag & 0x2000) != 0,
+		.offset = (uint32_t)(frag & 0x1fff) * 8,
+		.hdr = hdr,
+		.data = cur_rest(&w),
+		.ts_us = out->ts_us,
+	};
+	if (!d->frag) /* peeking (decode.h): a fragment is only reported */
+		return DECODE_HELD;
+	struct span done = { NULL, 0 };
+	enum decode_result r = frag_add(d->frag, &p, &done);
+	return reassembled(d, r, done, 4, out);
+}
+
 static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len, struct packet *out)
 {
 	/* The fixed header, copied out in one bounded read and read from the copy: a cursor
@@ -179,12 +246,14 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 	struct cursor dg = cur_make(ip, len);
 	cur_copy(&dg, fixed, sizeof fixed);
 	if (!cur_ok(&dg))
-		return counted(d, ANOM_IP_TRUNCATED, DECODE_TRUNCATED);
+		return ip_short_header(d, ip, len, 4);
 	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint8_t vihl = cur_u8(&h);
+	if (vihl >> 4 != 4) /* the link layer said IPv4 (ip_decode) */
+		return counted(d, ANOM_IP_MALFORMED, DECODE_MALFORMED);
 	cur_skip(&h, 1); /* type of service */
 	uint16_t total = cur_be16(&h);
-	uint16_t id = cur_be16(&h);
+	cur_skip(&h, 2); /* identification: ipv4_fragment's */
 	uint16_t frag = cur_be16(&h);
 	uint8_t ttl = cur_u8(&h);
 	uint8_t proto = cur_u8(&h);
@@ -198,49 +267,34 @@ static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len,
 		return counted(d, ANOM_IP_TRUNCATED, DECODE_TRUNCATED); /* options cut */
 
 	/* the window is the datagram: link padding beyond total length is dropped */
-	struct cursor whole = cur_make(ip, len);
-	bool cut = false;
-	struct cursor w = cur_sub(&whole, total, &cut);
-	size_t avail = cur_remaining(&w);
-	struct span hdr = cur_span(&w, hlen);
+	bool cut = total > len;
+	size_t avail = cut ? len : total;
 
 	addr_set_v4(&out->src, src.ptr);
 	addr_set_v4(&out->dst, dst.ptr);
 	out->ip_proto = proto;
 	out->ttl = ttl;
+	out->reassembled = false;
 	out->l3 = ip;
 	out->l3_len = (uint32_t)avail;
 	out->ip_len = total;
+	out->payload_truncated = cut;
 
 	if (frag & 0x3fff) { /* MF set or a non-zero offset */
 		if (cut) /* a fragment with a hole of our own making would never complete */
 			return counted(d, ANOM_IP_TRUNCATED, DECODE_TRUNCATED);
-		struct frag_piece p = {
-			.src = out->src,
-			.dst = out->dst,
-			.id = id,
-			.proto = proto,
-			.tunnel = tunnel_fragment_key(out),
-			.more = (frag & 0x2000) != 0,
-			.offset = (uint32_t)(frag & 0x1fff) * 8,
-			.hdr = hdr,
-			.data = cur_rest(&w),
-			.ts_us = out->ts_us,
-		};
-		if (!d->frag) /* peeking (decode.h): a fragment is only reported */
-			return DECODE_HELD;
-		struct span done = { NULL, 0 };
-		enum decode_result r = frag_add(d->frag, &p, &done);
-		return reassembled(d, r, done, 4, out);
+		return ipv4_fragment(d, ip, hlen, avail, out);
 	}
-	if (cut) {
-		out->payload_truncated = true;
+	if (cut)
 		decode_note_capture_truncated(d);
-	}
-	return transport(d, &w, cut, out);
+	struct cursor w = cur_make(ip, avail);
+	cur_skip(&w, hlen);
+	return transport(d, cur_rest(&w), cut, out);
 }
 
-static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len, struct packet *out)
+/* Out of line: IPv4's path, which most packets take, then keeps fewer registers. */
+__attribute__((noinline)) static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
+							struct packet *out)
 {
 	struct cursor dg = cur_make(ip, len);
 	cur_skip(&dg, 4); /* version, traffic class, flow label */
@@ -261,9 +315,11 @@ static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
 	addr_set_v6(&out->src, src.ptr);
 	addr_set_v6(&out->dst, dst.ptr);
 	out->ttl = hlim;
+	out->reassembled = false;
 	out->l3 = ip;
 	out->l3_len = (uint32_t)(IPV6_HDR + cur_remaining(&w));
 	out->ip_len = (uint32_t)(IPV6_HDR + declared);
+	out->payload_truncated = cut;
 
 	for (unsigned n = 0;; n++) {
 		bool ext = nh == IP6_HOPOPTS || nh == IP6_ROUTING || nh == IP6_FRAGMENT ||
@@ -317,16 +373,16 @@ static enum decode_result ipv6(struct decoder *d, const uint8_t *ip, size_t len,
 		nh = next;
 	}
 	out->ip_proto = nh;
-	if (cut) {
-		out->payload_truncated = true;
+	if (cut)
 		decode_note_capture_truncated(d);
-	}
-	return transport(d, &w, cut, out);
+	return transport(d, cur_rest(&w), cut, out);
 }
 
 enum decode_result ip_decode(struct decoder *d, const uint8_t *ip, size_t len, int want_version,
 			     struct packet *out)
 {
+	if (want_version == 4) /* the link said so, ipv4 checks the version itself: the common case */
+		return ipv4(d, ip, len, out);
 	struct cursor c = cur_make(ip, len);
 	uint8_t v = cur_u8(&c) >> 4;
 	if (!cur_ok(&c))
@@ -343,5 +399,6 @@ enum decode_result ip_decode(struct decoder *d, const uint8_t *ip, size_t len, i
 enum decode_result decode_ip(struct decoder *d, const uint8_t *ip, size_t len, struct packet *out)
 {
 	ip_reset(out);
-	return ip_decode(d, ip, len, 0, out);
+	struct span p = { ip, len };
+	return ether_payload(d, ETHERTYPE_IP_ANY, p, true, out);
 }

@@ -11,10 +11,10 @@
  *     ports of their own. Ports are a hint, not proof: on its own port a header
  *     that is not the tunnel's is a look-alike (tunnel.malformed), and the packet is
  *     read as the UDP it is.
- * The inner packet is decoded from its first layer (ether.c) into the same packet, so
- * a tunnel inside a tunnel opens the same way, until TUNNEL_MAX_LAYERS layers are on
- * the path (tunnel.depth): the packet is then not read at all, rather than read as a
- * tunnel it is not.
+ * The inner packet is decoded from its first layer into the same packet by the
+ * decoder's layer loop (ether.c), so a tunnel inside a tunnel opens the same way,
+ * until TUNNEL_MAX_LAYERS layers are on the path (tunnel.depth): the packet is then
+ * not read at all, rather than read as a tunnel it is not.
  *
  * Each layer also goes into the packet's tunnel_key (packet.h), for the flow table:
  * what does not depend on the packet's direction — the layer's kind, its flow_id (a
@@ -70,24 +70,32 @@ static enum encap_result on_port(struct decoder *d, enum encap_result r)
 static enum encap_result udp_tunnel(struct decoder *d, const struct packet *pkt, struct span s,
 				    struct encap *e)
 {
-	if (pkt->dport == GTPU_PORT || pkt->sport == GTPU_PORT)
+	if (pkt->sport == GTPU_PORT)
 		return gtpu_parse(s.ptr, s.len, e); /* not a G-PDU: GTP-U's own echo and the like */
 	/* VXLAN and Geneve send from a source port that is a hash of the inner flow, to
 	   the tunnel's port: only the destination says which tunnel it is */
-	if (pkt->dport == VXLAN_PORT)
+	switch (pkt->dport) {
+	case GTPU_PORT:
+		return gtpu_parse(s.ptr, s.len, e);
+	case VXLAN_PORT:
 		return on_port(d, vxlan_parse(s.ptr, s.len, false, e));
-	if (pkt->dport == VXLAN_GPE_PORT)
+	case VXLAN_GPE_PORT:
 		return on_port(d, vxlan_gpe_parse(s.ptr, s.len, e));
-	if (pkt->dport == GENEVE_PORT)
+	case GENEVE_PORT:
 		return on_port(d, geneve_parse(s.ptr, s.len, false, e));
-	/* Elsewhere only an exact header is a tunnel. Its first byte rules out nearly all
-	   other UDP at once (every UDP packet comes this way): RTP starts 0x80, QUIC 0x40
-	   and up; an exact VXLAN header starts 0x08, Geneve's below 0x40 (version 0). */
+	default:
+		break;
+	}
+	/* Elsewhere only an exact header is a tunnel. Its first two bytes rule out nearly
+	   all other UDP at once (every UDP packet comes this way): RTP starts 0x80, QUIC
+	   0x40 and up; an exact VXLAN header starts 0x08 0x00, Geneve's below 0x40 (version
+	   0) and then its flags byte with its six reserved bits clear. */
 	struct cursor c = cur_make(s.ptr, s.len);
-	uint8_t first = cur_peek_u8(&c, 0);
-	if (first == 0x08 && vxlan_parse(s.ptr, s.len, true, e) == ENCAP_OK && encap_looks_ethernet(e->inner))
+	uint8_t first = cur_peek_u8(&c, 0), second = cur_peek_u8(&c, 1);
+	if (first == 0x08 && second == 0 && vxlan_parse(s.ptr, s.len, true, e) == ENCAP_OK &&
+	    encap_looks_ethernet(e->inner))
 		return ENCAP_OK;
-	if (first < 0x40 && geneve_parse(s.ptr, s.len, true, e) == ENCAP_OK &&
+	if (first < 0x40 && (second & 0x3f) == 0 && geneve_parse(s.ptr, s.len, true, e) == ENCAP_OK &&
 	    (e->next == ETHERTYPE_TEB ? encap_looks_ethernet(e->inner)
 				      : encap_looks_ip(e->inner, e->next == ETHERTYPE_IPV4 ? 4 : 6)))
 		return ENCAP_OK;
@@ -114,39 +122,19 @@ static enum encap_result ip_in_ip(struct span s, enum tunnel_kind kind, uint16_t
 	return ENCAP_OK;
 }
 
-enum decode_result tunnel_decap(struct decoder *d, struct packet *out)
+enum encap_result tunnel_decap(struct decoder *d, const struct packet *out, struct encap *e)
 {
-	struct encap e;
-	enum encap_result r;
 	struct span s = { out->payload, out->payload_len };
-	bool cut = out->payload_truncated;
 	switch (out->ip_proto) {
 	case IPPROTO_UDP_:
-		r = udp_tunnel(d, out, s, &e);
-		break;
+		return udp_tunnel(d, out, s, e);
 	case IPPROTO_GRE_:
-		r = gre_tunnel(s, &e);
-		break;
+		return gre_tunnel(s, e);
 	case IPPROTO_IPIP_:
-		r = ip_in_ip(s, TUNNEL_IPIP, ETHERTYPE_IPV4, &e);
-		break;
+		return ip_in_ip(s, TUNNEL_IPIP, ETHERTYPE_IPV4, e);
 	case IPPROTO_IPV6_:
-		r = ip_in_ip(s, TUNNEL_IP6IP, ETHERTYPE_IPV6, &e);
-		break;
+		return ip_in_ip(s, TUNNEL_IP6IP, ETHERTYPE_IPV6, e);
 	default:
-		return DECODE_OK;
+		return ENCAP_NONE;
 	}
-	if (r == ENCAP_NONE)
-		return DECODE_OK; /* no tunnel: the packet is what it is */
-	if (r != ENCAP_OK)
-		return tunnel_failed(d, r, cut);
-	if (!tunnel_push(d, out, e.kind, e.id, e.flow_id, true))
-		return DECODE_MALFORMED;
-	out->tunnelled = true;
-	out->outer_src = out->src;
-	out->outer_dst = out->dst;
-	if (e.kind == TUNNEL_GTPU)
-		out->tunnel_teid = e.id;
-	ip_reset(out);
-	return ether_payload(d, e.next, e.inner, cut, out);
 }
