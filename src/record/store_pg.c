@@ -957,23 +957,28 @@ static int ingest_checkpoint(struct pg_store *s, const struct store_ingest *in, 
 /*
  * The records go in by COPY into a temporary table, then one INSERT ... SELECT ... ON
  * CONFLICT (chain, seq) DO NOTHING for the whole batch: a few round trips and one plan
- * per batch instead of a statement of 15 parameters a record. The table goes away at
- * the session's end and is emptied at each commit.
+ * per batch instead of a statement of 15 parameters a record. COPY's binary format, so
+ * neither side escapes or scans the lines byte by byte (the server still checks that
+ * the text is UTF-8). The table goes away at the session's end and is emptied at each
+ * commit.
  */
 #define PG_RECORD_WRITE \
 	"chain, seq, run_id, sensor_id, ts_us, type, order_id, target, from_party, to_party, prev_hash, hash, event," \
 	" counterpart, line"
 
 static const char STAGE_MAKE[] = "CREATE TEMP TABLE IF NOT EXISTS pentrap_in (LIKE records) ON COMMIT DELETE ROWS";
-static const char STAGE_COPY[] = "COPY pentrap_in (" PG_RECORD_WRITE ") FROM STDIN";
+static const char STAGE_COPY[] = "COPY pentrap_in (" PG_RECORD_WRITE ") FROM STDIN (FORMAT binary)";
 static const char STAGE_INSERT[] = "INSERT INTO records (" PG_RECORD_WRITE ") SELECT " PG_RECORD_WRITE
 				   " FROM pentrap_in ON CONFLICT (chain, seq) DO NOTHING";
 static const char STAGE_CONFLICTS[] = "SELECT count(*) FROM pentrap_in i JOIN records r ON r.chain = i.chain"
 				      " AND r.seq = i.seq AND r.hash <> i.hash";
 
-enum { COPY_FLUSH = 1 << 18 }; /* bytes of COPY data handed to libpq at a time */
+enum {
+	COPY_FLUSH = 1 << 18, /* bytes of COPY data handed to libpq at a time */
+	COPY_FIELDS = 15,     /* PG_RECORD_WRITE's */
+};
 
-/* COPY's text format being built (borrowed conn; buf owned). */
+/* COPY data being built (borrowed conn; buf owned). */
 struct copy_out {
 	PGconn *conn;
 	char *buf;
@@ -981,20 +986,21 @@ struct copy_out {
 	bool failed;
 };
 
-static void copy_room(struct copy_out *c, size_t more)
+static bool copy_room(struct copy_out *c, size_t more)
 {
 	if (c->failed || c->len + more <= c->cap)
-		return;
+		return !c->failed;
 	size_t cap = c->cap ? c->cap : COPY_FLUSH + 4096;
 	while (cap < c->len + more)
 		cap *= 2;
 	char *b = realloc(c->buf, cap);
 	if (!b) {
 		c->failed = true;
-		return;
+		return false;
 	}
 	c->buf = b;
 	c->cap = cap;
+	return true;
 }
 
 static void copy_flush(struct copy_out *c)
@@ -1004,32 +1010,32 @@ static void copy_flush(struct copy_out *c)
 	c->len = 0;
 }
 
-/* n bytes of s as one COPY text field (a backslash doubled, line breaks and tabs escaped), then sep. */
-static void copy_field(struct copy_out *c, const char *s, size_t n, char sep)
+/* v big-endian in n bytes (binary COPY's integers). */
+static void copy_be(struct copy_out *c, uint64_t v, int n)
 {
-	copy_room(c, 2 * n + 1);
-	if (c->failed)
+	if (!copy_room(c, (size_t)n))
 		return;
-	char *o = c->buf + c->len;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
-			*o++ = '\\';
-			ch = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : '\\';
-		}
-		*o++ = ch;
-	}
-	*o++ = sep;
-	c->len = (size_t)(o - c->buf);
+	for (int i = n - 1; i >= 0; i--)
+		c->buf[c->len++] = (char)(v >> (8 * i));
+}
+
+/* A field: its length, then its n bytes. */
+static void copy_bytes(struct copy_out *c, const char *s, size_t n)
+{
+	copy_be(c, n, 4);
+	if (!copy_room(c, n))
+		return;
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
 }
 
 static void copy_u64(struct copy_out *c, uint64_t v)
 {
-	char num[24];
-	copy_field(c, num, (size_t)snprintf(num, sizeof num, "%" PRIu64, v), '\t');
+	copy_be(c, 8, 4);
+	copy_be(c, v, 8);
 }
 
-/* A party or other searched text escaped as the columns keep it (esc), as a field. */
+/* A party or other searched text escaped as the columns keep it (esc). */
 static void copy_text(struct copy_out *c, const char *s)
 {
 	size_t n = strlen(s);
@@ -1040,18 +1046,19 @@ static void copy_text(struct copy_out *c, const char *s)
 			if (!e)
 				c->failed = true;
 			else
-				copy_field(c, e, strlen(e), '\t');
+				copy_bytes(c, e, strlen(e));
 			free(e);
 			return;
 		}
 	}
-	copy_field(c, s, n, '\t');
+	copy_bytes(c, s, n);
 }
 
 static void copy_record(struct copy_out *c, const struct store_ingest *in, size_t i)
 {
 	const struct record *r = &in->records[i];
-	copy_field(c, in->genesis->hash, strlen(in->genesis->hash), '\t');
+	copy_be(c, COPY_FIELDS, 2);
+	copy_bytes(c, in->genesis->hash, strlen(in->genesis->hash));
 	copy_u64(c, r->seq);
 	copy_u64(c, in->run_id);
 	copy_text(c, in->sensor);
@@ -1061,11 +1068,11 @@ static void copy_record(struct copy_out *c, const struct store_ingest *in, size_
 	copy_text(c, r->target);
 	copy_text(c, r->from);
 	copy_text(c, r->to);
-	copy_field(c, r->prev_hash, strlen(r->prev_hash), '\t');
-	copy_field(c, r->hash, strlen(r->hash), '\t');
+	copy_bytes(c, r->prev_hash, strlen(r->prev_hash));
+	copy_bytes(c, r->hash, strlen(r->hash));
 	copy_text(c, r->event);
 	copy_text(c, r->counterpart);
-	copy_field(c, in->lines[i], strlen(in->lines[i]), '\n');
+	copy_bytes(c, in->lines[i], strlen(in->lines[i]));
 	if (c->len >= COPY_FLUSH)
 		copy_flush(c);
 }
@@ -1081,10 +1088,18 @@ static int stage(struct pg_store *s, const struct store_ingest *items, const siz
 		return -1;
 	}
 	PQclear(res);
+	static const char signature[11] = "PGCOPY\n\377\r\n"; /* and its NUL */
 	struct copy_out c = { .conn = s->conn };
+	if (copy_room(&c, sizeof signature)) {
+		memcpy(c.buf, signature, sizeof signature);
+		c.len = sizeof signature;
+	}
+	copy_be(&c, 0, 4); /* flags */
+	copy_be(&c, 0, 4); /* no header extension */
 	for (size_t k = 0; k < m && !c.failed; k++)
 		for (size_t i = 0; i < items[which[k]].nrecords && !c.failed; i++)
 			copy_record(&c, &items[which[k]], i);
+	copy_be(&c, 0xffff, 2); /* the trailer: -1 */
 	copy_flush(&c);
 	free(c.buf);
 	bool said = false;
