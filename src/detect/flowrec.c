@@ -34,11 +34,9 @@
 
 bool flowrec_is_target(const struct detect *d, const struct ip_addr *a, uint64_t ts_us)
 {
-	char text[ADDR_STRLEN];
 	if (!d->order || !a->family)
 		return false;
-	addr_format(a, text, sizeof text);
-	if (order_match_party(d->order, text, a) >= 0)
+	if (order_match_addr(d->order, a) >= 0) /* what order_match_party says of its text */
 		return true;
 	struct subscriber sub;
 	return d->identity && identity_lookup(d->identity, a, ts_us, &sub) && order_match_subscriber(d->order, &sub) >= 0;

@@ -22,7 +22,8 @@
  * (order_index.h): the party is turned into the few keys an exact target could be
  * indexed under, and only the ip targets are scanned; an order without one (made by
  * hand, as tests do) is scanned target by target. Both give the same answer
- * (tests/unit/test_order.c compares them).
+ * (tests/unit/test_order.c compares them). An address alone (order_match_addr, at every
+ * flow start) is matched against the ip targets only, without being written as text.
  */
 #include "order/order.h"
 
@@ -183,6 +184,33 @@ int order_match_party(const struct order *o, const char *party, const struct ip_
 			break;
 		}
 	}
+	return -1;
+}
+
+/*
+ * Only ip targets can match an address. The address's text, which order_match_party
+ * would be given, holds '.' (IPv4) or ':' (IPv6) and nothing but hex digits beside
+ * them: never "+D" or "D" (msisdn, D digits), "imsi:D", nor a "sip:"/"sips:" party;
+ * and that text parsed back is the address itself (inet_pton of inet_ntop), so the
+ * ip targets' text path adds nothing to the address path. tests/unit/test_order.c
+ * checks the equality on every kind of target and address.
+ */
+int order_match_addr(const struct order *o, const struct ip_addr *addr)
+{
+	if (!o || !addr || !addr->family)
+		return -1;
+	if (o->index) {
+		size_t nip;
+		const int *ip = order_index_ip_targets(o->index, &nip);
+		for (size_t k = 0; k < nip; k++)
+			if (addr_in_prefix(addr, &o->targets[ip[k]].net, o->targets[ip[k]].prefix_len))
+				return ip[k];
+		return -1;
+	}
+	for (size_t i = 0; i < o->ntargets; i++)
+		if (o->targets[i].kind == TARGET_IP &&
+		    addr_in_prefix(addr, &o->targets[i].net, o->targets[i].prefix_len))
+			return (int)i;
 	return -1;
 }
 

@@ -80,6 +80,13 @@ int order_split_hostport(const char *s, char *host, size_t hostlen, unsigned *po
  */
 int order_match_party(const struct order *o, const char *party, const struct ip_addr *addr);
 
+/*
+ * Which target, if any, a network address is: index into o->targets, or -1. The answer
+ * of order_match_party(o, the address as text, addr), without writing the text (only
+ * ip targets can match an address): the test made at every flow start.
+ */
+int order_match_addr(const struct order *o, const struct ip_addr *addr);
+
 struct subscriber; /* identity/identity.h */
 /*
  * Which target, if any, a subscriber (from the identity map) is: its MSISDN against

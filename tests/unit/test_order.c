@@ -266,6 +266,121 @@ static void test_index_equals_scan(void)
 	order_index_free(indexed.index);
 }
 
+/* order_match_addr gives order_match_party's answer on the address's text, with and without the address. */
+static void check_addr_equals_party(const struct order *o, const char *text)
+{
+	struct ip_addr a;
+	char back[ADDR_STRLEN];
+	if (addr_parse(text, &a) != 0) {
+		CHECK(!"test address parses");
+		return;
+	}
+	addr_format(&a, back, sizeof back);
+	int want = order_match_party(o, back, &a);
+	if (order_match_addr(o, &a) != want || order_match_party(o, back, NULL) != want) {
+		fprintf(stderr, "  %s: order_match_addr %d, order_match_party %d\n", text, order_match_addr(o, &a), want);
+		CHECK(!"order_match_addr equals order_match_party");
+	}
+}
+
+static const char *const addr_cases[] = { "198.51.100.0", "198.51.100.77", "198.51.100.255", "198.51.101.1",
+					  "198.51.99.255", "192.0.2.7", "192.0.2.8", "10.45.0.7", "10.45.1.1",
+					  "10.46.0.1", "0.0.0.0", "255.255.255.255", "2001:db8::", "2001:db8:1::5",
+					  "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::1", "2001:db8::7",
+					  "2001:db8::8", "::", "::1", "::ffff:198.51.100.7", "::198.51.100.7",
+					  "64:ff9b::c633:6407", "fe80::1" };
+
+static void check_addr_cases(const struct order *o)
+{
+	for (size_t i = 0; i < sizeof addr_cases / sizeof addr_cases[0]; i++)
+		check_addr_equals_party(o, addr_cases[i]);
+}
+
+/* order_match_addr of the address written as text; -2 when the text is no address. */
+static int addr_match(const struct order *o, const char *text)
+{
+	struct ip_addr a;
+	if (addr_parse(text, &a) != 0)
+		return -2;
+	return order_match_addr(o, &a);
+}
+
+static void set_ip_target(struct order_target *t, const char *net, unsigned len)
+{
+	memset(t, 0, sizeof *t);
+	t->kind = TARGET_IP;
+	snprintf(t->id, sizeof t->id, "%s/%u", net, len);
+	addr_parse(net, &t->net);
+	t->prefix_len = len;
+}
+
+/*
+ * An address against an order (flowrec_is_target at every flow start): IPv4 and IPv6,
+ * exact and by prefix, the first in file order, nothing, an order of msisdn targets
+ * only; each by the scan and by the index, and each equal to matching its text.
+ */
+static void test_match_addr(void)
+{
+	struct order o = make_order();
+	for (int indexed = 0; indexed < 2; indexed++) {
+		if (indexed)
+			CHECK_EQ_INT(order_index_build(&o), 0);
+		CHECK_EQ_INT(addr_match(&o, "198.51.100.77"), 3); /* IPv4 prefix */
+		CHECK_EQ_INT(addr_match(&o, "198.51.100.0"), 3);
+		CHECK_EQ_INT(addr_match(&o, "198.51.101.1"), -1);
+		CHECK_EQ_INT(addr_match(&o, "2001:db8:1::5"), 4); /* IPv6 prefix */
+		CHECK_EQ_INT(addr_match(&o, "2001:db9::1"), -1);
+		CHECK_EQ_INT(addr_match(&o, "::ffff:198.51.100.7"), -1); /* an IPv6 address, not the IPv4 one */
+		struct ip_addr none;
+		memset(&none, 0, sizeof none);
+		CHECK_EQ_INT(order_match_addr(&o, &none), -1);
+		CHECK_EQ_INT(order_match_addr(&o, NULL), -1);
+		check_addr_cases(&o);
+	}
+	order_index_free(o.index);
+	CHECK_EQ_INT(addr_match(NULL, "198.51.100.77"), -1);
+
+	/* exact (/32, /128) and overlapping targets, behind an msisdn: the first in file order */
+	struct order_target t[5];
+	memset(&t[0], 0, sizeof t[0]);
+	t[0].kind = TARGET_MSISDN;
+	strcpy(t[0].id, "+15551234567");
+	set_ip_target(&t[1], "192.0.2.7", 32);
+	set_ip_target(&t[2], "2001:db8::7", 128);
+	set_ip_target(&t[3], "192.0.2.0", 24);
+	set_ip_target(&t[4], "2001:db8::", 32);
+	struct order ex = { .targets = t, .ntargets = 5, .kind = ORDER_BOTH };
+	for (int indexed = 0; indexed < 2; indexed++) {
+		if (indexed)
+			CHECK_EQ_INT(order_index_build(&ex), 0);
+		CHECK_EQ_INT(addr_match(&ex, "192.0.2.7"), 1);
+		CHECK_EQ_INT(addr_match(&ex, "192.0.2.8"), 3);
+		CHECK_EQ_INT(addr_match(&ex, "2001:db8::7"), 2);
+		CHECK_EQ_INT(addr_match(&ex, "2001:db8::8"), 4);
+		CHECK_EQ_INT(addr_match(&ex, "192.0.3.7"), -1);
+		check_addr_cases(&ex);
+	}
+	order_index_free(ex.index);
+
+	/* msisdn targets only (digits that look like an address's, too): no address matches */
+	struct order_target m[3];
+	memset(m, 0, sizeof m);
+	static const char *const numbers[] = { "+15551234567", "+1921682001", "+2001" };
+	for (size_t i = 0; i < 3; i++) {
+		m[i].kind = TARGET_MSISDN;
+		strcpy(m[i].id, numbers[i]);
+	}
+	struct order mo = { .targets = m, .ntargets = 3, .kind = ORDER_BOTH };
+	for (int indexed = 0; indexed < 2; indexed++) {
+		if (indexed)
+			CHECK_EQ_INT(order_index_build(&mo), 0);
+		CHECK_EQ_INT(addr_match(&mo, "192.168.200.1"), -1);
+		CHECK_EQ_INT(addr_match(&mo, "2001::"), -1);
+		check_addr_cases(&mo);
+	}
+	order_index_free(mo.index);
+}
+
 /* Loaded targets match what their own ids normalise to. */
 static void test_loaded_match(void)
 {
@@ -337,6 +452,7 @@ int main(void)
 	test_errors();
 	test_match();
 	test_index_equals_scan();
+	test_match_addr();
 	test_loaded_match();
 	return check_done("test_order");
 }
