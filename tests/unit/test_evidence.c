@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "core/sha256file.h"
 #include "record/chain.h"
 #include "record/sign.h"
 #include "record/store.h"
@@ -202,6 +203,39 @@ static void test_sealed_store(void)
 	sign_key_free(k);
 }
 
+/* The custody hash of a capture (sha256_file, read in blocks) is the hash of its bytes:
+ * a file across several blocks and a partial last one, an empty file, a missing file. */
+static void test_file_hash(void)
+{
+	enum { SIZE = (5 << 19) + 1234 }; /* 2.5 MiB and a bit: two whole 1 MiB blocks and a part */
+	unsigned char *bytes = malloc(SIZE);
+	CHECK(bytes != NULL);
+	if (!bytes)
+		return;
+	for (size_t i = 0; i < SIZE; i++)
+		bytes[i] = (unsigned char)(i * 2654435761u >> 13);
+	char path[128], want[65], got[65] = "";
+	uint64_t size = 0;
+	snprintf(path, sizeof path, "%s/capture.bin", tmpdir);
+	FILE *f = fopen(path, "wb");
+	CHECK(f && fwrite(bytes, 1, SIZE, f) == SIZE);
+	if (f)
+		fclose(f);
+	sha256_hex(bytes, SIZE, want);
+	CHECK_EQ_INT(sha256_file(path, got, &size), 0);
+	CHECK_EQ_STR(got, want);
+	CHECK_EQ_INT(size, SIZE);
+	f = fopen(path, "wb");
+	if (f)
+		fclose(f);
+	CHECK_EQ_INT(sha256_file(path, got, &size), 0);
+	CHECK_EQ_STR(got, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	CHECK_EQ_INT(size, 0);
+	snprintf(path, sizeof path, "%s/no-such-capture", tmpdir);
+	CHECK_EQ_INT(sha256_file(path, got, &size), -1);
+	free(bytes);
+}
+
 static void cleanup(void)
 {
 	char cmd[128];
@@ -220,6 +254,7 @@ int main(void)
 	test_keys();
 	test_genesis_and_texts();
 	test_sealed_store();
+	test_file_hash();
 	cleanup();
 	return check_done("test_evidence");
 }
