@@ -43,8 +43,27 @@ enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, s
  * and layer after layer, through every tunnel, to the innermost packet. */
 enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p, bool cut,
 				 struct packet *out);
-/* Whether ether_payload opens what type names (else: DECODE_SKIP, not ours). */
-bool ether_opens(uint16_t type);
+/* Whether ether_payload opens what type names (else: DECODE_SKIP, not ours). Inline:
+ * every plain GRE packet asks (tunnel.c). */
+static inline bool ether_opens(uint16_t type)
+{
+	switch (type) {
+	case ETHERTYPE_IP_ANY:
+	case ETHERTYPE_IPV4:
+	case ETHERTYPE_IPV6:
+	case ETHERTYPE_TEB:
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+	case ETHERTYPE_PPPOE_SESSION:
+	case ETHERTYPE_NSH:
+	case ETHERTYPE_8021Q:
+	case ETHERTYPE_8021AD:
+	case ETHERTYPE_QINQ_OLD:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /*
  * After an IP packet's transport header (ip.c): the tunnel it carries (tunnel.c).

@@ -18,27 +18,6 @@
 #include "decode/nsh.h"
 #include "decode/pppoe.h"
 
-bool ether_opens(uint16_t type)
-{
-	switch (type) {
-	case ETHERTYPE_IP_ANY:
-	case ETHERTYPE_IPV4:
-	case ETHERTYPE_IPV6:
-	case ETHERTYPE_TEB:
-	case ETHERTYPE_MPLS:
-	case ETHERTYPE_MPLS_MC:
-	case ETHERTYPE_PPPOE_SESSION:
-	case ETHERTYPE_NSH:
-		return true;
-	case ETHERTYPE_8021Q:
-	case ETHERTYPE_8021AD:
-	case ETHERTYPE_QINQ_OLD:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The Ethernet header at the front of p: its type, and p moved past it. */
 static bool ether_header(struct span *p, uint16_t *type)
 {
@@ -58,7 +37,7 @@ enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, s
 }
 
 /* An IP packet, and the tunnel it carries if any (tunnel.c): ENCAP_OK with e what
- * follows the tunnel's header, the layer on the path; ENCAP_NONE for none. */
+ * follows the tunnel's header; ENCAP_NONE for none. */
 static enum encap_result ip_layer(struct decoder *d, uint16_t type, struct span p, struct packet *out,
 				  struct encap *e, enum decode_result *r)
 {
@@ -66,12 +45,7 @@ static enum encap_result ip_layer(struct decoder *d, uint16_t type, struct span 
 	*r = ip_decode(d, p.ptr, p.len, version, out);
 	if (*r != DECODE_OK || out->ip_proto == IPPROTO_TCP_) /* no tunnel rides on TCP */
 		return ENCAP_NONE;
-	enum encap_result t = tunnel_decap(d, out, e);
-	if (t == ENCAP_OK && !tunnel_push(d, out, e->kind, e->id, e->flow_id, true)) {
-		*r = DECODE_MALFORMED;
-		return ENCAP_NONE;
-	}
-	return t;
+	return tunnel_decap(d, out, e);
 }
 
 /*
@@ -87,71 +61,73 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 	bool rebuilt = false; /* some IP layer was reassembled from fragments */
 	for (;;) {
 		struct encap e;
-		enum encap_result r;
-		switch (type) {
-		case ETHERTYPE_IPV4:
-		case ETHERTYPE_IPV6:
-		case ETHERTYPE_IP_ANY: {
-			enum decode_result ip;
-			r = ip_layer(d, type, p, out, &e, &ip);
-			if (ip != DECODE_OK)
-				return ip;
+		enum encap_result r = ENCAP_NONE;
+		/* IPv4 is nearly every pass: tested before the switch, a tree of compares */
+		bool ip = type == ETHERTYPE_IPV4;
+		if (!ip) {
+			switch (type) {
+			case ETHERTYPE_IPV6:
+			case ETHERTYPE_IP_ANY:
+				ip = true;
+				break;
+			case ETHERTYPE_TEB:
+				if (!ether_header(&p, &type))
+					return tunnel_failed(d, ENCAP_SHORT, cut);
+				continue;
+			case ETHERTYPE_8021Q:
+			case ETHERTYPE_8021AD:
+			case ETHERTYPE_QINQ_OLD: {
+				/* a VLAN tag: a layer (priority, DEI, the 12-bit id), copied out in
+				   one bounded read (the compiler resolves the copy's checks) */
+				uint8_t tag[4];
+				struct cursor c = cur_make(p.ptr, p.len);
+				cur_copy(&c, tag, sizeof tag);
+				p = cur_rest(&c);
+				if (!cur_ok(&c))
+					return tunnel_failed(d, ENCAP_SHORT, cut);
+				struct cursor h = cur_make(tag, sizeof tag);
+				uint16_t tci = cur_be16(&h);
+				type = cur_be16(&h);
+				if (!tunnel_push(d, out, TUNNEL_VLAN, tci & 0x0fffu, tci & 0x0fffu, false))
+					return DECODE_MALFORMED;
+				continue;
+			}
+			case ETHERTYPE_MPLS:
+			case ETHERTYPE_MPLS_MC:
+				r = mpls_parse(p.ptr, p.len, &e);
+				break;
+			case ETHERTYPE_PPPOE_SESSION:
+				/* its LENGTH past the frame is a lie unless the capture cut the frame
+				   (cut says only that the bytes could have been cut) */
+				r = pppoe_parse(p.ptr, p.len, cut && out->caplen < out->wirelen, &e);
+				break;
+			case ETHERTYPE_NSH:
+				r = nsh_parse(p.ptr, p.len, &e);
+				break;
+			default:
+				return DECODE_SKIP; /* ARP, LLDP, 802.3 lengths ...: not ours, not wrong */
+			}
+		}
+		if (ip) {
+			enum decode_result res;
+			r = ip_layer(d, type, p, out, &e, &res);
+			if (res != DECODE_OK)
+				return res;
 			rebuilt |= out->reassembled;
 			if (r == ENCAP_NONE) { /* no tunnel: the packet is what it is */
 				out->reassembled = rebuilt;
 				return DECODE_OK;
 			}
 			cut = out->payload_truncated; /* the inner packet was cut if its carrier was */
-			if (r != ENCAP_OK)
-				return tunnel_failed(d, r, cut);
-			tunnel_enter(out, &e);
-			type = e.next;
-			p = e.inner;
-			continue;
-		}
-		case ETHERTYPE_TEB:
-			if (!ether_header(&p, &type))
-				return tunnel_failed(d, ENCAP_SHORT, cut);
-			continue;
-		case ETHERTYPE_8021Q:
-		case ETHERTYPE_8021AD:
-		case ETHERTYPE_QINQ_OLD: {
-			/* a VLAN tag: a layer (priority, DEI, the 12-bit id), copied out in one
-			   bounded read (the compiler resolves the copy's checks) */
-			uint8_t tag[4];
-			struct cursor c = cur_make(p.ptr, p.len);
-			cur_copy(&c, tag, sizeof tag);
-			p = cur_rest(&c);
-			if (!cur_ok(&c))
-				return tunnel_failed(d, ENCAP_SHORT, cut);
-			struct cursor h = cur_make(tag, sizeof tag);
-			uint16_t tci = cur_be16(&h);
-			type = cur_be16(&h);
-			if (!tunnel_push(d, out, TUNNEL_VLAN, tci & 0x0fffu, tci & 0x0fffu, false))
-				return DECODE_MALFORMED;
-			continue;
-		}
-		case ETHERTYPE_MPLS:
-		case ETHERTYPE_MPLS_MC:
-			r = mpls_parse(p.ptr, p.len, &e);
-			break;
-		case ETHERTYPE_PPPOE_SESSION:
-			/* its LENGTH past the frame is a lie unless the capture cut the frame (cut
-			   says only that the bytes could have been cut) */
-			r = pppoe_parse(p.ptr, p.len, cut && out->caplen < out->wirelen, &e);
-			break;
-		case ETHERTYPE_NSH:
-			r = nsh_parse(p.ptr, p.len, &e);
-			break;
-		default:
-			return DECODE_SKIP; /* ARP, LLDP, 802.3 lengths ...: not ours, not wrong */
-		}
-		if (r == ENCAP_NONE)
+		} else if (r == ENCAP_NONE) {
 			return DECODE_SKIP; /* PPP's control protocols, an MPLS associated channel */
+		}
 		if (r != ENCAP_OK)
 			return tunnel_failed(d, r, cut);
-		if (!tunnel_push(d, out, e.kind, e.id, e.flow_id, false))
+		if (!tunnel_push(d, out, e.kind, e.id, e.flow_id, ip))
 			return DECODE_MALFORMED;
+		if (ip)
+			tunnel_enter(out, &e);
 		type = e.next;
 		p = e.inner;
 	}

@@ -125,9 +125,9 @@ static enum encap_result ip_in_ip(struct span s, enum tunnel_kind kind, uint16_t
 enum encap_result tunnel_decap(struct decoder *d, const struct packet *out, struct encap *e)
 {
 	struct span s = { out->payload, out->payload_len };
-	switch (out->ip_proto) {
-	case IPPROTO_UDP_:
+	if (out->ip_proto == IPPROTO_UDP_) /* most packets that come this way */
 		return udp_tunnel(d, out, s, e);
+	switch (out->ip_proto) {
 	case IPPROTO_GRE_:
 		return gre_tunnel(s, e);
 	case IPPROTO_IPIP_:
