@@ -54,7 +54,8 @@ count() {
     -r "$WORK/$1.pcap" --db "$WORK/db" --jsonl /dev/null --sigs "$WORK/$3" > /dev/null 2>&1
   local total frame
   total=$(callgrind_annotate "$WORK/cg.out" | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
-  frame=$(callgrind_annotate --inclusive=yes "$WORK/cg.out" | sed -n 's/^ *\([0-9,]*\) .*:pipeline_frame .*/\1/p' | head -1 | tr -d ,)
+  # pipeline_frame_ahead where the file reader hands the pipeline the next frame too
+  frame=$(callgrind_annotate --inclusive=yes "$WORK/cg.out" | sed -En 's/^ *([0-9,]+) .*:pipeline_frame(_ahead)? .*/\1/p' | head -1 | tr -d ,)
   echo "$total $frame"
 }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }

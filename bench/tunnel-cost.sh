@@ -2,7 +2,7 @@
 # bench/tunnel-cost.sh — what the tunnel path costs: the same packets untunnelled and
 # inside each encapsulation (bench/wrap-tunnel.py: VXLAN, Geneve, ERSPAN II, plain GRE,
 # GTP-U inside ERSPAN, MPLS, QinQ), counted in instructions with valgrind's callgrind inside
-# pipeline_frame (decode, flows, dissectors, detection, the order filter: the packet's
+# pipeline_frame or pipeline_frame_ahead (decode, flows, dissectors, detection, the order filter: the packet's
 # path; not the file reading nor the custody hash, which only grow with the bytes).
 # Instruction counts do not depend on what else the machine runs, which wall-clock
 # times here do (docs/performance.md). The order matches no address, so no record is
@@ -44,9 +44,15 @@ fi
 "$PENTRAP" gen --seed 3 --subscribers 2000 --packets 100000 -o "$WORK/G.pcap" -q
 workloads+=(G)
 
-# instructions W FILE: callgrind's count inside pipeline_frame
+# The packet's path is pipeline_frame_ahead where the file reader hands the pipeline the
+# next frame too (it may decode it early: every frame is still decoded once, inside one
+# such call), else pipeline_frame. Not both: callgrind's toggles would cancel inside.
+entry=pipeline_frame
+if nm "$PENTRAP" | grep ' pipeline_frame_ahead$' > /dev/null; then entry=pipeline_frame_ahead; fi
+
+# instructions W FILE: callgrind's count inside the packet's path
 instructions() {
-  valgrind --tool=callgrind --toggle-collect=pipeline_frame --callgrind-out-file=/dev/null \
+  valgrind --tool=callgrind --toggle-collect=$entry --callgrind-out-file=/dev/null \
     "$PENTRAP" run --no-db -q --max-memory 64 --order "$WORK/none.yaml" -r "$2" 2>&1 |
     sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d ,
 }

@@ -94,12 +94,6 @@ static inline uint32_t ixhash_chain_head(const struct ixhash *h, uint32_t hash)
 	return h->bucket[hash & h->mask];
 }
 
-/* Asks the cache for hash's bucket, to be walked soon (a prefetch: reads nothing). */
-static inline void ixhash_prefetch_bucket(const struct ixhash *h, uint32_t hash)
-{
-	__builtin_prefetch(&h->bucket[hash & h->mask]);
-}
-
 static inline void ixhash_unlink(struct ixhash *h, uint32_t i, uint32_t prev)
 {
 	if (prev == IX_NIL)

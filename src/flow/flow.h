@@ -78,16 +78,6 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 void flow_table_free(struct flow_table *t);
 
 /*
- * For a packet flow_table_packet will be given soon (the frame read ahead): asks the
- * cache for its bucket (flow_table_prefetch_bucket), then, once that has had time to
- * arrive, for the first flow of the bucket, whose key the lookup compares first
- * (flow_table_prefetch_flow). Hints only: they change nothing and may be skipped. The
- * lookup's two cache misses a packet were most of its time in a table of a million flows.
- */
-void flow_table_prefetch_bucket(const struct flow_table *t, const struct packet *pkt);
-void flow_table_prefetch_flow(const struct flow_table *t, const struct packet *pkt);
-
-/*
  * Finds or creates the flow of pkt; *dir receives 0 (initiator to responder) or 1.
  * *created is set when this packet started the flow. Updates counters and last_ts.
  * Returns NULL when the table is full (counted as ANOM_FLOW_TABLE_FULL).

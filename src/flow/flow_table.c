@@ -315,20 +315,6 @@ static bool reopens(const struct flow_node *n, const struct packet *pkt)
 	       (pkt->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 }
 
-void flow_table_prefetch_bucket(const struct flow_table *t, const struct packet *pkt)
-{
-	ixhash_prefetch_bucket(&t->by_key, hash_packet(pkt));
-}
-
-void flow_table_prefetch_flow(const struct flow_table *t, const struct packet *pkt)
-{
-	uint32_t i = ixhash_chain_head(&t->by_key, hash_packet(pkt));
-	if (i != IX_NIL) {
-		__builtin_prefetch(&t->nodes[i].f.key);
-		__builtin_prefetch(&t->pool.link[i]); /* ixpool_touch moves it to its list's end */
-	}
-}
-
 struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, int *dir,
 			       bool *created)
 {

@@ -55,14 +55,6 @@ struct pipeline {
 	void *on_record_ud;
 	struct identity_wait *wait;    /* events waiting for a shared binding (live), or NULL */
 	bool identity_pending;         /* live identity sharing: flows nobody was bound to are looked at */
-	/* the frame read ahead (pipeline_frame_ahead): decoded into pk[ahead_slot] */
-	struct packet pk[2];
-	unsigned ahead_slot;
-	bool ahead_decoded;
-	enum decode_result ahead_rc;
-	uint64_t ahead_frame_no;
-	const uint8_t *ahead_data;
-	const struct packet *prefetch; /* the packet ahead whose flow is asked for, or NULL */
 };
 
 /* The summary's sms line: every sms event by the protocol that carried it. */
@@ -296,8 +288,6 @@ void pipeline_free(struct pipeline *p)
 void pipeline_set_capture(struct pipeline *p, uint32_t index, const char *sha256)
 {
 	p->capture_index = index;
-	p->ahead_decoded = false; /* a frame read ahead is of the capture before */
-	p->prefetch = NULL;
 	if (index >= p->ncaptures) {
 		char(*grown)[65] = realloc(p->capture_sha256, ((size_t)index + 1) * sizeof *grown);
 		if (!grown)
@@ -492,78 +482,21 @@ static void dispatch(struct pipeline *p, const struct packet *pkt)
 	}
 }
 
-static enum decode_result decode_into(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no,
-				      struct packet *pkt)
+void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)
 {
-	pkt->ts_us = frame->ts_us;
-	pkt->frame_no = frame_no;
-	pkt->capture_index = p->capture_index;
-	pkt->tunnelled = false;
-	pkt->caplen = frame->caplen;
-	pkt->wirelen = frame->wirelen;
-	return decode_frame(p->decoder, frame->linktype, frame->data, pkt);
-}
-
-/* Whether tick(now_us) would expire anything (its fragments among them). */
-static bool tick_due(const struct pipeline *p, uint64_t now_us)
-{
-	return p->last_tick_us != 0 && now_us >= p->last_tick_us && now_us - p->last_tick_us >= TICK_INTERVAL_US;
-}
-
-/*
- * Decoding the frame ahead before this frame's packet is dispatched changes nothing the
- * records see, when: this packet does not borrow the fragment table's output buffers
- * (the frame ahead may complete a datagram, two in a fragmented tunnel, and reuse
- * them), the tick at the frame ahead's time is not due (it expires fragments, as the
- * fragment table also does on its own as fragments arrive, before that frame is
- * decoded), and the frame is this pipeline's alone (a shared frame's counts are put
- * back, run/shard.h). The decoder's counts (IP packets, anomalies) come one frame earlier.
- */
-static bool may_decode_ahead(const struct pipeline *p, const struct packet *pkt, const struct capture_frame *ahead)
-{
-	return ahead && !p->frame_shared && !pkt->reassembled && !tick_due(p, ahead->ts_us);
-}
-
-void pipeline_frame_ahead(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no,
-			  const struct capture_frame *ahead)
-{
+	struct packet pkt;
+	pkt.ts_us = frame->ts_us;
+	pkt.frame_no = frame_no;
+	pkt.capture_index = p->capture_index;
+	pkt.tunnelled = false;
+	pkt.caplen = frame->caplen;
+	pkt.wirelen = frame->wirelen;
 	tick(p, frame->ts_us);
 	p->stats.packets++;
 	p->stats.bytes += frame->wirelen;
-	unsigned slot;
-	enum decode_result rc;
-	if (p->ahead_decoded && p->ahead_frame_no == frame_no && p->ahead_data == frame->data) {
-		slot = p->ahead_slot;
-		rc = p->ahead_rc;
-	} else {
-		slot = 0;
-		rc = decode_into(p, frame, frame_no, &p->pk[slot]);
-	}
-	struct packet *pkt = &p->pk[slot];
-	p->ahead_decoded = false;
-	p->prefetch = NULL;
-	if (rc == DECODE_OK && may_decode_ahead(p, pkt, ahead)) {
-		p->ahead_slot = slot ^ 1;
-		p->ahead_rc = decode_into(p, ahead, frame_no + 1, &p->pk[p->ahead_slot]);
-		p->ahead_decoded = true;
-		p->ahead_frame_no = frame_no + 1;
-		p->ahead_data = ahead->data;
-		if (p->ahead_rc == DECODE_OK) {
-			p->prefetch = &p->pk[p->ahead_slot];
-			flow_table_prefetch_bucket(p->flows, p->prefetch);
-		}
-	}
-	if (rc == DECODE_OK)
-		dispatch(p, pkt);
-	/* the bucket of the packet ahead was asked for before this packet's dispatch and has
-	 * arrived: its first flow is asked for now, and arrives while the next frame is read */
-	if (p->prefetch)
-		flow_table_prefetch_flow(p->flows, p->prefetch);
-}
-
-void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)
-{
-	pipeline_frame_ahead(p, frame, frame_no, NULL);
+	if (decode_frame(p->decoder, frame->linktype, frame->data, &pkt) != DECODE_OK)
+		return;
+	dispatch(p, &pkt);
 }
 
 void pipeline_shared_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no)

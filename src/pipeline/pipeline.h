@@ -63,16 +63,6 @@ void pipeline_set_capture(struct pipeline *p, uint32_t index, const char *sha256
 void pipeline_frame(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no);
 
 /*
- * The same, told the frame that comes next (frame_no + 1, or NULL: capture/capture_ahead.h):
- * that frame is decoded now, when that cannot change what this frame's packet sees, and
- * its flow is fetched into the cache while this frame is processed; it must then be
- * the next frame given, its data still where it was. Records are the same as frame by
- * frame. One pipeline only, not the workers' shared frames.
- */
-void pipeline_frame_ahead(struct pipeline *p, const struct capture_frame *frame, uint64_t frame_no,
-			  const struct capture_frame *ahead);
-
-/*
  * A frame every worker was given (run/shard.h: shared signalling, or an IP
  * fragment): each reads it; a packet that turns out to be another worker's (a
  * reassembled datagram) is left to that worker, and only worker 0 counts the frame

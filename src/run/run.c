@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "capture/capture_ahead.h"
 #include "broker/binding.h"
 #include "broker/binding_feed.h"
 #include "broker/publish.h"
@@ -209,13 +208,8 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 	struct capture_frame frame;
 	uint64_t frame_no = 0;
 	int status = RUN_OK;
-	/* one pipeline reads a frame ahead, to fetch its flow while this one is processed */
-	struct capture_ahead ahead;
-	capture_ahead_init(&ahead, &src);
 	for (;;) {
-		const struct capture_frame *next = NULL;
-		enum capture_next r = c->ws ? src.ops->next(&src, &frame, errbuf, errlen)
-					    : capture_ahead_next(&ahead, &frame, &next, errbuf, errlen);
+		enum capture_next r = src.ops->next(&src, &frame, errbuf, errlen);
 		if (r == CAPTURE_END)
 			break;
 		if (r == CAPTURE_ERROR) {
@@ -227,7 +221,7 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 		if (c->ws)
 			workers_frame(c->ws, &frame, ++frame_no);
 		else
-			pipeline_frame_ahead(c->pl, &frame, ++frame_no, next);
+			pipeline_frame(c->pl, &frame, ++frame_no);
 		test_hook_frame(++c->frames);
 		if ((frame_no & 1023) != 0 && !held_full(c))
 			continue;
@@ -237,7 +231,6 @@ static int read_capture(struct run_ctx *c, const char *path, struct progress *pr
 			break;
 	}
 	progress_show(pr, &src, true);
-	capture_ahead_fini(&ahead);
 	capture_close(&src);
 	return status;
 }
