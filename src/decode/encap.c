@@ -4,24 +4,7 @@
  */
 #include "decode/encap.h"
 
-enum { ENCAP_LOOK_VLAN_TAGS = 2, IPV6_HDR_LEN = 40 };
-
-bool encap_looks_ip(struct span s, unsigned want)
-{
-	struct cursor c = cur_make(s.ptr, s.len);
-	uint8_t vihl = cur_u8(&c);
-	unsigned v = vihl >> 4;
-	if (!cur_ok(&c) || (want && v != want))
-		return false;
-	if (v == 6)
-		return cur_has(&c, IPV6_HDR_LEN - 1);
-	if (v != 4)
-		return false;
-	cur_skip(&c, 1);
-	uint16_t total = cur_be16(&c);
-	size_t hlen = (size_t)(vihl & 0x0f) * 4;
-	return cur_ok(&c) && hlen >= 20 && total >= hlen;
-}
+enum { ENCAP_LOOK_VLAN_TAGS = 2 };
 
 bool encap_looks_ethernet(struct span s)
 {

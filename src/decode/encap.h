@@ -69,9 +69,25 @@ static inline enum encap_result encap_found(struct encap *e, enum tunnel_kind ki
  * Whether s starts like an IP packet: the version nibble (want 4 or 6, or 0 for
  * either) and a header length and total length that fit each other. A look, not a
  * decode: used where a payload does not name itself (MPLS) and to recognise a tunnel
- * off its port.
+ * off its port. Inline: every MPLS packet that is not explicit-null asks.
  */
-bool encap_looks_ip(struct span s, unsigned want);
+static inline bool encap_looks_ip(struct span s, unsigned want)
+{
+	enum { IPV6_HDR_LEN = 40 };
+	struct cursor c = cur_make(s.ptr, s.len);
+	uint8_t vihl = cur_u8(&c);
+	unsigned v = vihl >> 4;
+	if (!cur_ok(&c) || (want && v != want))
+		return false;
+	if (v == 6)
+		return cur_has(&c, IPV6_HDR_LEN - 1);
+	if (v != 4)
+		return false;
+	cur_skip(&c, 1);
+	uint16_t total = cur_be16(&c);
+	size_t hlen = (size_t)(vihl & 0x0f) * 4;
+	return cur_ok(&c) && hlen >= 20 && total >= hlen;
+}
 
 /* Whether s starts like an Ethernet frame carrying IP (through up to two VLAN tags)
  * or MPLS: the same kind of look. */
