@@ -1255,6 +1255,8 @@ static int pg_ingest(struct store *base, const struct store_ingest *items, size_
 		PQclear(PQexec(s->conn, "SET client_min_messages = warning"));
 		s->staging = false; /* a new session: its temporary table is gone */
 	}
+	if (n == 0)
+		return 0;
 	struct claimed *cl = calloc(n, sizeof *cl);
 	size_t *which = calloc(n, sizeof *which);
 	size_t ncl = 0, m = 0;

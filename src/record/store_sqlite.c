@@ -44,6 +44,7 @@ struct sq_store {
 	struct store base;     /* first: the backend table (store_backend.h) */
 	sqlite3 *db;
 	sqlite3_stmt *insert;
+	sqlite3_stmt *add_binding; /* prepared at the first binding (a sensor with --broker writes many) */
 	bool in_tx;
 	bool unsealed;      /* commit without checkpoints (store_set_unsealed) */
 	bool readonly;
@@ -434,6 +435,7 @@ static void sq_close(struct store *base)
 		return;
 	settle(s);
 	sqlite3_finalize(s->insert);
+	sqlite3_finalize(s->add_binding);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -1205,14 +1207,22 @@ static int sq_cursor_set(struct store *base, const char *name, uint64_t value, c
 static int sq_binding_add(struct store *base, uint64_t ts_us, const char *text, char *errbuf, size_t errlen)
 {
 	struct sq_store *s = sq(base);
-	sqlite3_stmt *st = NULL;
-	if (ensure_table(s, "bindings", BINDINGS_DDL, errbuf, errlen))
-		return -1;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO bindings (ts_us, text) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, errbuf, errlen, "cannot prepare");
+	if (!s->add_binding) {
+		if (ensure_table(s, "bindings", BINDINGS_DDL, errbuf, errlen))
+			return -1;
+		if (sqlite3_prepare_v3(s->db, "INSERT INTO bindings (ts_us, text) VALUES (?1, ?2)", -1,
+				       SQLITE_PREPARE_PERSISTENT, &s->add_binding, NULL) != SQLITE_OK) {
+			s->add_binding = NULL;
+			return db_fail(s, errbuf, errlen, "cannot prepare");
+		}
+	}
+	sqlite3_stmt *st = s->add_binding;
 	sqlite3_bind_int64(st, 1, ts_us > INT64_MAX ? INT64_MAX : (sqlite3_int64)ts_us);
 	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-	return write_aside(s, st, errbuf, errlen);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* the text is borrowed */
+	return r == SQLITE_DONE ? 0 : db_fail(s, errbuf, errlen, "cannot write");
 }
 
 static int binding_row(sqlite3_stmt *st, struct walk *w)

@@ -38,10 +38,21 @@ run -r "$WORK/ub.pcap" --db "$WORK/ub.db" --sensor ub --broker "$RMQ_URL" --json
 [ "$(sqlite3 "$WORK/cp.db" 'SELECT count(*) FROM bindings')" -gt 20 ] && pass || fail "the control plane spooled no bindings"
 
 # --- two collectors at once ---
-"$PENTRAP" collect --broker "$RMQ_URL" --db "$PG_URL" --batch 2 --idle-exit 3 2> "$WORK/c1.err" &
+# The first stops itself right after committing its first records (the test hook, before
+# it acknowledges them) and holds them while the second starts and takes the rest, then
+# goes on: alone, one collector can empty a queue this small before the other is up
+# (it did, under the sanitizers).
+PENTRAP_TEST_HOOK=STOP@record:1 "$PENTRAP" collect --broker "$RMQ_URL" --db "$PG_URL" --batch 2 --idle-exit 3 \
+  2> "$WORK/c1.err" &
 c1=$!
+wait_stopped $c1 && pass
 "$PENTRAP" collect --broker "$RMQ_URL" --db "$PG_URL" --batch 2 --idle-exit 3 2> "$WORK/c2.err"
 st2=$?
+# (it may stop again at another sensor's first record: continued until it ends)
+while [ "$(awk '{ print $3 }' "/proc/$c1/stat" 2> /dev/null || echo gone)" != Z ] && [ -e "/proc/$c1" ]; do
+  kill -CONT $c1 2> /dev/null
+  sleep 0.2
+done
 wait $c1
 st1=$?
 [ $st1 = 0 ] && [ $st2 = 0 ] && pass || { fail "collectors: $st1 $st2"; cat "$WORK/c1.err" "$WORK/c2.err"; }
