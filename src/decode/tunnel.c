@@ -70,13 +70,11 @@ static enum encap_result on_port(struct decoder *d, enum encap_result r)
 static enum encap_result udp_tunnel(struct decoder *d, const struct packet *pkt, struct span s,
 				    struct encap *e)
 {
-	if (pkt->sport == GTPU_PORT)
+	if (pkt->sport == GTPU_PORT || pkt->dport == GTPU_PORT)
 		return gtpu_parse(s.ptr, s.len, e); /* not a G-PDU: GTP-U's own echo and the like */
 	/* VXLAN and Geneve send from a source port that is a hash of the inner flow, to
 	   the tunnel's port: only the destination says which tunnel it is */
 	switch (pkt->dport) {
-	case GTPU_PORT:
-		return gtpu_parse(s.ptr, s.len, e);
 	case VXLAN_PORT:
 		return on_port(d, vxlan_parse(s.ptr, s.len, false, e));
 	case VXLAN_GPE_PORT:
