@@ -40,6 +40,11 @@ struct flow_key {
 
 enum { FLOW_NO_DISSECTOR = 0xff, FLOW_UNDECIDED = 0xfe };
 
+/* In parse_done, beside the directions' bits: one bit the flow's dissector keeps for
+ * itself, to decide a packet from the flow's first cache line without reading its
+ * state (STUN: the flow is known to carry media, a media datagram changes nothing). */
+enum { FLOW_PARSE_MARK = 1u << 7 };
+
 /*
  * Laid out by how often a packet touches each field: the first cache line holds what
  * every packet reads or writes (the key it is found by, its time, the dissector and
@@ -57,7 +62,7 @@ struct flow {
 	bool closed[2];         /* FIN or RST seen in that direction */
 	bool rst;               /* RST seen: the connection is over whatever FINs say */
 	uint8_t detect_flags;   /* the signature engine's progress on this flow (detect/detect_internal.h) */
-	uint8_t parse_done;     /* bit d: the dissector wants no more of direction d (PARSE_DONE) */
+	uint8_t parse_done;     /* bit d: the dissector wants no more of direction d (PARSE_DONE); FLOW_PARSE_MARK */
 	bool replica;           /* shared traffic another worker records and counts (run/shard.h) */
 	/* line 2: counters, and what the layers above keep */
 	uint64_t packets[2], bytes[2]; /* bytes: the IP packets' declared lengths (packet.h ip_len) */
