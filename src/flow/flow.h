@@ -40,21 +40,39 @@ struct flow_key {
 
 enum { FLOW_NO_DISSECTOR = 0xff, FLOW_UNDECIDED = 0xfe };
 
+/* In parse_done, beside the directions' bits: one bit the flow's dissector keeps for
+ * itself, to decide a packet from the flow's first cache line without reading its
+ * state (STUN: the flow is known to carry media, a media datagram changes nothing). */
+enum { FLOW_PARSE_MARK = 1u << 7 };
+
+/*
+ * Laid out by how often a packet touches each field: the first cache line holds what
+ * every packet reads or writes (the key it is found by, its time, the dissector and
+ * its progress), the second what most write (counters) or the layers above read, the
+ * third what only TCP reassembly and the records need. The table keeps its flows in
+ * an array aligned to a cache line, so the first line is one line (flow_table.c).
+ */
 struct flow {
+	/* line 1: every packet */
 	struct flow_key key;
-	uint64_t first_ts_us, last_ts_us;
-	uint64_t first_frame;
-	uint32_t capture_index;
-	uint64_t packets[2], bytes[2]; /* bytes: the IP packets' declared lengths (packet.h ip_len) */
+	uint32_t state_bytes;   /* of the table's state budget, reserved for proto_state (flow_table_state_reserve) */
+	uint64_t last_ts_us;
 	uint8_t dissector;      /* index into the registry, or FLOW_UNDECIDED / FLOW_NO_DISSECTOR */
 	uint8_t probe_tries;    /* payload packets looked at while undecided */
 	bool closed[2];         /* FIN or RST seen in that direction */
+	bool rst;               /* RST seen: the connection is over whatever FINs say */
 	uint8_t detect_flags;   /* the signature engine's progress on this flow (detect/detect_internal.h) */
-	uint8_t parse_done;     /* bit d: the dissector wants no more of direction d (PARSE_DONE) */
+	uint8_t parse_done;     /* bit d: the dissector wants no more of direction d (PARSE_DONE); FLOW_PARSE_MARK */
 	bool replica;           /* shared traffic another worker records and counts (run/shard.h) */
+	/* line 2: counters, and what the layers above keep */
+	uint64_t packets[2], bytes[2]; /* bytes: the IP packets' declared lengths (packet.h ip_len) */
+	uint64_t first_ts_us;
+	uint64_t first_frame;
 	void *proto_state;      /* owned by the dissector (see proto.h), may be NULL */
-	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
 	void *user;             /* for later layers (signatures, identity): owned by whoever set it */
+	/* line 3: TCP reassembly, and the records' evidence */
+	struct tcp_stream *stream[2]; /* TCP reassembly per direction, lazily made; owned by the table */
+	uint32_t capture_index;
 	struct tunnel_path tunnel; /* the path of the flow's first packet: its records' evidence.tunnel */
 };
 

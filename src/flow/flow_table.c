@@ -4,7 +4,7 @@
  * timeouts.
  *
  * Memory is fixed at creation so that traffic cannot make the table allocate: every
- * flow lives in one array of nodes, named by the indices of an index pool
+ * flow lives in one array (aligned to a cache line), named by the indices of an index pool
  * (core/ixpool.h: a free list hands them out; slots never used are not even touched,
  * so the OS backs only what traffic has used), found through a hash index over the
  * same indices (core/ixhash.h), and TCP reassembly streams come from a pool of at most
@@ -59,20 +59,22 @@ enum {
 enum lru_list { LRU_OTHER, LRU_TCP, LRU_TCP_CLOSED, LRU__COUNT };
 _Static_assert((int)LRU__COUNT <= (int)IXPOOL_MAX_LISTS, "the pool keeps the LRU lists");
 
-struct flow_node {
-	struct flow f;
-	uint32_t state_bytes; /* reserved of the state budget, given back when the flow ends */
-	bool rst;       /* RST seen: the connection is over whatever FINs say */
-};
-
-/* What the table keeps per flow besides its node: pool links and list, hash node,
+/* What the table keeps per flow besides the flow itself: pool links and list, hash node,
  * state-list links, and its share of the buckets. */
 #define FLOW_INDEX_BYTES (sizeof(struct ix_link) + 1 + sizeof(struct ixhash_node) + sizeof(struct ix_link) + 4)
-_Static_assert(sizeof(struct flow_node) + FLOW_INDEX_BYTES <= 256,
-	       "a tracked flow (node plus its share of the indexes) must stay within 256 bytes");
+_Static_assert(sizeof(struct flow) + FLOW_INDEX_BYTES <= 256,
+	       "a tracked flow (plus its share of the indexes) must stay within 256 bytes");
+
+/* A packet finds its flow in one cache line (flow.h: the fields every packet touches
+ * come first), so a flow is whole lines, and the array starts on a line. */
+enum { CACHE_LINE = 64 };
+_Static_assert(sizeof(struct flow) % CACHE_LINE == 0, "a flow is whole cache lines");
+_Static_assert(offsetof(struct flow, replica) < CACHE_LINE && offsetof(struct flow, last_ts_us) < CACHE_LINE,
+	       "what every packet touches is in the flow's first cache line");
 
 struct flow_table {
-	struct flow_node *nodes;  /* [1, max_flows]: node 0 unused */
+	struct flow *flows;       /* [1, max_flows]: flow 0 unused; aligned to a cache line in flows_mem */
+	void *flows_mem;          /* the allocation (owned) */
 	struct ixpool pool;       /* the flows held, each on its timeout's list (enum lru_list) */
 	struct ixhash by_key;     /* flows by flow_hash_packet */
 	uint32_t count;           /* flows held (the pool's count, but for one ending now) */
@@ -167,11 +169,11 @@ static inline bool key_matches(const struct flow_key *k, const struct packet *p,
 
 /* ---- LRU lists ---- */
 
-static inline unsigned lru_list_of(const struct flow_node *n)
+static inline unsigned lru_list_of(const struct flow *f)
 {
-	if (n->f.key.proto != IPPROTO_TCP_)
+	if (f->key.proto != IPPROTO_TCP_)
 		return LRU_OTHER;
-	if (n->rst || (n->f.closed[0] && n->f.closed[1]))
+	if (f->rst || (f->closed[0] && f->closed[1]))
 		return LRU_TCP_CLOSED;
 	return LRU_TCP;
 }
@@ -203,7 +205,7 @@ static struct flow_config with_defaults(const struct flow_config *cfg)
 size_t flow_table_memory(const struct flow_config *cfg)
 {
 	struct flow_config c = with_defaults(cfg);
-	return sizeof(struct flow_table) + ((size_t)c.max_flows + 1) * (sizeof(struct flow_node) + sizeof(struct ix_link)) +
+	return sizeof(struct flow_table) + ((size_t)c.max_flows + 1) * (sizeof(struct flow) + sizeof(struct ix_link)) + CACHE_LINE +
 	       ixpool_memory(c.max_flows) + ixhash_memory(c.max_flows + 1, c.max_flows) +
 	       (size_t)c.max_streams * sizeof(struct tcp_stream *);
 }
@@ -236,10 +238,12 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 	if (!t)
 		return NULL;
 	/* calloc: large enough to come straight from mmap, so untouched slots cost no RAM. */
-	t->nodes = calloc((size_t)c.max_flows + 1, sizeof *t->nodes);
+	t->flows_mem = calloc(1, ((size_t)c.max_flows + 1) * sizeof *t->flows + CACHE_LINE);
+	if (t->flows_mem)
+		t->flows = (struct flow *)(((uintptr_t)t->flows_mem + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1));
 	t->state_link = calloc((size_t)c.max_flows + 1, sizeof *t->state_link);
 	t->free_streams = calloc(c.max_streams, sizeof *t->free_streams);
-	if (!t->nodes || !t->state_link || !t->free_streams || ixpool_init(&t->pool, c.max_flows) != 0 ||
+	if (!t->flows || !t->state_link || !t->free_streams || ixpool_init(&t->pool, c.max_flows) != 0 ||
 	    ixhash_init(&t->by_key, c.max_flows + 1, c.max_flows) != 0)
 		goto fail;
 	t->timeout_us[LRU_OTHER] = (uint64_t)c.udp_timeout_s * 1000000u;
@@ -255,7 +259,7 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, struct stats *s
 	return t;
 
 fail:
-	free(t->nodes);
+	free(t->flows_mem);
 	free(t->state_link);
 	free(t->free_streams);
 	ixpool_fini(&t->pool);
@@ -273,7 +277,7 @@ void flow_table_free(struct flow_table *t)
 	for (unsigned i = 0; i < t->nfree_streams; i++)
 		tcp_stream_free(t->free_streams[i]);
 	free(t->free_streams);
-	free(t->nodes);
+	free(t->flows_mem);
 	free(t->state_link);
 	ixpool_fini(&t->pool);
 	ixhash_fini(&t->by_key);
@@ -293,10 +297,10 @@ static uint32_t evict_oldest(struct flow_table *t, uint64_t now_us)
 	uint32_t best = IX_NIL;
 	for (unsigned l = 0; l < LRU__COUNT; l++) {
 		uint32_t i = ixpool_oldest(&t->pool, l);
-		if (i != IX_NIL && (best == IX_NIL || t->nodes[i].f.last_ts_us < t->nodes[best].f.last_ts_us))
+		if (i != IX_NIL && (best == IX_NIL || t->flows[i].last_ts_us < t->flows[best].last_ts_us))
 			best = i;
 	}
-	if (best == IX_NIL || t->nodes[best].f.last_ts_us >= now_us)
+	if (best == IX_NIL || t->flows[best].last_ts_us >= now_us)
 		return IX_NIL;
 	stats_anomaly(t->stats, ANOM_FLOW_EVICTED);
 	end_flow(t, best); /* gives the node back to the pool */
@@ -309,9 +313,9 @@ static uint32_t evict_oldest(struct flow_table *t, uint64_t now_us)
  * flow, so a client that reuses its port (a SIP phone re-registering over TCP) is
  * parsed afresh instead of as the tail of the old stream.
  */
-static bool reopens(const struct flow_node *n, const struct packet *pkt)
+static bool reopens(const struct flow *f, const struct packet *pkt)
 {
-	return n->f.key.proto == IPPROTO_TCP_ && (n->rst || (n->f.closed[0] && n->f.closed[1])) &&
+	return f->key.proto == IPPROTO_TCP_ && (f->rst || (f->closed[0] && f->closed[1])) &&
 	       (pkt->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 }
 
@@ -321,7 +325,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 	uint32_t h = hash_packet(pkt);
 	uint32_t i;
 	int d = 0;
-	struct flow_node *n = NULL;
+	struct flow *f = NULL;
 
 	*created = false;
 	/*
@@ -332,27 +336,25 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 	 * packet's key, so the flow found is the one a walk by hash finds.
 	 */
 	for (i = ixhash_chain_head(&t->by_key, h); i != IX_NIL; i = ixhash_chain_next(&t->by_key, i)) {
-		if (key_matches(&t->nodes[i].f.key, pkt, &d)) {
-			n = &t->nodes[i];
+		if (key_matches(&t->flows[i].key, pkt, &d)) {
+			f = &t->flows[i];
 			break;
 		}
 	}
-	if (n && reopens(n, pkt)) {
+	if (f && reopens(f, pkt)) {
 		end_flow(t, i); /* its dissectors see its end before the new connection begins */
-		n = NULL;
+		f = NULL;
 	}
 
-	if (!n) {
+	if (!f) {
 		i = ixpool_alloc(&t->pool);
 		if (i == IX_NIL && (i = evict_oldest(t, pkt->ts_us)) == IX_NIL) {
 			stats_anomaly(t->stats, ANOM_FLOW_TABLE_FULL);
 			return NULL;
 		}
-		n = &t->nodes[i];
-		/* A returned node was zeroed when it ended; a fresh one is calloc'd. */
+		f = &t->flows[i];
+		/* A returned flow was zeroed when it ended; a fresh one is calloc'd. */
 		ixhash_insert(&t->by_key, i, h);
-		n->rst = false;
-		struct flow *f = &n->f;
 		f->key.addr[0] = pkt->src;
 		f->key.addr[1] = pkt->dst;
 		f->key.port[0] = pkt->sport;
@@ -364,7 +366,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 		f->first_frame = pkt->frame_no;
 		f->capture_index = pkt->capture_index;
 		f->dissector = FLOW_UNDECIDED;
-		ixpool_touch(&t->pool, i, lru_list_of(n));
+		ixpool_touch(&t->pool, i, lru_list_of(f));
 		t->count++;
 		if (t->stats)
 			t->stats->flows++;
@@ -372,7 +374,6 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 		d = 0;
 	}
 
-	struct flow *f = &n->f;
 	f->packets[d]++;
 	f->bytes[d] += pkt->ip_len; /* the IP packet's bytes: the same on any link, in any tunnel */
 	/* Captures merged from several files may step back in time; keep the latest. */
@@ -381,11 +382,11 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *pkt, i
 	if (f->key.proto == IPPROTO_TCP_ && (pkt->tcp_flags & (TCP_FIN | TCP_RST))) {
 		f->closed[d] = true;
 		if (pkt->tcp_flags & TCP_RST)
-			n->rst = true;
+			f->rst = true;
 	}
 	/* Most recent at the tail of its list (which may change once the TCP side closes). */
-	ixpool_touch(&t->pool, i, lru_list_of(n));
-	if (n->state_bytes && t->state_lru.tail != i) {
+	ixpool_touch(&t->pool, i, lru_list_of(f));
+	if (f->state_bytes && t->state_lru.tail != i) {
 		ix_list_unlink(t->state_link, &t->state_lru, i);
 		ix_list_append(t->state_link, &t->state_lru, i);
 	}
@@ -411,11 +412,11 @@ static void relieve(struct flow_table *t, const struct flow *keep)
 		if (t->shed_hand >= reached)
 			t->shed_hand = 0;
 		uint32_t i = 1 + t->shed_hand++;
-		struct flow_node *n = &t->nodes[i];
-		if (ixpool_list_of(&t->pool, i) < 0 || &n->f == keep)
+		struct flow *f = &t->flows[i];
+		if (ixpool_list_of(&t->pool, i) < 0 || f == keep)
 			continue;
 		for (int d = 0; d < 2; d++) {
-			struct tcp_stream *s = n->f.stream[d];
+			struct tcp_stream *s = f->stream[d];
 			if (s && (tcp_stream_has_gap(s) || tcp_stream_buffer_size(s) >= SHED_MIN_BUFFER))
 				tcp_stream_shed(s);
 		}
@@ -467,56 +468,50 @@ void flow_stream_release(struct flow_table *t, struct flow *f, int dir)
 
 static void end_flow(struct flow_table *t, uint32_t i)
 {
-	struct flow_node *n = &t->nodes[i];
+	struct flow *f = &t->flows[i];
 	ixpool_unlist(&t->pool, i);
 	ixhash_remove(&t->by_key, i);
 	t->count--;
 	/* on_end sees the flow whole, streams included, for a last parse. */
 	if (t->on_end)
-		t->on_end(&n->f, t->ud);
+		t->on_end(f, t->ud);
 	for (int d = 0; d < 2; d++) {
-		if (n->f.stream[d]) {
-			tcp_stream_reset(n->f.stream[d]);
-			t->free_streams[t->nfree_streams++] = n->f.stream[d];
+		if (f->stream[d]) {
+			tcp_stream_reset(f->stream[d]);
+			t->free_streams[t->nfree_streams++] = f->stream[d];
 		}
 	}
-	if (n->state_bytes) {
-		t->state_used -= n->state_bytes; /* on_end has freed the state itself */
+	if (f->state_bytes) {
+		t->state_used -= f->state_bytes; /* on_end has freed the state itself */
 		ix_list_unlink(t->state_link, &t->state_lru, i);
 	}
-	memset(n, 0, sizeof *n);
+	memset(f, 0, sizeof *f);
 	ixpool_free(&t->pool, i);
-}
-
-static struct flow_node *node_of(struct flow *f)
-{
-	return (struct flow_node *)((char *)f - offsetof(struct flow_node, f));
 }
 
 bool flow_table_state_reserve(struct flow_table *t, struct flow *f, size_t bytes, uint64_t now_us)
 {
-	struct flow_node *fn = node_of(f);
 	bytes += STATE_MALLOC_OVERHEAD;
-	if (bytes > t->state_limit || bytes > UINT32_MAX - fn->state_bytes)
+	if (bytes > t->state_limit || bytes > UINT32_MAX - f->state_bytes)
 		return false;
 	while (t->state_used + bytes > t->state_limit) {
 		/* The longest-idle flow holding state: the head of the state list (or the one
 		 * after it, when the head is f itself). */
 		uint32_t i = t->state_lru.head;
-		if (i != IX_NIL && &t->nodes[i] == fn)
+		if (i != IX_NIL && &t->flows[i] == f)
 			i = t->state_link[i].next;
-		if (i == IX_NIL || t->nodes[i].f.last_ts_us >= now_us)
+		if (i == IX_NIL || t->flows[i].last_ts_us >= now_us)
 			return false;
 		stats_anomaly(t->stats, ANOM_FLOW_EVICTED);
 		end_flow(t, i);
 	}
-	uint32_t idx = (uint32_t)(fn - t->nodes);
-	if (!fn->state_bytes)
+	uint32_t idx = (uint32_t)(f - t->flows);
+	if (!f->state_bytes)
 		ix_list_append(t->state_link, &t->state_lru, idx);
 	t->state_used += bytes;
 	if (t->state_used > t->state_peak)
 		t->state_peak = t->state_used;
-	fn->state_bytes += (uint32_t)bytes;
+	f->state_bytes += (uint32_t)bytes;
 	return true;
 }
 
@@ -532,10 +527,10 @@ static void end_due(struct flow_table *t, uint64_t now_us, bool all)
 			uint32_t i = ixpool_oldest(&t->pool, l);
 			if (i == IX_NIL)
 				continue;
-			uint64_t last = t->nodes[i].f.last_ts_us;
+			uint64_t last = t->flows[i].last_ts_us;
 			if (!all && (now_us <= last || now_us - last <= t->timeout_us[l]))
 				continue;
-			if (best == IX_NIL || last < t->nodes[best].f.last_ts_us)
+			if (best == IX_NIL || last < t->flows[best].last_ts_us)
 				best = i;
 		}
 		if (best == IX_NIL)

@@ -16,6 +16,7 @@
 
 #include "core/cursor.h"
 #include "core/str.h"
+#include "flow/flow.h"
 
 enum {
 	MEDIA_FACT_PACKETS = 3,   /* media datagrams before the flow is said to carry media */
@@ -234,8 +235,14 @@ static enum parse_status parse(struct parse_ctx *ctx, const uint8_t *p, size_t l
 	case MEDIA_CHANNEL_DATA:
 	case MEDIA_DTLS:
 	case MEDIA_RTP:
+		/* Once the flow is said to carry media, a media datagram changes nothing; the
+		 * flow's mark says so without reading st (a cache miss a datagram on a call). */
+		if (ctx->flow && (ctx->flow->parse_done & FLOW_PARSE_MARK))
+			return PARSE_OK;
 		if (++st->media == MEDIA_FACT_PACKETS && !st->media_reported) {
 			st->media_reported = true;
+			if (ctx->flow)
+				ctx->flow->parse_done |= FLOW_PARSE_MARK;
 			report(ctx, st);
 		}
 		return PARSE_OK;

@@ -3,7 +3,8 @@
  * response with XOR-MAPPED-ADDRESS 192.0.2.1:32853; 2.3, the same over IPv6), the
  * facts a flow's messages leave (types, attributes, realm, who asked), RFC 7983
  * demultiplexing, and RTP recognition that needs several packets: what the RTP
- * dissector tells the signature engine (its facts sink), packet by packet.
+ * dissector tells the signature engine (its facts sink), packet by packet; and a STUN
+ * flow's media: reported once, then marked on the flow and left alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -256,11 +257,65 @@ static void test_rtp_decides(void)
 	free(r.state);
 }
 
+/* What the STUN dissector told the signature engine so far. */
+struct stun_seen {
+	int reports;
+	bool media;
+};
+
+static void on_stun_facts(void *ud, struct flow *f, int dir, const struct packet *pkt, const struct flow_facts *facts)
+{
+	(void)f, (void)dir, (void)pkt;
+	struct stun_seen *seen = ud;
+	seen->reports++;
+	seen->media = facts->media && strcmp(facts->protocol, "stun") == 0;
+}
+
+/*
+ * A STUN flow's media (RTP after the ICE checks): the third media datagram says the
+ * flow carries media, once, and marks the flow (FLOW_PARSE_MARK); later media
+ * datagrams leave the dissector's state as it was (they are decided from the flow
+ * alone), while a STUN message is still parsed and reported.
+ */
+static void test_stun_media_mark(void)
+{
+	struct stun_seen seen = {0};
+	struct facts_sink sink = { .facts = on_stun_facts, .lookup = on_lookup, .ud = &seen };
+	struct flow flow;
+	memset(&flow, 0, sizeof flow);
+	void *state = calloc(1, stun_dissector.state_size);
+	void *before = malloc(stun_dissector.state_size);
+	struct parse_ctx ctx = { .flow = &flow, .state = state, .facts = &sink };
+	uint8_t rtp[60] = { 0x80, 0x08 };
+	size_t consumed = 0;
+	for (int i = 0; i < 3; i++) {
+		CHECK(!(flow.parse_done & FLOW_PARSE_MARK));
+		CHECK_EQ_INT(stun_dissector.parse(&ctx, rtp, sizeof rtp, &consumed), PARSE_OK);
+	}
+	CHECK_EQ_INT(seen.reports, 1);
+	CHECK(seen.media);
+	CHECK(flow.parse_done & FLOW_PARSE_MARK);
+	CHECK_EQ_INT(flow.parse_done & 3, 0); /* both directions still wanted: STUN may follow */
+	memcpy(before, state, stun_dissector.state_size);
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ_INT(stun_dissector.parse(&ctx, rtp, sizeof rtp, &consumed), PARSE_OK);
+	CHECK(memcmp(before, state, stun_dissector.state_size) == 0);
+	CHECK_EQ_INT(seen.reports, 1);
+	/* an ICE check afterwards: parsed, and reported with media still said */
+	uint8_t req[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+	CHECK_EQ_INT(stun_dissector.parse(&ctx, req, sizeof req, &consumed), PARSE_OK);
+	CHECK_EQ_INT(seen.reports, 2);
+	CHECK(seen.media);
+	free(before);
+	free(state);
+}
+
 int main(void)
 {
 	test_rfc5769();
 	test_realm_and_requests();
 	test_demux_and_rtp();
 	test_rtp_decides();
+	test_stun_media_mark();
 	return check_done("test_stun");
 }
