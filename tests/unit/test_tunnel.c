@@ -1431,7 +1431,7 @@ int main(void)
 	CHECK(dec != NULL && dec_general != NULL);
 	if (!dec || !dec_general)
 		return check_done("test_tunnel");
-	dec_general->short_cut_off = true;
+	dec_general->short_cut_depth = 0; /* the short-cut off */
 	test_gre();
 	test_erspan();
 	test_vxlan();
