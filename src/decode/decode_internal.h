@@ -22,6 +22,9 @@ struct decoder {
 	/* ANOM_CAPTURE_TRUNCATED is counted once per frame, also across a tunnel's inner packet */
 	bool capture_trunc_counted;
 	bool merge_mirrors;      /* decode_config.merge_mirrors */
+	bool short_cut_off;      /* tests only: every layer by the general path, to compare
+				    the short-cut's results with it (ether.c, test_tunnel.c) */
+	uint64_t short_cuts;     /* layers the short-cut opened: tests see it was taken */
 };
 
 /*
@@ -82,9 +85,9 @@ static inline uint32_t tunnel_addr_fold(const struct ip_addr *a)
 
 /*
  * Puts a layer on out's path and into its tunnel key (tunnel.c says what goes in);
- * false (counted) past the depth cap. over_ip: the layer is carried by out's IP
- * packet, whose addresses are its ends. Inline: every layer of every tunnelled packet
- * comes through here.
+ * false (counted) past the depth cap. over_ip: the layer is carried by an IP packet,
+ * whose addresses are already in out->outer_src and outer_dst (tunnel_ends). Inline:
+ * every layer of every tunnelled packet comes through here.
  */
 static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind, uint32_t id,
 			       uint32_t flow_id, bool over_ip)
@@ -101,21 +104,29 @@ static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t ki
 		return true;
 	uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)kind << 24 ^ flow_id);
 	if (over_ip && kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
-		key ^= (tunnel_addr_fold(&out->src) + tunnel_addr_fold(&out->dst)) * 0x85ebca6bu;
+		key ^= (tunnel_addr_fold(&out->outer_src) + tunnel_addr_fold(&out->outer_dst)) * 0x85ebca6bu;
 	out->tunnel_key = key;
 	return true;
 }
-/* out's IP packet carries the tunnel e: its ends and GTP-U's TEID are kept, for
- * fragments inside it (tunnel_fragment_key) and tests; the inner packet's decode then
- * overwrites every IP and transport field. */
+/* out's IP packet carries a tunnel: its addresses are the tunnel's ends, kept for the
+ * key (tunnel_push), for fragments inside it (tunnel_fragment_key) and tests; the inner
+ * packet's decode then overwrites every IP and transport field. */
+static inline void tunnel_ends(struct packet *out)
+{
+	out->outer_src = out->src;
+	out->outer_dst = out->dst;
+}
+/* ... and once its layer is on the path: GTP-U's TEID is kept too. */
 static inline void tunnel_enter(struct packet *out, const struct encap *e)
 {
 	out->tunnelled = true;
-	out->outer_src = out->src;
-	out->outer_dst = out->dst;
 	if (e->kind == TUNNEL_GTPU)
 		out->tunnel_teid = e->id;
 }
+
+/* GRE, and ERSPAN II/III behind it (the ERSPAN layer stands for both on the path):
+ * tunnel_decap's for IP protocol 47, and the short-cut's (ether.c). */
+enum encap_result tunnel_gre(struct span s, struct encap *e);
 
 /* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's
  * kind and id and the innermost tunnel's outer addresses, in order: one datagram on

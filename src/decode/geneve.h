@@ -1,6 +1,13 @@
 /*
  * geneve.h — Geneve (RFC 8926, UDP 6081): the overlay of Open vSwitch, OVN and cloud
- * load balancers and mirrors.
+ * load balancers and mirrors. The header (RFC 8926 §3.4):
+ *
+ *   |Ver|  Opt Len  |O|C|    Rsvd.  |          Protocol Type        |
+ *   |        Virtual Network Identifier (VNI)       |    Reserved   |
+ *   |                    Variable-Length Options                    |
+ * Opt Len counts the options in 4-byte words; they are skipped whole (what they say
+ * is the overlay's business). O (a control message) still carries a frame when the
+ * protocol type says so.
  */
 #ifndef PENTRAP_DECODE_GENEVE_H
 #define PENTRAP_DECODE_GENEVE_H
@@ -14,7 +21,35 @@ enum { GENEVE_PORT = 6081 };
  * port (exact false) version 0 is what makes it Geneve; elsewhere (exact true) the
  * reserved bits must be zero and the protocol Ethernet, IPv4 or IPv6.
  * ENCAP_OK: TUNNEL_GENEVE with the VNI, next the protocol type.
+ *
+ * Inline, in the header rather than a geneve.c: the decoder's short-cut (ether.c)
+ * reads every Geneve packet's header this way, and the call and the handing over of
+ * e through memory were a third of its cost. The fixed 8 bytes are copied out in one
+ * bounded read and read from the copy as two words.
  */
-enum encap_result geneve_parse(const uint8_t *p, size_t len, bool exact, struct encap *e);
+__attribute__((always_inline)) static inline enum encap_result geneve_parse(const uint8_t *p, size_t len, bool exact, struct encap *e)
+{
+	uint8_t fixed[8];
+	struct cursor c = cur_make(p, len);
+	cur_copy(&c, fixed, sizeof fixed);
+	if (!cur_ok(&c))
+		return ENCAP_SHORT;
+	struct cursor h = cur_make(fixed, sizeof fixed);
+	uint32_t word0 = cur_be32(&h), word1 = cur_be32(&h);
+	uint8_t ver_optlen = (uint8_t)(word0 >> 24);
+	uint8_t flags = (uint8_t)(word0 >> 16);
+	uint16_t proto = (uint16_t)word0;
+	uint32_t vni = word1 >> 8;
+	uint8_t reserved = (uint8_t)word1;
+	if ((ver_optlen >> 6) != 0)
+		return ENCAP_NONE;
+	if (exact && ((flags & 0x3f) != 0 || reserved != 0 ||
+		      (proto != ETHERTYPE_TEB && proto != ETHERTYPE_IPV4 && proto != ETHERTYPE_IPV6)))
+		return ENCAP_NONE;
+	cur_skip(&c, (size_t)(ver_optlen & 0x3f) * 4);
+	if (!cur_ok(&c))
+		return ENCAP_SHORT;
+	return encap_found(e, TUNNEL_GENEVE, vni, vni, proto, cur_rest(&c));
+}
 
 #endif

@@ -13,7 +13,6 @@
 #include "decode/vxlan.h"
 
 enum {
-	VXLAN_I = 0x08,   /* the VNI is valid */
 	GPE_VER = 0x30,
 	GPE_P = 0x04,     /* the next protocol field is present */
 	NEXT_NOT_OPENED = 0xffff,
@@ -37,28 +36,8 @@ uint16_t vxlan_gpe_next(uint8_t next_protocol)
 	}
 }
 
-/* Both headers are 8 bytes, copied out in one bounded read and read from the copy
- * (ip.c does the same with IPv4's): the compiler resolves the copy's checks. */
-enum encap_result vxlan_parse(const uint8_t *p, size_t len, bool exact, struct encap *e)
-{
-	uint8_t fixed[VXLAN_HDR];
-	struct cursor c = cur_make(p, len);
-	cur_copy(&c, fixed, sizeof fixed);
-	if (!cur_ok(&c))
-		return ENCAP_SHORT;
-	struct cursor h = cur_make(fixed, sizeof fixed);
-	uint32_t word0 = cur_be32(&h), word1 = cur_be32(&h); /* two words: fewer shifts than four fields */
-	uint8_t flags = (uint8_t)(word0 >> 24);
-	uint32_t reserved = word0 & 0xffffffu;
-	uint32_t vni = word1 >> 8;
-	uint8_t reserved2 = (uint8_t)word1;
-	if (!(flags & VXLAN_I))
-		return ENCAP_NONE;
-	if (exact && (flags != VXLAN_I || reserved != 0 || reserved2 != 0))
-		return ENCAP_NONE;
-	return encap_found(e, TUNNEL_VXLAN, vni, vni, ETHERTYPE_TEB, cur_rest(&c));
-}
-
+/* The header is 8 bytes, copied out in one bounded read and read from the copy (ip.c
+ * does the same with IPv4's): the compiler resolves the copy's checks. */
 enum encap_result vxlan_gpe_parse(const uint8_t *p, size_t len, struct encap *e)
 {
 	uint8_t fixed[VXLAN_HDR];

@@ -6,6 +6,12 @@
  * the tunnel, though on its port or shaped like it), then nesting, the depth cap,
  * Linux cooked captures, the path's text, the flow key's tunnel part, and fragments
  * inside a tunnel.
+ *
+ * Every frame decoded here is decoded twice: by the decoder as it runs, and by one
+ * whose short-cut through the common outer stacks (decode/ether.c) is off, so that
+ * every layer goes the general way; the two must agree on the result, every field of
+ * the packet and every counter (same_as_general). test_short_cut then builds the frames
+ * the short-cut must and must not take, look-alikes of its stacks among them.
  */
 #include "decode/decode.h"
 
@@ -14,21 +20,70 @@
 
 #include "check.h"
 #include "core/stats.h"
+#include "decode/decode_internal.h"
 #include "frame.h"
 
 static struct stats st;
 static struct decoder *dec;
+/* the same decoding with the short-cut off: the general path for every layer */
+static struct stats st_general;
+static struct decoder *dec_general;
 
 static const uint8_t OUT_A[4] = { 198, 51, 100, 1 };
 static const uint8_t OUT_B[4] = { 198, 51, 100, 2 };
 static const uint8_t OUT_C[4] = { 198, 51, 100, 3 };
 
-static enum decode_result run_with(struct decoder *d, int linktype, const struct frame *f, struct packet *p)
+/* The bytes a borrowed span of a packet covers: the same bytes, wherever they are (a
+ * reassembled datagram lives in each decoder's own buffer). */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return n == 0 || (a && b && memcmp(a, b, n) == 0);
+}
+
+/* Whether the short-cut's decoding of a frame (r, p, st) is the general path's (rg, g,
+ * st_general): the result, every field of the packet on DECODE_OK, every counter. */
+static bool same_as_general(enum decode_result r, const struct packet *p, enum decode_result rg,
+			    const struct packet *g)
+{
+	if (r != rg || memcmp(st.anomalies, st_general.anomalies, sizeof st.anomalies) != 0 ||
+	    st.ip_packets != st_general.ip_packets)
+		return false;
+	if (r != DECODE_OK)
+		return true; /* the pipeline reads nothing else of such a packet */
+	return addr_eq(&p->src, &g->src) && addr_eq(&p->dst, &g->dst) && p->ip_proto == g->ip_proto &&
+	       p->ttl == g->ttl && p->reassembled == g->reassembled && p->l3_len == g->l3_len &&
+	       same_bytes(p->l3, g->l3, p->l3_len) && p->ip_len == g->ip_len &&
+	       p->tunnel.n == g->tunnel.n && memcmp(p->tunnel.kind, g->tunnel.kind, p->tunnel.n) == 0 &&
+	       memcmp(p->tunnel.id, g->tunnel.id, p->tunnel.n * sizeof p->tunnel.id[0]) == 0 &&
+	       p->tunnel_key == g->tunnel_key && p->tunnelled == g->tunnelled &&
+	       p->tunnel_teid == g->tunnel_teid && addr_eq(&p->outer_src, &g->outer_src) &&
+	       addr_eq(&p->outer_dst, &g->outer_dst) && p->sport == g->sport && p->dport == g->dport &&
+	       p->tcp_seq == g->tcp_seq && p->tcp_ack == g->tcp_ack && p->tcp_flags == g->tcp_flags &&
+	       p->payload_len == g->payload_len && same_bytes(p->payload, g->payload, p->payload_len) &&
+	       p->payload_truncated == g->payload_truncated;
+}
+
+/* Decodes the first caplen bytes of f (of f->n on the wire) with d; with the test's
+ * decoder, also with the general path alone, and checks that the two agree. */
+static enum decode_result decode_checked(struct decoder *d, int linktype, const struct frame *f, size_t caplen,
+					 struct packet *p)
 {
 	memset(p, 0, sizeof *p);
-	p->caplen = p->wirelen = (uint32_t)f->n;
+	p->caplen = (uint32_t)caplen;
+	p->wirelen = (uint32_t)f->n;
 	p->frame_no = 1;
-	return decode_frame(d, linktype, f->b, p);
+	struct packet g = *p;
+	enum decode_result r = decode_frame(d, linktype, f->b, p);
+	if (d == dec) {
+		enum decode_result rg = decode_frame(dec_general, linktype, f->b, &g);
+		CHECK(same_as_general(r, p, rg, &g));
+	}
+	return r;
+}
+
+static enum decode_result run_with(struct decoder *d, int linktype, const struct frame *f, struct packet *p)
+{
+	return decode_checked(d, linktype, f, f->n, p);
 }
 
 static enum decode_result run(const struct frame *f, struct packet *p)
@@ -39,10 +94,7 @@ static enum decode_result run(const struct frame *f, struct packet *p)
 /* The same frame cut by the capture to its first `caplen` bytes. */
 static enum decode_result run_cut(const struct frame *f, size_t caplen, struct packet *p)
 {
-	memset(p, 0, sizeof *p);
-	p->caplen = (uint32_t)caplen;
-	p->wirelen = (uint32_t)f->n;
-	return decode_frame(dec, DLT_EN10MB, f->b, p);
+	return decode_checked(dec, DLT_EN10MB, f, caplen, p);
 }
 
 static const char *path(const struct packet *p)
@@ -60,7 +112,11 @@ static const char *fmt(const struct ip_addr *a)
 	return addr_format(a, buf[i], sizeof buf[i]);
 }
 
-static void reset_stats(void) { memset(&st, 0, sizeof st); }
+static void reset_stats(void)
+{
+	memset(&st, 0, sizeof st);
+	memset(&st_general, 0, sizeof st_general);
+}
 
 /* ---- what the tunnels carry --------------------------------------------------------- */
 
@@ -1168,7 +1224,9 @@ static void public_capture(const char *file, unsigned frame, const char *src, un
 		memset(&p, 0, sizeof p);
 		p.caplen = h->caplen;
 		p.wirelen = h->len;
+		struct packet g = p;
 		r = decode_frame(dec, pcap_datalink(pc), data, &p);
+		CHECK(same_as_general(r, &p, decode_frame(dec_general, pcap_datalink(pc), data, &g), &g));
 	}
 	pcap_close(pc);
 	CHECK_EQ_INT(n, frame);
@@ -1188,12 +1246,192 @@ static void test_public_captures(void)
 	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
 }
 
+/* ---- the short-cut (decode/ether.c) ------------------------------------------------- */
+
+/* Decodes f (every frame is also decoded by the general path alone, and the two must
+ * agree: decode_checked) and says whether the short-cut opened a layer of it. */
+static bool short_cut_taken(const struct frame *f, size_t caplen, enum decode_result want)
+{
+	struct packet p;
+	uint64_t before = dec->short_cuts;
+	CHECK_EQ_INT(decode_checked(dec, DLT_EN10MB, f, caplen, &p), want);
+	return dec->short_cuts != before;
+}
+
+/* VXLAN on its port, outer a → b, carrying the usual inner frame. */
+static void vxlan_frame(struct frame *f, unsigned sport, unsigned dport, unsigned flags)
+{
+	f->n = 0;
+	struct outer o = outer_udp(f, OUT_A, OUT_B, sport, dport);
+	vxlan(f, flags, 5000);
+	inner_eth(f);
+	outer_close(f, o);
+}
+
+static void test_short_cut(void)
+{
+	struct frame f = { .n = 0 };
+	struct outer o;
+	reset_stats();
+
+	/* taken: each common outer stack, and one of them after a VLAN tag and with link padding */
+	vxlan_frame(&f, 50000, 4789, 0x08);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.b[f.n] = 0; /* two bytes of padding after the datagram: its length rules */
+	f.b[f.n + 1] = 0;
+	f.n += 2;
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0;
+	o = outer_udp(&f, OUT_A, OUT_B, 50000, 6081);
+	geneve(&f, 0, 2, 0x6558, 77);
+	inner_eth(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0;
+	o = outer_udp(&f, OUT_A, OUT_B, 40001, 4790);
+	gpe(&f, 0x0c, 1, 9);
+	inner_ip4(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0;
+	o = outer_udp(&f, OUT_A, OUT_B, 2152, 2152);
+	gtpu(&f, 0x101, 20 + 8 + 6);
+	inner_ip4(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0;
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0, 0x0800, 0, 0);
+	inner_ip4(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0;
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0x1000, 0x88be, 0, 7);
+	erspan2(&f, 100, 1);
+	inner_eth(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	/* nested: GTP-U inside the ERSPAN's frame, both layers by the short-cut */
+	f.n = 0;
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0x1000, 0x88be, 0, 7);
+	erspan2(&f, 100, 1);
+	struct outer o2 = outer_udp(&f, OUT_B, OUT_C, 2152, 2152);
+	gtpu(&f, 0x202, 20 + 8 + 6);
+	inner_ip4(&f);
+	outer_close(&f, o2);
+	outer_close(&f, o);
+	uint64_t before = dec->short_cuts;
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	CHECK_EQ_INT(dec->short_cuts - before, 2);
+	CHECK_EQ_INT(stats_anomaly_total(&st), 0);
+
+	/* not taken, and the general path decides as it always did (decode_checked) */
+	/* UDP to 4789 that is not VXLAN (no I flag): a look-alike, counted, read as UDP */
+	vxlan_frame(&f, 50000, 4789, 0x00);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_MALFORMED], 1);
+	/* from GTP-U's port to VXLAN's: GTP-U's port comes first, and this is no G-PDU */
+	vxlan_frame(&f, 2152, 4789, 0x08);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	/* another port: the exact-header look is the general path's */
+	vxlan_frame(&f, 50000, 8472, 0x08);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	/* IPv4 with options: the general path opens the VXLAN inside */
+	f.n = 0;
+	ether(&f, 0x0800);
+	size_t ip = ipv4(&f, 17, 0, 4);
+	memcpy(f.b + ip + 12, OUT_A, 4);
+	memcpy(f.b + ip + 16, OUT_B, 4);
+	size_t u = f.n;
+	udp(&f, 50000, 4789, 0);
+	vxlan(&f, 0x08, 5000);
+	inner_eth(&f);
+	udp_close(&f, u);
+	ipv4_close(&f, ip);
+	struct packet p;
+	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	CHECK_EQ_INT(run(&f, &p), DECODE_OK);
+	CHECK_EQ_STR(path(&p), "vxlan:vni 5000");
+	/* a fragment (MF set, then a non-zero offset): held for reassembly, never a tunnel */
+	vxlan_frame(&f, 50000, 4789, 0x08);
+	f.b[14 + 6] = 0x20;
+	CHECK(!short_cut_taken(&f, f.n, DECODE_HELD));
+	vxlan_frame(&f, 50000, 4789, 0x08);
+	f.b[14 + 7] = 0x10;
+	CHECK(!short_cut_taken(&f, f.n, DECODE_HELD));
+	/* truncated by the capture: inside the outer IPv4, the UDP and the VXLAN header, the
+	   inner Ethernet header, and the inner packet (the outer datagram cut) */
+	vxlan_frame(&f, 50000, 4789, 0x08);
+	CHECK(!short_cut_taken(&f, 14 + 10, DECODE_TRUNCATED));
+	CHECK(!short_cut_taken(&f, 14 + 24, DECODE_TRUNCATED));
+	CHECK(!short_cut_taken(&f, 14 + 28 + 4, DECODE_TRUNCATED));
+	CHECK(!short_cut_taken(&f, 14 + 28 + 8 + 10, DECODE_TRUNCATED));
+	CHECK(!short_cut_taken(&f, f.n - 3, DECODE_OK)); /* the inner payload cut, as the capture left it */
+	/* malformed: the UDP length past its datagram, and below its own header */
+	vxlan_frame(&f, 50000, 4789, 0x08);
+	set16(&f, 14 + 24, (unsigned)(f.n - 14 - 20 + 1));
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	set16(&f, 14 + 24, 7);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	/* ... the IPv4 total length below the headers it must hold */
+	vxlan_frame(&f, 50000, 4789, 0x08);
+	set16(&f, 14 + 2, 27);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	/* ... no inner Ethernet header behind the VXLAN one */
+	f.n = 0;
+	o = outer_udp(&f, OUT_A, OUT_B, 50000, 4789);
+	vxlan(&f, 0x08, 5000);
+	put_fill(&f, 0, 6);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	/* GRE that carries what the decoder does not open (PPP): the GRE packet itself */
+	f.n = 0;
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0, 0x880b, 0, 0);
+	put_fill(&f, 0xff, 8);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	/* at the depth cap (eight VLAN tags before it): the general path counts it */
+	f.n = 0;
+	ether(&f, 0x8100);
+	for (int i = 0; i < TUNNEL_MAX_LAYERS; i++) {
+		put16(&f, 10 + (unsigned)i);
+		put16(&f, i + 1 < TUNNEL_MAX_LAYERS ? 0x8100 : 0x0800);
+	}
+	o.ip = ipv4_between(&f, 17, OUT_A, OUT_B);
+	o.udp = f.n;
+	udp(&f, 50000, 4789, 0);
+	vxlan(&f, 0x08, 5000);
+	inner_eth(&f);
+	outer_close(&f, o);
+	reset_stats();
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	CHECK_EQ_INT(st.anomalies[ANOM_TUNNEL_DEPTH], 1);
+
+	/* with merge_mirrors too: the same path, no tunnel in the key */
+	struct decode_config cfg = { .merge_mirrors = true };
+	struct decoder *merged = decoder_new(&cfg, NULL);
+	CHECK(merged != NULL);
+	if (merged) {
+		vxlan_frame(&f, 50000, 4789, 0x08);
+		CHECK_EQ_INT(run_with(merged, DLT_EN10MB, &f, &p), DECODE_OK);
+		CHECK_EQ_INT(merged->short_cuts, 1);
+		CHECK_EQ_INT(p.tunnel_key, 0);
+		CHECK_EQ_STR(path(&p), "vxlan:vni 5000");
+		decoder_free(merged);
+	}
+}
+
 int main(void)
 {
 	dec = decoder_new(NULL, &st);
-	CHECK(dec != NULL);
-	if (!dec)
+	dec_general = decoder_new(NULL, &st_general);
+	CHECK(dec != NULL && dec_general != NULL);
+	if (!dec || !dec_general)
 		return check_done("test_tunnel");
+	dec_general->short_cut_off = true;
 	test_gre();
 	test_erspan();
 	test_vxlan();
@@ -1209,6 +1447,8 @@ int main(void)
 	test_flow_key();
 	test_inner_fragments();
 	test_public_captures();
+	test_short_cut();
 	decoder_free(dec);
+	decoder_free(dec_general);
 	return check_done("test_tunnel");
 }
