@@ -24,12 +24,16 @@
 #include "core/str.h"
 
 struct slot {
-	char key[ORDER_KEY_MAX]; /* "" when empty */
+	char key[ORDER_KEY_MAX]; /* "" when empty (its tag 0) */
 	int target;
 };
 
 struct order_index {
 	uint32_t mask;
+	/* Per slot, its key's hash with the low bit set (0: empty): a lookup probes these
+	 * (4 bytes a slot, a few cache lines for thousands of targets) and reads a slot's
+	 * key only when the hashes agree; nearly every party is nobody's key. */
+	uint32_t *tags;
 	struct slot *slots;
 	int *ip_targets; /* indices of the ip targets, in file order */
 	size_t nip;
@@ -70,21 +74,21 @@ static bool target_key(const struct order_target *t, char *out, size_t outlen)
 	return false;
 }
 
-static struct slot *find(const struct order_index *ix, const char *key)
+/* The index of the slot holding key, or of the empty slot where it would go (its tag 0). */
+static uint32_t find(const struct order_index *ix, const char *key)
 {
-	for (uint32_t h = hash_str(key), k = 0; k <= ix->mask; k++) {
-		struct slot *s = &ix->slots[(h + k) & ix->mask];
-		if (!s->key[0] || strcmp(s->key, key) == 0)
-			return s;
-	}
-	return NULL; /* full: cannot happen, the table is at least twice the keys */
+	uint32_t h = hash_str(key), tag = h | 1u, i = h & ix->mask;
+	/* the table is at least twice the keys: an empty slot always ends the probe */
+	while (ix->tags[i] && (ix->tags[i] != tag || strcmp(ix->slots[i].key, key) != 0))
+		i = (i + 1) & ix->mask;
+	return i;
 }
 
 int order_index_build(struct order *o)
 {
 	uint32_t n = pow2_at_least((uint32_t)(2 * o->ntargets), 16); /* ntargets <= ORDER_MAX_TARGETS */
 	struct order_index *ix = calloc(1, sizeof *ix);
-	if (!ix || !(ix->slots = calloc(n, sizeof *ix->slots)) ||
+	if (!ix || !(ix->slots = calloc(n, sizeof *ix->slots)) || !(ix->tags = calloc(n, sizeof *ix->tags)) ||
 	    !(ix->ip_targets = calloc(o->ntargets ? o->ntargets : 1, sizeof *ix->ip_targets))) {
 		order_index_free(ix);
 		return -1;
@@ -99,10 +103,11 @@ int order_index_build(struct order *o)
 		}
 		if (!target_key(t, key, sizeof key))
 			continue; /* cannot match a party either: parties are shorter */
-		struct slot *s = find(ix, key);
-		if (s && !s->key[0]) { /* the first target wins a key named twice */
-			strcpy(s->key, key);
-			s->target = (int)i;
+		uint32_t at = find(ix, key);
+		if (!ix->tags[at]) { /* the first target wins a key named twice */
+			strcpy(ix->slots[at].key, key);
+			ix->slots[at].target = (int)i;
+			ix->tags[at] = hash_str(key) | 1u; /* as find computes it */
 		}
 	}
 	order_index_free(o->index);
@@ -115,14 +120,15 @@ void order_index_free(struct order_index *ix)
 	if (!ix)
 		return;
 	free(ix->slots);
+	free(ix->tags);
 	free(ix->ip_targets);
 	free(ix);
 }
 
 int order_index_lookup(const struct order_index *ix, const char *key)
 {
-	const struct slot *s = find(ix, key);
-	return s && s->key[0] ? s->target : -1;
+	uint32_t at = find(ix, key);
+	return ix->tags[at] ? ix->slots[at].target : -1;
 }
 
 const int *order_index_ip_targets(const struct order_index *ix, size_t *n)
