@@ -149,7 +149,8 @@ static inline enum encap_result tunnel_gre(struct span s, struct encap *e)
 		return r;
 	if (e->next == ETHERTYPE_ERSPAN2 || e->next == ETHERTYPE_ERSPAN3)
 		return erspan_parse(e->inner.ptr, e->inner.len, e->next, e);
-	return ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE; /* PPP, keepalives ...: the GRE packet itself */
+	/* IPv4, nearly always, before the switch; PPP, keepalives ...: the GRE packet itself */
+	return e->next == ETHERTYPE_IPV4 || ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE;
 }
 
 /* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's

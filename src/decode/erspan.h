@@ -40,42 +40,45 @@ enum {
  */
 static inline enum encap_result erspan_parse(const uint8_t *p, size_t len, uint16_t gre_proto, struct encap *e)
 {
-	/* the header, copied out in one bounded read and read from the copy (ip.c does
-	   the same with IPv4's): a type II header is all but its last 4 bytes */
-	bool three = gre_proto == ETHERTYPE_ERSPAN3;
-	uint8_t fixed[ERSPAN3_HDR] = { 0 };
 	struct cursor c = cur_make(p, len);
-	if (three) /* two copies of constant size: each a few moves */
-		cur_copy(&c, fixed, ERSPAN3_HDR);
-	else
-		cur_copy(&c, fixed, ERSPAN2_HDR);
+	if (gre_proto != ETHERTYPE_ERSPAN3) {
+		/* type II: its 8 bytes copied out in one bounded read and read from the copy
+		   (ip.c does the same with IPv4's) */
+		uint8_t fixed[ERSPAN2_HDR];
+		cur_copy(&c, fixed, sizeof fixed);
+		if (!cur_ok(&c))
+			return ENCAP_SHORT;
+		if (fixed[0] >> 4 != ERSPAN_V2)
+			return ENCAP_MALFORMED;
+		uint16_t session = (uint16_t)((fixed[2] << 8 | fixed[3]) & ERSPAN_SESSION);
+		/* one mirror session, whichever way the mirrored packet went */
+		return encap_found(e, TUNNEL_ERSPAN2, session, session, ETHERTYPE_TEB, cur_rest(&c));
+	}
+	/* type III: its 12 bytes likewise, then the platform sub-header if there is one */
+	uint8_t fixed[ERSPAN3_HDR];
+	cur_copy(&c, fixed, sizeof fixed);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
 	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint16_t ver_vlan = cur_be16(&h);
 	uint16_t session = cur_be16(&h) & ERSPAN_SESSION;
-	unsigned version = ver_vlan >> 12;
-	cur_skip(&h, 4 + 2); /* II: reserved, index; III: timestamp, security group tag */
+	cur_skip(&h, 4 + 2); /* timestamp, security group tag */
 	uint16_t tail = cur_be16(&h);
-	if (version != (three ? ERSPAN_V3 : ERSPAN_V2))
+	if (ver_vlan >> 12 != ERSPAN_V3)
 		return ENCAP_MALFORMED;
-	e->next = ETHERTYPE_TEB;
-	if (three) {
-		unsigned ft = (tail >> 10) & 0x1f;
-		if (ft == ERSPAN3_FT_IP)
-			e->next = ETHERTYPE_IP_ANY;
-		else if (ft != ERSPAN3_FT_ETHERNET)
-			return ENCAP_NONE;
-		if (tail & ERSPAN3_O)
-			cur_skip(&c, ERSPAN3_PLATFORM_LEN);
-		if (!cur_ok(&c))
-			return ENCAP_SHORT;
-	}
-	e->kind = three ? TUNNEL_ERSPAN3 : TUNNEL_ERSPAN2;
-	e->id = session;
-	e->flow_id = session; /* one mirror session, whichever way the mirrored packet went */
-	e->inner = cur_rest(&c);
-	return ENCAP_OK;
+	unsigned ft = (tail >> 10) & 0x1f;
+	uint16_t next;
+	if (ft == ERSPAN3_FT_IP)
+		next = ETHERTYPE_IP_ANY;
+	else if (ft == ERSPAN3_FT_ETHERNET)
+		next = ETHERTYPE_TEB;
+	else
+		return ENCAP_NONE;
+	if (tail & ERSPAN3_O)
+		cur_skip(&c, ERSPAN3_PLATFORM_LEN);
+	if (!cur_ok(&c))
+		return ENCAP_SHORT;
+	return encap_found(e, TUNNEL_ERSPAN3, session, session, next, cur_rest(&c));
 }
 
 #endif

@@ -55,20 +55,23 @@ __attribute__((always_inline)) static inline bool ether_header(struct span *p, u
 enum short_cut_kind { SC_NONE, SC_GTPU, SC_VXLAN, SC_GENEVE, SC_VXLAN_GPE, SC_GRE };
 
 /* By udp_tunnel's (tunnel.c) choices: GTP-U's port either way first, then the
- * destination port; the exact-header look off the ports is left to it. VXLAN's port is
- * tried first here (GTP-U's still wins over it): the commonest tunnel pays one compare. */
+ * destination port; the exact-header look off the ports is left to it. VXLAN's and
+ * Geneve's ports are tried first here (GTP-U's still wins over them): the commonest
+ * tunnels pay the fewest compares. */
 static inline enum short_cut_kind short_cut_kind(uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	if (proto == IPPROTO_GRE_)
 		return SC_GRE;
 	if (proto != IPPROTO_UDP_)
 		return SC_NONE;
-	if (dport == VXLAN_PORT && sport != GTPU_PORT)
-		return SC_VXLAN;
+	if (sport != GTPU_PORT) { /* else GTP-U whatever the destination */
+		if (dport == VXLAN_PORT)
+			return SC_VXLAN;
+		if (dport == GENEVE_PORT)
+			return SC_GENEVE;
+	}
 	if (sport == GTPU_PORT || dport == GTPU_PORT)
 		return SC_GTPU;
-	if (dport == GENEVE_PORT)
-		return SC_GENEVE;
 	return dport == VXLAN_GPE_PORT ? SC_VXLAN_GPE : SC_NONE;
 }
 
