@@ -33,8 +33,9 @@ struct decoder *decoder_new(const struct decode_config *cfg, struct stats *stats
 	struct decoder *d = calloc(1, sizeof *d);
 	if (!d)
 		return NULL;
-	d->stats = stats;
+	d->stats = stats ? stats : &d->scratch;
 	d->merge_mirrors = cfg && cfg->merge_mirrors;
+	d->short_cut_depth = TUNNEL_MAX_LAYERS;
 	d->frag = frag_new(cfg, stats);
 	if (!d->frag) {
 		free(d);
@@ -45,7 +46,12 @@ struct decoder *decoder_new(const struct decode_config *cfg, struct stats *stats
 
 struct decoder *decoder_new_peek(void)
 {
-	return calloc(1, sizeof(struct decoder)); /* no fragment table: fragments come back DECODE_HELD */
+	struct decoder *d = calloc(1, sizeof *d); /* no fragment table: fragments come back DECODE_HELD */
+	if (d) {
+		d->stats = &d->scratch; /* counts nothing anyone reads */
+		d->short_cut_depth = TUNNEL_MAX_LAYERS;
+	}
+	return d;
 }
 
 void decoder_free(struct decoder *d)

@@ -17,14 +17,18 @@
 #include "decode/packet.h"
 
 struct decoder {
-	struct stats *stats;     /* borrowed; may be NULL */
+	struct stats *stats;     /* borrowed, or scratch when the caller gave none: never NULL,
+				    so the short-cut (ether.c) counts without asking */
+	struct stats scratch;    /* what a decoder given no stats counts, unread */
 	struct frag_table *frag; /* owned */
 	/* ANOM_CAPTURE_TRUNCATED is counted once per frame, also across a tunnel's inner packet */
 	bool capture_trunc_counted;
 	bool merge_mirrors;      /* decode_config.merge_mirrors */
-	bool short_cut_off;      /* tests only: every layer by the general path, to compare
-				    the short-cut's results with it (ether.c, test_tunnel.c) */
-	uint64_t short_cuts;     /* layers the short-cut opened: tests see it was taken */
+	/* the short-cut (ether.c) takes a layer only under this many on the path: the depth
+	   cap, which the general path counts; 0 switches it off (tests compare the general
+	   path's results with it: test_tunnel.c). One compare does both. */
+	uint8_t short_cut_depth;
+	unsigned short_cuts;     /* layers the short-cut opened: tests see it was taken */
 };
 
 /*
@@ -89,7 +93,7 @@ static inline uint32_t tunnel_addr_fold(const struct ip_addr *a)
  * whose addresses are already in out->outer_src and outer_dst (tunnel_ends). Inline:
  * every layer of every tunnelled packet comes through here.
  */
-static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind, uint32_t id,
+__attribute__((always_inline)) static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind, uint32_t id,
 			       uint32_t flow_id, bool over_ip)
 {
 	struct tunnel_path *t = &out->tunnel;
@@ -117,7 +121,7 @@ static inline void tunnel_ends(struct packet *out)
 	out->outer_dst = out->dst;
 }
 /* ... and once its layer is on the path: GTP-U's TEID is kept too. */
-static inline void tunnel_enter(struct packet *out, const struct encap *e)
+__attribute__((always_inline)) static inline void tunnel_enter(struct packet *out, const struct encap *e)
 {
 	out->tunnelled = true;
 	if (e->kind == TUNNEL_GTPU)

@@ -37,39 +37,39 @@
  * bytes take the same room). */
 enum { OUTER_IPV4 = 20, OUTER_UDP = 8, OUTER_HDRS = OUTER_IPV4 + OUTER_UDP };
 
-/* The Ethernet header at the front of p: its type, and p moved past it. */
-static inline bool ether_header(struct span *p, uint16_t *type)
+/* The Ethernet header at the front of p: its type, and p moved past it. Always inline,
+ * as the short-cut's own steps: the compiler otherwise leaves one or another of them out
+ * of line, a call and its moves on every tunnelled packet. */
+__attribute__((always_inline)) static inline bool ether_header(struct span *p, uint16_t *type)
 {
 	struct cursor c = cur_make(p->ptr, p->len);
+	if (!cur_has(&c, 14)) /* one check for the reads below: the compiler drops theirs */
+		return false;
 	cur_skip(&c, 12); /* destination and source MAC */
 	*type = cur_be16(&c);
 	*p = cur_rest(&c);
-	return cur_ok(&c);
+	return true;
 }
 
 /* What the short-cut takes a packet for, from its protocol and ports alone. */
 enum short_cut_kind { SC_NONE, SC_GTPU, SC_VXLAN, SC_GENEVE, SC_VXLAN_GPE, SC_GRE };
 
-/* By udp_tunnel's (tunnel.c) choices in its order: GTP-U's port either way, then the
- * destination port; the exact-header look off the ports is left to it. */
+/* By udp_tunnel's (tunnel.c) choices: GTP-U's port either way first, then the
+ * destination port; the exact-header look off the ports is left to it. VXLAN's port is
+ * tried first here (GTP-U's still wins over it): the commonest tunnel pays one compare. */
 static inline enum short_cut_kind short_cut_kind(uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	if (proto == IPPROTO_GRE_)
 		return SC_GRE;
 	if (proto != IPPROTO_UDP_)
 		return SC_NONE;
+	if (dport == VXLAN_PORT && sport != GTPU_PORT)
+		return SC_VXLAN;
 	if (sport == GTPU_PORT || dport == GTPU_PORT)
 		return SC_GTPU;
-	switch (dport) {
-	case VXLAN_PORT:
-		return SC_VXLAN;
-	case GENEVE_PORT:
+	if (dport == GENEVE_PORT)
 		return SC_GENEVE;
-	case VXLAN_GPE_PORT:
-		return SC_VXLAN_GPE;
-	default:
-		return SC_NONE;
-	}
+	return dport == VXLAN_GPE_PORT ? SC_VXLAN_GPE : SC_NONE;
 }
 
 /*
@@ -92,51 +92,80 @@ static inline enum short_cut_kind short_cut_look(struct span p)
 }
 
 /*
- * The short-cut (see the top of the file) for the IPv4 packet at p that short_cut_look
- * took for kind. True: the tunnel's layer is on out's path, its ends kept and the
- * outer packet counted, and e says what follows the tunnel's header (past the inner
- * Ethernet header when it carries a frame) — what ip_decode, tunnel_decap and a pass
- * of the loop would have left, with the inner packet not cut. False: nothing written
- * or counted (e aside), for the general path to decode p from its start.
+ * The short-cut's last step, once the tunnel's header is read into layer: a frame
+ * inside (VXLAN, Geneve, ERSPAN) has its Ethernet header read too, as the loop's next
+ * pass would read it (one that is short is the general path's to count); then what
+ * ip_decode and the loop would have left: the outer packet counted as transport counts
+ * it, the tunnel's ends (h: the outer IPv4 header), its layer on the path. *type and *p:
+ * what follows. Always inline, once for each place the layer may be: where the header
+ * was parsed inline the layer then stays in registers.
  */
-static inline bool short_cut(struct decoder *d, struct span p, enum short_cut_kind kind, struct packet *out,
-			     struct encap *e)
+__attribute__((always_inline)) static inline bool short_cut_enter(struct decoder *d, const uint8_t *h,
+								 const struct encap *layer, struct packet *out,
+								 uint16_t *type, struct span *p)
+{
+	uint16_t next = layer->next;
+	struct span inner = layer->inner;
+	if (next == ETHERTYPE_TEB && !ether_header(&inner, &next))
+		return false;
+	d->stats->ip_packets++; /* never NULL (decode.c) */
+	addr_set_v4(&out->outer_src, h + 12);
+	addr_set_v4(&out->outer_dst, h + 16);
+	tunnel_push(d, out, layer->kind, layer->id, layer->flow_id, true);
+	tunnel_enter(out, layer);
+	d->short_cuts++;
+	*type = next;
+	*p = inner;
+	return true;
+}
+
+/*
+ * The short-cut (see the top of the file) for the IPv4 packet at *p that short_cut_look
+ * took for kind. True: the tunnel's layer is on out's path, its ends kept and the
+ * outer packet counted, and *type and *p are what follows the tunnel's header (past the
+ * inner Ethernet header when it carries a frame) — what ip_decode, tunnel_decap and a
+ * pass of the loop would have left, with the inner packet not cut. False: nothing
+ * written or counted, for the general path to decode *p from its start. e: room for
+ * the layers of the parsers that are called.
+ */
+static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct packet *out, struct encap *e,
+			     uint16_t *type, struct span *p)
 {
 	/* Both headers in one bounded read (short_cut_look made sure of them); the compares
 	   are ip.c's (ipv4, udp) for the one case that takes none of their other branches. */
 	uint8_t h[OUTER_HDRS];
-	struct cursor c = cur_make(p.ptr, p.len);
+	struct cursor c = cur_make(p->ptr, p->len);
 	cur_copy(&c, h, sizeof h);
 	if (!cur_ok(&c))
 		return false;
 	uint16_t total = (uint16_t)(h[2] << 8 | h[3]);
-	if (h[0] != 0x45 /* version 4, 20 bytes */ || ((h[6] & 0x3f) | h[7]) != 0 /* a fragment */ ||
-	    total < OUTER_HDRS || total > p.len /* too short for the compares, or cut */ ||
-	    out->tunnel.n >= TUNNEL_MAX_LAYERS /* the cap is the general path's to count */ || d->short_cut_off)
+	if (h[0] != 0x45 /* version 4, 20 bytes */ || ((h[6] << 8 | h[7]) & 0x3fff) != 0 /* a fragment */ ||
+	    total < OUTER_HDRS || total > p->len /* too short for the compares, or cut */ ||
+	    out->tunnel.n >= d->short_cut_depth /* the cap is the general path's to count */)
 		return false;
 	/* the datagram without its link padding, as ipv4 windows it */
-	struct cursor dg = cur_make(p.ptr, total);
-	cur_skip(&dg, OUTER_IPV4);
-	struct span s;
-	if (kind == SC_GRE) {
-		s = cur_rest(&dg);
-	} else {
-		uint16_t ulen = (uint16_t)(h[24] << 8 | h[25]);
-		if (ulen < OUTER_UDP || ulen > total - OUTER_IPV4) /* udp's malformed, or past the datagram */
-			return false;
-		cur_skip(&dg, OUTER_UDP);
-		s = cur_span(&dg, (size_t)ulen - OUTER_UDP);
-	}
+	struct cursor dg = cur_make(p->ptr, total);
+	cur_skip(&dg, kind == SC_GRE ? OUTER_IPV4 : OUTER_HDRS); /* within total, just checked */
+	/* UDP: only the datagram that fills its IP packet, the usual case (udp's length
+	   checks then have nothing to say); any other goes the general way */
+	if (kind != SC_GRE && (uint16_t)(h[24] << 8 | h[25]) != total - OUTER_IPV4)
+		return false;
+	struct span s = cur_rest(&dg);
+	/* VXLAN and Geneve, whose parsers are inline, into a layer of their own that stays
+	   in registers; the rest into e */
+	struct encap layer;
 	enum encap_result r;
-	switch (kind) {
+	switch (__builtin_expect(kind, SC_VXLAN)) { /* the commonest tunnel first */
+	case SC_VXLAN:
+		if (vxlan_parse(s.ptr, s.len, false, &layer) != ENCAP_OK)
+			return false;
+		return short_cut_enter(d, h, &layer, out, type, p);
+	case SC_GENEVE:
+		if (geneve_parse(s.ptr, s.len, false, &layer) != ENCAP_OK)
+			return false;
+		return short_cut_enter(d, h, &layer, out, type, p);
 	case SC_GTPU:
 		r = gtpu_parse(s.ptr, s.len, e);
-		break;
-	case SC_VXLAN:
-		r = vxlan_parse(s.ptr, s.len, false, e);
-		break;
-	case SC_GENEVE:
-		r = geneve_parse(s.ptr, s.len, false, e);
 		break;
 	case SC_VXLAN_GPE:
 		r = vxlan_gpe_parse(s.ptr, s.len, e);
@@ -145,21 +174,7 @@ static inline bool short_cut(struct decoder *d, struct span p, enum short_cut_ki
 		r = tunnel_gre(s, e);
 		break;
 	}
-	/* a frame inside (VXLAN, Geneve, ERSPAN): its Ethernet header too, as the loop's next
-	   pass would read it; one that is short is the general path's to count */
-	if (r != ENCAP_OK || (e->next == ETHERTYPE_TEB && !ether_header(&e->inner, &e->next)))
-		return false;
-
-	/* what ip_decode and the loop would have left: the outer packet counted as
-	   transport counts it, the tunnel's ends, its layer on the path */
-	if (d->stats)
-		d->stats->ip_packets++;
-	addr_set_v4(&out->outer_src, h + 12);
-	addr_set_v4(&out->outer_dst, h + 16);
-	tunnel_push(d, out, e->kind, e->id, e->flow_id, true);
-	tunnel_enter(out, e);
-	d->short_cuts++;
-	return true;
+	return r == ENCAP_OK && short_cut_enter(d, h, e, out, type, p);
 }
 
 enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, struct packet *out)
@@ -189,7 +204,7 @@ static enum encap_result ip_layer(struct decoder *d, uint16_t type, struct span 
  * p and either ends (an IP packet that carries no tunnel, or something not ours) or
  * goes round with what follows.
  */
-enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p, bool cut,
+__attribute__((flatten)) enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p, bool cut,
 				 struct packet *out)
 {
 	bool rebuilt = false; /* some IP layer was reassembled from fragments */
@@ -244,12 +259,10 @@ enum decode_result ether_payload(struct decoder *d, uint16_t type, struct span p
 		}
 		if (ip) {
 			enum short_cut_kind sc = type == ETHERTYPE_IPV4 ? short_cut_look(p) : SC_NONE;
-			if (sc != SC_NONE && short_cut(d, p, sc, out, &e)) {
+			if (sc != SC_NONE && short_cut(d, sc, out, &e, &type, &p)) {
 				/* a tunnel's common outer stack, opened as below in a handful of
 				   compares; the inner packet was not cut */
 				cut = false;
-				type = e.next;
-				p = e.inner;
 				continue;
 			}
 			enum decode_result res;
