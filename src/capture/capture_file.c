@@ -16,13 +16,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { READ_BUFFER_BYTES = 1 << 20 };
+enum { READ_BUFFER_BYTES = 256 << 10 };
 
 struct file_source {
 	pcap_t *pcap;
 	uint64_t total_bytes;
 	uint64_t frames;
 	FILE *fp; /* libpcap's own stream, for the byte offset */
+	char *buffer; /* the stream's buffer (owned): freed after the stream is closed */
 };
 
 static enum capture_next file_next(struct capture_source *src, struct capture_frame *frame,
@@ -68,6 +69,7 @@ static void file_close(struct capture_source *src)
 	if (fs) {
 		if (fs->pcap)
 			pcap_close(fs->pcap);
+		free(fs->buffer);
 		free(fs);
 	}
 	src->impl = NULL;
@@ -110,7 +112,10 @@ int capture_file_open(const char *path, struct capture_source *out, char *errbuf
 	} else {
 		/*
 		 * libpcap reads each record with two freads; with stdio's default 4 KiB buffer
-		 * that is a read(2) every few packets. A 1 MiB buffer makes it one per MiB.
+		 * that is a read(2) every few packets (900,000 on workload B: 0.4 s of system
+		 * time). A buffer of our own makes it one per 256 KiB; glibc's setvbuf ignores
+		 * the size when it is given no buffer. Small enough to stay in the core's
+		 * cache beside the tables.
 		 */
 		FILE *f = fopen(path, "rb");
 		if (!f) {
@@ -118,7 +123,14 @@ int capture_file_open(const char *path, struct capture_source *out, char *errbuf
 			free(fs);
 			return -1;
 		}
-		setvbuf(f, NULL, _IOFBF, READ_BUFFER_BYTES);
+		fs->buffer = malloc(READ_BUFFER_BYTES);
+		if (!fs->buffer) {
+			snprintf(errbuf, errlen, "%s: out of memory", path);
+			fclose(f);
+			free(fs);
+			return -1;
+		}
+		setvbuf(f, fs->buffer, _IOFBF, READ_BUFFER_BYTES);
 		/*
 		 * Only the thread that reads frames touches this stream (progress asks its
 		 * offset from the same loop), so stdio need not lock it on each of libpcap's
@@ -135,6 +147,7 @@ int capture_file_open(const char *path, struct capture_source *out, char *errbuf
 			snprintf(errbuf, errlen, "%s: empty file, not a capture", path);
 		else
 			snprintf(errbuf, errlen, "%s: not a readable pcap/pcapng capture (%s)", path, pcap_err);
+		free(fs->buffer); /* its stream is closed */
 		free(fs);
 		return -1;
 	}
