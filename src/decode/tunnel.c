@@ -25,10 +25,10 @@
  * saw it instead (tunnel_fragment_key: every id, the innermost tunnel's ends in
  * order), worked out only for fragments.
  *
- * The common outer stacks (IPv4 + UDP to a tunnel's port, or GRE) usually come to
- * udp_tunnel and tunnel_gre through the layer loop's short-cut (ether.c), which makes
- * the same decisions as this path in fewer steps: a change of a choice here (a port,
- * an order) is a change there too; test_tunnel.c compares the two on every frame.
+ * The common outer stacks (IPv4 + UDP to a tunnel's port, or GRE) are usually decided
+ * before they come here, by the layer loop's short-cut (ether.c), which makes the same
+ * decisions as this path in fewer steps: a change of a choice here (a port, an order)
+ * is a change there too; test_tunnel.c compares the two on every frame.
  */
 #include "decode/decode_internal.h"
 
