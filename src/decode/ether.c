@@ -5,7 +5,7 @@
  *
  *   IPv4 0x0800, IPv6 0x86dd                      → ip.c
  *   VLAN tags 0x8100 (802.1Q), 0x88a8 (802.1ad), 0x9100 (pre-standard QinQ), stacked
- *   MPLS 0x8847, 0x8848                           → mpls.c
+ *   MPLS 0x8847, 0x8848                           → mpls.h
  *   PPPoE session 0x8864                          → pppoe.c
  *   NSH 0x894f                                    → nsh.c
  *   Ethernet 0x6558 (transparent bridging)        → another frame
