@@ -13,7 +13,9 @@
 #include "core/stats.h"
 #include "decode/decode.h"
 #include "decode/encap.h"
+#include "decode/erspan.h"
 #include "decode/frag.h"
+#include "decode/gre.h"
 #include "decode/packet.h"
 
 struct decoder {
@@ -25,8 +27,9 @@ struct decoder {
 	bool capture_trunc_counted;
 	bool merge_mirrors;      /* decode_config.merge_mirrors */
 	/* the short-cut (ether.c) takes a layer only under this many on the path: the depth
-	   cap, which the general path counts; 0 switches it off (tests compare the general
-	   path's results with it: test_tunnel.c). One compare does both. */
+	   cap (TUNNEL_MAX_LAYERS, never more), which the general path counts; 0 switches it
+	   off (tests compare the general path's results with it: test_tunnel.c). One
+	   compare does both. */
 	uint8_t short_cut_depth;
 	unsigned short_cuts;     /* layers the short-cut opened: tests see it was taken */
 };
@@ -88,28 +91,36 @@ static inline uint32_t tunnel_addr_fold(const struct ip_addr *a)
 }
 
 /*
- * Puts a layer on out's path and into its tunnel key (tunnel.c says what goes in);
- * false (counted) past the depth cap. over_ip: the layer is carried by an IP packet,
- * whose addresses are already in out->outer_src and outer_dst (tunnel_ends). Inline:
- * every layer of every tunnelled packet comes through here.
+ * Puts a layer on out's path and into its tunnel key (tunnel.c says what goes in),
+ * below the depth cap: the caller made sure (tunnel_push, the short-cut). over_ip: the
+ * layer is carried by an IP packet, whose addresses are already in out->outer_src and
+ * outer_dst (tunnel_ends). Inline: every layer of every tunnelled packet comes through
+ * here.
  */
-__attribute__((always_inline)) static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind, uint32_t id,
-			       uint32_t flow_id, bool over_ip)
+__attribute__((always_inline)) static inline void tunnel_push_below_cap(struct decoder *d, struct packet *out,
+									 uint8_t kind, uint32_t id,
+									 uint32_t flow_id, bool over_ip)
 {
 	struct tunnel_path *t = &out->tunnel;
-	if (t->n >= TUNNEL_MAX_LAYERS) {
-		stats_anomaly(d->stats, ANOM_TUNNEL_DEPTH);
-		return false;
-	}
 	t->kind[t->n] = kind;
 	t->id[t->n] = id;
 	t->n++;
 	if (d->merge_mirrors)
-		return true;
+		return;
 	uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)kind << 24 ^ flow_id);
 	if (over_ip && kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
 		key ^= (tunnel_addr_fold(&out->outer_src) + tunnel_addr_fold(&out->outer_dst)) * 0x85ebca6bu;
 	out->tunnel_key = key;
+}
+/* The same, or false (counted) at the depth cap. */
+__attribute__((always_inline)) static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind,
+							      uint32_t id, uint32_t flow_id, bool over_ip)
+{
+	if (out->tunnel.n >= TUNNEL_MAX_LAYERS) {
+		stats_anomaly(d->stats, ANOM_TUNNEL_DEPTH);
+		return false;
+	}
+	tunnel_push_below_cap(d, out, kind, id, flow_id, over_ip);
 	return true;
 }
 /* out's IP packet carries a tunnel: its addresses are the tunnel's ends, kept for the
@@ -129,8 +140,18 @@ __attribute__((always_inline)) static inline void tunnel_enter(struct packet *ou
 }
 
 /* GRE, and ERSPAN II/III behind it (the ERSPAN layer stands for both on the path):
- * tunnel_decap's for IP protocol 47, and the short-cut's (ether.c). */
-enum encap_result tunnel_gre(struct span s, struct encap *e);
+ * tunnel_decap's for IP protocol 47, and the short-cut's (ether.c), inline as the
+ * parsers are (gre.h). */
+static inline enum encap_result tunnel_gre(struct span s, struct encap *e)
+{
+	enum encap_result r = gre_parse(s.ptr, s.len, e);
+	if (r != ENCAP_OK)
+		return r;
+	if (e->next == ETHERTYPE_ERSPAN2 || e->next == ETHERTYPE_ERSPAN3)
+		return erspan_parse(e->inner.ptr, e->inner.len, e->next, e);
+	/* IPv4, nearly always, before the switch; PPP, keepalives ...: the GRE packet itself */
+	return e->next == ETHERTYPE_IPV4 || ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE;
+}
 
 /* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's
  * kind and id and the innermost tunnel's outer addresses, in order: one datagram on

@@ -55,20 +55,23 @@ __attribute__((always_inline)) static inline bool ether_header(struct span *p, u
 enum short_cut_kind { SC_NONE, SC_GTPU, SC_VXLAN, SC_GENEVE, SC_VXLAN_GPE, SC_GRE };
 
 /* By udp_tunnel's (tunnel.c) choices: GTP-U's port either way first, then the
- * destination port; the exact-header look off the ports is left to it. VXLAN's port is
- * tried first here (GTP-U's still wins over it): the commonest tunnel pays one compare. */
+ * destination port; the exact-header look off the ports is left to it. VXLAN's and
+ * Geneve's ports are tried first here (GTP-U's still wins over them): the commonest
+ * tunnels pay the fewest compares. */
 static inline enum short_cut_kind short_cut_kind(uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	if (proto == IPPROTO_GRE_)
 		return SC_GRE;
 	if (proto != IPPROTO_UDP_)
 		return SC_NONE;
-	if (dport == VXLAN_PORT && sport != GTPU_PORT)
-		return SC_VXLAN;
+	if (sport != GTPU_PORT) { /* else GTP-U whatever the destination */
+		if (dport == VXLAN_PORT)
+			return SC_VXLAN;
+		if (dport == GENEVE_PORT)
+			return SC_GENEVE;
+	}
 	if (sport == GTPU_PORT || dport == GTPU_PORT)
 		return SC_GTPU;
-	if (dport == GENEVE_PORT)
-		return SC_GENEVE;
 	return dport == VXLAN_GPE_PORT ? SC_VXLAN_GPE : SC_NONE;
 }
 
@@ -109,11 +112,11 @@ __attribute__((always_inline)) static inline bool short_cut_enter(struct decoder
 	if (next == ETHERTYPE_TEB && !ether_header(&inner, &next))
 		return false;
 	d->stats->ip_packets++; /* never NULL (decode.c) */
+	d->short_cuts++;
 	addr_set_v4(&out->outer_src, h + 12);
 	addr_set_v4(&out->outer_dst, h + 16);
-	tunnel_push(d, out, layer->kind, layer->id, layer->flow_id, true);
+	tunnel_push_below_cap(d, out, layer->kind, layer->id, layer->flow_id, true); /* short_cut's check */
 	tunnel_enter(out, layer);
-	d->short_cuts++;
 	*type = next;
 	*p = inner;
 	return true;
@@ -151,8 +154,8 @@ static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct
 	if (kind != SC_GRE && (uint16_t)(h[24] << 8 | h[25]) != total - OUTER_IPV4)
 		return false;
 	struct span s = cur_rest(&dg);
-	/* VXLAN and Geneve, whose parsers are inline, into a layer of their own that stays
-	   in registers; the rest into e */
+	/* VXLAN, Geneve and GRE (ERSPAN), whose parsers are inline, into a layer of their
+	   own that stays in registers; the rest into e */
 	struct encap layer;
 	enum encap_result r;
 	switch (__builtin_expect(kind, SC_VXLAN)) { /* the commonest tunnel first */
@@ -164,14 +167,15 @@ static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct
 		if (geneve_parse(s.ptr, s.len, false, &layer) != ENCAP_OK)
 			return false;
 		return short_cut_enter(d, h, &layer, out, type, p);
+	case SC_GRE:
+		if (tunnel_gre(s, &layer) != ENCAP_OK)
+			return false;
+		return short_cut_enter(d, h, &layer, out, type, p);
 	case SC_GTPU:
 		r = gtpu_parse(s.ptr, s.len, e);
 		break;
-	case SC_VXLAN_GPE:
-		r = vxlan_gpe_parse(s.ptr, s.len, e);
-		break;
 	default:
-		r = tunnel_gre(s, e);
+		r = vxlan_gpe_parse(s.ptr, s.len, e);
 		break;
 	}
 	return r == ENCAP_OK && short_cut_enter(d, h, e, out, type, p);

@@ -110,16 +110,6 @@ static enum encap_result udp_tunnel(struct decoder *d, const struct packet *pkt,
 	return ENCAP_NONE;
 }
 
-enum encap_result tunnel_gre(struct span s, struct encap *e)
-{
-	enum encap_result r = gre_parse(s.ptr, s.len, e);
-	if (r != ENCAP_OK)
-		return r;
-	if (e->next == ETHERTYPE_ERSPAN2 || e->next == ETHERTYPE_ERSPAN3)
-		return erspan_parse(e->inner.ptr, e->inner.len, e->next, e);
-	return ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE; /* PPP, keepalives ...: the GRE packet itself */
-}
-
 static enum encap_result ip_in_ip(struct span s, enum tunnel_kind kind, uint16_t next, struct encap *e)
 {
 	e->kind = (uint8_t)kind;
