@@ -101,16 +101,18 @@ __attribute__((always_inline)) static inline void tunnel_push_below_cap(struct d
 									 uint8_t kind, uint32_t id,
 									 uint32_t flow_id, bool over_ip)
 {
+	/* the key first: the ends just written (the short-cut) are then read back from
+	   registers, before the path's stores could alias them */
+	if (!d->merge_mirrors) {
+		uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)kind << 24 ^ flow_id);
+		if (over_ip && kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
+			key ^= (tunnel_addr_fold(&out->outer_src) + tunnel_addr_fold(&out->outer_dst)) * 0x85ebca6bu;
+		out->tunnel_key = key;
+	}
 	struct tunnel_path *t = &out->tunnel;
 	t->kind[t->n] = kind;
 	t->id[t->n] = id;
 	t->n++;
-	if (d->merge_mirrors)
-		return;
-	uint32_t key = out->tunnel_key * 0x9e3779b1u + ((uint32_t)kind << 24 ^ flow_id);
-	if (over_ip && kind != TUNNEL_GTPU) /* the two ends as a pair: a sum is the same both ways */
-		key ^= (tunnel_addr_fold(&out->outer_src) + tunnel_addr_fold(&out->outer_dst)) * 0x85ebca6bu;
-	out->tunnel_key = key;
 }
 /* The same, or false (counted) at the depth cap. */
 __attribute__((always_inline)) static inline bool tunnel_push(struct decoder *d, struct packet *out, uint8_t kind,

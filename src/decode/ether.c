@@ -36,6 +36,11 @@
 /* The outer headers the short-cut reads: IPv4 without options, then UDP (GRE's first 4
  * bytes take the same room). */
 enum { OUTER_IPV4 = 20, OUTER_UDP = 8, OUTER_HDRS = OUTER_IPV4 + OUTER_UDP };
+/* The least IPv4 total length the short-cut takes: the outer headers and the 8 bytes of
+ * a tunnel header (VXLAN's, Geneve's fixed part, GTP-U's, GRE's with its sequence
+ * number); the parsers' own first length checks are then known to pass. A shorter
+ * packet carries no tunnel worth a short-cut and goes the general way. */
+enum { OUTER_LEAST = OUTER_HDRS + 8 };
 
 /* The Ethernet header at the front of p: its type, and p moved past it. Always inline,
  * as the short-cut's own steps: the compiler otherwise leaves one or another of them out
@@ -88,7 +93,7 @@ static inline enum short_cut_kind short_cut_look(struct span p)
 	uint8_t proto = cur_peek_u8(&c, 9);
 	if (proto == IPPROTO_GRE_)
 		return SC_GRE;
-	if (proto != IPPROTO_UDP_)
+	if (__builtin_expect(proto != IPPROTO_UDP_, 1)) /* TCP, straight on to ip_decode */
 		return SC_NONE;
 	return short_cut_kind(proto, (uint16_t)(cur_peek_u8(&c, OUTER_IPV4) << 8 | cur_peek_u8(&c, OUTER_IPV4 + 1)),
 			      (uint16_t)(cur_peek_u8(&c, OUTER_IPV4 + 2) << 8 | cur_peek_u8(&c, OUTER_IPV4 + 3)));
@@ -131,8 +136,9 @@ __attribute__((always_inline)) static inline bool short_cut_enter(struct decoder
  * written or counted, for the general path to decode *p from its start. e: room for
  * the layers of the parsers that are called.
  */
-static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct packet *out, struct encap *e,
-			     uint16_t *type, struct span *p)
+__attribute__((always_inline)) static inline bool short_cut(struct decoder *d, enum short_cut_kind kind,
+							   struct packet *out, struct encap *e, uint16_t *type,
+							   struct span *p)
 {
 	/* Both headers in one bounded read (short_cut_look made sure of them); the compares
 	   are ip.c's (ipv4, udp) for the one case that takes none of their other branches. */
@@ -143,7 +149,7 @@ static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct
 		return false;
 	uint16_t total = (uint16_t)(h[2] << 8 | h[3]);
 	if (h[0] != 0x45 /* version 4, 20 bytes */ || ((h[6] << 8 | h[7]) & 0x3fff) != 0 /* a fragment */ ||
-	    total < OUTER_HDRS || total > p->len /* too short for the compares, or cut */ ||
+	    total < OUTER_LEAST || total > p->len /* too short for the compares, or cut */ ||
 	    out->tunnel.n >= d->short_cut_depth /* the cap is the general path's to count */)
 		return false;
 	/* the datagram without its link padding, as ipv4 windows it */
@@ -154,8 +160,8 @@ static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct
 	if (kind != SC_GRE && (uint16_t)(h[24] << 8 | h[25]) != total - OUTER_IPV4)
 		return false;
 	struct span s = cur_rest(&dg);
-	/* VXLAN, Geneve and GRE (ERSPAN), whose parsers are inline, into a layer of their
-	   own that stays in registers; the rest into e */
+	/* VXLAN, Geneve, GRE (ERSPAN) and GTP-U, whose parsers are inline, into a layer of
+	   their own that stays in registers; VXLAN-GPE into e */
 	struct encap layer;
 	enum encap_result r;
 	switch (__builtin_expect(kind, SC_VXLAN)) { /* the commonest tunnel first */
@@ -166,19 +172,61 @@ static inline bool short_cut(struct decoder *d, enum short_cut_kind kind, struct
 	case SC_GENEVE:
 		if (geneve_parse(s.ptr, s.len, false, &layer) != ENCAP_OK)
 			return false;
+		if (__builtin_expect(layer.next == ETHERTYPE_TEB, 1)) /* a frame, nearly always: its header read unasked */
+			return short_cut_enter(d, h, &layer, out, type, p);
 		return short_cut_enter(d, h, &layer, out, type, p);
-	case SC_GRE:
+	case SC_GRE: {
+		/* GRE's first 8 bytes are in h and inside the datagram (total >= OUTER_LEAST):
+		   the two commonest headers are told from them at once, as gre_parse and
+		   tunnel_gre would tell them — flags 0 with IPv4, and ERSPAN II (the sequence
+		   bit, 0x88be), whose own header follows the sequence number */
+		uint32_t gre = (uint32_t)h[20] << 24 | (uint32_t)h[21] << 16 | (uint32_t)h[22] << 8 | h[23];
+		if (gre == ETHERTYPE_IPV4) {
+			encap_found(&layer, TUNNEL_GRE, 0, 0, ETHERTYPE_IPV4, (struct span){ s.ptr + 4, s.len - 4 });
+			return short_cut_enter(d, h, &layer, out, type, p);
+		}
+		if (gre == ((uint32_t)GRE_S << 16 | ETHERTYPE_ERSPAN2)) {
+			if (erspan_parse(s.ptr + 8, s.len - 8, ETHERTYPE_ERSPAN2, &layer) != ENCAP_OK)
+				return false;
+			return short_cut_enter(d, h, &layer, out, type, p);
+		}
 		if (tunnel_gre(s, &layer) != ENCAP_OK)
 			return false;
 		return short_cut_enter(d, h, &layer, out, type, p);
+	}
 	case SC_GTPU:
-		r = gtpu_parse(s.ptr, s.len, e);
-		break;
+		if (gtpu_parse(s.ptr, s.len, &layer) != ENCAP_OK)
+			return false;
+		return short_cut_enter(d, h, &layer, out, type, p);
 	default:
 		r = vxlan_gpe_parse(s.ptr, s.len, e);
 		break;
 	}
 	return r == ENCAP_OK && short_cut_enter(d, h, e, out, type, p);
+}
+
+/* The short-cut for what short_cut_look took the packet at *p for: one copy of it a
+ * kind, with kind a constant in each (short_cut always inline), so the look's answer
+ * leads straight to its kind's code, no second dispatch on it. */
+__attribute__((always_inline)) static inline bool short_cut_by_kind(struct decoder *d, enum short_cut_kind kind,
+								   struct packet *out, struct encap *e,
+								   uint16_t *type, struct span *p)
+{
+	switch (kind) {
+	case SC_VXLAN:
+		return short_cut(d, SC_VXLAN, out, e, type, p);
+	case SC_GENEVE:
+		return short_cut(d, SC_GENEVE, out, e, type, p);
+	case SC_GRE:
+		return short_cut(d, SC_GRE, out, e, type, p);
+	case SC_GTPU:
+		return short_cut(d, SC_GTPU, out, e, type, p);
+	case SC_VXLAN_GPE:
+		return short_cut(d, SC_VXLAN_GPE, out, e, type, p);
+	case SC_NONE:
+		break;
+	}
+	return false;
 }
 
 enum decode_result ether_frame(struct decoder *d, struct span frame, bool cut, struct packet *out)
@@ -273,7 +321,7 @@ __attribute__((flatten)) enum decode_result ether_payload(struct decoder *d, uin
 		}
 		if (ip) {
 			enum short_cut_kind sc = type == ETHERTYPE_IPV4 ? short_cut_look(p) : SC_NONE;
-			if (sc != SC_NONE && short_cut(d, sc, out, &e, &type, &p)) {
+			if (short_cut_by_kind(d, sc, out, &e, &type, &p)) {
 				/* a tunnel's common outer stack, opened as below in a handful of
 				   compares; the inner packet was not cut */
 				cut = false;

@@ -41,15 +41,19 @@ __attribute__((always_inline)) static inline enum encap_result geneve_parse(cons
 	uint16_t proto = (uint16_t)word0;
 	uint32_t vni = word1 >> 8;
 	uint8_t reserved = (uint8_t)word1;
-	if ((ver_optlen >> 6) != 0)
+	/* version 0 carrying a frame, nearly every packet: both told in one compare */
+	bool frame = __builtin_expect((word0 & 0xc000ffffu) == ETHERTYPE_TEB, 1);
+	if (!frame && (ver_optlen >> 6) != 0)
 		return ENCAP_NONE;
 	if (exact && ((flags & 0x3f) != 0 || reserved != 0 ||
 		      (proto != ETHERTYPE_TEB && proto != ETHERTYPE_IPV4 && proto != ETHERTYPE_IPV6)))
 		return ENCAP_NONE;
-	cur_skip(&c, (size_t)(ver_optlen & 0x3f) * 4);
-	if (!cur_ok(&c))
+	/* the options, whole: one compare against what is left, no cursor state to carry */
+	size_t hdr = sizeof fixed + (size_t)(ver_optlen & 0x3f) * 4;
+	if (len < hdr)
 		return ENCAP_SHORT;
-	return encap_found(e, TUNNEL_GENEVE, vni, vni, proto, cur_rest(&c));
+	return encap_found(e, TUNNEL_GENEVE, vni, vni, frame ? ETHERTYPE_TEB : proto,
+			   (struct span){ p + hdr, len - hdr });
 }
 
 #endif

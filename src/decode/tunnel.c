@@ -4,7 +4,7 @@
  * After an IP packet's transport header (ip.c) tunnel_decap looks for a tunnel:
  *   IP protocol 47: GRE (gre.h), and through it ERSPAN types I, II and III (erspan.h);
  *   IP protocols 4 and 41: an IPv4 or IPv6 packet inside (RFC 2003, RFC 4213, RFC 2473);
- *   UDP: GTP-U on port 2152 (gtpu.c); by destination port VXLAN 4789, VXLAN-GPE 4790
+ *   UDP: GTP-U on port 2152 (gtpu.h); by destination port VXLAN 4789, VXLAN-GPE 4790
  *     (vxlan.h) and Geneve 6081 (geneve.h). On any other port VXLAN and Geneve are
  *     recognised too where the header is exact and an Ethernet frame with an IP
  *     packet (or, for Geneve, an IP packet) follows: cloud mirrors and overlays use

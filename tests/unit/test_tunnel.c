@@ -1397,6 +1397,74 @@ static void test_short_cut(void)
 	put_fill(&f, 0xff, 8);
 	outer_close(&f, o);
 	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	/* the short-cut's own reads of GRE (the first word: IPv4 with no flags, ERSPAN II)
+	   and of Geneve (version 0 with a frame in one compare, the options by their
+	   length): taken for what they take, and their look-alikes left to the general path */
+	f.n = 0; /* ERSPAN I (0x88be without the sequence bit): through gre_parse, taken */
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0, 0x88be, 0, 0);
+	inner_eth(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0; /* ERSPAN II with another version: malformed, counted by the general path */
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0x1000, 0x88be, 0, 7);
+	erspan2(&f, 100, 2);
+	inner_eth(&f);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	f.n = 0; /* ERSPAN II's header cut by the datagram's end (4 of its 8 bytes) */
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0x1000, 0x88be, 0, 7);
+	put_fill(&f, 0x10, 4);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	f.n = 0; /* ERSPAN II with no frame behind it */
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0x1000, 0x88be, 0, 7);
+	erspan2(&f, 100, 1);
+	put_fill(&f, 0, 6);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	f.n = 0; /* GRE with a key before IPv4: not the first word's fast case, gre_parse's */
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0x2000, 0x0800, 9, 0);
+	inner_ip4(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0; /* GRE, IPv4, and too short a packet for the short-cut's 36 bytes (the inner
+		   IPv4 header cut, as ip.c says of it) */
+	o = outer_ip(&f, 47, OUT_A, OUT_B);
+	gre(&f, 0, 0x0800, 0, 0);
+	put_fill(&f, 0x45, 8);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_TRUNCATED));
+	f.n = 0; /* Geneve carrying IPv4 (no frame): taken, the protocol from its header */
+	o = outer_udp(&f, OUT_A, OUT_B, 50000, 6081);
+	geneve(&f, 0, 1, 0x0800, 78);
+	inner_ip4(&f);
+	outer_close(&f, o);
+	CHECK(short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0; /* Geneve version 1 naming a frame: not Geneve, read as the UDP it is */
+	o = outer_udp(&f, OUT_A, OUT_B, 50000, 6081);
+	geneve(&f, 1, 0, 0x6558, 79);
+	inner_eth(&f);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_OK));
+	f.n = 0; /* Geneve whose options run past the datagram */
+	o = outer_udp(&f, OUT_A, OUT_B, 50000, 6081);
+	geneve(&f, 0, 0, 0x6558, 80);
+	inner_eth(&f);
+	f.b[o.udp + 8] = 0x3f; /* 63 words of options */
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+	f.n = 0; /* Geneve's options leave no room for the frame's Ethernet header */
+	o = outer_udp(&f, OUT_A, OUT_B, 50000, 6081);
+	geneve(&f, 0, 2, 0x6558, 81);
+	put_fill(&f, 0, 12);
+	outer_close(&f, o);
+	CHECK(!short_cut_taken(&f, f.n, DECODE_MALFORMED));
+
 	/* at the depth cap (eight VLAN tags before it): the general path counts it */
 	f.n = 0;
 	ether(&f, 0x8100);
