@@ -145,12 +145,11 @@ __attribute__((always_inline)) static inline void tunnel_enter(struct packet *ou
 static inline enum encap_result tunnel_gre(struct span s, struct encap *e)
 {
 	enum encap_result r = gre_parse(s.ptr, s.len, e);
-	if (r != ENCAP_OK)
+	if (r != ENCAP_OK || e->next == ETHERTYPE_IPV4) /* IPv4 first: nearly every plain GRE */
 		return r;
 	if (e->next == ETHERTYPE_ERSPAN2 || e->next == ETHERTYPE_ERSPAN3)
 		return erspan_parse(e->inner.ptr, e->inner.len, e->next, e);
-	/* IPv4, nearly always, before the switch; PPP, keepalives ...: the GRE packet itself */
-	return e->next == ETHERTYPE_IPV4 || ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE;
+	return ether_opens(e->next) ? ENCAP_OK : ENCAP_NONE; /* PPP, keepalives ...: the GRE packet itself */
 }
 
 /* The fragment key's tunnel part: 0 outside any tunnel, else a hash of every layer's

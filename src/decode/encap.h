@@ -1,6 +1,6 @@
 /*
- * encap.h — what every encapsulation parser of the decoder hands back (gre.c,
- * erspan.c, vxlan.c, geneve.c, mpls.c, pppoe.c, nsh.c, gtpu.c): whether its header is
+ * encap.h — what every encapsulation parser of the decoder hands back (gre.h,
+ * erspan.h, vxlan.c, geneve.h, mpls.h, pppoe.c, nsh.c, gtpu.c): whether its header is
  * there, the layer it is for the tunnel path, and what follows it, named by ethertype
  * (GRE's and Geneve's own convention, which the others map onto).
  *

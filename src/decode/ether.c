@@ -5,7 +5,7 @@
  *
  *   IPv4 0x0800, IPv6 0x86dd                      → ip.c
  *   VLAN tags 0x8100 (802.1Q), 0x88a8 (802.1ad), 0x9100 (pre-standard QinQ), stacked
- *   MPLS 0x8847, 0x8848                           → mpls.c
+ *   MPLS 0x8847, 0x8848                           → mpls.h
  *   PPPoE session 0x8864                          → pppoe.c
  *   NSH 0x894f                                    → nsh.c
  *   Ethernet 0x6558 (transparent bridging)        → another frame
@@ -246,9 +246,19 @@ __attribute__((flatten)) enum decode_result ether_payload(struct decoder *d, uin
 				continue;
 			}
 			case ETHERTYPE_MPLS:
-			case ETHERTYPE_MPLS_MC:
-				r = mpls_parse(p.ptr, p.len, &e);
-				break;
+			case ETHERTYPE_MPLS_MC: {
+				/* its layer in a struct of its own, which stays in registers (e goes
+				   to parsers that are called); put on the path here as below */
+				struct encap m;
+				r = mpls_parse(p.ptr, p.len, &m);
+				if (r != ENCAP_OK)
+					break;
+				if (!tunnel_push(d, out, m.kind, m.id, m.flow_id, false))
+					return DECODE_MALFORMED;
+				type = m.next;
+				p = m.inner;
+				continue;
+			}
 			case ETHERTYPE_PPPOE_SESSION:
 				/* its LENGTH past the frame is a lie unless the capture cut the frame
 				   (cut says only that the bytes could have been cut) */

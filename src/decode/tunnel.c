@@ -2,10 +2,10 @@
  * tunnel.c — the tunnels an IP packet carries, and the path a packet's layers make.
  *
  * After an IP packet's transport header (ip.c) tunnel_decap looks for a tunnel:
- *   IP protocol 47: GRE (gre.c), and through it ERSPAN types I, II and III (erspan.c);
+ *   IP protocol 47: GRE (gre.h), and through it ERSPAN types I, II and III (erspan.h);
  *   IP protocols 4 and 41: an IPv4 or IPv6 packet inside (RFC 2003, RFC 4213, RFC 2473);
  *   UDP: GTP-U on port 2152 (gtpu.c); by destination port VXLAN 4789, VXLAN-GPE 4790
- *     (vxlan.c) and Geneve 6081 (geneve.c). On any other port VXLAN and Geneve are
+ *     (vxlan.h) and Geneve 6081 (geneve.h). On any other port VXLAN and Geneve are
  *     recognised too where the header is exact and an Ethernet frame with an IP
  *     packet (or, for Geneve, an IP packet) follows: cloud mirrors and overlays use
  *     ports of their own. Ports are a hint, not proof: on its own port a header
@@ -25,15 +25,10 @@
  * saw it instead (tunnel_fragment_key: every id, the innermost tunnel's ends in
  * order), worked out only for fragments.
  *
- * The short-cut (tunnel_short_cut): nearly every tunnelled packet comes in the same
- * outer stack — an IPv4 header without options, not a fragment, not cut by the
- * capture, carrying UDP to a tunnel's port or GRE — and the general path reads all of
- * that outer packet into the packet's fields only for the inner packet to overwrite
- * them (a tunnel cost 28 % more than the same packets untunnelled: bench/tunnel-cost.sh,
- * docs/performance.md). The short-cut recognises that stack with a few compares on one
- * bounded copy of its headers and hands the tunnel's header to the same parsers as
- * tunnel_decap; anything else, and any header a parser does not accept (a look-alike,
- * a short or malformed one), goes the general way from the start, which counts it.
+ * The common outer stacks (IPv4 + UDP to a tunnel's port, or GRE) are usually decided
+ * before they come here, by the layer loop's short-cut (ether.c), which makes the same
+ * decisions as this path in fewer steps: a change of a choice here (a port, an order)
+ * is a change there too; test_tunnel.c compares the two on every frame.
  */
 #include "decode/decode_internal.h"
 
