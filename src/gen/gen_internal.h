@@ -286,6 +286,9 @@ struct gen_ctx {
 	struct chunk *free_chunks;
 	/* output */
 	FILE *pcap, *truth;
+	/* the files' stdio buffers, ours: glibc's setvbuf ignores the size it is asked for
+	   unless it is given the buffer too, and writes 4 KiB at a time */
+	char pcap_buffer[1 << 20], truth_buffer[1 << 20];
 	uint32_t snaplen;
 	uint64_t written, bytes, truth_lines, last_ts;
 	uint64_t tag_count[TAG__COUNT];

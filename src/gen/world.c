@@ -160,14 +160,15 @@ int gen_run(const struct gen_options *opt, struct gen_result *res, char *errbuf,
 		snprintf(errbuf, errlen, "%s: cannot create", opt->out_path);
 		goto out;
 	}
-	setvbuf(g->pcap, NULL, _IOFBF, 1 << 20);
+	if (g->pcap != stdout) /* stdout outlives g: it keeps its own buffer */
+		setvbuf(g->pcap, g->pcap_buffer, _IOFBF, sizeof g->pcap_buffer);
 	if (opt->truth_path) {
 		g->truth = fopen(opt->truth_path, "w");
 		if (!g->truth) {
 			snprintf(errbuf, errlen, "%s: cannot create", opt->truth_path);
 			goto out;
 		}
-		setvbuf(g->truth, NULL, _IOFBF, 1 << 20);
+		setvbuf(g->truth, g->truth_buffer, _IOFBF, sizeof g->truth_buffer);
 	}
 	if (gen_pcap_header(g->pcap, g->snaplen) != 0) {
 		snprintf(errbuf, errlen, "%s: write failed", opt->out_path);
