@@ -153,6 +153,19 @@ static inline void cur_copy(struct cursor *c, void *dst, size_t n)
 	c->pos += n;
 }
 
+/*
+ * A fixed-size header read in one bounded step: its n bytes copied into buf and a
+ * cursor over the copy returned. With buf a local array of constant size the compiler
+ * resolves the copy cursor's checks, so the header's fields cost a load each (every
+ * packet's IP and transport headers, every tunnel's, are read this way). On a short
+ * read c fails and the copy is zeros: check cur_ok(c) before trusting it.
+ */
+static inline struct cursor cur_copy_out(struct cursor *c, uint8_t *buf, size_t n)
+{
+	cur_copy(c, buf, n);
+	return cur_make(buf, n);
+}
+
 /* Borrows n bytes (empty span and error on a short read). */
 static inline struct span cur_span(struct cursor *c, size_t n)
 {

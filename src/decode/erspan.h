@@ -42,8 +42,7 @@ static inline enum encap_result erspan_parse(const uint8_t *p, size_t len, uint1
 {
 	struct cursor c = cur_make(p, len);
 	if (gre_proto != ETHERTYPE_ERSPAN3) {
-		/* type II: its 8 bytes copied out in one bounded read and read from the copy
-		   (ip.c does the same with IPv4's) */
+		/* type II: its 8 bytes copied out in one bounded read, read from the copy */
 		uint8_t fixed[ERSPAN2_HDR];
 		cur_copy(&c, fixed, sizeof fixed);
 		if (!cur_ok(&c))
@@ -56,10 +55,9 @@ static inline enum encap_result erspan_parse(const uint8_t *p, size_t len, uint1
 	}
 	/* type III: its 12 bytes likewise, then the platform sub-header if there is one */
 	uint8_t fixed[ERSPAN3_HDR];
-	cur_copy(&c, fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(&c, fixed, sizeof fixed);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
-	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint16_t ver_vlan = cur_be16(&h);
 	uint16_t session = cur_be16(&h) & ERSPAN_SESSION;
 	cur_skip(&h, 4 + 2); /* timestamp, security group tag */

@@ -278,15 +278,14 @@ __attribute__((flatten)) enum decode_result ether_payload(struct decoder *d, uin
 			case ETHERTYPE_8021Q:
 			case ETHERTYPE_8021AD:
 			case ETHERTYPE_QINQ_OLD: {
-				/* a VLAN tag: a layer (priority, DEI, the 12-bit id), copied out in
-				   one bounded read (the compiler resolves the copy's checks) */
+				/* a VLAN tag: a layer (priority, DEI, the 12-bit id), read from a
+				   copy (cur_copy_out) */
 				uint8_t tag[4];
 				struct cursor c = cur_make(p.ptr, p.len);
-				cur_copy(&c, tag, sizeof tag);
+				struct cursor h = cur_copy_out(&c, tag, sizeof tag);
 				p = cur_rest(&c);
 				if (!cur_ok(&c))
 					return tunnel_failed(d, ENCAP_SHORT, cut);
-				struct cursor h = cur_make(tag, sizeof tag);
 				uint16_t tci = cur_be16(&h);
 				type = cur_be16(&h);
 				if (!tunnel_push(d, out, TUNNEL_VLAN, tci & 0x0fffu, tci & 0x0fffu, false))

@@ -47,14 +47,12 @@ enum {
  */
 static inline enum encap_result gre_parse(const uint8_t *p, size_t len, struct encap *e)
 {
-	/* the fixed part, copied out in one bounded read and read from the copy (ip.c does
-	   the same with IPv4's) */
+	/* the fixed part, read from a copy (cur_copy_out) */
 	uint8_t fixed[4];
 	struct cursor c = cur_make(p, len);
-	cur_copy(&c, fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(&c, fixed, sizeof fixed);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
-	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint16_t flags = cur_be16(&h);
 	uint16_t proto = cur_be16(&h);
 	/* no checksum, no key, at most a sequence number (plain GRE, ERSPAN II and III):

@@ -29,14 +29,12 @@ enum { GTPU_HDR = 8, GTPU_MSG_GPDU = 0xff, GTPU_MAX_EXT_HEADERS = 8 };
  */
 static inline enum encap_result gtpu_parse(const uint8_t *p, size_t len, struct encap *e)
 {
-	/* the mandatory header, copied out in one bounded read and read from the copy (the
-	   compiler resolves the copy's checks; ip.c does the same with IPv4's) */
+	/* the mandatory header, read from a copy (cur_copy_out) */
 	uint8_t fixed[GTPU_HDR];
 	struct cursor c = cur_make(p, len);
-	cur_copy(&c, fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(&c, fixed, sizeof fixed);
 	if (!cur_ok(&c))
 		return ENCAP_NONE;
-	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint8_t flags = cur_u8(&h);
 	uint8_t type = cur_u8(&h);
 	uint16_t length = cur_be16(&h);

@@ -75,8 +75,7 @@ static void set_payload(struct packet *out, struct span p)
 	out->payload_len = (uint32_t)p.len;
 }
 
-/* The transport header's fixed part is copied out in one bounded read and read from
- * the copy, as IPv4's (ipv4 below): the compiler resolves those reads' checks. */
+/* The transport header's fixed part is read from a copy (cur_copy_out), as IPv4's. */
 static enum decode_result tcp(struct decoder *d, struct cursor *c, bool cut, struct packet *out)
 {
 	uint8_t fixed[TCP_MIN_HDR];
@@ -85,8 +84,7 @@ static enum decode_result tcp(struct decoder *d, struct cursor *c, bool cut, str
 		out->dport = cur_be16(c);
 		return l4_short(d, cut);
 	}
-	cur_copy(c, fixed, sizeof fixed);
-	struct cursor h = cur_make(fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(c, fixed, sizeof fixed);
 	out->sport = cur_be16(&h);
 	out->dport = cur_be16(&h);
 	out->tcp_seq = cur_be32(&h);
@@ -117,8 +115,7 @@ static enum decode_result udp(struct decoder *d, struct cursor *c, bool cut, str
 		out->dport = cur_be16(c);
 		return l4_short(d, cut);
 	}
-	cur_copy(c, fixed, sizeof fixed);
-	struct cursor h = cur_make(fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(c, fixed, sizeof fixed);
 	out->sport = cur_be16(&h);
 	out->dport = cur_be16(&h);
 	uint16_t ulen = cur_be16(&h); /* then the checksum */
@@ -239,15 +236,13 @@ ipv4_fragment(struct decoder *d, const uint8_t *ip, size_t hlen, size_t avail, s
 
 static enum decode_result ipv4(struct decoder *d, const uint8_t *ip, size_t len, struct packet *out)
 {
-	/* The fixed header, copied out in one bounded read and read from the copy: a cursor
-	 * over a local array of constant size has its checks resolved by the compiler
-	 * (every packet has one of these, a tunnelled one two or more). */
+	/* The fixed header read from a copy (cur_copy_out): every packet has one of these,
+	 * a tunnelled one two or more. */
 	uint8_t fixed[IPV4_MIN_HDR];
 	struct cursor dg = cur_make(ip, len);
-	cur_copy(&dg, fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(&dg, fixed, sizeof fixed);
 	if (!cur_ok(&dg))
 		return ip_short_header(d, ip, len, 4);
-	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint8_t vihl = cur_u8(&h);
 	if (vihl >> 4 != 4) /* the link layer said IPv4 (ip_decode) */
 		return counted(d, ANOM_IP_MALFORMED, DECODE_MALFORMED);

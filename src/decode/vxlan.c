@@ -36,16 +36,14 @@ uint16_t vxlan_gpe_next(uint8_t next_protocol)
 	}
 }
 
-/* The header is 8 bytes, copied out in one bounded read and read from the copy (ip.c
- * does the same with IPv4's): the compiler resolves the copy's checks. */
+/* The header is 8 bytes, read from a copy (cur_copy_out). */
 enum encap_result vxlan_gpe_parse(const uint8_t *p, size_t len, struct encap *e)
 {
 	uint8_t fixed[VXLAN_HDR];
 	struct cursor c = cur_make(p, len);
-	cur_copy(&c, fixed, sizeof fixed);
+	struct cursor h = cur_copy_out(&c, fixed, sizeof fixed);
 	if (!cur_ok(&c))
 		return ENCAP_SHORT;
-	struct cursor h = cur_make(fixed, sizeof fixed);
 	uint8_t flags = cur_u8(&h);
 	cur_skip(&h, 2);
 	uint8_t next = cur_u8(&h);
